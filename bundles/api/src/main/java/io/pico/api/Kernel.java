@@ -1,0 +1,77 @@
+package io.pico.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The pico kernel: processes, the provider registry and personality-neutral kernel objects. */
+@ProviderType
+public interface Kernel {
+
+    /**
+     * Starts a program: reads the image, lets the providers claim it, creates a process and hands it to
+     * the claiming provider to load.
+     *
+     * @throws ImageException when no provider claims the image or it cannot be loaded
+     */
+    PicoProcess spawn(Launch launch) throws ImageException;
+
+    /** Reads an image's header from a host file, for claiming; the guest path is kept for display. */
+    Image image(Path hostPath, String guestPath) throws IOException;
+
+    /** Finds the personality whose provider claims the image, if any. */
+    Optional<String> personalityOf(Image image);
+
+    /** The process with this pid, if it exists and has not been reaped. */
+    Optional<PicoProcess> process(int pid);
+
+    /** All processes, in pid order. */
+    List<PicoProcess> processes();
+
+    /**
+     * Blocks until the condition holds, checking it again whenever a process ends (wait4, waitpid).
+     *
+     * @param timeoutNanos how long to wait at most; 0 checks once, negative waits without limit
+     * @return whether the condition held
+     * @throws InterruptedException when the waiting thread is interrupted (a signal)
+     */
+    boolean awaitProcesses(java.util.function.BooleanSupplier condition, long timeoutNanos)
+            throws InterruptedException;
+
+    /** Removes an ended process from the process table (after its parent or launcher has seen its status). */
+    void reap(int pid);
+
+    /** Wraps host streams (either may be null) as a kernel object with one reference. */
+    IoObject hostStream(java.io.InputStream in, java.io.OutputStream out, boolean terminal);
+
+    /** A new pipe: a reading and a writing end, each with one reference. */
+    IoObject[] pipe();
+
+    /** Opens a host file as a kernel object with one reference. */
+    IoObject openFile(Path hostPath, boolean read, boolean write, boolean append, boolean create,
+            boolean truncate, boolean exclusive) throws IOException;
+
+    /**
+     * Sends a signal, named in the process's personality's terms, to a process.
+     *
+     * @throws IllegalArgumentException for an unknown pid or signal name
+     */
+    void signal(int pid, String signal);
+
+    /** The system call or API table of a personality's provider, empty when none is registered. */
+    List<CallInfo> calls(String personality);
+
+    /** Describes the registered providers, one per personality. */
+    List<ProviderInfo> providers();
+
+    /**
+     * Writes one line to the runtime's log (not the guest's output): unknown system calls, provider
+     * warnings. The kernel prefixes it with the time.
+     */
+    void log(String line);
+
+    /** The name and version of the CPU engine the kernel uses, e.g. {@code unicorn 2.1.4}. */
+    String engine();
+}

@@ -1,0 +1,57 @@
+package io.pico.api;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A pico provider: one personality (Linux, OS/2, ...), registered as a whiteboard service with the
+ * {@value #PERSONALITY} property. The kernel looks the provider of a process up on every call, so a
+ * provider may be replaced while its processes run.
+ */
+@ConsumerType
+public interface Provider {
+
+    /** Service property naming the personality a provider implements, e.g. {@code linux}. */
+    String PERSONALITY = "pico.personality";
+
+    /** The image formats this provider claims, for display, e.g. {@code ELF x86-64 (SysV, Linux)}. */
+    List<String> formats();
+
+    /** Whether this provider runs the given image, judged from its first bytes (or its name). */
+    boolean claims(Image image);
+
+    /**
+     * Loads the image into the new, empty process and starts its first thread.
+     *
+     * @throws ImageException when the image is malformed or cannot be run
+     */
+    void start(PicoProcess process, Image image, Launch launch) throws ImageException;
+
+    /** Handles the system call the thread has just trapped with; results go into its registers. */
+    void systemCall(PicoThread thread);
+
+    /**
+     * Handles a CPU exception of the thread. Returning resumes the thread at its (possibly changed)
+     * registers; a provider that cannot handle it ends the thread's process.
+     */
+    void exception(PicoThread thread, CpuException exception);
+
+    /**
+     * Delivers a signal, named in this personality's terms (e.g. {@code TERM}, {@code SIGINT}, {@code 9}),
+     * to the process.
+     *
+     * @throws IllegalArgumentException when the personality knows no such signal
+     */
+    void signal(PicoProcess process, String signal);
+
+    /** The personality's system call (or API) table as data, for the support matrix. */
+    List<CallInfo> calls();
+
+    /** Called after a thread of one of this provider's processes has ended. */
+    default void threadExited(PicoThread thread) {
+    }
+
+    /** Called after one of this provider's processes has ended, to release its personality state. */
+    default void processExited(PicoProcess process) {
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The pico API: the contract between the pico kernel and personality providers.
+ *
+ * <p>A {@link io.pico.api.Provider} is a whiteboard service carrying the {@code pico.personality}
+ * property. The kernel ({@link io.pico.api.Kernel}) owns processes, threads, the CPU and memory and the
+ * personality-neutral objects ({@link io.pico.api.IoObject}); a provider owns its personality's view
+ * of them and receives every system call and CPU exception of the processes it runs.
+ */
+@Export
+@Version("1.0.0")
+package io.pico.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,366 @@
+package io.pico.kernel;
+
+import io.pico.api.AddressSpace;
+import io.pico.api.MemoryFault;
+import io.pico.kernel.engine.Engine;
+import io.pico.unicorn.HostMemory;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process's guest memory: chunks of host memory (page-aligned native allocations) at guest
+ * addresses. Every change is also logged as an engine operation with a generation number; each engine
+ * of the process replays the operations it has not seen ({@link #sync}) on its own thread, so no engine
+ * is touched by a thread other than the one running it.
+ */
+final class KAddressSpace implements AddressSpace {
+
+    /** Lowest address handed out by {@link #findFree}: keeps page zero and low memory unmapped. */
+    static final long MIN_FREE = 0x10000;
+    /** Top of the user address space of x86-64 (47 bits). */
+    static final long USER_TOP = 0x7fff_ffff_f000L;
+
+    private final TreeMap<Long, Chunk> chunks = new TreeMap<>();
+    private final List<Op> log = new ArrayList<>();
+    private long generation;
+    private long logBase; // generation of log.get(0) - 1
+    private long mapped;
+    private boolean released;
+
+    /** A mapped range backed by host memory at {@code host}. */
+    private static final class Chunk {
+        final long start;
+        final long end;
+        final long host;
+        int protection;
+
+        Chunk(long start, long end, long host, int protection) {
+            this.start = start;
+            this.end = end;
+            this.host = host;
+            this.protection = protection;
+        }
+    }
+
+    /** An engine operation: map (host != 0), unmap (protection < 0) or protect. */
+    private record Op(long address, long size, int protection, long host) {
+        void apply(Engine engine) {
+            if (protection < 0) {
+                engine.unmap(address, size);
+            } else if (host != 0) {
+                engine.map(address, size, protection, host);
+            } else {
+                engine.protect(address, size, protection);
+            }
+        }
+    }
+
+    private static void checkAligned(long address, long size) {
+        if ((address & (PAGE_SIZE - 1)) != 0 || (size & (PAGE_SIZE - 1)) != 0 || size <= 0) {
+            throw new IllegalArgumentException(String.format("unaligned range 0x%x+0x%x", address, size));
+        }
+    }
+
+    @Override
+    public synchronized void map(long address, long size, int protection) {
+        checkAligned(address, size);
+        if (released) {
+            throw new IllegalStateException("address space released");
+        }
+        unmapLocked(address, size);
+        long host = HostMemory.allocate(size);
+        chunks.put(address, new Chunk(address, address + size, host, protection));
+        mapped += size;
+        record(new Op(address, size, protection, host));
+    }
+
+    @Override
+    public synchronized void unmap(long address, long size) {
+        checkAligned(address, size);
+        unmapLocked(address, size);
+    }
+
+    private void unmapLocked(long address, long size) {
+        long end = address + size;
+        for (Chunk c : overlapping(address, end)) {
+            long from = Math.max(c.start, address);
+            long to = Math.min(c.end, end);
+            chunks.remove(c.start);
+            if (c.start < from) {
+                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+            }
+            if (to < c.end) {
+                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+            }
+            HostMemory.free(c.host + (from - c.start), to - from);
+            mapped -= to - from;
+            record(new Op(from, to - from, -1, 0));
+        }
+    }
+
+    @Override
+    public synchronized void protect(long address, long size, int protection) {
+        checkAligned(address, size);
+        long end = address + size;
+        for (Chunk c : overlapping(address, end)) {
+            long from = Math.max(c.start, address);
+            long to = Math.min(c.end, end);
+            chunks.remove(c.start);
+            if (c.start < from) {
+                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+            }
+            chunks.put(from, new Chunk(from, to, c.host + (from - c.start), protection));
+            if (to < c.end) {
+                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+            }
+            record(new Op(from, to - from, protection, 0));
+        }
+    }
+
+    private List<Chunk> overlapping(long start, long end) {
+        List<Chunk> result = new ArrayList<>();
+        Map.Entry<Long, Chunk> first = chunks.floorEntry(start);
+        Long from = first != null && first.getValue().end > start ? first.getKey() : Long.valueOf(start);
+        for (Chunk c : chunks.subMap(from, true, end, false).values()) {
+            if (c.end > start) {
+                result.add(c);
+            }
+        }
+        return result;
+    }
+
+    private void record(Op op) {
+        log.add(op);
+        generation++;
+    }
+
+    /** The current generation: engines that have replayed up to it see the current mappings. */
+    synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Brings an engine up to date, replaying what happened since {@code seen}; returns the new
+     * generation. A new engine (seen = -1) gets every current chunk mapped.
+     */
+    synchronized long sync(Engine engine, long seen) {
+        if (seen < 0) {
+            for (Chunk c : chunks.values()) {
+                engine.map(c.start, c.end - c.start, c.protection, c.host);
+            }
+            return generation;
+        }
+        if (seen < logBase) {
+            throw new IllegalStateException("engine fell behind the memory log");
+        }
+        for (long g = seen; g < generation; g++) {
+            log.get((int) (g - logBase)).apply(engine);
+        }
+        return generation;
+    }
+
+    /** Drops log entries that every engine has replayed. */
+    synchronized void trim(long oldestSeen) {
+        int drop = (int) Math.min(log.size(), oldestSeen - logBase);
+        if (drop > 256) {
+            log.subList(0, drop).clear();
+            logBase += drop;
+        }
+    }
+
+    /** Copies every mapping and its contents into an empty address space (fork). */
+    synchronized void copyInto(KAddressSpace other) {
+        for (Chunk c : chunks.values()) {
+            long size = c.end - c.start;
+            other.map(c.start, size, c.protection);
+            HostMemory.copy(c.host, other.host(c.start, size), size);
+        }
+    }
+
+    /** Frees all host memory; the process has ended and its engines are closed. */
+    synchronized void release() {
+        for (Chunk c : chunks.values()) {
+            HostMemory.free(c.host, c.end - c.start);
+        }
+        chunks.clear();
+        log.clear();
+        mapped = 0;
+        released = true;
+    }
+
+    @Override
+    public synchronized long findFree(long hint, long size) {
+        long candidate = Math.max(MIN_FREE, (hint + PAGE_SIZE - 1) & -PAGE_SIZE);
+        Long from = chunks.floorKey(candidate);
+        for (Chunk c : (from == null ? chunks : chunks.tailMap(from, true)).values()) {
+            if (c.end <= candidate) {
+                continue;
+            }
+            if (c.start >= candidate + size) {
+                break;
+            }
+            candidate = c.end;
+        }
+        return candidate + size <= USER_TOP ? candidate : -1;
+    }
+
+    @Override
+    public synchronized boolean isMapped(long address, long size) {
+        long at = address;
+        long end = address + size;
+        while (at < end) {
+            Chunk c = chunkAt(at);
+            if (c == null) {
+                return false;
+            }
+            at = c.end;
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<Region> regions() {
+        List<Region> result = new ArrayList<>();
+        for (Chunk c : chunks.values()) {
+            result.add(new Region(c.start, c.end, c.protection, ""));
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized long mappedBytes() {
+        return mapped;
+    }
+
+    private Chunk chunkAt(long address) {
+        Map.Entry<Long, Chunk> e = chunks.floorEntry(address);
+        return e != null && e.getValue().end > address ? e.getValue() : null;
+    }
+
+    /** The host address of a guest byte, checking that {@code length} bytes from it are in one chunk. */
+    private synchronized long host(long address, long length) {
+        Chunk c = chunkAt(address);
+        if (c == null) {
+            throw new MemoryFault(address);
+        }
+        if (address + length > c.end) {
+            throw new MemoryFault(c.end);
+        }
+        return c.host + (address - c.start);
+    }
+
+    @Override
+    public synchronized void read(long address, byte[] dst, int offset, int length) {
+        while (length > 0) {
+            Chunk c = chunkAt(address);
+            if (c == null) {
+                throw new MemoryFault(address);
+            }
+            int n = (int) Math.min(length, c.end - address);
+            HostMemory.read(c.host + (address - c.start), dst, offset, n);
+            address += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public synchronized void write(long address, byte[] src, int offset, int length) {
+        while (length > 0) {
+            Chunk c = chunkAt(address);
+            if (c == null) {
+                throw new MemoryFault(address);
+            }
+            int n = (int) Math.min(length, c.end - address);
+            HostMemory.write(c.host + (address - c.start), src, offset, n);
+            address += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public synchronized byte getByte(long address) {
+        return HostMemory.getByte(host(address, 1));
+    }
+
+    @Override
+    public synchronized int getInt(long address) {
+        Chunk c = chunkAt(address);
+        if (c != null && address + 4 <= c.end) {
+            return HostMemory.getInt(c.host + (address - c.start));
+        }
+        byte[] b = new byte[4];
+        read(address, b, 0, 4);
+        return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+    }
+
+    @Override
+    public synchronized long getLong(long address) {
+        Chunk c = chunkAt(address);
+        if (c != null && address + 8 <= c.end) {
+            return HostMemory.getLong(c.host + (address - c.start));
+        }
+        return (getInt(address) & 0xffff_ffffL) | ((long) getInt(address + 4)) << 32;
+    }
+
+    @Override
+    public synchronized void putByte(long address, byte value) {
+        HostMemory.putByte(host(address, 1), value);
+    }
+
+    @Override
+    public synchronized void putInt(long address, int value) {
+        Chunk c = chunkAt(address);
+        if (c != null && address + 4 <= c.end) {
+            HostMemory.putInt(c.host + (address - c.start), value);
+            return;
+        }
+        write(address, new byte[] {(byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)}, 0,
+                4);
+    }
+
+    @Override
+    public synchronized void putLong(long address, long value) {
+        Chunk c = chunkAt(address);
+        if (c != null && address + 8 <= c.end) {
+            HostMemory.putLong(c.host + (address - c.start), value);
+            return;
+        }
+        putInt(address, (int) value);
+        putInt(address + 4, (int) (value >>> 32));
+    }
+
+    @Override
+    public String getString(long address, int max) {
+        return new String(getCString(address, max), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized byte[] getCString(long address, int max) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < max; i++) {
+            byte b = getByte(address + i);
+            if (b == 0) {
+                break;
+            }
+            out.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public synchronized void zero(long address, long length) {
+        byte[] zeros = new byte[(int) Math.min(length, 65536)];
+        while (length > 0) {
+            int n = (int) Math.min(length, zeros.length);
+            write(address, zeros, 0, n);
+            address += n;
+            length -= n;
+        }
+    }
+}

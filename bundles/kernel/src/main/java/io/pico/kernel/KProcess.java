@@ -1,0 +1,242 @@
+package io.pico.kernel;
+
+import io.pico.api.CpuMode;
+import io.pico.api.ExitStatus;
+import io.pico.api.HandleTable;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.ProcessState;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/** A pico process: address space, threads, handles, exit status. Knows no personality. */
+final class KProcess implements PicoProcess {
+
+    private final KernelImpl kernel;
+    private final int pid;
+    private final int parentPid;
+    private final String personality;
+    private final Path root;
+    private final PrintStream trace;
+    private final KAddressSpace space = new KAddressSpace();
+    private final KHandleTable handles = new KHandleTable();
+    private final List<KThread> threads = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final long startNanos = System.nanoTime();
+    private volatile List<String> command;
+    private volatile ProcessState state = ProcessState.STARTING;
+    private volatile ExitStatus status;
+    private volatile Object providerState;
+    private boolean firstThread = true;
+    private boolean released;
+    private int suspendedThreads;
+
+    KProcess(KernelImpl kernel, int pid, int parentPid, String personality, List<String> command, Path root,
+            PrintStream trace) {
+        this.kernel = kernel;
+        this.pid = pid;
+        this.parentPid = parentPid;
+        this.personality = personality;
+        this.command = List.copyOf(command);
+        this.root = root;
+        this.trace = trace;
+    }
+
+    @Override
+    public int pid() {
+        return pid;
+    }
+
+    @Override
+    public int parentPid() {
+        return parentPid;
+    }
+
+    @Override
+    public String personality() {
+        return personality;
+    }
+
+    @Override
+    public ProcessState state() {
+        return state;
+    }
+
+    @Override
+    public List<String> command() {
+        return command;
+    }
+
+    @Override
+    public void command(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    @Override
+    public KAddressSpace memory() {
+        return space;
+    }
+
+    KAddressSpace space() {
+        return space;
+    }
+
+    @Override
+    public List<PicoThread> threads() {
+        return List.copyOf(threads);
+    }
+
+    @Override
+    public synchronized PicoThread createThread(CpuMode mode) {
+        if (status != null) {
+            throw new IllegalStateException("process " + pid + " has ended");
+        }
+        int tid = firstThread ? pid : kernel.nextId();
+        firstThread = false;
+        KThread t = new KThread(kernel, this, tid, mode);
+        threads.add(t);
+        if (state == ProcessState.STARTING) {
+            state = ProcessState.RUNNING;
+        }
+        return t;
+    }
+
+    @Override
+    public PicoThread cloneThread(PicoThread template) {
+        KThread t = (KThread) createThread(template.mode());
+        t.copyStateFrom((KThread) template);
+        return t;
+    }
+
+    @Override
+    public PicoProcess fork(PicoThread caller) {
+        KProcess child = kernel.newProcess(personality, pid, command, root, trace);
+        try {
+            space.copyInto(child.space);
+            handles.copyInto(child.handles);
+            KThread t = (KThread) child.createThread(caller.mode());
+            t.copyStateFrom((KThread) caller);
+            return child;
+        } catch (RuntimeException e) {
+            child.exit(ExitStatus.signalled(9, "fork failed: " + e));
+            kernel.reap(child.pid());
+            throw e;
+        }
+    }
+
+    @Override
+    public HandleTable handles() {
+        return handles;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Optional<PrintStream> trace() {
+        return Optional.ofNullable(trace);
+    }
+
+    @Override
+    public Object providerState() {
+        return providerState;
+    }
+
+    @Override
+    public void providerState(Object state) {
+        providerState = state;
+    }
+
+    /** Nanoseconds since the process was created. */
+    long ageNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    @Override
+    public void exit(ExitStatus exitStatus) {
+        synchronized (this) {
+            if (status != null) {
+                return;
+            }
+            status = exitStatus;
+            state = ProcessState.EXITED;
+        }
+        for (KThread t : threads) {
+            t.requestStop();
+        }
+        kernel.processEnded(this);
+        ended.countDown();
+        if (threads.isEmpty()) {
+            releaseResources();
+        } else {
+            kernel.ensureStopped(this);
+        }
+    }
+
+    /** Ends the process because the kernel or its provider failed; the reason goes to the runtime log. */
+    void crash(String reason) {
+        exit(new ExitStatus(0, 9, reason));
+    }
+
+    /** A thread has left its run loop. */
+    void threadEnded(KThread t) {
+        threads.remove(t);
+        kernel.threadEnded(t);
+        if (threads.isEmpty()) {
+            if (status == null) {
+                exit(ExitStatus.exited(0));
+            }
+            releaseResources();
+        }
+    }
+
+    private void releaseResources() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        handles.closeAll();
+        space.release();
+    }
+
+    synchronized void suspended() {
+        if (suspendedThreads++ == 0 && state == ProcessState.RUNNING) {
+            state = ProcessState.SUSPENDED;
+        }
+    }
+
+    synchronized void resumed() {
+        if (--suspendedThreads == 0 && state == ProcessState.SUSPENDED) {
+            state = ProcessState.RUNNING;
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> exitStatus() {
+        return Optional.ofNullable(status);
+    }
+
+    @Override
+    public ExitStatus waitFor() throws InterruptedException {
+        ended.await();
+        return status;
+    }
+
+    /** The kernel threads, for the kernel's own bookkeeping. */
+    List<KThread> kthreads() {
+        return threads;
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " (" + personality + ") " + String.join(" ", command);
+    }
+}

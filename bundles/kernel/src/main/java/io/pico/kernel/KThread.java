@@ -1,0 +1,311 @@
+package io.pico.kernel;
+
+import io.pico.api.CpuException;
+import io.pico.api.CpuException.Access;
+import io.pico.api.CpuException.Kind;
+import io.pico.api.CpuMode;
+import io.pico.api.PicoThread;
+import io.pico.api.Provider;
+import io.pico.api.Register;
+import io.pico.kernel.engine.Engine;
+import io.pico.kernel.engine.EngineFault;
+import io.pico.kernel.engine.EngineListener;
+
+/**
+ * A pico thread: one engine run by one host thread. System calls and CPU exceptions trapped by the
+ * engine are dispatched to the provider of the process's personality, looked up on every call.
+ */
+final class KThread implements PicoThread, EngineListener, Runnable {
+
+    private final KernelImpl kernel;
+    private final KProcess process;
+    private final int tid;
+    private final CpuMode mode;
+    private final Engine engine;
+    private Thread host;
+    private long memoryGeneration = -1;
+    private volatile boolean stopRequested;
+    private volatile boolean running;
+    private boolean inCall;
+    private long pendingPc = -1;
+    private CpuException pendingFault;
+    private Object providerState;
+    private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+
+    KThread(KernelImpl kernel, KProcess process, int tid, CpuMode mode) {
+        this.kernel = kernel;
+        this.process = process;
+        this.tid = tid;
+        this.mode = mode;
+        this.engine = kernel.engines().create(mode, this);
+        memoryGeneration = process.space().sync(engine, -1);
+    }
+
+    @Override
+    public int tid() {
+        return tid;
+    }
+
+    @Override
+    public KProcess process() {
+        return process;
+    }
+
+    @Override
+    public CpuMode mode() {
+        return mode;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    long memoryGeneration() {
+        return memoryGeneration;
+    }
+
+    @Override
+    public long get(Register register) {
+        if (register == Register.RIP && pendingPc != -1) {
+            return pendingPc;
+        }
+        return engine.get(register);
+    }
+
+    @Override
+    public void set(Register register, long value) {
+        if (register == Register.RIP && inCall) {
+            // a new instruction pointer from inside a hook takes effect by stopping and restarting there
+            pendingPc = value;
+            return;
+        }
+        engine.set(register, value);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (host != null) {
+            throw new IllegalStateException("thread " + tid + " already started");
+        }
+        host = new Thread(this, "pico-" + process.pid() + "-" + tid);
+        host.setDaemon(true);
+        host.start();
+    }
+
+    @Override
+    public void exit() {
+        requestStop();
+    }
+
+    @Override
+    public void interrupt() {
+        Thread t = host;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    /** Asks the thread to leave guest code and end; safe from any thread, repeated until it has. */
+    void requestStop() {
+        stopRequested = true;
+        engine.stop();
+        Thread t = host;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    boolean alive() {
+        Thread t = host;
+        return t != null && t.isAlive();
+    }
+
+    /** Whether the thread is inside the engine now (a stop request may have been missed). */
+    boolean running() {
+        return running;
+    }
+
+    @Override
+    public void defer(Runnable action) {
+        if (Thread.currentThread() != host) {
+            throw new IllegalStateException("defer is only valid on the thread's own host thread");
+        }
+        deferred.add(action);
+    }
+
+    /** Copies the CPU state of another thread of the same mode (fork, clone). */
+    void copyStateFrom(KThread other) {
+        engine.copyStateFrom(other.engine);
+        engine.set(Register.RIP, other.get(Register.RIP));
+        if (mode == CpuMode.X86_64) {
+            engine.set(Register.FS_BASE, other.engine.get(Register.FS_BASE));
+            engine.set(Register.GS_BASE, other.engine.get(Register.GS_BASE));
+        }
+    }
+
+    @Override
+    public Object providerState() {
+        return providerState;
+    }
+
+    @Override
+    public void providerState(Object state) {
+        providerState = state;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopRequested) {
+                runDeferred();
+                if (stopRequested) {
+                    break;
+                }
+                memoryGeneration = process.space().sync(engine, memoryGeneration);
+                long pc = pendingPc != -1 ? pendingPc : engine.get(Register.RIP);
+                pendingPc = -1;
+                pendingFault = null;
+                running = true;
+                try {
+                    if (stopRequested) {
+                        break;
+                    }
+                    engine.run(pc);
+                } catch (EngineFault fault) {
+                    running = false;
+                    CpuException ex = pendingFault != null ? pendingFault
+                            : new CpuException(Kind.OTHER, -1, engine.get(Register.RIP), Access.NONE,
+                                    engine.get(Register.RIP));
+                    if (!stopRequested) {
+                        dispatchException(ex, fault.getMessage());
+                    }
+                } finally {
+                    running = false;
+                }
+            }
+        } catch (Throwable t) {
+            kernel.log("pid " + process.pid() + " thread " + tid + ": kernel error: " + t);
+            process.crash("kernel error: " + t);
+        } finally {
+            engine.close();
+            process.threadEnded(this);
+        }
+    }
+
+    private void runDeferred() {
+        Runnable action;
+        while ((action = deferred.poll()) != null) {
+            inCall = true;
+            try {
+                action.run();
+            } catch (Throwable t) {
+                providerFailed("a deferred action", t);
+            } finally {
+                inCall = false;
+            }
+        }
+    }
+
+    private Provider provider() throws InterruptedException {
+        return kernel.registry().await(process.personality(), process::suspended, process::resumed);
+    }
+
+    @Override
+    public void onSyscall() {
+        inCall = true;
+        try {
+            memoryGeneration = process.space().sync(engine, memoryGeneration);
+            provider().systemCall(this);
+        } catch (InterruptedException e) {
+            // the process ended while waiting for its provider
+            stopRequested = true;
+        } catch (Throwable t) {
+            providerFailed("system call", t);
+        } finally {
+            inCall = false;
+        }
+        afterCall();
+    }
+
+    private void afterCall() {
+        if (stopRequested || pendingPc != -1 || !deferred.isEmpty()) {
+            engine.stop();
+        } else {
+            memoryGeneration = process.space().sync(engine, memoryGeneration);
+        }
+    }
+
+    @Override
+    public void onInterrupt(int vector) {
+        long pc = engine.get(Register.RIP);
+        Kind kind = switch (vector) {
+            case 0 -> Kind.DIVIDE_ERROR;
+            case 6 -> Kind.INVALID_INSTRUCTION;
+            case 13 -> Kind.OTHER;
+            default -> Kind.INTERRUPT;
+        };
+        inCall = true;
+        try {
+            dispatch(new CpuException(kind, vector, pc, Access.NONE, pc));
+        } finally {
+            inCall = false;
+        }
+        afterCall();
+    }
+
+    @Override
+    public boolean onInvalidMemory(Kind kind, Access access, long address) {
+        if (process.space().generation() != memoryGeneration) {
+            memoryGeneration = process.space().sync(engine, memoryGeneration);
+            if (process.space().isMapped(address, 1) && kind == Kind.UNMAPPED) {
+                return true;
+            }
+        }
+        long pc = engine.get(Register.RIP);
+        pendingFault = new CpuException(kind, 14, address, access, pc);
+        return false;
+    }
+
+    @Override
+    public boolean onInvalidInstruction() {
+        long pc = engine.get(Register.RIP);
+        pendingFault = new CpuException(Kind.INVALID_INSTRUCTION, 6, pc, Access.NONE, pc);
+        return false;
+    }
+
+    private void dispatchException(CpuException ex, String engineMessage) {
+        kernel.trace(process, "fault: " + ex + " (" + engineMessage + ")");
+        dispatch(ex);
+        if (pendingPc == -1 && !stopRequested && ex.kind() != Kind.INTERRUPT) {
+            // the provider resumed at the very instruction that faulted: it would fault again forever
+            if (engine.get(Register.RIP) == ex.pc()) {
+                process.crash("provider resumed a faulting instruction: " + ex);
+            }
+        }
+    }
+
+    private void dispatch(CpuException ex) {
+        try {
+            provider().exception(this, ex);
+        } catch (InterruptedException e) {
+            stopRequested = true;
+        } catch (Throwable t) {
+            providerFailed("CPU exception " + ex, t);
+        }
+    }
+
+    private void providerFailed(String what, Throwable t) {
+        kernel.log("pid " + process.pid() + ": provider " + process.personality() + " failed handling " + what + ": "
+                + t);
+        process.crash("provider " + process.personality() + " failed: " + t);
+    }
+
+    @Override
+    public String toString() {
+        return "thread " + tid + " of pid " + process.pid();
+    }
+}

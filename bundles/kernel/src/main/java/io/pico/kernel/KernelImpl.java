@@ -1,0 +1,359 @@
+package io.pico.kernel;
+
+import io.pico.api.CallInfo;
+import io.pico.api.ExitStatus;
+import io.pico.api.Image;
+import io.pico.api.ImageException;
+import io.pico.api.IoObject;
+import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import io.pico.api.Provider;
+import io.pico.api.ProviderInfo;
+import io.pico.api.Support;
+import io.pico.kernel.engine.EngineFactory;
+import io.pico.kernel.engine.UnicornEngineFactory;
+import io.pico.kernel.io.HostFile;
+import io.pico.kernel.io.HostStream;
+import io.pico.kernel.io.Pipe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The pico kernel: the process table, the provider registry (a whiteboard of {@link Provider} services
+ * keyed by personality) and the kernel objects.
+ */
+@Component(service = Kernel.class, immediate = true)
+public final class KernelImpl implements Kernel {
+
+    private final ProviderRegistry registry = new ProviderRegistry();
+    private final ConcurrentSkipListMap<Integer, KProcess> processes = new ConcurrentSkipListMap<>();
+    private final AtomicInteger ids = new AtomicInteger(1);
+    private final EngineFactory engines;
+    private final KernelLog log;
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pico-kernel-stopper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A kernel with the unicorn engine, logging where the framework property {@code pico.log} says. */
+    @Activate
+    public KernelImpl(Map<String, Object> properties) {
+        this(new UnicornEngineFactory(), KernelLog.fromSystem());
+    }
+
+    KernelImpl(EngineFactory engines, KernelLog log) {
+        this.engines = engines;
+        this.log = log;
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (KProcess p : processes.values()) {
+            p.crash("kernel stopped");
+        }
+        reaper.shutdownNow();
+        log.close();
+    }
+
+    @Reference(service = Provider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addProvider(Provider provider, ServiceReference<Provider> ref) {
+        Object personality = ref.getProperty(Provider.PERSONALITY);
+        if (!(personality instanceof String p) || p.isBlank()) {
+            log("ignoring a provider from " + ref.getBundle().getSymbolicName() + " without " + Provider.PERSONALITY);
+            return;
+        }
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        registry.add(new ProviderRegistry.Entry(provider, p, (Long) ref.getProperty(Constants.SERVICE_ID),
+                ranking instanceof Integer r ? r : 0, ref.getBundle().getSymbolicName(),
+                ref.getBundle().getVersion().toString()));
+    }
+
+    void removeProvider(Provider provider, ServiceReference<Provider> ref) {
+        registry.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    ProviderRegistry registry() {
+        return registry;
+    }
+
+    EngineFactory engines() {
+        return engines;
+    }
+
+    int nextId() {
+        return ids.getAndIncrement();
+    }
+
+    @Override
+    public PicoProcess spawn(Launch launch) throws ImageException {
+        Path host;
+        try {
+            host = GuestPaths.resolve(launch.root(), launch.cwd(), launch.program());
+        } catch (IOException e) {
+            throw new ImageException(launch.program() + ": " + e.getMessage(), ImageException.NOT_FOUND);
+        }
+        Image image;
+        try {
+            image = image(host, launch.program());
+        } catch (NoSuchFileException e) {
+            throw new ImageException(launch.program() + ": No such file or directory", ImageException.NOT_FOUND);
+        } catch (IOException e) {
+            throw new ImageException(launch.program() + ": cannot read: " + e.getMessage());
+        }
+        if (Files.isDirectory(host)) {
+            throw new ImageException(launch.program() + ": Is a directory");
+        }
+        ProviderRegistry.Entry entry = registry.claim(image).orElseThrow(() -> new ImageException(
+                launch.program() + ": not an image any provider claims (" + describe(image.header()) + ")"));
+        KProcess process = newProcess(entry.personality(), launch.parentPid(), launch.argv(), launch.root(),
+                launch.trace());
+        for (IoObject io : launch.stdio()) {
+            process.handles().add(io);
+        }
+        try {
+            entry.provider().start(process, image, launch);
+        } catch (ImageException e) {
+            abandon(process);
+            throw e;
+        } catch (RuntimeException e) {
+            abandon(process);
+            log("provider " + entry.personality() + " failed loading " + launch.program() + ": " + e);
+            throw new ImageException(launch.program() + ": provider " + entry.personality() + " failed: " + e);
+        }
+        if (process.kthreads().isEmpty() && process.exitStatus().isEmpty()) {
+            abandon(process);
+            throw new ImageException(launch.program() + ": provider " + entry.personality() + " started no thread");
+        }
+        return process;
+    }
+
+    /** A new, empty process in the process table. */
+    KProcess newProcess(String personality, int parentPid, List<String> command, Path root, PrintStream trace) {
+        KProcess process = new KProcess(this, nextId(), parentPid, personality, command, root, trace);
+        processes.put(process.pid(), process);
+        return process;
+    }
+
+    private void abandon(KProcess process) {
+        process.exit(new ExitStatus(ImageException.NOT_EXECUTABLE, 0, "not started"));
+        processes.remove(process.pid());
+    }
+
+    private static String describe(byte[] header) {
+        StringBuilder sb = new StringBuilder("starts with");
+        for (int i = 0; i < Math.min(4, header.length); i++) {
+            sb.append(String.format(" %02x", header[i]));
+        }
+        return header.length == 0 ? "empty file" : sb.toString();
+    }
+
+    @Override
+    public Image image(Path hostPath, String guestPath) throws IOException {
+        try (FileChannel ch = FileChannel.open(hostPath, StandardOpenOption.READ)) {
+            long size = ch.size();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(4096, size));
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read the header fully
+            }
+            byte[] header = new byte[buf.position()];
+            buf.flip().get(header);
+            return new Image(hostPath, guestPath, header, size);
+        }
+    }
+
+    @Override
+    public Optional<String> personalityOf(Image image) {
+        return registry.claim(image).map(ProviderRegistry.Entry::personality);
+    }
+
+    @Override
+    public Optional<PicoProcess> process(int pid) {
+        return Optional.ofNullable(processes.get(pid));
+    }
+
+    @Override
+    public List<PicoProcess> processes() {
+        return new ArrayList<>(processes.values());
+    }
+
+    private final Object exits = new Object();
+
+    @Override
+    public boolean awaitProcesses(java.util.function.BooleanSupplier condition, long timeoutNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (exits) {
+            while (!condition.getAsBoolean()) {
+                if (timeoutNanos == 0) {
+                    return false;
+                }
+                long left = timeoutNanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(exits, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void reap(int pid) {
+        processes.computeIfPresent(pid, (k, p) -> p.exitStatus().isPresent() ? null : p);
+    }
+
+    @Override
+    public void signal(int pid, String signal) {
+        KProcess p = processes.get(pid);
+        if (p == null || p.exitStatus().isPresent()) {
+            throw new IllegalArgumentException("no running process " + pid);
+        }
+        Provider provider = registry.current(p.personality()).map(ProviderRegistry.Entry::provider)
+                .orElseThrow(() -> new IllegalArgumentException("no provider for " + p.personality()));
+        provider.signal(p, signal);
+    }
+
+    @Override
+    public List<CallInfo> calls(String personality) {
+        return registry.current(personality).map(e -> e.provider().calls()).orElse(List.of());
+    }
+
+    @Override
+    public IoObject hostStream(InputStream in, OutputStream out, boolean terminal) {
+        return new HostStream(in, out, terminal);
+    }
+
+    @Override
+    public IoObject[] pipe() {
+        Pipe pipe = new Pipe();
+        return new IoObject[] {pipe.reader(), pipe.writer()};
+    }
+
+    @Override
+    public IoObject openFile(Path hostPath, boolean read, boolean write, boolean append, boolean create,
+            boolean truncate, boolean exclusive) throws IOException {
+        Set<OpenOption> options = new HashSet<>();
+        if (read) {
+            options.add(StandardOpenOption.READ);
+        }
+        if (write || append) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        if (create) {
+            options.add(exclusive ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE);
+        }
+        if (truncate) {
+            options.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        return new HostFile(FileChannel.open(hostPath, options), hostPath, append);
+    }
+
+    @Override
+    public List<ProviderInfo> providers() {
+        List<ProviderInfo> result = new ArrayList<>();
+        for (ProviderRegistry.Entry e : registry.all()) {
+            List<CallInfo> calls = e.provider().calls();
+            int full = (int) calls.stream().filter(c -> c.support() == Support.FULL).count();
+            int partial = (int) calls.stream().filter(c -> c.support() == Support.PARTIAL).count();
+            result.add(new ProviderInfo(e.personality(), e.bundle(), e.version(), e.provider().formats(), full,
+                    partial, calls.size()));
+        }
+        return result;
+    }
+
+    @Override
+    public void log(String line) {
+        log.write(line);
+    }
+
+    /** Writes a line to the process's trace, when it is traced. */
+    void trace(KProcess process, String line) {
+        PrintStream trace = process.trace().orElse(null);
+        if (trace != null) {
+            trace.println(process.pid() + " " + line);
+        }
+    }
+
+    @Override
+    public String engine() {
+        return engines.name();
+    }
+
+    /** Tells the provider that a process has ended; called once per process. */
+    void processEnded(KProcess process) {
+        synchronized (exits) {
+            exits.notifyAll();
+        }
+        registry.current(process.personality()).ifPresent(e -> {
+            try {
+                e.provider().processExited(process);
+            } catch (RuntimeException ex) {
+                log("provider " + process.personality() + " failed in processExited: " + ex);
+            }
+        });
+    }
+
+    void threadEnded(KThread thread) {
+        registry.current(thread.process().personality()).ifPresent(e -> {
+            try {
+                e.provider().threadExited(thread);
+            } catch (RuntimeException ex) {
+                log("provider " + thread.process().personality() + " failed in threadExited: " + ex);
+            }
+        });
+    }
+
+    /**
+     * Repeats stop requests to the threads of an ended process until they have left guest code: a stop
+     * that reaches an engine between two runs is otherwise lost.
+     */
+    void ensureStopped(KProcess process) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            boolean left = false;
+            for (KThread t : process.kthreads()) {
+                if (t.alive()) {
+                    left = true;
+                    t.requestStop();
+                }
+            }
+            if (left && System.nanoTime() < deadline) {
+                reaper.schedule(check[0], 10, TimeUnit.MILLISECONDS);
+            } else if (left) {
+                log("pid " + process.pid() + ": threads still alive 30 s after exit (blocked in a host call)");
+            }
+        };
+        reaper.schedule(check[0], 10, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,83 @@
+package io.pico.kernel;
+
+import io.pico.api.Image;
+import io.pico.api.Provider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The providers the kernel tracks, keyed by personality. Callers look the current provider up on every
+ * call and never keep it: a provider replaced or gone between two calls is simply not found again.
+ * Threads whose provider is missing wait here, suspended, until one comes.
+ */
+final class ProviderRegistry {
+
+    /** A registered provider with what the kernel needs to rank and describe it. */
+    record Entry(Provider provider, String personality, long serviceId, int ranking, String bundle,
+            String version) {
+    }
+
+    private final Map<String, List<Entry>> byPersonality = new HashMap<>();
+
+    synchronized void add(Entry entry) {
+        List<Entry> list = byPersonality.computeIfAbsent(entry.personality(), k -> new ArrayList<>());
+        list.add(entry);
+        list.sort(Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId));
+        notifyAll();
+    }
+
+    synchronized void remove(long serviceId) {
+        byPersonality.values().forEach(list -> list.removeIf(e -> e.serviceId() == serviceId));
+        byPersonality.values().removeIf(List::isEmpty);
+    }
+
+    /** The current provider of a personality, if one is registered. */
+    synchronized Optional<Entry> current(String personality) {
+        List<Entry> list = byPersonality.get(personality);
+        return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /**
+     * The current provider of a personality, waiting for one to be registered.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted (its process ends)
+     */
+    synchronized Provider await(String personality, Runnable onSuspend, Runnable onResume)
+            throws InterruptedException {
+        Optional<Entry> entry = current(personality);
+        if (entry.isPresent()) {
+            return entry.get().provider();
+        }
+        onSuspend.run();
+        try {
+            while ((entry = current(personality)).isEmpty()) {
+                wait(TimeUnit.SECONDS.toMillis(1));
+            }
+        } finally {
+            onResume.run();
+        }
+        return entry.get().provider();
+    }
+
+    /** The first provider (by personality name, then ranking) that claims the image. */
+    Optional<Entry> claim(Image image) {
+        for (Entry e : all()) {
+            if (e.provider().claims(image)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The current provider of each personality, by personality name. */
+    synchronized List<Entry> all() {
+        List<Entry> result = new ArrayList<>();
+        byPersonality.keySet().stream().sorted().forEach(p -> result.add(byPersonality.get(p).get(0)));
+        return result;
+    }
+}

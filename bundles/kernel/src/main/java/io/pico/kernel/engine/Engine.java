@@ -1,0 +1,51 @@
+package io.pico.kernel.engine;
+
+import io.pico.api.CpuMode;
+import io.pico.api.Register;
+
+/**
+ * One emulated CPU: the kernel's only way to run guest code. Not thread-safe: it is used by the pico
+ * thread that runs it, except for {@link #stop()}. Another engine (a newer unicorn, native execution
+ * with trapped system calls) replaces this one by implementing this interface and {@link EngineFactory}.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** The mode this engine was created in. */
+    CpuMode mode();
+
+    /** Maps host memory at a guest address (page aligned). */
+    void map(long address, long size, int protection, long hostAddress);
+
+    /** Unmaps a guest range. */
+    void unmap(long address, long size);
+
+    /** Changes protection of a guest range. */
+    void protect(long address, long size, int protection);
+
+    /** Reads a register. */
+    long get(Register register);
+
+    /** Writes a register. */
+    void set(Register register, long value);
+
+    /** Writes a segment descriptor table entry context: selectors for flat 32-bit code need a GDT. */
+    default void setupFlatSegments() {
+    }
+
+    /** Copies the complete CPU state (registers, flags, FPU/SSE) of another engine of the same mode. */
+    void copyStateFrom(Engine other);
+
+    /**
+     * Runs guest code from {@code pc} until {@link #stop()} is called or a hook stops it.
+     *
+     * @throws EngineFault when the CPU faulted and no hook handled it
+     */
+    void run(long pc) throws EngineFault;
+
+    /** Stops {@link #run(long)} at the next block boundary; callable from any thread. */
+    void stop();
+
+    /** Releases the engine. */
+    @Override
+    void close();
+}

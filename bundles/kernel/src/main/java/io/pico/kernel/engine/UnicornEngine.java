@@ -1,0 +1,180 @@
+package io.pico.kernel.engine;
+
+import static io.pico.unicorn.X86.*;
+
+import io.pico.api.CpuException.Access;
+import io.pico.api.CpuException.Kind;
+import io.pico.api.CpuMode;
+import io.pico.api.Register;
+import io.pico.unicorn.Unicorn;
+import io.pico.unicorn.UnicornException;
+
+/** The unicorn-engine CPU: one {@link Unicorn} instance with the kernel's hooks installed. */
+final class UnicornEngine implements Engine {
+
+    /** Register ids by {@link Register} ordinal, per mode. */
+    private static final int[] REG64 = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+        UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8, UC_X86_REG_R9,
+        UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+        UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS,
+        UC_X86_REG_GS, UC_X86_REG_SS, UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE};
+    private static final int[] REG32 = {UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
+        UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_EBP, UC_X86_REG_ESP, -1, -1, -1, -1, -1, -1, -1, -1,
+        UC_X86_REG_EIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS,
+        UC_X86_REG_GS, UC_X86_REG_SS, -1, -1};
+    private static final int[] REG16 = {UC_X86_REG_AX, UC_X86_REG_BX, UC_X86_REG_CX, UC_X86_REG_DX,
+        UC_X86_REG_SI, UC_X86_REG_DI, UC_X86_REG_BP, UC_X86_REG_SP, -1, -1, -1, -1, -1, -1, -1, -1,
+        UC_X86_REG_IP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS,
+        UC_X86_REG_GS, UC_X86_REG_SS, -1, -1};
+    private static final long MSR_FS_BASE = 0xC000_0100L;
+    private static final long MSR_GS_BASE = 0xC000_0101L;
+
+    private final CpuMode mode;
+    private final Unicorn uc;
+    private final int[] regs;
+    private final EngineListener listener;
+    /**
+     * Inside the syscall hook unicorn's RIP still points at the {@code syscall} instruction (it adds the
+     * instruction's length after the hook); the kernel's contract is the address after it.
+     */
+    private boolean inSyscallHook;
+    private static final int SYSCALL_LENGTH = 2;
+
+    UnicornEngine(CpuMode mode, EngineListener listener) {
+        this.mode = mode;
+        this.listener = listener;
+        this.uc = Unicorn.open(switch (mode) {
+            case X86_16 -> Unicorn.Mode.X86_16;
+            case X86_32 -> Unicorn.Mode.X86_32;
+            case X86_64 -> Unicorn.Mode.X86_64;
+        });
+        this.regs = switch (mode) {
+            case X86_16 -> REG16;
+            case X86_32 -> REG32;
+            case X86_64 -> REG64;
+        };
+        try {
+            if (mode == CpuMode.X86_64) {
+                uc.hookSyscall(u -> {
+                    inSyscallHook = true;
+                    try {
+                        listener.onSyscall();
+                    } finally {
+                        inSyscallHook = false;
+                    }
+                });
+            }
+            uc.hookInterrupt((u, intno) -> listener.onInterrupt(intno));
+            uc.hookMemInvalid((u, type, address, size, value) -> memInvalid(type, address));
+            uc.hookInsnInvalid(u -> listener.onInvalidInstruction());
+        } catch (RuntimeException e) {
+            uc.close();
+            throw e;
+        }
+    }
+
+    private boolean memInvalid(int type, long address) {
+        Kind kind;
+        Access access;
+        switch (type) {
+            case UC_MEM_READ_UNMAPPED -> { kind = Kind.UNMAPPED; access = Access.READ; }
+            case UC_MEM_WRITE_UNMAPPED -> { kind = Kind.UNMAPPED; access = Access.WRITE; }
+            case UC_MEM_FETCH_UNMAPPED -> { kind = Kind.UNMAPPED; access = Access.EXECUTE; }
+            case UC_MEM_READ_PROT -> { kind = Kind.PROTECTION; access = Access.READ; }
+            case UC_MEM_WRITE_PROT -> { kind = Kind.PROTECTION; access = Access.WRITE; }
+            case UC_MEM_FETCH_PROT -> { kind = Kind.PROTECTION; access = Access.EXECUTE; }
+            default -> { kind = Kind.OTHER; access = Access.NONE; }
+        }
+        return listener.onInvalidMemory(kind, access, address);
+    }
+
+    @Override
+    public CpuMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void map(long address, long size, int protection, long hostAddress) {
+        uc.memMapPtr(address, size, protection, hostAddress);
+    }
+
+    @Override
+    public void unmap(long address, long size) {
+        uc.memUnmap(address, size);
+    }
+
+    @Override
+    public void protect(long address, long size, int protection) {
+        uc.memProtect(address, size, protection);
+    }
+
+    private int id(Register r) {
+        int id = regs[r.ordinal()];
+        if (id < 0) {
+            throw new IllegalArgumentException(r + " does not exist in " + mode);
+        }
+        return id;
+    }
+
+    @Override
+    public long get(Register register) {
+        if (mode != CpuMode.X86_64 && (register == Register.FS_BASE || register == Register.GS_BASE)) {
+            return uc.msrRead((int) (register == Register.FS_BASE ? MSR_FS_BASE : MSR_GS_BASE));
+        }
+        long v = uc.regRead(id(register));
+        if (inSyscallHook && register == Register.RIP) {
+            v += SYSCALL_LENGTH;
+        }
+        return switch (mode) {
+            case X86_64 -> v;
+            case X86_32 -> v & 0xffff_ffffL;
+            case X86_16 -> register == Register.RFLAGS ? v & 0xffff_ffffL : v & 0xffffL;
+        };
+    }
+
+    @Override
+    public void set(Register register, long value) {
+        if (mode != CpuMode.X86_64 && (register == Register.FS_BASE || register == Register.GS_BASE)) {
+            uc.msrWrite((int) (register == Register.FS_BASE ? MSR_FS_BASE : MSR_GS_BASE), value);
+            return;
+        }
+        if (inSyscallHook && register == Register.RIP) {
+            value -= SYSCALL_LENGTH;
+        }
+        uc.regWrite(id(register), value);
+    }
+
+    @Override
+    public void copyStateFrom(Engine other) {
+        if (!(other instanceof UnicornEngine u) || u.mode != mode) {
+            throw new IllegalArgumentException("cannot copy state from " + other);
+        }
+        try (Unicorn.Context context = u.uc.contextSave()) {
+            uc.contextRestore(context);
+        }
+    }
+
+    @Override
+    public void run(long pc) throws EngineFault {
+        try {
+            uc.emuStart(pc, -1L, 0, 0);
+        } catch (UnicornException e) {
+            throw new EngineFault(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        uc.emuStop();
+    }
+
+    @Override
+    public void close() {
+        uc.close();
+    }
+
+    @Override
+    public String toString() {
+        return "unicorn " + Unicorn.version() + " " + mode;
+    }
+}

@@ -1,0 +1,115 @@
+package io.pico.kernel.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * A host byte stream as a kernel object: the runtime's own standard input, output or error, or a
+ * shell session's streams. Closing the kernel object never closes the host stream. Reading goes through
+ * a pump thread into a kernel pipe, started on the first read, so that a guest blocked reading its input
+ * can be interrupted by a signal.
+ */
+public final class HostStream extends RefCounted {
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final boolean terminal;
+    private Pipe pump;
+
+    /** A stream reading from {@code in} and/or writing to {@code out} (either may be null). */
+    public HostStream(InputStream in, OutputStream out, boolean terminal) {
+        this.in = in;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public String kind() {
+        return terminal ? "tty" : "stream";
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException, InterruptedException {
+        if (in == null) {
+            throw new IOException("EBADF");
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        return pump().reader().read(dst);
+    }
+
+    private synchronized Pipe pump() {
+        if (pump == null) {
+            Pipe pipe = new Pipe();
+            pump = pipe;
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        pipe.writer().write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the host stream or the guest side is gone: end of input
+                } finally {
+                    pipe.writer().release();
+                }
+            }, "pico-stdin-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+        return pump;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (out == null) {
+            throw new IOException("EBADF");
+        }
+        int n = src.remaining();
+        if (src.hasArray()) {
+            out.write(src.array(), src.arrayOffset() + src.position(), n);
+            src.position(src.limit());
+        } else {
+            byte[] buf = new byte[n];
+            src.get(buf);
+            out.write(buf);
+        }
+        out.flush();
+        return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+        return in == null ? 0 : pump().reader().available();
+    }
+
+    @Override
+    public boolean readable() {
+        return in == null || pump().reader().readable();
+    }
+
+    @Override
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    @Override
+    protected void closed() {
+        synchronized (this) {
+            if (pump != null) {
+                pump.reader().release();
+            }
+        }
+        if (out != null) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                // the host stream is gone; nothing left to flush to
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.pico.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.api.AddressSpace;
+import io.pico.api.CallInfo;
+import io.pico.api.CpuException;
+import io.pico.api.CpuMode;
+import io.pico.api.ExitStatus;
+import io.pico.api.Image;
+import io.pico.api.ImageException;
+import io.pico.api.IoObject;
+import io.pico.api.Launch;
+import io.pico.api.MemoryFault;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.Provider;
+import io.pico.api.Register;
+import io.pico.kernel.engine.UnicornEngineFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel with the real unicorn engine and a minimal provider, without a framework. */
+class KernelEngineTest {
+
+    static final long CODE = 0x10000;
+    static final long STACK = 0x20000;
+
+    /** A provider whose images are "TEST" + x86-64 code; syscall 1 records rdi, 60 exits with rdi. */
+    static final class TestProvider implements Provider {
+        final List<Long> recorded = new CopyOnWriteArrayList<>();
+        final List<Long> syscallPcs = new CopyOnWriteArrayList<>();
+        final List<CpuException> faults = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<String> formats() {
+            return List.of("TEST");
+        }
+
+        @Override
+        public boolean claims(Image image) {
+            return image.startsWith("TEST".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
+            byte[] code;
+            try {
+                code = Files.readAllBytes(image.hostPath());
+            } catch (IOException e) {
+                throw new ImageException(e.toString());
+            }
+            process.memory().map(CODE, AddressSpace.PAGE_SIZE, AddressSpace.READ | AddressSpace.EXEC);
+            process.memory().write(CODE, code, 4, code.length - 4);
+            process.memory().map(STACK, AddressSpace.PAGE_SIZE, AddressSpace.READ | AddressSpace.WRITE);
+            PicoThread t = process.createThread(CpuMode.X86_64);
+            t.set(Register.RIP, CODE);
+            t.set(Register.RSP, STACK + AddressSpace.PAGE_SIZE);
+            t.start();
+        }
+
+        @Override
+        public void systemCall(PicoThread thread) {
+            long nr = thread.get(Register.RAX);
+            syscallPcs.add(thread.get(Register.RIP));
+            if (nr == 1) {
+                recorded.add(thread.get(Register.RDI));
+                thread.set(Register.RAX, 0);
+            } else if (nr == 60) {
+                thread.process().exit(ExitStatus.exited((int) thread.get(Register.RDI)));
+            } else if (nr == 99) {
+                throw new IllegalStateException("provider bug");
+            } else {
+                thread.set(Register.RAX, -38);
+            }
+        }
+
+        @Override
+        public void exception(PicoThread thread, CpuException exception) {
+            faults.add(exception);
+            thread.process().exit(ExitStatus.signalled(11, "fault " + exception));
+        }
+
+        @Override
+        public void signal(PicoProcess process, String signal) {
+            process.exit(ExitStatus.signalled(15, signal));
+        }
+
+        @Override
+        public List<CallInfo> calls() {
+            return List.of();
+        }
+    }
+
+    private final TestProvider provider = new TestProvider();
+    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null));
+
+    {
+        kernel.registry().add(new ProviderRegistry.Entry(provider, "test", 1, 0, "test", "1"));
+    }
+
+    private PicoProcess spawn(Path dir, String name, int... code) throws Exception {
+        byte[] image = new byte[4 + code.length];
+        System.arraycopy("TEST".getBytes(StandardCharsets.US_ASCII), 0, image, 0, 4);
+        for (int i = 0; i < code.length; i++) {
+            image[4 + i] = (byte) code[i];
+        }
+        Files.write(dir.resolve(name), image);
+        IoObject[] stdio = {kernel.hostStream(null, null, false), kernel.hostStream(null, null, false),
+            kernel.hostStream(null, null, false)};
+        return kernel.spawn(new Launch("/" + name, List.of(name), Map.of(), "/", dir, stdio, null, 0));
+    }
+
+    @Test
+    void dispatchesSystemCallsAndExits(@TempDir Path dir) throws Exception {
+        // mov eax,1; mov edi,42; syscall; mov eax,60; mov edi,7; syscall
+        PicoProcess p = spawn(dir, "ok", 0xb8, 1, 0, 0, 0, 0xbf, 42, 0, 0, 0, 0x0f, 0x05, 0xb8, 60, 0, 0, 0, 0xbf, 7, 0,
+                0, 0, 0x0f, 0x05);
+        ExitStatus status = p.waitFor();
+        assertEquals(ExitStatus.exited(7), status);
+        assertEquals(List.of(42L), provider.recorded);
+        // the instruction pointer a provider sees is after the syscall instruction
+        assertEquals(List.of(CODE + 12, CODE + 24), provider.syscallPcs);
+        assertTrue(kernel.process(p.pid()).isPresent(), "an ended process stays until reaped");
+        kernel.reap(p.pid());
+        assertTrue(kernel.process(p.pid()).isEmpty());
+    }
+
+    @Test
+    void unmappedJumpReachesTheProviderAndOthersCarryOn(@TempDir Path dir) throws Exception {
+        // mov rax,0xdead0000; jmp rax
+        PicoProcess bad = spawn(dir, "bad", 0x48, 0xb8, 0, 0, 0xad, 0xde, 0, 0, 0, 0, 0xff, 0xe0);
+        // mov eax,60; mov edi,3; syscall
+        PicoProcess good = spawn(dir, "good", 0xb8, 60, 0, 0, 0, 0xbf, 3, 0, 0, 0, 0x0f, 0x05);
+        assertEquals(11, bad.waitFor().signal());
+        assertEquals(ExitStatus.exited(3), good.waitFor());
+        CpuException fault = provider.faults.get(0);
+        assertEquals(CpuException.Kind.UNMAPPED, fault.kind());
+        assertEquals(CpuException.Access.EXECUTE, fault.access());
+        assertEquals(0xdead0000L, fault.address());
+    }
+
+    @Test
+    void aProviderThatThrowsEndsOnlyItsProcess(@TempDir Path dir) throws Exception {
+        // mov eax,99; syscall
+        PicoProcess p = spawn(dir, "throws", 0xb8, 99, 0, 0, 0, 0x0f, 0x05);
+        ExitStatus status = p.waitFor();
+        assertTrue(status.signalled());
+        assertTrue(status.reason().contains("provider bug"), status.reason());
+    }
+
+    @Test
+    void infiniteLoopIsKilledFromOutside(@TempDir Path dir) throws Exception {
+        // jmp $
+        PicoProcess p = spawn(dir, "loop", 0xeb, 0xfe);
+        Thread.sleep(100);
+        assertTrue(p.exitStatus().isEmpty());
+        kernel.signal(p.pid(), "TERM");
+        assertEquals(15, p.waitFor().signal());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!p.threads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.threads().isEmpty(), "the looping thread left the engine");
+    }
+
+    @Test
+    void unclaimedAndMissingImagesAreImageErrors(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("junk"), new byte[] {1, 2, 3});
+        IoObject[] stdio = {kernel.hostStream(null, null, false), kernel.hostStream(null, null, false),
+            kernel.hostStream(null, null, false)};
+        ImageException e = assertThrows(ImageException.class,
+                () -> kernel.spawn(new Launch("/junk", List.of("junk"), Map.of(), "/", dir, stdio, null, 0)));
+        assertEquals(126, e.status());
+        ImageException missing = assertThrows(ImageException.class,
+                () -> kernel.spawn(new Launch("/nope", List.of("nope"), Map.of(), "/", dir, stdio, null, 0)));
+        assertEquals(127, missing.status());
+    }
+
+    @Test
+    void addressSpaceSplitsAndFaults() {
+        KAddressSpace space = new KAddressSpace();
+        try {
+            space.map(0x100000, 0x4000, AddressSpace.READ | AddressSpace.WRITE);
+            space.putLong(0x100ff8, 0x1122334455667788L);
+            assertEquals(0x1122334455667788L, space.getLong(0x100ff8));
+            space.unmap(0x101000, 0x1000);
+            assertFalse(space.isMapped(0x101000, 1));
+            assertTrue(space.isMapped(0x100000, 0x1000));
+            assertTrue(space.isMapped(0x102000, 0x2000));
+            assertEquals(0x1122334455667788L, space.getLong(0x100ff8), "the lower part keeps its contents");
+            assertThrows(MemoryFault.class, () -> space.getByte(0x101000));
+            space.protect(0x102000, 0x1000, AddressSpace.READ);
+            assertEquals(3, space.regions().size());
+            assertEquals(0x3000, space.mappedBytes());
+            assertEquals(0x101000, space.findFree(0x100000, 0x1000));
+            assertEquals(0x104000, space.findFree(0x100000, 0x2000));
+            byte[] data = "across".getBytes(StandardCharsets.US_ASCII);
+            space.write(0x102ffd, data, 0, data.length);
+            byte[] back = new byte[data.length];
+            space.read(0x102ffd, back, 0, back.length);
+            assertArrayEquals(data, back);
+        } finally {
+            space.release();
+        }
+    }
+}
