@@ -42,6 +42,7 @@ class KernelEngineTest {
         final List<Long> recorded = new CopyOnWriteArrayList<>();
         final List<Long> syscallPcs = new CopyOnWriteArrayList<>();
         final List<CpuException> faults = new CopyOnWriteArrayList<>();
+        final List<PicoProcess> children = new CopyOnWriteArrayList<>();
 
         @Override
         public List<String> formats() {
@@ -79,6 +80,23 @@ class KernelEngineTest {
                 thread.set(Register.RAX, 0);
             } else if (nr == 60) {
                 thread.process().exit(ExitStatus.exited((int) thread.get(Register.RDI)));
+            } else if (nr == 57) {
+                PicoProcess child = thread.process().fork(thread);
+                PicoThread ct = child.threads().get(0);
+                ct.set(Register.RAX, 0);
+                children.add(child);
+                ct.start();
+                thread.set(Register.RAX, child.pid());
+            } else if (nr == 59) {
+                // replace the code outside the engine, as execve does
+                thread.defer(() -> {
+                    AddressSpace m = thread.process().memory();
+                    m.unmap(CODE, AddressSpace.PAGE_SIZE);
+                    m.map(CODE, AddressSpace.PAGE_SIZE, AddressSpace.READ | AddressSpace.EXEC);
+                    byte[] exit9 = {(byte) 0xbf, 9, 0, 0, 0, (byte) 0xb8, 60, 0, 0, 0, 0x0f, 0x05};
+                    m.write(CODE + 0x100, exit9, 0, exit9.length);
+                    thread.set(Register.RIP, CODE + 0x100);
+                });
             } else if (nr == 99) {
                 throw new IllegalStateException("provider bug");
             } else {
@@ -149,6 +167,29 @@ class KernelEngineTest {
         assertEquals(CpuException.Kind.UNMAPPED, fault.kind());
         assertEquals(CpuException.Access.EXECUTE, fault.access());
         assertEquals(0xdead0000L, fault.address());
+    }
+
+    @Test
+    void forkCopiesMemoryAndHandlesAndTheChildRunsOnItsOwn(@TempDir Path dir) throws Exception {
+        PicoProcess parent = spawn(dir, "fork",
+                0xc7, 0x04, 0x25, 0x00, 0x00, 0x02, 0x00, 0x55, 0, 0, 0, // mov dword [0x20000],0x55
+                0xb8, 57, 0, 0, 0, 0x0f, 0x05, // mov eax,57; syscall (fork)
+                0x85, 0xc0, 0x74, 0x0c, // test eax,eax; jz child
+                0xbf, 1, 0, 0, 0, 0xb8, 60, 0, 0, 0, 0x0f, 0x05, // parent: exit(1)
+                0x8b, 0x3c, 0x25, 0x00, 0x00, 0x02, 0x00, // child: mov edi,[0x20000]
+                0xb8, 60, 0, 0, 0, 0x0f, 0x05); // exit(edi)
+        assertEquals(ExitStatus.exited(1), parent.waitFor());
+        PicoProcess child = provider.children.get(0);
+        assertEquals(ExitStatus.exited(0x55), child.waitFor());
+        assertEquals(parent.pid(), child.parentPid());
+        assertTrue(kernel.awaitProcesses(() -> child.exitStatus().isPresent(), 0));
+    }
+
+    @Test
+    void deferredActionsReplaceTheAddressSpaceOutsideTheEngine(@TempDir Path dir) throws Exception {
+        // mov eax,59; syscall; jmp $ (never reached: the deferred action replaces the code)
+        PicoProcess p = spawn(dir, "exec", 0xb8, 59, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfe);
+        assertEquals(ExitStatus.exited(9), p.waitFor());
     }
 
     @Test
