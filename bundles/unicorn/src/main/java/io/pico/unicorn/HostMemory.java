@@ -1,0 +1,155 @@
+package io.pico.unicorn;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+import com.kenai.jffi.MemoryIO;
+
+import io.pico.unicorn.internal.LibC;
+import io.pico.unicorn.internal.Native;
+
+/**
+ * Native, page-aligned host memory that engines map with {@link Unicorn#memMapPtr}, and direct access to it.
+ *
+ * <p>Raw memory: addresses are not checked. Reading or writing outside an allocation, or after
+ * {@link #free}, crashes the JVM. The accessors are plain loads and stores (no engine involved, no locking);
+ * they are little-endian like the guest.
+ */
+public final class HostMemory {
+    public static final long PAGE_SIZE = 4096;
+
+    private static final MemoryIO IO = MemoryIO.getInstance();
+
+    private HostMemory() {
+    }
+
+    private static long pageRound(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be positive: " + size);
+        }
+        return (size + PAGE_SIZE - 1) & -PAGE_SIZE;
+    }
+
+    /**
+     * Allocates {@code size} bytes (rounded up to whole pages) of zero-filled, page-aligned memory with
+     * mmap(PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE): pages cost RAM only once touched.
+     *
+     * @throws UnicornException with code {@code UC_ERR_NOMEM} when mmap fails
+     */
+    public static long allocate(long size) {
+        long len = pageRound(size);
+        LibC c = Native.libc();
+        jnr.ffi.Pointer ptr = c.mmap(null, len, LibC.PROT_READ | LibC.PROT_WRITE,
+                LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, 0L);
+        long p = ptr == null ? 0 : ptr.address();
+        if (p == LibC.MAP_FAILED || p == 0) {
+            int errno = jnr.ffi.Runtime.getRuntime(c).getLastError();
+            throw new UnicornException(X86.UC_ERR_NOMEM,
+                    "Out of memory: mmap(" + len + " bytes) failed, errno " + errno);
+        }
+        return p;
+    }
+
+    /** Releases memory from {@link #allocate} (munmap; {@code size} as given to allocate). */
+    public static void free(long address, long size) {
+        long len = pageRound(size);
+        if (address == 0 || (address & (PAGE_SIZE - 1)) != 0) {
+            throw new IllegalArgumentException("not a page-aligned allocation: 0x" + Long.toHexString(address));
+        }
+        LibC c = Native.libc();
+        if (c.munmap(address, len) != 0) {
+            int errno = jnr.ffi.Runtime.getRuntime(c).getLastError();
+            throw new IllegalArgumentException("munmap(0x" + Long.toHexString(address) + ", " + len + ") failed, errno "
+                    + errno);
+        }
+    }
+
+    public static void read(long address, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        IO.getByteArray(address, dst, off, len);
+    }
+
+    public static void write(long address, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        IO.putByteArray(address, src, off, len);
+    }
+
+    public static byte getByte(long address) {
+        return IO.getByte(address);
+    }
+
+    public static void putByte(long address, byte value) {
+        IO.putByte(address, value);
+    }
+
+    public static short getShort(long address) {
+        return IO.getShort(address);
+    }
+
+    public static void putShort(long address, short value) {
+        IO.putShort(address, value);
+    }
+
+    public static int getInt(long address) {
+        return IO.getInt(address);
+    }
+
+    public static void putInt(long address, int value) {
+        IO.putInt(address, value);
+    }
+
+    public static long getLong(long address) {
+        return IO.getLong(address);
+    }
+
+    public static void putLong(long address, long value) {
+        IO.putLong(address, value);
+    }
+
+    /** memcpy between native addresses (non-overlapping). */
+    public static void copy(long from, long to, long len) {
+        IO.copyMemory(from, to, len);
+    }
+
+    /** Fills {@code len} bytes with {@code value}. */
+    public static void fill(long address, long len, byte value) {
+        IO.setMemory(address, len, value);
+    }
+
+    /**
+     * A direct ByteBuffer over {@code len} bytes at {@code address} (JNI NewDirectByteBuffer: no copy), in
+     * little-endian order. It does not own the memory: do not use it after {@link #free}.
+     */
+    public static ByteBuffer buffer(long address, int len) {
+        if (len < 0) {
+            throw new IllegalArgumentException("len " + len);
+        }
+        return IO.newDirectByteBuffer(address, len).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Offset of the first byte equal to {@code (byte) c} within {@code max} bytes at {@code address}, or -1. */
+    public static long memchr(long address, int c, long max) {
+        if (max <= 0) {
+            return -1;
+        }
+        long p = Native.libc().memchr(address, c & 0xff, max);
+        return p == 0 ? -1 : p - address;
+    }
+
+    /** Length of the NUL-terminated string at {@code address}, looking at no more than {@code max} bytes (strnlen). */
+    public static long strlen(long address, long max) {
+        if (max <= 0) {
+            return 0;
+        }
+        return Native.libc().strnlen(address, max);
+    }
+
+    /** The bytes of the NUL-terminated string at {@code address} (without the NUL), at most {@code max} bytes. */
+    public static byte[] cString(long address, int max) {
+        int n = (int) strlen(address, max);
+        byte[] b = new byte[n];
+        IO.getByteArray(address, b, 0, n);
+        return b;
+    }
+}

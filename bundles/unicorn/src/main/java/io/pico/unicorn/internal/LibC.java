@@ -1,0 +1,24 @@
+package io.pico.unicorn.internal;
+
+import jnr.ffi.annotations.SaveError;
+
+/** The few libc calls HostMemory needs. Not API. */
+public interface LibC {
+    int PROT_READ = 1;
+    int PROT_WRITE = 2;
+    int MAP_PRIVATE = 0x02;
+    int MAP_ANONYMOUS = 0x20;
+    int MAP_NORESERVE = 0x4000;
+    long MAP_FAILED = -1L;
+
+    /** Declared with pointers: jnr-ffi 2.3.7 with jffi 1.4.3 returns MAP_FAILED for an all-long signature. */
+    @SaveError
+    jnr.ffi.Pointer mmap(jnr.ffi.Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+    @SaveError
+    int munmap(long addr, long length);
+
+    long strnlen(long s, long maxlen);
+
+    long memchr(long s, int c, long n);
+}
