@@ -63,6 +63,17 @@ public interface Kernel {
     /** The system call or API table of a personality's provider, empty when none is registered. */
     List<CallInfo> calls(String personality);
 
+    /**
+     * Hot-swaps a personality: parks every thread of its processes that another provider runs, hands each
+     * process's state from that provider to the personality's current provider and resumes them. Refused
+     * or timed-out swaps roll back and the old provider keeps running the processes.
+     *
+     * @param timeoutMillis how long parking may take before the swap is rolled back
+     * @return what was swapped and how long the processes were paused
+     * @throws IllegalStateException with the reason when the swap was rolled back
+     */
+    SwapReport swap(String personality, long timeoutMillis);
+
     /** Describes the registered providers, one per personality. */
     List<ProviderInfo> providers();
 

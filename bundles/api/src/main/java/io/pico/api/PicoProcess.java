@@ -19,6 +19,11 @@ public interface PicoProcess {
     /** The personality whose provider runs this process. */
     String personality();
 
+    /**
+     * The provider running this process as "bundle version", empty while it waits suspended for one.
+     */
+    Optional<String> provider();
+
     /** The life-cycle state. */
     ProcessState state();
 

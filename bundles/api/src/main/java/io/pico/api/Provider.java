@@ -47,6 +47,34 @@ public interface Provider {
     /** The personality's system call (or API) table as data, for the support matrix. */
     List<CallInfo> calls();
 
+    /**
+     * The format version of the state snapshots this provider writes ({@link #exportState}); 0 when it
+     * cannot hand its processes over.
+     */
+    default int stateVersion() {
+        return 0;
+    }
+
+    /**
+     * Exports a process's personality state (descriptor table, working directory, signal dispositions,
+     * per-thread state by thread id ...) for a successor, while every thread of the process is parked.
+     * The snapshot holds only JDK types (String, Number, Boolean, byte[], List, Map) and refers to kernel
+     * objects by handle number: the successor may come from another class loader.
+     *
+     * @throws UnsupportedOperationException when this provider cannot hand over
+     */
+    default java.util.Map<String, Object> exportState(PicoProcess process) {
+        throw new UnsupportedOperationException("this provider cannot export process state");
+    }
+
+    /**
+     * Takes over a process from a predecessor of the same personality, given its snapshot and the
+     * snapshot's format version. Throwing refuses it: the predecessor keeps running the process.
+     */
+    default void importState(PicoProcess process, int version, java.util.Map<String, Object> state) {
+        throw new UnsupportedOperationException("this provider cannot import process state");
+    }
+
     /** Called after a thread of one of this provider's processes has ended. */
     default void threadExited(PicoThread thread) {
     }

@@ -34,6 +34,13 @@ final class KProcess implements PicoProcess {
     private boolean firstThread = true;
     private boolean released;
     private int suspendedThreads;
+    /** The service id of the provider that runs this process. */
+    private volatile long providerId;
+    /** Threads stop at their next call or block boundary and wait while this is set (hot-swap). */
+    private volatile boolean parkRequested;
+    /** State exported by a provider that left without a successor, waiting for the next one. */
+    private volatile java.util.Map<String, Object> pendingState;
+    private volatile int pendingVersion;
 
     KProcess(KernelImpl kernel, int pid, int parentPid, String personality, List<String> command, Path root,
             PrintStream trace) {
@@ -64,6 +71,94 @@ final class KProcess implements PicoProcess {
     @Override
     public ProcessState state() {
         return state;
+    }
+
+    @Override
+    public Optional<String> provider() {
+        ProviderRegistry.Entry e = kernel.registry().byId(providerId);
+        return e == null ? Optional.empty() : Optional.of(e.bundle() + " " + e.version());
+    }
+
+    long providerId() {
+        return providerId;
+    }
+
+    void providerId(long id) {
+        providerId = id;
+    }
+
+    boolean parkRequested() {
+        return parkRequested;
+    }
+
+    /** Asks every thread to park, or lets parked threads go on. */
+    void requestPark(boolean park) {
+        synchronized (this) {
+            parkRequested = park;
+            notifyAll();
+        }
+        if (park) {
+            for (KThread t : threads) {
+                t.stopForPark();
+            }
+        }
+    }
+
+    /**
+     * Called by a thread at a block boundary: waits while a park is requested or no provider runs this
+     * process; returns false when the thread should end instead.
+     */
+    boolean parkIfRequested(KThread t) {
+        if (!parkRequested && kernel.registry().byId(providerId) != null) {
+            return true;
+        }
+        boolean suspended = false;
+        synchronized (this) {
+            t.parked(true);
+            notifyAll();
+            try {
+                while (!t.stopRequested() && (parkRequested || kernel.registry().byId(providerId) == null)) {
+                    if (!parkRequested && !suspended) {
+                        suspended = true;
+                        suspended();
+                    }
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        // a signal or stop request: the loop condition decides
+                    }
+                }
+            } finally {
+                t.parked(false);
+                if (suspended) {
+                    resumed();
+                }
+            }
+        }
+        return !t.stopRequested();
+    }
+
+    /** Whether every live, started thread is parked now. */
+    synchronized boolean allParked() {
+        for (KThread t : threads) {
+            if (t.started() && t.alive() && !t.isParked()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    java.util.Map<String, Object> pendingState() {
+        return pendingState;
+    }
+
+    int pendingVersion() {
+        return pendingVersion;
+    }
+
+    void pendingState(java.util.Map<String, Object> state, int version) {
+        pendingState = state;
+        pendingVersion = version;
     }
 
     @Override
@@ -115,6 +210,7 @@ final class KProcess implements PicoProcess {
     @Override
     public PicoProcess fork(PicoThread caller) {
         KProcess child = kernel.newProcess(personality, pid, command, root, trace);
+        child.providerId = providerId;
         try {
             space.copyInto(child.space);
             handles.copyInto(child.handles);

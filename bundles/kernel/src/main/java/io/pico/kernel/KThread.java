@@ -26,6 +26,12 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private long memoryGeneration = -1;
     private volatile boolean stopRequested;
     private volatile boolean running;
+    private volatile boolean parked;
+    /** Set when a park interrupted this thread inside a call: the call is restarted after the swap. */
+    private volatile boolean parkInterrupted;
+    private volatile boolean inCallVolatile;
+    private long callNumber;
+    private long callRestartPc = -1;
     private boolean inCall;
     private long pendingPc = -1;
     private CpuException pendingFault;
@@ -115,6 +121,40 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
+    /** Makes the thread leave guest code so that it parks; a thread inside a call parks after it. */
+    void stopForPark() {
+        if (running && !inCallVolatile) {
+            engine.stop();
+        }
+    }
+
+    /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
+    synchronized void interruptForPark() {
+        if (inCallVolatile && !parked && !parkInterrupted) {
+            parkInterrupted = true;
+            Thread t = host;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    boolean inCall() {
+        return inCallVolatile;
+    }
+
+    void parked(boolean p) {
+        parked = p;
+    }
+
+    boolean isParked() {
+        return parked;
+    }
+
+    boolean started() {
+        return host != null;
+    }
+
     boolean stopRequested() {
         return stopRequested;
     }
@@ -162,7 +202,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         try {
             while (!stopRequested) {
                 runDeferred();
-                if (stopRequested) {
+                if (stopRequested || !process.parkIfRequested(this)) {
                     break;
                 }
                 memoryGeneration = process.space().sync(engine, memoryGeneration);
@@ -210,29 +250,52 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
-    private Provider provider() throws InterruptedException {
-        return kernel.registry().await(process.personality(), process::suspended, process::resumed);
+    /** The provider running this process now, or null while there is none. Never kept across calls. */
+    private Provider provider() {
+        ProviderRegistry.Entry e = kernel.registry().byId(process.providerId());
+        return e == null ? null : e.provider();
     }
 
     @Override
     public void onSyscall() {
+        long after = engine.get(Register.RIP);
+        callRestartPc = after - 2;
+        callNumber = engine.get(Register.RAX);
+        Provider provider = process.parkRequested() ? null : provider();
+        if (provider == null) {
+            // park first (hot-swap, or no provider): the call runs again afterwards
+            pendingPc = callRestartPc;
+            engine.stop();
+            return;
+        }
         inCall = true;
+        inCallVolatile = true;
         try {
             memoryGeneration = process.space().sync(engine, memoryGeneration);
-            provider().systemCall(this);
-        } catch (InterruptedException e) {
-            // the process ended while waiting for its provider
-            stopRequested = true;
+            provider.systemCall(this);
         } catch (Throwable t) {
             providerFailed("system call", t);
         } finally {
             inCall = false;
+            boolean cutShort;
+            synchronized (this) {
+                inCallVolatile = false;
+                // A call that saw a park's interrupt (a blocking wait threw InterruptedException, which
+                // clears the flag) was cut short; a call that finished first still has the flag set.
+                cutShort = parkInterrupted && !Thread.interrupted();
+                parkInterrupted = false;
+            }
+            if (cutShort) {
+                // undo its result and run it again under the next provider
+                engine.set(Register.RAX, callNumber);
+                pendingPc = callRestartPc;
+            }
         }
         afterCall();
     }
 
     private void afterCall() {
-        if (stopRequested || pendingPc != -1 || !deferred.isEmpty()) {
+        if (stopRequested || pendingPc != -1 || !deferred.isEmpty() || process.parkRequested()) {
             engine.stop();
         } else {
             memoryGeneration = process.space().sync(engine, memoryGeneration);
@@ -289,12 +352,21 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     }
 
     private void dispatch(CpuException ex) {
+        Provider provider;
+        while ((provider = provider()) == null && !stopRequested) {
+            // no provider now: wait (suspended) for one, the exception is then handled by it
+            process.parkIfRequested(this);
+        }
+        if (provider == null) {
+            return;
+        }
+        inCallVolatile = true;
         try {
-            provider().exception(this, ex);
-        } catch (InterruptedException e) {
-            stopRequested = true;
+            provider.exception(this, ex);
         } catch (Throwable t) {
             providerFailed("CPU exception " + ex, t);
+        } finally {
+            inCallVolatile = false;
         }
     }
 

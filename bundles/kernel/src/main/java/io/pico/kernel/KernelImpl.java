@@ -23,15 +23,12 @@ import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +54,7 @@ public final class KernelImpl implements Kernel {
     private final ConcurrentSkipListMap<Integer, KProcess> processes = new ConcurrentSkipListMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
     private final EngineFactory engines;
+    private final Swapper swapper = new Swapper(this);
     private final KernelLog log;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pico-kernel-stopper");
@@ -93,13 +91,34 @@ public final class KernelImpl implements Kernel {
             return;
         }
         Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
-        registry.add(new ProviderRegistry.Entry(provider, p, (Long) ref.getProperty(Constants.SERVICE_ID),
-                ranking instanceof Integer r ? r : 0, ref.getBundle().getSymbolicName(),
-                ref.getBundle().getVersion().toString()));
+        ProviderRegistry.Entry entry = new ProviderRegistry.Entry(provider, p,
+                (Long) ref.getProperty(Constants.SERVICE_ID), ranking instanceof Integer r ? r : 0,
+                ref.getBundle().getSymbolicName(), ref.getBundle().getVersion().toString());
+        registry.add(entry);
+        swapper.arrived(entry);
     }
 
     void removeProvider(Provider provider, ServiceReference<Provider> ref) {
-        registry.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+        ProviderRegistry.Entry entry = registry.byId((Long) ref.getProperty(Constants.SERVICE_ID));
+        if (entry == null) {
+            return;
+        }
+        registry.remove(entry.serviceId());
+        swapper.leaving(entry);
+    }
+
+    @Override
+    public io.pico.api.SwapReport swap(String personality, long timeoutMillis) {
+        return swapper.swap(personality, timeoutMillis);
+    }
+
+    /** All processes, for the kernel's own bookkeeping. */
+    java.util.Collection<KProcess> kprocesses() {
+        return processes.values();
+    }
+
+    Swapper swapper() {
+        return swapper;
     }
 
     ProviderRegistry registry() {
@@ -137,6 +156,7 @@ public final class KernelImpl implements Kernel {
                 launch.program() + ": not an image any provider claims (" + describe(image.header()) + ")"));
         KProcess process = newProcess(entry.personality(), launch.parentPid(), launch.argv(), launch.root(),
                 launch.trace());
+        process.providerId(entry.serviceId());
         for (IoObject io : launch.stdio()) {
             process.handles().add(io);
         }
@@ -262,20 +282,30 @@ public final class KernelImpl implements Kernel {
     @Override
     public IoObject openFile(Path hostPath, boolean read, boolean write, boolean append, boolean create,
             boolean truncate, boolean exclusive) throws IOException {
-        Set<OpenOption> options = new HashSet<>();
-        if (read) {
-            options.add(StandardOpenOption.READ);
+        boolean exists = Files.exists(hostPath);
+        if (exists && create && exclusive) {
+            throw new java.nio.file.FileAlreadyExistsException(hostPath.toString());
         }
-        if (write || append) {
-            options.add(StandardOpenOption.WRITE);
+        if (!exists && !create) {
+            throw new NoSuchFileException(hostPath.toString());
         }
-        if (create) {
-            options.add(exclusive ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE);
+        if (Files.isDirectory(hostPath)) {
+            throw new IOException("EISDIR");
         }
-        if (truncate) {
-            options.add(StandardOpenOption.TRUNCATE_EXISTING);
+        boolean writing = write || append;
+        if (!writing && !exists) {
+            Files.createFile(hostPath);
         }
-        return new HostFile(FileChannel.open(hostPath, options), hostPath, append);
+        java.io.RandomAccessFile file;
+        try {
+            file = new java.io.RandomAccessFile(hostPath.toFile(), writing ? "rw" : "r");
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.nio.file.AccessDeniedException(hostPath.toString(), null, e.getMessage());
+        }
+        if (truncate && writing) {
+            file.setLength(0);
+        }
+        return new HostFile(file, hostPath, append);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The providers the kernel tracks, keyed by personality. Callers look the current provider up on every
@@ -23,15 +22,30 @@ final class ProviderRegistry {
     }
 
     private final Map<String, List<Entry>> byPersonality = new HashMap<>();
+    private final Map<Long, Entry> byId = new java.util.concurrent.ConcurrentHashMap<>();
 
     synchronized void add(Entry entry) {
         List<Entry> list = byPersonality.computeIfAbsent(entry.personality(), k -> new ArrayList<>());
         list.add(entry);
-        list.sort(Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::serviceId));
+        // highest ranking first; among equals the newest, so that a newly installed version is the target
+        list.sort(Comparator.comparingInt(Entry::ranking).reversed()
+                .thenComparing(Comparator.comparingLong(Entry::serviceId).reversed()));
+        byId.put(entry.serviceId(), entry);
         notifyAll();
     }
 
+    /** The provider entry with this service id, if it is still registered; cheap enough for every call. */
+    Entry byId(long serviceId) {
+        return byId.get(serviceId);
+    }
+
+    /** Waits until a provider is added or the time passes. */
+    synchronized void awaitChange(long millis) throws InterruptedException {
+        wait(millis);
+    }
+
     synchronized void remove(long serviceId) {
+        byId.remove(serviceId);
         byPersonality.values().forEach(list -> list.removeIf(e -> e.serviceId() == serviceId));
         byPersonality.values().removeIf(List::isEmpty);
     }
@@ -40,28 +54,6 @@ final class ProviderRegistry {
     synchronized Optional<Entry> current(String personality) {
         List<Entry> list = byPersonality.get(personality);
         return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
-    }
-
-    /**
-     * The current provider of a personality, waiting for one to be registered.
-     *
-     * @throws InterruptedException when the waiting thread is interrupted (its process ends)
-     */
-    synchronized Provider await(String personality, Runnable onSuspend, Runnable onResume)
-            throws InterruptedException {
-        Optional<Entry> entry = current(personality);
-        if (entry.isPresent()) {
-            return entry.get().provider();
-        }
-        onSuspend.run();
-        try {
-            while ((entry = current(personality)).isEmpty()) {
-                wait(TimeUnit.SECONDS.toMillis(1));
-            }
-        } finally {
-            onResume.run();
-        }
-        return entry.get().provider();
     }
 
     /** The first provider (by personality name, then ranking) that claims the image. */

@@ -1,20 +1,24 @@
 package io.pico.kernel.io;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
-/** An open host file: a file channel with its own position, shared by every handle that refers to it. */
+/**
+ * An open host file with its own position, shared by every handle that refers to it. It uses a
+ * {@link RandomAccessFile}, not a file channel: interrupting a guest thread (a signal, a provider swap)
+ * would close a channel in the middle of a read for every handle that shares it.
+ */
 public final class HostFile extends RefCounted {
 
-    private final FileChannel channel;
+    private final RandomAccessFile file;
     private final Path path;
     private final boolean append;
 
-    /** Wraps an open channel; the kernel object owns it from now on. */
-    public HostFile(FileChannel channel, Path path, boolean append) {
-        this.channel = channel;
+    /** Wraps an open file; the kernel object owns it from now on. */
+    public HostFile(RandomAccessFile file, Path path, boolean append) {
+        this.file = file;
         this.path = path;
         this.append = append;
     }
@@ -24,62 +28,96 @@ public final class HostFile extends RefCounted {
         return "file";
     }
 
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return channel.read(dst);
+    private static byte[] array(int n) {
+        return new byte[Math.min(n, 1 << 20)];
     }
 
     @Override
-    public int write(ByteBuffer src) throws IOException {
-        synchronized (this) {
-            if (append) {
-                channel.position(channel.size());
-            }
-            int n = 0;
-            while (src.hasRemaining()) {
-                n += channel.write(src);
+    public synchronized int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (dst.hasArray()) {
+            int n = file.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
             }
             return n;
         }
+        byte[] buf = array(dst.remaining());
+        int n = file.read(buf, 0, Math.min(buf.length, dst.remaining()));
+        if (n > 0) {
+            dst.put(buf, 0, n);
+        }
+        return n;
     }
 
     @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-        return channel.read(dst, position);
+    public synchronized int write(ByteBuffer src) throws IOException {
+        if (append) {
+            file.seek(file.length());
+        }
+        int n = src.remaining();
+        if (src.hasArray()) {
+            file.write(src.array(), src.arrayOffset() + src.position(), n);
+            src.position(src.limit());
+        } else {
+            byte[] buf = new byte[n];
+            src.get(buf);
+            file.write(buf);
+        }
+        return n;
     }
 
     @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-        return channel.write(src, position);
-    }
-
-    @Override
-    public long position() throws IOException {
-        return channel.position();
-    }
-
-    @Override
-    public void position(long position) throws IOException {
-        channel.position(position);
-    }
-
-    @Override
-    public long size() throws IOException {
-        return channel.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-        if (size < channel.size()) {
-            channel.truncate(size);
-        } else if (size > channel.size()) {
-            channel.write(ByteBuffer.allocate(1), size - 1);
+    public synchronized int read(ByteBuffer dst, long position) throws IOException {
+        long saved = file.getFilePointer();
+        try {
+            file.seek(position);
+            return read(dst);
+        } finally {
+            file.seek(saved);
         }
     }
 
     @Override
-    public int available() throws IOException {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - channel.position()));
+    public synchronized int write(ByteBuffer src, long position) throws IOException {
+        long saved = file.getFilePointer();
+        try {
+            file.seek(position);
+            int n = src.remaining();
+            byte[] buf = new byte[n];
+            src.get(buf);
+            file.write(buf);
+            return n;
+        } finally {
+            file.seek(saved);
+        }
+    }
+
+    @Override
+    public synchronized long position() throws IOException {
+        return file.getFilePointer();
+    }
+
+    @Override
+    public synchronized void position(long position) throws IOException {
+        file.seek(position);
+    }
+
+    @Override
+    public synchronized long size() throws IOException {
+        return file.length();
+    }
+
+    @Override
+    public synchronized void truncate(long size) throws IOException {
+        file.setLength(size);
+    }
+
+    @Override
+    public synchronized int available() throws IOException {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, file.length() - file.getFilePointer()));
     }
 
     @Override
@@ -87,17 +125,12 @@ public final class HostFile extends RefCounted {
         return path;
     }
 
-    /** The channel, for memory mapping of files. */
-    public FileChannel channel() {
-        return channel;
-    }
-
     @Override
     protected void closed() {
         try {
-            channel.close();
+            file.close();
         } catch (IOException e) {
-            // closing a read channel cannot lose data; a write error surfaced at write time
+            // closing cannot lose data here: writes went straight to the file
         }
     }
 }

@@ -1,0 +1,206 @@
+package io.pico.kernel;
+
+import io.pico.api.PicoThread;
+import io.pico.api.Provider;
+import io.pico.api.SwapReport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Hot-swap: parks every thread of a set of processes at a block or call boundary, hands each process's
+ * personality state from the provider that runs it to another and lets the threads go on. Kernel state
+ * (engines, memory, registers, handles) never moves, so the pause is short.
+ */
+final class Swapper {
+
+    /** How long a thread may stay inside a call before a park interrupts it (its call is restarted). */
+    private static final long CALL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final KernelImpl kernel;
+
+    Swapper(KernelImpl kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Parks every thread of the processes; false (and nothing parked) when that took too long. */
+    boolean park(List<KProcess> processes, long timeoutNanos) {
+        processes.forEach(p -> p.requestPark(true));
+        long start = System.nanoTime();
+        while (true) {
+            boolean all = true;
+            for (KProcess p : processes) {
+                if (p.allParked()) {
+                    continue;
+                }
+                all = false;
+                boolean grace = System.nanoTime() - start > CALL_GRACE_NANOS;
+                for (KThread t : p.kthreads()) {
+                    if (t.inCall()) {
+                        if (grace) {
+                            t.interruptForPark();
+                        }
+                    } else {
+                        t.stopForPark();
+                    }
+                }
+            }
+            if (all) {
+                return true;
+            }
+            if (System.nanoTime() - start > timeoutNanos) {
+                processes.forEach(p -> p.requestPark(false));
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    /** Lets parked threads go on. */
+    void resume(List<KProcess> processes) {
+        processes.forEach(p -> p.requestPark(false));
+    }
+
+    /**
+     * Hands the processes (all parked) to the target provider. The source of each process's state is its
+     * pending snapshot if it has one, else the given old provider. On any failure every process keeps
+     * (or gets back) its previous provider state and the exception says why.
+     */
+    void handOver(List<KProcess> processes, Map<KProcess, Provider> oldProviders, ProviderRegistry.Entry target) {
+        Map<KProcess, Object> savedProcess = new HashMap<>();
+        Map<PicoThread, Object> savedThreads = new HashMap<>();
+        List<KProcess> done = new ArrayList<>();
+        try {
+            for (KProcess p : processes) {
+                Map<String, Object> state = p.pendingState();
+                int version = p.pendingVersion();
+                if (state == null) {
+                    Provider old = oldProviders.get(p);
+                    state = old.exportState(p);
+                    version = old.stateVersion();
+                }
+                savedProcess.put(p, p.providerState());
+                p.kthreads().forEach(t -> savedThreads.put(t, t.providerState()));
+                p.providerState(null);
+                p.kthreads().forEach(t -> t.providerState(null));
+                target.provider().importState(p, version, state);
+                done.add(p);
+            }
+        } catch (RuntimeException | Error e) {
+            for (KProcess p : processes) {
+                if (savedProcess.containsKey(p)) {
+                    p.providerState(savedProcess.get(p));
+                }
+                p.kthreads().forEach(t -> {
+                    if (savedThreads.containsKey(t)) {
+                        t.providerState(savedThreads.get(t));
+                    }
+                });
+            }
+            throw new IllegalStateException(target.bundle() + " " + target.version() + " refused the state: " + e, e);
+        }
+        for (KProcess p : done) {
+            p.providerId(target.serviceId());
+            p.pendingState(null, 0);
+        }
+    }
+
+    /** Swaps every live process of the personality that another provider runs to the current provider. */
+    SwapReport swap(String personality, long timeoutMillis) {
+        long start = System.nanoTime();
+        ProviderRegistry.Entry target = kernel.registry().current(personality)
+                .orElseThrow(() -> new IllegalStateException("no provider for " + personality));
+        List<KProcess> processes = new ArrayList<>();
+        Map<KProcess, Provider> old = new HashMap<>();
+        Set<String> from = new LinkedHashSet<>();
+        for (KProcess p : kernel.kprocesses()) {
+            if (p.personality().equals(personality) && p.exitStatus().isEmpty()
+                    && p.providerId() != target.serviceId()) {
+                ProviderRegistry.Entry e = kernel.registry().byId(p.providerId());
+                if (e != null) {
+                    old.put(p, e.provider());
+                    from.add(e.bundle() + " " + e.version());
+                } else if (p.pendingState() == null) {
+                    continue; // still starting or already gone: nothing to hand over
+                }
+                processes.add(p);
+            }
+        }
+        String to = target.bundle() + " " + target.version();
+        if (processes.isEmpty()) {
+            return new SwapReport(personality, "", to, 0, System.nanoTime() - start);
+        }
+        if (!park(processes, TimeUnit.MILLISECONDS.toNanos(timeoutMillis))) {
+            throw new IllegalStateException("rolled back: the threads of " + personality + " did not park within "
+                    + timeoutMillis + " ms");
+        }
+        try {
+            handOver(processes, old, target);
+        } catch (IllegalStateException e) {
+            resume(processes);
+            throw new IllegalStateException("rolled back: " + e.getMessage(), e);
+        }
+        resume(processes);
+        long pause = System.nanoTime() - start;
+        kernel.log("swapped " + processes.size() + " " + personality + " processes to " + to + " in "
+                + TimeUnit.NANOSECONDS.toMicros(pause) + " us");
+        return new SwapReport(personality, String.join(", ", from), to, processes.size(), pause);
+    }
+
+    /**
+     * A provider is leaving: its processes go to the personality's next provider if there is one, else
+     * they stay parked with their state exported until a provider comes.
+     */
+    void leaving(ProviderRegistry.Entry leaving) {
+        List<KProcess> processes = new ArrayList<>();
+        for (KProcess p : kernel.kprocesses()) {
+            if (p.providerId() == leaving.serviceId() && p.exitStatus().isEmpty()) {
+                processes.add(p);
+            }
+        }
+        if (processes.isEmpty()) {
+            return;
+        }
+        if (!park(processes, TimeUnit.SECONDS.toNanos(5))) {
+            kernel.log("provider " + leaving.bundle() + " left while threads were still inside it; exporting anyway");
+            processes.forEach(p -> p.requestPark(true));
+        }
+        for (KProcess p : processes) {
+            try {
+                p.pendingState(leaving.provider().exportState(p), leaving.provider().stateVersion());
+            } catch (RuntimeException e) {
+                kernel.log("provider " + leaving.bundle() + " could not export pid " + p.pid() + ": " + e);
+                p.crash("provider " + leaving.bundle() + " left without handing the process over: " + e);
+            }
+        }
+        // threads stay parked: the process has no provider now; parkIfRequested waits for one
+        resume(processes);
+    }
+
+    /** A provider arrived: it takes over the processes of its personality that wait with exported state. */
+    void arrived(ProviderRegistry.Entry entry) {
+        List<KProcess> waiting = new ArrayList<>();
+        for (KProcess p : kernel.kprocesses()) {
+            if (p.personality().equals(entry.personality()) && p.exitStatus().isEmpty() && p.pendingState() != null
+                    && kernel.registry().byId(p.providerId()) == null) {
+                waiting.add(p);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            handOver(waiting, Map.of(), entry);
+            kernel.log("provider " + entry.bundle() + " " + entry.version() + " took over " + waiting.size() + " "
+                    + entry.personality() + " processes");
+        } catch (IllegalStateException e) {
+            kernel.log(e.getMessage() + "; the processes stay suspended");
+        }
+        waiting.forEach(p -> p.requestPark(false));
+    }
+}
