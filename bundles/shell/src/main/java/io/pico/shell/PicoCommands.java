@@ -5,7 +5,9 @@ import io.pico.api.ExitStatus;
 import io.pico.api.ImageException;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
+import io.pico.api.Provider;
 import io.pico.api.ProviderInfo;
+import io.pico.api.SwapReport;
 import io.pico.api.Support;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -17,6 +19,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,26 +30,31 @@ import org.osgi.service.component.annotations.Reference;
 /** The {@code pico:} commands of the Gogo shell. */
 @Component(service = PicoCommands.class, property = {"osgi.command.scope=pico",
     "osgi.command.function=ps", "osgi.command.function=run", "osgi.command.function=kill",
-    "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls"})
+    "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls",
+    "osgi.command.function=swap"})
 public final class PicoCommands {
 
     private final Kernel kernel;
     private final Runner runner;
 
+    private final BundleContext context;
+
     /** Commands over the kernel. */
     @Activate
-    public PicoCommands(@Reference Kernel kernel) {
+    public PicoCommands(@Reference Kernel kernel, BundleContext context) {
         this.kernel = kernel;
+        this.context = context;
         this.runner = new Runner(kernel);
     }
 
     /** Lists pico processes. */
     @Descriptor("list pico processes: pid, parent, personality, state, threads, command")
     public Table ps() {
-        Table t = new Table("PID", "PPID", "PERSONALITY", "STATE", "THREADS", "COMMAND");
+        Table t = new Table("PID", "PPID", "PERSONALITY", "PROVIDER", "STATE", "THREADS", "COMMAND");
         for (PicoProcess p : kernel.processes()) {
             String state = p.exitStatus().map(s -> "EXITED(" + s + ")").orElse(p.state().name());
-            t.row(p.pid(), p.parentPid(), p.personality(), state, p.threads().size(), String.join(" ", p.command()));
+            t.row(p.pid(), p.parentPid(), p.personality(), p.provider().orElse("-"), state, p.threads().size(),
+                    String.join(" ", p.command()));
         }
         return t;
     }
@@ -106,6 +116,55 @@ public final class PicoCommands {
         ExitStatus status = p.get().waitFor();
         kernel.reap(pid);
         return pid + ": " + status + " (status " + status.shellStatus() + ")";
+    }
+
+    /** Hot-swaps to the personality's current provider. */
+    @Descriptor("hot-swap a personality's running processes to its current (highest ranked, newest) provider")
+    public SwapReport swap(@Descriptor("the personality, e.g. linux") String personality) {
+        return kernel.swap(personality, SWAP_TIMEOUT_MS);
+    }
+
+    /** Installs a provider bundle and hot-swaps to it. */
+    @Descriptor("install and start the provider bundle at LOCATION, hot-swap the personality's running processes to "
+            + "it and uninstall the provider it replaced; on a refusal nothing changes")
+    public SwapReport swap(@Descriptor("the personality, e.g. linux") String personality,
+            @Descriptor("the new provider bundle: a file path or URL") String location) throws Exception {
+        String url = location.contains(":") ? location : Path.of(location).toAbsolutePath().toUri().toString();
+        List<Bundle> before = providerBundles(personality);
+        Bundle bundle = context.installBundle(url);
+        try {
+            bundle.start();
+            String version = bundle.getVersion().toString();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (kernel.providers().stream().noneMatch(p -> p.personality().equals(personality)
+                    && p.bundle().equals(bundle.getSymbolicName()) && p.version().equals(version))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(url + " registered no " + personality + " provider");
+                }
+                Thread.sleep(10);
+            }
+            SwapReport report = kernel.swap(personality, SWAP_TIMEOUT_MS);
+            for (Bundle old : before) {
+                if (old.getBundleId() != bundle.getBundleId()) {
+                    old.uninstall();
+                }
+            }
+            return report;
+        } catch (Exception | Error e) {
+            bundle.uninstall();
+            throw e;
+        }
+    }
+
+    private static final long SWAP_TIMEOUT_MS = 5000;
+
+    private List<Bundle> providerBundles(String personality) throws Exception {
+        List<Bundle> result = new java.util.ArrayList<>();
+        for (ServiceReference<Provider> ref : context.getServiceReferences(Provider.class,
+                "(" + Provider.PERSONALITY + "=" + personality + ")")) {
+            result.add(ref.getBundle());
+        }
+        return result;
     }
 
     /** Lists providers. */
