@@ -19,7 +19,11 @@ public interface AddressSpace {
     /** Executable. */
     int EXEC = 4;
 
-    /** Maps zero-filled memory at a fixed address, replacing whatever was mapped there. */
+    /**
+     * Maps zero-filled memory at a fixed address, replacing whatever was mapped there.
+     *
+     * @throws MemoryLimitException when the mapping would exceed {@link #limit()}
+     */
     void map(long address, long size, int protection);
 
     /** Unmaps a range; unmapped parts of it are ignored. */
@@ -39,6 +43,15 @@ public interface AddressSpace {
 
     /** Total bytes mapped. */
     long mappedBytes();
+
+    /**
+     * Caps the bytes this address space may map (RLIMIT_AS); a map beyond it throws
+     * {@link MemoryLimitException} and maps nothing. The kernel sets a default from its configuration.
+     */
+    void limit(long bytes);
+
+    /** The current cap on mapped bytes. */
+    long limit();
 
     /** Copies guest memory out; throws {@link MemoryFault} on an unmapped byte. */
     void read(long address, byte[] dst, int offset, int length);

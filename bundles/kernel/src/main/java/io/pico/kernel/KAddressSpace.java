@@ -30,6 +30,9 @@ final class KAddressSpace implements AddressSpace {
     private long logBase; // generation of log.get(0) - 1
     private long mapped;
     private boolean released;
+    /** Default cap on mapped bytes per process, from the system property {@code pico.memory.limit}. */
+    static final long DEFAULT_LIMIT = Long.getLong("pico.memory.limit", 8L << 30);
+    private long limit = DEFAULT_LIMIT;
 
     /** A mapped range backed by host memory at {@code host}. */
     private static final class Chunk {
@@ -70,6 +73,13 @@ final class KAddressSpace implements AddressSpace {
         checkAligned(address, size);
         if (released) {
             throw new IllegalStateException("address space released");
+        }
+        long overlap = 0;
+        for (Chunk c : overlapping(address, address + size)) {
+            overlap += Math.min(c.end, address + size) - Math.max(c.start, address);
+        }
+        if (mapped - overlap + size > limit) {
+            throw new io.pico.api.MemoryLimitException(size, limit);
         }
         unmapLocked(address, size);
         long host = HostMemory.allocate(size);
@@ -176,6 +186,7 @@ final class KAddressSpace implements AddressSpace {
     synchronized void copyInto(KAddressSpace other) {
         for (Chunk c : chunks.values()) {
             long size = c.end - c.start;
+            other.limit = limit;
             other.map(c.start, size, c.protection);
             HostMemory.copy(c.host, other.host(c.start, size), size);
         }
@@ -234,6 +245,16 @@ final class KAddressSpace implements AddressSpace {
     @Override
     public synchronized long mappedBytes() {
         return mapped;
+    }
+
+    @Override
+    public synchronized void limit(long bytes) {
+        limit = bytes;
+    }
+
+    @Override
+    public synchronized long limit() {
+        return limit;
     }
 
     private Chunk chunkAt(long address) {

@@ -247,6 +247,13 @@ class KernelEngineTest {
             assertEquals(0x3000, space.mappedBytes());
             assertEquals(0x101000, space.findFree(0x100000, 0x1000));
             assertEquals(0x104000, space.findFree(0x100000, 0x2000));
+            space.limit(0x5000);
+            assertThrows(io.pico.api.MemoryLimitException.class,
+                    () -> space.map(0x200000, 0x3000, AddressSpace.READ));
+            assertFalse(space.isMapped(0x200000, 1), "a refused mapping maps nothing");
+            space.map(0x200000, 0x2000, AddressSpace.READ);
+            space.map(0x200000, 0x2000, AddressSpace.READ | AddressSpace.WRITE); // a replacement fits too
+            space.unmap(0x200000, 0x2000);
             byte[] data = "across".getBytes(StandardCharsets.US_ASCII);
             space.write(0x102ffd, data, 0, data.length);
             byte[] back = new byte[data.length];
