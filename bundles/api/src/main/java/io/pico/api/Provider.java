@@ -17,8 +17,16 @@ public interface Provider {
     /** The image formats this provider claims, for display, e.g. {@code ELF x86-64 (SysV, Linux)}. */
     List<String> formats();
 
-    /** Whether this provider runs the given image, judged from its first bytes (or its name). */
+    /** Whether this provider runs the given image, judged from its first bytes. */
     boolean claims(Image image);
+
+    /**
+     * Whether this provider runs an image that no provider claimed by its bytes, judged by its file name
+     * alone: for formats without a header, such as DOS {@code .COM} files.
+     */
+    default boolean claimsByName(Image image) {
+        return false;
+    }
 
     /**
      * Loads the image into the new, empty process and starts its first thread.

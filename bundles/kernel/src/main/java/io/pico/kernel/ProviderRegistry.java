@@ -56,10 +56,19 @@ final class ProviderRegistry {
         return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
-    /** The first provider (by personality name, then ranking) that claims the image. */
+    /**
+     * The provider that claims the image: first by its bytes (personalities in name order), then, when
+     * none does, by its file name.
+     */
     Optional<Entry> claim(Image image) {
-        for (Entry e : all()) {
+        List<Entry> all = all();
+        for (Entry e : all) {
             if (e.provider().claims(image)) {
+                return Optional.of(e);
+            }
+        }
+        for (Entry e : all) {
+            if (e.provider().claimsByName(image)) {
                 return Optional.of(e);
             }
         }
