@@ -15,6 +15,7 @@ public interface Kernel {
      * the claiming provider to load.
      *
      * @throws ImageException when no provider claims the image or it cannot be loaded
+     * @throws ResourceLimitException when the kernel's process limit is reached
      */
     PicoProcess spawn(Launch launch) throws ImageException;
 

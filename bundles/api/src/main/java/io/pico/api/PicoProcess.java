@@ -39,8 +39,15 @@ public interface PicoProcess {
     /** The live threads. */
     List<PicoThread> threads();
 
-    /** Creates a new thread, not yet started, with all registers zero. */
+    /**
+     * Creates a new thread, not yet started, with all registers zero.
+     *
+     * @throws ResourceLimitException when the process has as many threads as the kernel allows
+     */
     PicoThread createThread(CpuMode mode);
+
+    /** CPU time used by the process's threads, ended ones included, in nanoseconds. */
+    long cpuNanos();
 
     /**
      * Creates a new thread, not yet started, whose CPU state (registers, flags, FS/GS base, vector
@@ -52,6 +59,8 @@ public interface PicoProcess {
      * Creates a child process as fork does: a copy of this address space, the same kernel objects
      * under the same handle numbers, and one thread, not started, whose CPU state copies the caller's.
      * The child has this process's personality; its provider copies its own state and starts the thread.
+     *
+     * @throws ResourceLimitException when the kernel's process limit is reached
      */
     PicoProcess fork(PicoThread caller);
 

@@ -190,6 +190,10 @@ final class KProcess implements PicoProcess {
         if (status != null) {
             throw new IllegalStateException("process " + pid + " has ended");
         }
+        if (threads.size() >= kernel.limits().maxThreads()) {
+            throw new io.pico.api.ResourceLimitException("process " + pid + " has " + threads.size()
+                    + " threads, the limit (pico.max.threads)");
+        }
         int tid = firstThread ? pid : kernel.nextId();
         firstThread = false;
         KThread t = new KThread(kernel, this, tid, mode);
@@ -280,8 +284,20 @@ final class KProcess implements PicoProcess {
         exit(new ExitStatus(0, 9, reason));
     }
 
+    private final java.util.concurrent.atomic.AtomicLong endedCpu = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public long cpuNanos() {
+        long sum = endedCpu.get();
+        for (KThread t : threads) {
+            sum += t.cpuNanos();
+        }
+        return sum;
+    }
+
     /** A thread has left its run loop. */
     void threadEnded(KThread t) {
+        endedCpu.addAndGet(t.cpuNanos());
         threads.remove(t);
         kernel.threadEnded(t);
         if (threads.isEmpty()) {

@@ -155,6 +155,23 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         return host != null;
     }
 
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    private volatile long finalCpu = -1;
+
+    /** CPU time of the host thread so far (frozen when it ends). */
+    long cpuNanos() {
+        if (finalCpu >= 0) {
+            return finalCpu;
+        }
+        Thread t = host;
+        if (t == null) {
+            return 0;
+        }
+        long v = CPU.getThreadCpuTime(t.getId());
+        return Math.max(0, v);
+    }
+
     boolean stopRequested() {
         return stopRequested;
     }
@@ -231,6 +248,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             kernel.log("pid " + process.pid() + " thread " + tid + ": kernel error: " + t);
             process.crash("kernel error: " + t);
         } finally {
+            finalCpu = Math.max(0, CPU.getCurrentThreadCpuTime());
             engine.close();
             process.threadEnded(this);
         }

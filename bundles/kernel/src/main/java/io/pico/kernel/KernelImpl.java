@@ -55,6 +55,7 @@ public final class KernelImpl implements Kernel {
     private final AtomicInteger ids = new AtomicInteger(1);
     private final EngineFactory engines;
     private final Swapper swapper = new Swapper(this);
+    private final Limits limits;
     private final KernelLog log;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pico-kernel-stopper");
@@ -65,12 +66,26 @@ public final class KernelImpl implements Kernel {
     /** A kernel with the unicorn engine, logging where the framework property {@code pico.log} says. */
     @Activate
     public KernelImpl(Map<String, Object> properties) {
-        this(new UnicornEngineFactory(), KernelLog.fromSystem());
+        this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.fromSystem());
     }
 
-    KernelImpl(EngineFactory engines, KernelLog log) {
+    KernelImpl(EngineFactory engines, KernelLog log, Limits limits) {
         this.engines = engines;
         this.log = log;
+        this.limits = limits;
+        if (limits.cpuSeconds() > 0) {
+            reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void enforceCpuLimit() {
+        long max = TimeUnit.SECONDS.toNanos(limits.cpuSeconds());
+        for (KProcess p : processes.values()) {
+            if (p.exitStatus().isEmpty() && p.cpuNanos() > max) {
+                log("pid " + p.pid() + ": CPU time limit of " + limits.cpuSeconds() + " s exceeded (pico.cpu.limit)");
+                p.crash("CPU time limit of " + limits.cpuSeconds() + " s exceeded");
+            }
+        }
     }
 
     @Deactivate
@@ -115,6 +130,10 @@ public final class KernelImpl implements Kernel {
     /** All processes, for the kernel's own bookkeeping. */
     java.util.Collection<KProcess> kprocesses() {
         return processes.values();
+    }
+
+    Limits limits() {
+        return limits;
     }
 
     Swapper swapper() {
@@ -162,6 +181,9 @@ public final class KernelImpl implements Kernel {
         }
         try {
             entry.provider().start(process, image, launch);
+        } catch (io.pico.api.ResourceLimitException e) {
+            abandon(process);
+            throw e;
         } catch (ImageException e) {
             abandon(process);
             throw e;
@@ -179,6 +201,10 @@ public final class KernelImpl implements Kernel {
 
     /** A new, empty process in the process table. */
     KProcess newProcess(String personality, int parentPid, List<String> command, Path root, PrintStream trace) {
+        long live = processes.values().stream().filter(p -> p.exitStatus().isEmpty()).count();
+        if (live >= limits.maxProcesses()) {
+            throw new io.pico.api.ResourceLimitException(live + " processes are running, the limit (pico.max.processes)");
+        }
         KProcess process = new KProcess(this, nextId(), parentPid, personality, command, root, trace);
         processes.put(process.pid(), process);
         return process;

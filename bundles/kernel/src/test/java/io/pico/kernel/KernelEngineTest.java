@@ -122,7 +122,7 @@ class KernelEngineTest {
     }
 
     private final TestProvider provider = new TestProvider();
-    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null));
+    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), Limits.fromSystem());
 
     {
         kernel.registry().add(new ProviderRegistry.Entry(provider, "test", 1, 0, "test", "1"));
@@ -190,6 +190,24 @@ class KernelEngineTest {
         // mov eax,59; syscall; jmp $ (never reached: the deferred action replaces the code)
         PicoProcess p = spawn(dir, "exec", 0xb8, 59, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfe);
         assertEquals(ExitStatus.exited(9), p.waitFor());
+    }
+
+    @Test
+    void processAndCpuLimitsContainRunawayGuests(@TempDir Path dir) throws Exception {
+        KernelImpl limited = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), new Limits(2, 4, 1));
+        limited.registry().add(new ProviderRegistry.Entry(provider, "test", 1, 0, "test", "1"));
+        Files.write(dir.resolve("loop"), new byte[] {'T', 'E', 'S', 'T', (byte) 0xeb, (byte) 0xfe}); // jmp $
+        java.util.function.Supplier<Launch> launch = () -> new Launch("/loop", List.of("loop"), Map.of(), "/", dir,
+                new IoObject[0], null, 0);
+        PicoProcess a = limited.spawn(launch.get());
+        PicoProcess b = limited.spawn(launch.get());
+        assertThrows(io.pico.api.ResourceLimitException.class, () -> limited.spawn(launch.get()));
+        assertThrows(io.pico.api.ResourceLimitException.class, () -> a.fork(a.threads().get(0)));
+        // the CPU limit (1 s) ends both looping processes
+        ExitStatus status = a.waitFor();
+        assertTrue(status.reason().contains("CPU time limit"), status.toString());
+        assertTrue(b.waitFor().signalled());
+        assertTrue(a.cpuNanos() >= 1_000_000_000L, "cpu " + a.cpuNanos());
     }
 
     @Test
