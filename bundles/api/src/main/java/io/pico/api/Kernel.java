@@ -84,6 +84,9 @@ public interface Kernel {
      */
     void log(String line);
 
+    /** What the kernel holds right now: processes, threads, engines, guest memory. */
+    KernelStatistics statistics();
+
     /** The name and version of the CPU engine the kernel uses, e.g. {@code unicorn 2.1.4}. */
     String engine();
 }

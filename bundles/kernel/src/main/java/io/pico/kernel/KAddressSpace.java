@@ -24,6 +24,9 @@ final class KAddressSpace implements AddressSpace {
     /** Top of the user address space of x86-64 (47 bits). */
     static final long USER_TOP = 0x7fff_ffff_f000L;
 
+    /** Host memory mapped for guests by every address space, for leak checks. */
+    static final java.util.concurrent.atomic.AtomicLong HOST_BYTES = new java.util.concurrent.atomic.AtomicLong();
+
     private final TreeMap<Long, Chunk> chunks = new TreeMap<>();
     private final List<Op> log = new ArrayList<>();
     private long generation;
@@ -83,6 +86,7 @@ final class KAddressSpace implements AddressSpace {
         }
         unmapLocked(address, size);
         long host = HostMemory.allocate(size);
+        HOST_BYTES.addAndGet(size);
         chunks.put(address, new Chunk(address, address + size, host, protection));
         mapped += size;
         record(new Op(address, size, protection, host));
@@ -107,6 +111,7 @@ final class KAddressSpace implements AddressSpace {
                 chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
             }
             HostMemory.free(c.host + (from - c.start), to - from);
+            HOST_BYTES.addAndGet(-(to - from));
             mapped -= to - from;
             record(new Op(from, to - from, -1, 0));
         }
@@ -196,6 +201,7 @@ final class KAddressSpace implements AddressSpace {
     synchronized void release() {
         for (Chunk c : chunks.values()) {
             HostMemory.free(c.host, c.end - c.start);
+            HOST_BYTES.addAndGet(-(c.end - c.start));
         }
         chunks.clear();
         log.clear();

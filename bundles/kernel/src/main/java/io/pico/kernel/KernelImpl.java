@@ -361,6 +361,20 @@ public final class KernelImpl implements Kernel {
     }
 
     @Override
+    public io.pico.api.KernelStatistics statistics() {
+        int threads = 0;
+        for (KProcess p : processes.values()) {
+            for (KThread t : p.kthreads()) {
+                if (t.alive()) {
+                    threads++;
+                }
+            }
+        }
+        return new io.pico.api.KernelStatistics(processes.size(), threads, engines.open(),
+                KAddressSpace.HOST_BYTES.get());
+    }
+
+    @Override
     public String engine() {
         return engines.name();
     }

@@ -211,6 +211,23 @@ class KernelEngineTest {
     }
 
     @Test
+    void shortProcessesLeaveNoThreadsEnginesOrMemoryBehind(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            // mov eax,60; mov edi,3; syscall
+            PicoProcess p = spawn(dir, "short", 0xb8, 60, 0, 0, 0, 0xbf, 3, 0, 0, 0, 0x0f, 0x05);
+            assertEquals(ExitStatus.exited(3), p.waitFor());
+            kernel.reap(p.pid());
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        io.pico.api.KernelStatistics s = kernel.statistics();
+        while ((s.threads() > 0 || s.engines() > 0 || s.hostMemory() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            s = kernel.statistics();
+        }
+        assertEquals(new io.pico.api.KernelStatistics(0, 0, 0, 0), s);
+    }
+
+    @Test
     void aProviderThatThrowsEndsOnlyItsProcess(@TempDir Path dir) throws Exception {
         // mov eax,99; syscall
         PicoProcess p = spawn(dir, "throws", 0xb8, 99, 0, 0, 0, 0x0f, 0x05);

@@ -38,6 +38,9 @@ final class UnicornEngine implements Engine {
      * instruction's length after the hook); the kernel's contract is the address after it.
      */
     private boolean inSyscallHook;
+    /** Engines open now, for leak checks. */
+    static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    private boolean closed;
     private static final int SYSCALL_LENGTH = 2;
 
     UnicornEngine(CpuMode mode, EngineListener listener) {
@@ -71,6 +74,7 @@ final class UnicornEngine implements Engine {
             uc.close();
             throw e;
         }
+        OPEN.incrementAndGet();
     }
 
     private boolean memInvalid(int type, long address) {
@@ -170,6 +174,10 @@ final class UnicornEngine implements Engine {
 
     @Override
     public void close() {
+        if (!closed) {
+            closed = true;
+            OPEN.decrementAndGet();
+        }
         uc.close();
     }
 

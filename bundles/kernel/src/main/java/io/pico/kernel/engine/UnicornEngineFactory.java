@@ -12,6 +12,11 @@ public final class UnicornEngineFactory implements EngineFactory {
     }
 
     @Override
+    public int open() {
+        return UnicornEngine.OPEN.get();
+    }
+
+    @Override
     public String name() {
         return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + ")";
     }
