@@ -73,6 +73,9 @@ public interface PicoProcess {
     /** Where system call traces go when tracing is on. */
     Optional<PrintStream> trace();
 
+    /** Attaches a trace (null detaches it); providers look it up on every call. */
+    void trace(PrintStream out);
+
     /** The provider's per-process state (descriptor table, cwd ...), or null. */
     Object providerState();
 

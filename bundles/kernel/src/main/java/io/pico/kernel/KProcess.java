@@ -21,7 +21,7 @@ final class KProcess implements PicoProcess {
     private final int parentPid;
     private final String personality;
     private final Path root;
-    private final PrintStream trace;
+    private volatile PrintStream trace;
     private final KAddressSpace space = new KAddressSpace();
     private final KHandleTable handles = new KHandleTable();
     private final List<KThread> threads = new CopyOnWriteArrayList<>();
@@ -241,6 +241,11 @@ final class KProcess implements PicoProcess {
     @Override
     public Optional<PrintStream> trace() {
         return Optional.ofNullable(trace);
+    }
+
+    @Override
+    public void trace(PrintStream out) {
+        trace = out;
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = PicoCommands.class, property = {"osgi.command.scope=pico",
     "osgi.command.function=ps", "osgi.command.function=run", "osgi.command.function=kill",
     "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls",
-    "osgi.command.function=swap"})
+    "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace"})
 public final class PicoCommands {
 
     private final Kernel kernel;
@@ -116,6 +116,64 @@ public final class PicoCommands {
         ExitStatus status = p.get().waitFor();
         kernel.reap(pid);
         return pid + ": " + status + " (status " + status.shellStatus() + ")";
+    }
+
+    /** Shows processes by CPU use. */
+    @Descriptor("show processes by CPU use, refreshed until interrupted (Ctrl-C) or for --count rounds")
+    public Table top(
+            @Descriptor("how many times to refresh (0: until interrupted)") @Parameter(names = {"-n", "--count"},
+                    absentValue = "0") int count,
+            @Descriptor("milliseconds between refreshes") @Parameter(names = {"-i", "--interval"},
+                    absentValue = "1000") long interval) throws InterruptedException {
+        java.util.Map<Integer, Long> before = new java.util.HashMap<>();
+        long then = System.nanoTime();
+        for (PicoProcess p : kernel.processes()) {
+            before.put(p.pid(), p.cpuNanos());
+        }
+        for (int round = 1;; round++) {
+            Thread.sleep(interval);
+            long now = System.nanoTime();
+            Table t = new Table("PID", "PERSONALITY", "STATE", "THREADS", "%CPU", "CPU(s)", "MEM(KB)", "COMMAND");
+            java.util.List<PicoProcess> ps = new java.util.ArrayList<>(kernel.processes());
+            java.util.Map<Integer, Long> cpu = new java.util.HashMap<>();
+            ps.forEach(p -> cpu.put(p.pid(), p.cpuNanos()));
+            ps.sort(java.util.Comparator.comparingLong(
+                    (PicoProcess p) -> cpu.get(p.pid()) - before.getOrDefault(p.pid(), 0L)).reversed());
+            for (PicoProcess p : ps) {
+                long used = cpu.get(p.pid()) - before.getOrDefault(p.pid(), 0L);
+                t.row(p.pid(), p.personality(), p.state(), p.threads().size(),
+                        String.format("%.1f", 100.0 * used / Math.max(1, now - then)),
+                        String.format("%.2f", cpu.get(p.pid()) / 1e9), p.memory().mappedBytes() / 1024,
+                        String.join(" ", p.command()));
+            }
+            t.footer(kernel.statistics().toString());
+            if (count > 0 && round >= count) {
+                return t;
+            }
+            System.out.print("\033[H\033[2J" + t + "\n");
+            System.out.flush();
+            before.clear();
+            before.putAll(cpu);
+            then = now;
+        }
+    }
+
+    /** Traces a running process. */
+    @Descriptor("attach a system call trace to a running process until it ends or the command is interrupted "
+            + "(Ctrl-C), then detach")
+    public String strace(@Descriptor("the process id") int pid) {
+        PicoProcess p = kernel.process(pid).orElseThrow(() -> new IllegalArgumentException("no process " + pid));
+        PrintStream out = System.out;
+        PrintStream previous = p.trace().orElse(null);
+        p.trace(out);
+        try {
+            p.waitFor();
+            return pid + " ended: " + p.exitStatus().orElseThrow();
+        } catch (InterruptedException e) {
+            return "detached from " + pid;
+        } finally {
+            p.trace(previous);
+        }
     }
 
     /** Hot-swaps to the personality's current provider. */
