@@ -1,0 +1,305 @@
+package io.pico.launcher;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code pico run [--root DIR] [--strace] PROGRAM [ARGS...]} and {@code pico shell [-c COMMANDS]}: a plain
+ * Java main that starts an embedded Felix framework with the pico bundles (see {@link PicoRuntime}) and either
+ * runs one guest program through the shell bundle's {@code pico.launcher=run} service, runs a Gogo command
+ * line, or opens the interactive Gogo shell.
+ *
+ * <p>Exit status: the guest's shell status for {@code run} (128+signal when a signal ended it; 126 when the
+ * image cannot be executed, 127 when it is not found), 0 or 1 for {@code shell -c}, 2 for bad usage, 125 when
+ * the runtime itself does not come up.
+ */
+public final class Main {
+
+    /** Bad usage of the launcher. */
+    static final int USAGE = 2;
+    /** The runtime did not come up (framework, bundles, services). */
+    static final int FAILED = 125;
+
+    static final String USAGE_TEXT = String.join("\n",
+            "usage: pico run [--root DIR] [--strace] PROGRAM [ARGS...]",
+            "       pico shell [-c COMMANDS]",
+            "  run     run a guest program (options after PROGRAM belong to the guest)",
+            "          --root DIR  confine the guest's file system to host directory DIR (default /)",
+            "          --strace    trace the guest's system calls to stderr",
+            "  shell   the interactive Gogo shell with the pico: commands; -c runs COMMANDS and exits");
+
+    /** The JVM's own standard streams, saved before Gogo's ThreadIO replaces System.out and System.err. */
+    static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset());
+    static final PrintStream ERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true, charset());
+    static final InputStream IN = new FileInputStream(FileDescriptor.in);
+
+    static final boolean DEBUG = Boolean.getBoolean("pico.debug");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (UsageException e) {
+            if (!e.getMessage().isEmpty()) {
+                ERR.println("pico: " + e.getMessage());
+            }
+            ERR.println(USAGE_TEXT.lines().limit(2).reduce((a, b) -> a + "\n" + b).orElse(""));
+            status = USAGE;
+        } catch (StartupException e) {
+            if (!PicoRuntime.exiting()) { // else a signal is ending the launcher: the framework's stop is no news
+                ERR.println("pico: " + e.getMessage());
+            }
+            status = FAILED;
+        } catch (Throwable t) {
+            if (!PicoRuntime.exiting()) {
+                ERR.println("pico: internal error: " + t);
+                t.printStackTrace(ERR);
+            }
+            status = FAILED;
+        }
+        ERR.flush();
+        OUT.flush();
+        PicoRuntime.exit(status);
+    }
+
+    static int run(String[] args) throws Exception {
+        if (args.length == 0) {
+            throw new UsageException("");
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "run":
+                return runProgram(RunOptions.parse(rest));
+            case "shell":
+                return shell(rest);
+            case "-h":
+            case "--help":
+            case "help":
+                OUT.println(USAGE_TEXT);
+                return 0;
+            default:
+                throw new UsageException("unknown command '" + args[0] + "'");
+        }
+    }
+
+    /** The options of {@code pico run}. */
+    record RunOptions(Path root, boolean strace, List<String> argv) {
+
+        static RunOptions parse(List<String> args) throws UsageException {
+            Path root = Path.of("/");
+            boolean strace = false;
+            int i = 0;
+            for (; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("--")) {
+                    i++;
+                    break;
+                } else if (a.equals("--strace")) {
+                    strace = true;
+                } else if (a.equals("--root") || a.startsWith("--root=")) {
+                    String dir;
+                    if (a.equals("--root")) {
+                        if (++i >= args.size()) {
+                            throw new UsageException("--root needs a directory");
+                        }
+                        dir = args.get(i);
+                    } else {
+                        dir = a.substring("--root=".length());
+                    }
+                    if (dir.isEmpty()) {
+                        throw new UsageException("--root needs a directory");
+                    }
+                    root = Path.of(dir).toAbsolutePath().normalize();
+                    if (!Files.isDirectory(root)) {
+                        throw new UsageException("--root " + dir + ": not a directory");
+                    }
+                } else if (a.startsWith("-") && a.length() > 1) {
+                    throw new UsageException("unknown option " + a);
+                } else {
+                    break;
+                }
+            }
+            if (i >= args.size()) {
+                throw new UsageException("no program given");
+            }
+            return new RunOptions(root, strace, List.copyOf(args.subList(i, args.size())));
+        }
+    }
+
+    private static int runProgram(RunOptions options) throws Exception {
+        // a signal while the runtime starts ends the launcher as it would end the guest (128+signal); from the
+        // call of the launcher service on, signals go into the queue and the shell bundle delivers them
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<String, Integer> numbers = Map.of("HUP", 1, "INT", 2, "QUIT", 3, "TERM", 15);
+        numbers.forEach((name, number) -> Signals.forward(name, () -> {
+            if (calling.get()) {
+                signals.offer(name);
+            } else {
+                PicoRuntime.exit(128 + number);
+            }
+        }));
+        PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.RUN);
+        timing("framework started");
+        Function<Object, Object> launcher = runtime.launcher();
+        timing("launcher service");
+        Map<String, Object> request = new HashMap<>();
+        request.put("argv", new ArrayList<>(options.argv()));
+        request.put("root", options.root().toString());
+        request.put("strace", options.strace());
+        request.put("cwd", System.getProperty("user.dir"));
+        request.put("env", new HashMap<>(System.getenv()));
+        request.put("signals", signals);
+        calling.set(true);
+        Object result = launcher.apply(request);
+        timing("guest ended");
+        int status = result instanceof Integer s ? s : FAILED;
+        if (!(result instanceof Integer)) {
+            ERR.println("pico: the launcher service returned " + result + " instead of an exit status");
+        }
+        runtime.stop();
+        timing("framework stopped");
+        return status;
+    }
+
+    /** With -Dpico.debug=true: milliseconds since the JVM started, on stderr. */
+    static void timing(String what) {
+        if (DEBUG) {
+            ERR.printf("pico: %5d ms %s%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), what);
+        }
+    }
+
+    private static int shell(List<String> args) throws Exception {
+        if (args.isEmpty()) {
+            PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.SHELL);
+            return runtime.awaitStop();
+        }
+        if (!args.get(0).equals("-c")) {
+            throw new UsageException("unknown shell option " + args.get(0));
+        }
+        if (args.size() < 2) {
+            throw new UsageException("-c needs a command line");
+        }
+        String commands = String.join(" ", args.subList(1, args.size()));
+        PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.COMMAND);
+        int status = execute(runtime.commandProcessor(), commands);
+        runtime.stop();
+        return status;
+    }
+
+    /**
+     * Runs a Gogo command line in a new session, printing its formatted result; 0, or 1 when it throws. While
+     * it runs, ^C interrupts the session's foreground job as the interactive shell does (pico:run passes that
+     * on to its guest as INT) and the launcher exits with 130; TERM and HUP end the launcher with 128+signal.
+     */
+    static int execute(Object processor, String commands) throws Exception {
+        Object session = Reflect.call(processor, "createSession",
+                new Class<?>[] {InputStream.class, OutputStream.class, OutputStream.class}, IN, OUT, ERR);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Signals.forward("INT", () -> {
+            interrupted.set(true);
+            interruptForegroundJob(session);
+        });
+        Signals.forward("TERM", () -> PicoRuntime.exit(128 + 15));
+        Signals.forward("HUP", () -> PicoRuntime.exit(128 + 1));
+        try {
+            Object result;
+            try {
+                result = Reflect.call(session, "execute", new Class<?>[] {CharSequence.class}, commands);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (interrupted.get() && cause instanceof InterruptedException) {
+                    return 128 + 2; // ^C ended the command line, as in a shell
+                }
+                if (PicoRuntime.exiting()) {
+                    return 1; // TERM or HUP: the commands fail because the framework stops; nothing to add
+                }
+                String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                ERR.println("pico: " + message);
+                return 1;
+            }
+            if (result != null) {
+                // Converter.INSPECT = 0, as the interactive shell prints results
+                Object text = Reflect.call(session, "format", new Class<?>[] {Object.class, int.class}, result, 0);
+                if (text != null) {
+                    String s = text.toString();
+                    OUT.print(s.endsWith("\n") ? s : s + "\n");
+                }
+            }
+            OUT.flush();
+            return 0;
+        } finally {
+            try {
+                Reflect.call(session, "close", new Class<?>[0]);
+            } catch (Exception e) {
+                // the session is gone with the framework anyway
+            }
+        }
+    }
+
+    private static void interruptForegroundJob(Object session) {
+        try {
+            Object job = Reflect.call(session, "foregroundJob", new Class<?>[0]);
+            if (job != null) {
+                Reflect.call(job, "interrupt", new Class<?>[0]);
+            }
+        } catch (Exception e) {
+            ERR.println("pico: cannot interrupt the command: " + e);
+        }
+    }
+
+    private static Charset charset() {
+        String enc = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+        try {
+            return enc != null ? Charset.forName(enc) : Charset.defaultCharset();
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    /** Bad usage: the message (may be empty) and the usage line go to stderr, exit 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The runtime did not come up: the message goes to stderr, exit 125. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
+        }
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static long deadline(long seconds) {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    }
+}
