@@ -223,28 +223,33 @@ public final class Main {
         Signals.forward("TERM", () -> PicoRuntime.exit(128 + 15));
         Signals.forward("HUP", () -> PicoRuntime.exit(128 + 1));
         try {
-            Object result;
-            try {
-                result = Reflect.call(session, "execute", new Class<?>[] {CharSequence.class}, commands);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (interrupted.get() && cause instanceof InterruptedException) {
-                    return 128 + 2; // ^C ended the command line, as in a shell
+            // each statement's result is printed, as the interactive shell does line by line
+            for (String statement : statements(commands)) {
+                Object result;
+                try {
+                    result = Reflect.call(session, "execute", new Class<?>[] {CharSequence.class}, statement);
+                } catch (InvocationTargetException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (interrupted.get() && cause instanceof InterruptedException) {
+                        return 128 + 2; // ^C ended the command line, as in a shell
+                    }
+                    if (PicoRuntime.exiting()) {
+                        return 1; // TERM or HUP: the commands fail because the framework stops; nothing to add
+                    }
+                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                    ERR.println("pico: " + message);
+                    return 1;
                 }
-                if (PicoRuntime.exiting()) {
-                    return 1; // TERM or HUP: the commands fail because the framework stops; nothing to add
+                if (result != null) {
+                    // Converter.INSPECT = 0, as the interactive shell prints results
+                    Object text = Reflect.call(session, "format", new Class<?>[] {Object.class, int.class}, result,
+                            0);
+                    if (text != null) {
+                        String s = text.toString();
+                        OUT.print(s.endsWith("\n") ? s : s + "\n");
+                    }
                 }
-                String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                ERR.println("pico: " + message);
-                return 1;
-            }
-            if (result != null) {
-                // Converter.INSPECT = 0, as the interactive shell prints results
-                Object text = Reflect.call(session, "format", new Class<?>[] {Object.class, int.class}, result, 0);
-                if (text != null) {
-                    String s = text.toString();
-                    OUT.print(s.endsWith("\n") ? s : s + "\n");
-                }
+                OUT.flush();
             }
             OUT.flush();
             return 0;
@@ -255,6 +260,46 @@ public final class Main {
                 // the session is gone with the framework anyway
             }
         }
+    }
+
+    /**
+     * Splits a command line into its statements at the semicolons and newlines that stand outside quotes,
+     * braces, brackets and parentheses, so that each statement's result can be printed.
+     */
+    static java.util.List<String> statements(String commands) {
+        java.util.List<String> result = new java.util.ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < commands.length(); i++) {
+            char c = commands.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && i + 1 < commands.length()) {
+                    current.append(c).append(commands.charAt(++i));
+                    continue;
+                }
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{' || c == '[' || c == '(') {
+                depth++;
+            } else if (c == '}' || c == ']' || c == ')') {
+                depth--;
+            } else if ((c == ';' || c == '\n') && depth == 0) {
+                if (!current.toString().isBlank()) {
+                    result.add(current.toString().trim());
+                }
+                current.setLength(0);
+                continue;
+            }
+            current.append(c);
+        }
+        if (!current.toString().isBlank()) {
+            result.add(current.toString().trim());
+        }
+        return result;
     }
 
     private static void interruptForegroundJob(Object session) {

@@ -187,7 +187,7 @@ public final class KernelImpl implements Kernel {
         } catch (ImageException e) {
             abandon(process);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             abandon(process);
             log("provider " + entry.personality() + " failed loading " + launch.program() + ": " + e);
             throw new ImageException(launch.program() + ": provider " + entry.personality() + " failed: " + e);

@@ -81,7 +81,9 @@ final class Runner {
                     break;
                 }
             } catch (InterruptedException e) {
-                deliver(process, "INT", err);
+                if (process.exitStatus().isEmpty()) {
+                    deliver(process, "INT", err);
+                }
             }
         }
         kernel.reap(process.pid());

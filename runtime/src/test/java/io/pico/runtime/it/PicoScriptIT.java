@@ -97,12 +97,15 @@ class PicoScriptIT {
         Result r = pico(dir, "run", "--root", root.toString(), "/segv");
         assertEquals(128 + 11, r.status(), r::toString);
         assertEquals("", r.out());
+        assertEquals(1, r.err().lines().count(), "one clear line on stderr: " + r);
+        assertTrue(r.err().contains("Segmentation fault"), r::toString);
     }
 
     @Test
     void shellDashCRunsACommandLine() throws Exception {
-        Result r = pico(dir, "shell", "-c", "pico:providers");
+        Result r = pico(dir, "shell", "-c", "pico:providers; pico:ps");
         assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("PID ")), "each statement's result is printed: " + r);
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("linux ") && l.contains("io.pico.provider.linux")),
                 r::toString);
         assertFalse(r.err().contains("Exception"), r::toString);
