@@ -1,0 +1,173 @@
+package io.pico.linux;
+
+import io.pico.api.CallInfo;
+import io.pico.api.CpuException;
+import io.pico.api.CpuMode;
+import io.pico.api.ExitStatus;
+import io.pico.api.Image;
+import io.pico.api.ImageException;
+import io.pico.api.IoObject;
+import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.Provider;
+import io.pico.api.Register;
+import io.pico.linux.elf.StackBuilder;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
+import io.pico.linux.sys.SyscallTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The Linux personality: loads static ELF64 x86-64 programs (and dynamic ones with their interpreter),
+ * runs their system calls from a table and turns CPU exceptions into signals.
+ */
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=linux")
+public final class LinuxProvider implements Provider {
+
+
+    private final Kernel kernel;
+    private final SyscallTable table = new SyscallTable();
+
+    /** The provider, using the kernel for logging, files and pipes. */
+    @Activate
+    public LinuxProvider(@Reference Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    @Override
+    public List<String> formats() {
+        return List.of("ELF x86-64 (SysV, Linux): static, static-pie, dynamic with PT_INTERP");
+    }
+
+    /**
+     * Claims ELF images whose OS/ABI byte is SysV or Linux, whatever their class or machine, so that a
+     * 32-bit or foreign-machine Linux binary gets a precise error from {@link #start} rather than none.
+     */
+    @Override
+    public boolean claims(Image image) {
+        return claimsHeader(image.header());
+    }
+
+    /** Whether the first bytes are an ELF image of OS/ABI SysV or Linux (any class or machine). */
+    public static boolean claimsHeader(byte[] h) {
+        if (h.length < 4 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
+            return false;
+        }
+        return h.length < 8 || h[7] == 0 || h[7] == 3;
+    }
+
+    @Override
+    public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
+        String name = launch.program();
+        GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process));
+        String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
+        String exe;
+        try {
+            exe = fs.resolve(cwd, name, true).guest();
+        } catch (SysError e) {
+            exe = name.startsWith("/") ? name : cwd + "/" + name;
+        }
+        List<String> env = new ArrayList<>();
+        for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            env.add(e.getKey() + "=" + e.getValue());
+        }
+        if (ProgramLoader.stringBytes(name, launch.argv(), env) > StackBuilder.MAX_STRINGS) {
+            throw new ImageException(name + ": argument list too long");
+        }
+        ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
+        LinuxProcess state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
+        ProgramLoader.Start start = ProgramLoader.load(program, state, launch.argv(), env);
+        for (int fd = 0; fd < 3; fd++) {
+            IoObject io = process.handles().get(fd);
+            if (io != null) {
+                int flags = io.isTerminal() ? OpenFile.O_RDWR : fd == 0 ? OpenFile.O_RDONLY : OpenFile.O_WRONLY;
+                state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, flags), false);
+            }
+        }
+        process.providerState(state);
+        PicoThread thread = process.createThread(CpuMode.X86_64);
+        thread.set(Register.RSP, start.sp());
+        thread.set(Register.RIP, start.pc());
+        thread.set(Register.RDX, 0);
+        thread.start();
+    }
+
+    @Override
+    public void systemCall(PicoThread thread) {
+        table.dispatch(kernel, thread, LinuxProcess.of(thread.process()));
+    }
+
+    @Override
+    public void exception(PicoThread thread, CpuException ex) {
+        PicoProcess process = thread.process();
+        int sig;
+        String reason;
+        switch (ex.kind()) {
+            case UNMAPPED, PROTECTION -> {
+                sig = Signals.SIGSEGV;
+                String access = switch (ex.access()) {
+                    case READ -> "read";
+                    case WRITE -> "write";
+                    case EXECUTE -> "fetch";
+                    case NONE -> "access";
+                };
+                reason = String.format("Segmentation fault (%s %s at 0x%x, pc 0x%x)",
+                        ex.kind() == CpuException.Kind.UNMAPPED ? "unmapped" : "protection fault:", access,
+                        ex.address(), ex.pc());
+            }
+            case INVALID_INSTRUCTION -> {
+                sig = Signals.SIGILL;
+                reason = String.format("Illegal instruction (at 0x%x)", ex.pc());
+            }
+            case DIVIDE_ERROR -> {
+                sig = Signals.SIGFPE;
+                reason = String.format("Floating point exception (divide error at 0x%x)", ex.pc());
+            }
+            case INTERRUPT -> {
+                if (ex.vector() == 0x80) {
+                    table.dispatchI386(kernel, thread, LinuxProcess.of(process));
+                    return;
+                }
+                if (ex.vector() == 3 || ex.vector() == 1) {
+                    sig = Signals.SIGTRAP;
+                    reason = String.format("Trace/breakpoint trap (int%s at 0x%x)", ex.vector() == 3 ? "3" : " 1",
+                            ex.pc());
+                } else {
+                    sig = Signals.SIGSEGV;
+                    reason = String.format("Segmentation fault (int 0x%x at 0x%x)", ex.vector(), ex.pc());
+                }
+            }
+            default -> {
+                sig = Signals.SIGSEGV;
+                reason = String.format("Segmentation fault (general protection fault at 0x%x)", ex.pc());
+            }
+        }
+        process.trace().ifPresent(t -> t.println(process.pid() + " --- SIG" + Signals.name(sig) + " (" + ex + ") ---"));
+        process.exit(ExitStatus.signalled(sig, reason));
+    }
+
+    @Override
+    public void signal(PicoProcess process, String signal) {
+        int sig = Signals.parse(signal);
+        SignalDelivery.raise(kernel, process, sig, null);
+    }
+
+    @Override
+    public List<CallInfo> calls() {
+        return table.calls();
+    }
+
+    @Override
+    public void processExited(PicoProcess process) {
+        if (process.providerState() instanceof LinuxProcess lp) {
+            lp.alarm(null, 0);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.pico.linux;
+
+import io.pico.api.AddressSpace;
+import io.pico.api.ImageException;
+import io.pico.linux.elf.ByteSource;
+import io.pico.linux.elf.ElfException;
+import io.pico.linux.elf.ElfFile;
+import io.pico.linux.elf.ElfLoader;
+import io.pico.linux.elf.StackBuilder;
+import io.pico.linux.fs.GuestFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * Loads a program into a process: validates the image and its interpreter first (so that a failure
+ * leaves the process untouched), then maps both, builds the stack and says where to start. Used when
+ * a process starts and by execve.
+ */
+public final class ProgramLoader {
+
+    /** CPUID(1).EDX of the emulated CPU (unicorn's, measured: fpu ... sse2, no vme), what AT_HWCAP carries. */
+    private static final long HWCAP = 0x078bfbfdL;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A validated program.
+     *
+     * @param name the name it was started by (AT_EXECFN, messages)
+     * @param guest its canonical guest path
+     * @param host the host file
+     * @param elf its headers
+     * @param interpGuest the interpreter's guest path, or null
+     * @param interpHost the interpreter's host file, or null
+     * @param interp the interpreter's headers, or null
+     */
+    public record Program(String name, String guest, Path host, ElfFile elf, String interpGuest, Path interpHost,
+            ElfFile interp) {
+    }
+
+    /** Where the new program starts: instruction and stack pointer. */
+    public record Start(long pc, long sp) {
+    }
+
+    private ProgramLoader() {
+    }
+
+    /** Parses and validates a program and its interpreter without touching any process. */
+    public static Program prepare(GuestFs fs, String cwd, String name, String guest, Path host)
+            throws ImageException {
+        ElfFile elf = parse(name, host, "");
+        if (elf.interpreter() == null) {
+            return new Program(name, guest, host, elf, null, null, null);
+        }
+        String interp = elf.interpreter();
+        GuestFs.Resolved r;
+        try {
+            r = fs.resolve(cwd, interp, true);
+        } catch (SysError e) {
+            throw new ImageException(name + ": interpreter " + interp + ": " + Errno.text(e.errno()),
+                    ImageException.NOT_FOUND);
+        }
+        if (r.host() == null || !Files.isRegularFile(r.host())) {
+            throw new ImageException(name + ": interpreter " + interp + " not found under the root",
+                    ImageException.NOT_FOUND);
+        }
+        ElfFile ie = parse(name, r.host(), "interpreter " + interp + ": ");
+        if (ie.type() != ElfFile.ET_DYN || ie.interpreter() != null) {
+            throw new ImageException(name + ": interpreter " + interp + " is not a self-contained shared object");
+        }
+        return new Program(name, guest, host, elf, r.guest(), r.host(), ie);
+    }
+
+    private static ElfFile parse(String name, Path host, String what) throws ImageException {
+        try (ByteSource src = ByteSource.open(host)) {
+            return ElfFile.parse(src);
+        } catch (ElfException e) {
+            throw new ImageException(name + ": " + what + e.getMessage());
+        } catch (IOException e) {
+            throw new ImageException(name + ": " + what + "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** The total size of the strings the stack will hold, to refuse oversized argument lists early. */
+    public static long stringBytes(String name, List<String> argv, List<String> env) {
+        return new StackBuilder().argv(argv).envp(env).execfn(name).stringBytes();
+    }
+
+    /** Maps a prepared program into the (empty) memory of the process and builds its stack. */
+    public static Start load(Program p, LinuxProcess state, List<String> argv, List<String> env)
+            throws ImageException {
+        AddressSpace memory = state.process().memory();
+        StackBuilder stack = new StackBuilder().argv(argv).envp(env).execfn(p.name());
+        if (stack.stringBytes() > StackBuilder.MAX_STRINGS) {
+            throw new ImageException(p.name() + ": argument list too long");
+        }
+        ElfLoader.Loaded main;
+        ElfLoader.Loaded interp = null;
+        try {
+            if (p.interp() != null) {
+                long span = p.interp().maxVaddr() - p.interp().minVaddr();
+                long base = memory.findFree(LinuxProcess.MMAP_BASE, span);
+                if (base < 0) {
+                    throw new ImageException(p.name() + ": no room for interpreter " + p.interpGuest());
+                }
+                try (ByteSource src = ByteSource.open(p.interpHost())) {
+                    interp = ElfLoader.load(p.interp(), src, memory, base - p.interp().minVaddr());
+                }
+                state.name(interp.start(), interp.end(), p.interpGuest());
+            }
+            long bias = p.elf().type() == ElfFile.ET_DYN ? ElfLoader.PIE_BASE - p.elf().minVaddr() : 0;
+            try (ByteSource src = ByteSource.open(p.host())) {
+                main = ElfLoader.load(p.elf(), src, memory, bias);
+            }
+            state.name(main.start(), main.end(), p.guest());
+        } catch (IOException e) {
+            throw new ImageException(p.name() + ": cannot read: " + e.getMessage());
+        } catch (io.pico.api.MemoryLimitException e) {
+            throw new ImageException(p.name() + ": out of memory: " + e.getMessage());
+        }
+        state.initBrk(main.end());
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        stack.random(random)
+                .aux(StackBuilder.AT_PHDR, main.phdr())
+                .aux(StackBuilder.AT_PHENT, ElfFile.PHENT_SIZE)
+                .aux(StackBuilder.AT_PHNUM, main.phnum())
+                .aux(StackBuilder.AT_PAGESZ, AddressSpace.PAGE_SIZE)
+                .aux(StackBuilder.AT_BASE, interp == null ? 0 : interp.bias())
+                .aux(StackBuilder.AT_FLAGS, 0)
+                .aux(StackBuilder.AT_ENTRY, main.entry())
+                .aux(StackBuilder.AT_UID, HostIds.uid())
+                .aux(StackBuilder.AT_EUID, HostIds.euid())
+                .aux(StackBuilder.AT_GID, HostIds.gid())
+                .aux(StackBuilder.AT_EGID, HostIds.egid())
+                .aux(StackBuilder.AT_SECURE, 0)
+                .aux(StackBuilder.AT_HWCAP, HWCAP)
+                .aux(StackBuilder.AT_HWCAP2, 0)
+                .aux(StackBuilder.AT_CLKTCK, 100);
+        long sp;
+        try {
+            sp = stack.build(memory, p.elf().executableStack());
+        } catch (io.pico.api.MemoryLimitException e) {
+            throw new ImageException(p.name() + ": out of memory for the stack: " + e.getMessage());
+        }
+        return new Start(interp == null ? main.entry() : interp.entry(), sp);
+    }
+}

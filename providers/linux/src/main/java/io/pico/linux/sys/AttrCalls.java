@@ -1,0 +1,169 @@
+package io.pico.linux.sys;
+
+import io.pico.linux.Errno;
+import io.pico.linux.HostIds;
+import io.pico.linux.OpenFile;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.StatInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+/** File attributes: chmod, chown, truncate, utimensat, statfs. */
+final class AttrCalls {
+
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long UTIME_NOW = (1L << 30) - 1;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private AttrCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.full(90, "so", c -> chmod(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
+        t.full(91, "do", c -> chmod(described(c, c.intArg(0)), c.intArg(1)));
+        t.full(268, "fso", c -> chmod(OpenCalls.at(c, c.intArg(0), c.path(1), true), c.intArg(2)));
+        t.partial(92, "sdd", c -> chown(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1),
+                c.intArg(2), true), OWNER_NOTE);
+        t.partial(93, "ddd", c -> chown(described(c, c.intArg(0)), c.intArg(1), c.intArg(2), true), OWNER_NOTE);
+        t.partial(94, "sdd", c -> chown(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1),
+                c.intArg(2), false), OWNER_NOTE);
+        t.partial(260, "fsddx", c -> chown(OpenCalls.at(c, c.intArg(0), c.path(1),
+                (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), c.intArg(2), c.intArg(3),
+                (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), OWNER_NOTE);
+        t.full(76, "sl", AttrCalls::truncate);
+        t.full(280, "fspx", AttrCalls::utimensat);
+        t.full(137, "sp", c -> statfs(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
+        t.full(138, "dp", c -> statfs(c, described(c, c.intArg(0)), c.arg(1)));
+    }
+
+    private static final String OWNER_NOTE = "changes that the host user may make; others fail with EPERM";
+
+    /** The resolved path of a descriptor's file. */
+    private static GuestFs.Resolved described(Call c, int fd) {
+        OpenFile f = c.state().fds().get(fd);
+        if (f.hostPath() == null) {
+            if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
+                return new GuestFs.Resolved(f.guestPath(), null);
+            }
+            throw Errno.error(Errno.EINVAL);
+        }
+        return new GuestFs.Resolved(f.guestPath() == null ? "" : f.guestPath(), f.hostPath());
+    }
+
+    private static void real(GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            throw Errno.error(Errno.EPERM);
+        }
+        if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.error(Errno.ENOENT);
+        }
+    }
+
+    /** Implements Linux chmod(2), fchmod(2) and fchmodat(2). */
+    private static long chmod(GuestFs.Resolved r, int mode) throws IOException {
+        real(r);
+        Files.setAttribute(r.host(), "unix:mode", mode & 07777);
+        return 0;
+    }
+
+    /** Implements Linux chown(2) and relatives: what the host allows the runtime's user. */
+    private static long chown(GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
+        real(r);
+        StatInfo s = StatInfo.of(r.host(), false);
+        LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        try {
+            if (uid != -1 && uid != s.uid()) {
+                Files.setAttribute(r.host(), "unix:uid", uid, opts);
+            }
+            if (gid != -1 && gid != s.gid()) {
+                Files.setAttribute(r.host(), "unix:gid", gid, opts);
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            return HostIds.euid() == 0 ? -Errno.of(e) : -Errno.EPERM;
+        }
+        return 0;
+    }
+
+    /** Implements Linux truncate(2). */
+    private static long truncate(Call c) throws IOException {
+        GuestFs.Resolved r = OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true);
+        real(r);
+        if (c.arg(1) < 0) {
+            return -Errno.EINVAL;
+        }
+        if (Files.isDirectory(r.host())) {
+            return -Errno.EISDIR;
+        }
+        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE)) {
+            if (c.arg(1) < ch.size()) {
+                ch.truncate(c.arg(1));
+            } else if (c.arg(1) > ch.size()) {
+                ch.write(ByteBuffer.allocate(1), c.arg(1) - 1);
+            }
+        }
+        return 0;
+    }
+
+    private static FileTime time(Call c, long address, int index) {
+        if (address == 0) {
+            return FileTime.from(Instant.now());
+        }
+        long sec = c.mem().getLong(address + 16L * index);
+        long nsec = c.mem().getLong(address + 16L * index + 8);
+        if (nsec == UTIME_NOW) {
+            return FileTime.from(Instant.now());
+        }
+        if (nsec == UTIME_OMIT) {
+            return null;
+        }
+        if (nsec < 0 || nsec > 999_999_999L) {
+            throw Errno.error(Errno.EINVAL);
+        }
+        return FileTime.from(Instant.ofEpochSecond(sec, nsec));
+    }
+
+    /** Implements Linux utimensat(2) (and futimens with a NULL path). */
+    private static long utimensat(Call c) throws IOException {
+        int flags = c.intArg(3);
+        GuestFs.Resolved r = c.arg(1) == 0 ? described(c, c.intArg(0))
+                : OpenCalls.at(c, c.intArg(0), c.path(1), (flags & AT_SYMLINK_NOFOLLOW) == 0);
+        real(r);
+        FileTime atime = time(c, c.arg(2), 0);
+        FileTime mtime = time(c, c.arg(2), 1);
+        BasicFileAttributeView view = (flags & AT_SYMLINK_NOFOLLOW) != 0
+                ? Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                : Files.getFileAttributeView(r.host(), BasicFileAttributeView.class);
+        view.setTimes(mtime, atime, null);
+        return 0;
+    }
+
+    /** Implements Linux statfs(2) and fstatfs(2) from the host file store. */
+    private static long statfs(Call c, GuestFs.Resolved r, long buf) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);
+        if (r.synthetic()) {
+            b.putLong(0x9fa0).putLong(4096).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0);
+        } else {
+            Path host = r.host();
+            if (!Files.exists(host)) {
+                return -Errno.ENOENT;
+            }
+            FileStore store = Files.getFileStore(host);
+            long bs = 4096;
+            b.putLong(0xEF53).putLong(bs).putLong(store.getTotalSpace() / bs).putLong(store.getUnallocatedSpace() / bs)
+                    .putLong(store.getUsableSpace() / bs).putLong(1 << 20).putLong(1 << 19);
+        }
+        b.putLong(0).putLong(255).putLong(4096).putLong(0x20); // fsid, namelen, frsize, flags ST_RELATIME
+        c.write(buf, b.array());
+        return 0;
+    }
+}

@@ -1,0 +1,235 @@
+package io.pico.linux.sys;
+
+import io.pico.linux.Errno;
+import io.pico.linux.OpenFile;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
+import io.pico.linux.fs.StatInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Directories and names: getdents64, mkdir, rmdir, unlink, rename, link, symlink. */
+final class DirCalls {
+
+    private static final int AT_REMOVEDIR = 0x200;
+    private static final int AT_SYMLINK_FOLLOW = 0x400;
+    private static final int RENAME_NOREPLACE = 1;
+
+    /** One directory entry. */
+    private record Dirent(long ino, int type, byte[] name) {
+    }
+
+    private DirCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.full(217, "dpu", DirCalls::getdents64);
+        t.full(83, "so", c -> mkdir(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1)));
+        t.full(258, "fso", c -> mkdir(c, OpenCalls.at(c, c.intArg(0), c.path(1), false), c.intArg(2)));
+        t.full(84, "s", c -> remove(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), true));
+        t.full(87, "s", c -> remove(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), false));
+        t.full(263, "fsx", c -> remove(c, OpenCalls.at(c, c.intArg(0), c.path(1), false),
+                (c.intArg(2) & AT_REMOVEDIR) != 0));
+        t.full(82, "ss", c -> rename(c, OpenCalls.AT_FDCWD, c.path(0), OpenCalls.AT_FDCWD, c.path(1), 0));
+        t.full(264, "fsfs", c -> rename(c, c.intArg(0), c.path(1), c.intArg(2), c.path(3), 0));
+        t.partial(316, "fsfsx", c -> rename(c, c.intArg(0), c.path(1), c.intArg(2), c.path(3), c.intArg(4)),
+                "RENAME_NOREPLACE only, no RENAME_EXCHANGE or RENAME_WHITEOUT");
+        t.full(86, "ss", c -> link(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false),
+                OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(1), false)));
+        t.full(265, "fsfsx", c -> link(c, OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(4) & AT_SYMLINK_FOLLOW) != 0),
+                OpenCalls.at(c, c.intArg(2), c.path(3), false)));
+        t.full(88, "ss", c -> symlink(c, c.path(0), OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(1), false)));
+        t.full(266, "sfs", c -> symlink(c, c.path(0), OpenCalls.at(c, c.intArg(1), c.path(2), false)));
+    }
+
+    private static int type(int mode) {
+        return switch (mode & StatInfo.S_IFMT) {
+            case StatInfo.S_IFDIR -> 4;
+            case StatInfo.S_IFREG -> 8;
+            case StatInfo.S_IFLNK -> 10;
+            case StatInfo.S_IFCHR -> 2;
+            case StatInfo.S_IFBLK -> 6;
+            case StatInfo.S_IFIFO -> 1;
+            case StatInfo.S_IFSOCK -> 12;
+            default -> 0;
+        };
+    }
+
+    private static List<Dirent> list(Call c, OpenFile f) throws IOException {
+        List<Dirent> result = new ArrayList<>();
+        String guest = f.guestPath();
+        if (f.hostPath() == null) {
+            ProcFs proc = c.fs().proc();
+            ProcFs.Node dir = proc.lookup(guest);
+            result.add(new Dirent(1, 4, ".".getBytes(StandardCharsets.UTF_8)));
+            result.add(new Dirent(1, 4, "..".getBytes(StandardCharsets.UTF_8)));
+            for (String name : dir == null ? List.<String>of() : dir.children()) {
+                String child = guest + "/" + name;
+                ProcFs.Node n = proc.lookup(child);
+                if (n != null) {
+                    result.add(new Dirent(proc.stat(child, n).ino(), type(proc.stat(child, n).mode()),
+                            name.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            return result;
+        }
+        Path host = f.hostPath();
+        StatInfo self = StatInfo.of(host, false);
+        result.add(new Dirent(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
+        GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
+        result.add(new Dirent(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,
+                "..".getBytes(StandardCharsets.UTF_8)));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(host)) {
+            for (Path p : ds) {
+                long ino = 0;
+                int type = 0;
+                try {
+                    Map<String, Object> a = Files.readAttributes(p, "unix:ino,mode", LinkOption.NOFOLLOW_LINKS);
+                    ino = (Long) a.get("ino");
+                    type = type((Integer) a.get("mode"));
+                } catch (IOException e) {
+                    // vanished meanwhile: listed with an unknown type
+                }
+                result.add(new Dirent(ino, type, p.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return result;
+    }
+
+    /** Implements Linux getdents64(2): a snapshot of the directory taken at the first call. */
+    @SuppressWarnings("unchecked")
+    private static long getdents64(Call c) throws IOException {
+        OpenFile f = c.state().fds().get(c.intArg(0));
+        if (!f.directory()) {
+            return -Errno.ENOTDIR;
+        }
+        int count = c.sizeArg(2, 1 << 20);
+        synchronized (f) {
+            if (f.dirCursor == null) {
+                f.dirCursor = list(c, f);
+            }
+            List<Dirent> entries = (List<Dirent>) f.dirCursor;
+            ByteBuffer b = ByteBuffer.allocate(count).order(ByteOrder.LITTLE_ENDIAN);
+            int index = (int) f.position();
+            while (index < entries.size()) {
+                Dirent d = entries.get(index);
+                int reclen = (19 + d.name().length + 1 + 7) & ~7;
+                if (b.remaining() < reclen) {
+                    if (b.position() == 0) {
+                        return -Errno.EINVAL;
+                    }
+                    break;
+                }
+                int start = b.position();
+                b.putLong(d.ino()).putLong(index + 1).putShort((short) reclen).put((byte) d.type()).put(d.name());
+                b.position(start + reclen);
+                index++;
+            }
+            f.position(index);
+            c.write(c.arg(1), java.util.Arrays.copyOf(b.array(), b.position()));
+            return b.position();
+        }
+    }
+
+    private static void writable(GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            throw Errno.error(Errno.EACCES);
+        }
+    }
+
+    /** Implements Linux mkdir(2) and mkdirat(2). */
+    private static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
+        writable(r);
+        if (Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EEXIST;
+        }
+        Files.createDirectory(r.host());
+        OpenCalls.applyMode(r.host(), mode & ~c.state().umask());
+        return 0;
+    }
+
+    /** Implements Linux unlink(2), rmdir(2) and unlinkat(2). */
+    private static long remove(Call c, GuestFs.Resolved r, boolean directory) throws IOException {
+        writable(r);
+        if (r.guest().equals("/")) {
+            return -Errno.EBUSY;
+        }
+        if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.ENOENT;
+        }
+        boolean isDir = Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS);
+        if (directory && !isDir) {
+            return -Errno.ENOTDIR;
+        }
+        if (!directory && isDir) {
+            return -Errno.EISDIR;
+        }
+        Files.delete(r.host());
+        return 0;
+    }
+
+    /** Implements Linux rename(2), renameat(2) and renameat2(2) with RENAME_NOREPLACE. */
+    private static long rename(Call c, int olddir, String oldPath, int newdir, String newPath, int flags)
+            throws IOException {
+        if ((flags & ~RENAME_NOREPLACE) != 0) {
+            return -Errno.EINVAL;
+        }
+        GuestFs.Resolved from = OpenCalls.at(c, olddir, oldPath, false);
+        GuestFs.Resolved to = OpenCalls.at(c, newdir, newPath, false);
+        writable(from);
+        writable(to);
+        if (!Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.ENOENT;
+        }
+        if (to.guest().startsWith(from.guest() + "/")) {
+            return -Errno.EINVAL;
+        }
+        if ((flags & RENAME_NOREPLACE) != 0 && Files.exists(to.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EEXIST;
+        }
+        try {
+            Files.move(from.host(), to.host(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            return -Errno.EXDEV;
+        }
+        return 0;
+    }
+
+    /** Implements Linux link(2) and linkat(2). */
+    private static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
+        writable(existing);
+        writable(name);
+        if (Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EEXIST;
+        }
+        if (Files.isDirectory(existing.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EPERM;
+        }
+        Files.createLink(name.host(), existing.host());
+        return 0;
+    }
+
+    /** Implements Linux symlink(2) and symlinkat(2); the target is stored as the guest wrote it. */
+    private static long symlink(Call c, String target, GuestFs.Resolved name) throws IOException {
+        writable(name);
+        if (target.isEmpty()) {
+            return -Errno.ENOENT;
+        }
+        if (Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EEXIST;
+        }
+        Files.createSymbolicLink(name.host(), Path.of(target));
+        return 0;
+    }
+}

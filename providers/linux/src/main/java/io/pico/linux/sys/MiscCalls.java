@@ -1,0 +1,67 @@
+package io.pico.linux.sys;
+
+import io.pico.linux.Errno;
+
+/** Calls that are accepted with no effect, or refused the way an unprivileged Linux process sees it. */
+final class MiscCalls {
+
+    private MiscCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.partial(221, "dlld", c -> {
+            c.state().fds().get(c.intArg(0));
+            return 0;
+        }, "advice accepted and ignored");
+        t.partial(187, "dlu", c -> {
+            c.state().fds().get(c.intArg(0));
+            return 0;
+        }, "accepted, no effect");
+        t.partial(162, "", c -> 0, "host writes are already in the host's page cache");
+        t.partial(306, "d", c -> {
+            c.state().fds().get(c.intArg(0));
+            return 0;
+        }, "host writes are already in the host's page cache");
+        t.partial(277, "dllx", c -> {
+            c.state().fds().get(c.intArg(0));
+            return 0;
+        }, "host writes are already in the host's page cache");
+        t.partial(145, "d", c -> 0, "every thread is SCHED_OTHER");
+        t.partial(143, "dp", c -> {
+            c.mem().putInt(c.arg(1), 0);
+            return 0;
+        }, "every thread is SCHED_OTHER with priority 0");
+        t.partial(144, "ddp", c -> c.intArg(1) == 0 ? 0 : -Errno.EPERM, "SCHED_OTHER only");
+        t.partial(142, "dp", c -> 0, "accepted, no effect");
+        t.full(146, "d", c -> c.intArg(0) == 1 || c.intArg(0) == 2 ? 99 : c.intArg(0) >= 0 && c.intArg(0) <= 6 ? 0
+                : -Errno.EINVAL);
+        t.full(147, "d", c -> c.intArg(0) == 1 || c.intArg(0) == 2 ? 1 : c.intArg(0) >= 0 && c.intArg(0) <= 6 ? 0
+                : -Errno.EINVAL);
+        t.partial(125, "pp", MiscCalls::capget, "no capabilities");
+        t.partial(126, "pp", c -> -Errno.EPERM, "no capabilities can be raised");
+        t.partial(133, "sox", c -> -Errno.EPERM, "device nodes cannot be made");
+        t.partial(259, "fsox", c -> -Errno.EPERM, "device nodes cannot be made");
+        t.partial(165, "sssxp", c -> -Errno.EPERM, "file systems cannot be mounted");
+        t.partial(166, "sx", c -> -Errno.EPERM, "file systems cannot be unmounted");
+        t.partial(161, "s", c -> -Errno.EPERM, "the root cannot be changed");
+        t.partial(169, "xxxp", c -> -Errno.EPERM, "the host cannot be rebooted");
+        t.partial(251, "ddd", c -> 0, "accepted, no effect");
+        t.partial(252, "dd", c -> 4 << 13, "every process has best-effort priority 4");
+    }
+
+    /** Implements Linux capget(2): version 3, no capabilities. */
+    private static long capget(Call c) {
+        if (c.arg(0) == 0) {
+            return -Errno.EFAULT;
+        }
+        int version = c.mem().getInt(c.arg(0));
+        if (version != 0x20080522 && version != 0x20071026 && version != 0x19980330) {
+            c.mem().putInt(c.arg(0), 0x20080522);
+            return c.arg(1) == 0 ? 0 : -Errno.EINVAL;
+        }
+        if (c.arg(1) != 0) {
+            c.write(c.arg(1), new byte[version == 0x19980330 ? 12 : 24]);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,209 @@
+package io.pico.linux.sys;
+
+import io.pico.api.IoObject;
+import io.pico.linux.Errno;
+import io.pico.linux.OpenFile;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Opening files under the process root: open, openat, creat, with /proc, /dev/tty and fd reopening. */
+final class OpenCalls {
+
+    static final int AT_FDCWD = -100;
+    private static final int O_TMPFILE = 020000000;
+    private static final Pattern FD_PATH = Pattern.compile("/proc/(\\d+)/fd/(\\d+)");
+    /** Flags that only matter while opening. */
+    private static final int OPEN_ONLY = OpenFile.O_CREAT | OpenFile.O_EXCL | OpenFile.O_NOCTTY | OpenFile.O_TRUNC
+            | OpenFile.O_CLOEXEC | OpenFile.O_NOFOLLOW;
+
+    private OpenCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.partial(2, "sOo", c -> open(c, AT_FDCWD, c.path(0), c.intArg(1), c.intArg(2)), NOTE);
+        t.partial(257, "fsOo", c -> open(c, c.intArg(0), c.path(1), c.intArg(2), c.intArg(3)), NOTE);
+        t.partial(85, "so", c -> open(c, AT_FDCWD, c.path(0),
+                OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, c.intArg(1)), NOTE);
+    }
+
+    private static final String NOTE = "no O_TMPFILE; O_DIRECT, O_SYNC and O_NOATIME are ignored";
+
+    /** The guest path of the directory a *at call is relative to. */
+    static String base(Call c, int dirfd, String path) {
+        if (path.startsWith("/") || dirfd == AT_FDCWD) {
+            return c.state().cwd();
+        }
+        OpenFile f = c.state().fds().get(dirfd);
+        if (!f.directory() || f.guestPath() == null) {
+            throw Errno.error(Errno.ENOTDIR);
+        }
+        return f.guestPath();
+    }
+
+    /** Resolves a path argument of a *at call. */
+    static GuestFs.Resolved at(Call c, int dirfd, String path, boolean follow) {
+        return c.fs().resolve(base(c, dirfd, path), path, follow);
+    }
+
+    /** Implements Linux openat(2), open(2) and creat(2). */
+    static long open(Call c, int dirfd, String path, int flags, int mode) throws IOException {
+        if ((flags & O_TMPFILE) == O_TMPFILE) {
+            return -Errno.EOPNOTSUPP;
+        }
+        boolean follow = (flags & OpenFile.O_NOFOLLOW) == 0
+                && (flags & (OpenFile.O_CREAT | OpenFile.O_EXCL)) != (OpenFile.O_CREAT | OpenFile.O_EXCL);
+        GuestFs.Resolved last = at(c, dirfd, path, false);
+        Matcher m = FD_PATH.matcher(last.guest());
+        if (last.synthetic() && m.matches()) {
+            return reopen(c, Integer.parseInt(m.group(1)), m.group(2), flags, mode);
+        }
+        GuestFs.Resolved r = follow ? at(c, dirfd, path, true) : last;
+        if (!follow && (flags & OpenFile.O_PATH) == 0 && isLink(c, last)) {
+            return (flags & OpenFile.O_EXCL) != 0 && (flags & OpenFile.O_CREAT) != 0 ? -Errno.EEXIST : -Errno.ELOOP;
+        }
+        return openResolved(c, r, flags, mode);
+    }
+
+    private static boolean isLink(Call c, GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            ProcFs.Node n = c.fs().proc().lookup(r.guest());
+            return n != null && n.kind() == ProcFs.Kind.LINK;
+        }
+        return Files.isSymbolicLink(r.host());
+    }
+
+    private static long install(Call c, OpenFile f, int flags) {
+        try {
+            return c.state().fds().install(f, (flags & OpenFile.O_CLOEXEC) != 0, 0);
+        } catch (RuntimeException e) {
+            f.discard();
+            throw e;
+        }
+    }
+
+    private static long openResolved(Call c, GuestFs.Resolved r, int flags, int mode) throws IOException {
+        int acc = flags & OpenFile.O_ACCMODE;
+        int kept = flags & ~OPEN_ONLY;
+        if (r.synthetic()) {
+            return openProc(c, r, flags);
+        }
+        if (r.guest().equals("/dev/tty")) {
+            for (int i = 0; i < 3; i++) {
+                IoObject io = c.process().handles().get(i);
+                if (io != null && io.isTerminal()) {
+                    return install(c, OpenFile.share(c.process(), io, "/dev/tty", kept), flags);
+                }
+            }
+            return -Errno.ENXIO;
+        }
+        Path host = r.host();
+        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+        boolean create = (flags & OpenFile.O_CREAT) != 0;
+        if (exists && create && (flags & OpenFile.O_EXCL) != 0) {
+            return -Errno.EEXIST;
+        }
+        if (!exists && !create) {
+            return Files.exists(host.getParent() == null ? host : host.getParent()) ? -Errno.ENOENT
+                    : parentError(host);
+        }
+        boolean directory = exists && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+        if (directory) {
+            if (acc != OpenFile.O_RDONLY || create) {
+                return -Errno.EISDIR;
+            }
+            if ((flags & OpenFile.O_PATH) == 0 && !Files.isReadable(host)) {
+                return -Errno.EACCES;
+            }
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), host, true, kept), flags);
+        }
+        if ((flags & OpenFile.O_DIRECTORY) != 0) {
+            return exists ? -Errno.ENOTDIR : -Errno.ENOENT;
+        }
+        if ((flags & OpenFile.O_PATH) != 0) {
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), host, false, kept), flags);
+        }
+        boolean read = acc != OpenFile.O_WRONLY;
+        boolean write = acc != OpenFile.O_RDONLY;
+        IoObject io = c.kernel().openFile(host, read, write, (flags & OpenFile.O_APPEND) != 0, create,
+                (flags & OpenFile.O_TRUNC) != 0 && write, (flags & OpenFile.O_EXCL) != 0);
+        if (!exists) {
+            applyMode(host, mode & ~c.state().umask());
+        }
+        return install(c, OpenFile.adopt(c.process(), io, r.guest(), false, kept), flags);
+    }
+
+    /** ENOENT when a parent is missing, ENOTDIR when one is a file. */
+    private static long parentError(Path host) {
+        for (Path p = host.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return Files.isDirectory(p) ? -Errno.ENOENT : -Errno.ENOTDIR;
+            }
+        }
+        return -Errno.ENOENT;
+    }
+
+    /** Sets a new file's permission bits. */
+    static void applyMode(Path host, int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                perms.add(order[i]);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(host, perms);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the file exists; a file system without permissions keeps its default
+        }
+    }
+
+    private static long openProc(Call c, GuestFs.Resolved r, int flags) {
+        ProcFs.Node n = c.fs().proc().lookup(r.guest());
+        if (n == null) {
+            return (flags & OpenFile.O_CREAT) != 0 ? -Errno.EACCES : -Errno.ENOENT;
+        }
+        if ((flags & OpenFile.O_ACCMODE) != OpenFile.O_RDONLY) {
+            return n.kind() == ProcFs.Kind.DIR ? -Errno.EISDIR : -Errno.EACCES;
+        }
+        return switch (n.kind()) {
+            case DIR -> install(c, OpenFile.synthetic(c.process(), r.guest(), null, true), flags);
+            case FILE -> (flags & OpenFile.O_DIRECTORY) != 0 ? -Errno.ENOTDIR
+                    : install(c, OpenFile.synthetic(c.process(), r.guest(), n.content(), false), flags);
+            case LINK -> -Errno.ENOENT; // a link that resolution could not follow: pipe:[N] and the like
+        };
+    }
+
+    /** Opens /proc/PID/fd/N: the file again, or the same pipe or terminal. */
+    private static long reopen(Call c, int pid, String fd, int flags, int mode) throws IOException {
+        if (pid != c.process().pid()) {
+            return -Errno.EACCES;
+        }
+        OpenFile src;
+        try {
+            src = c.state().fds().get(Integer.parseInt(fd));
+        } catch (RuntimeException e) {
+            return -Errno.ENOENT;
+        }
+        int kept = flags & ~OPEN_ONLY;
+        if (src.hostPath() != null && src.guestPath() != null) {
+            return openResolved(c, new GuestFs.Resolved(src.guestPath(), src.hostPath()), flags, mode);
+        }
+        if (src.content() != null || src.io() == null) {
+            return install(c, OpenFile.synthetic(c.process(), src.guestPath(), src.content(), src.directory()), flags);
+        }
+        return install(c, OpenFile.share(c.process(), src.io(), null, kept), flags);
+    }
+}

@@ -1,0 +1,161 @@
+package io.pico.linux.sys;
+
+import io.pico.api.IoObject;
+import io.pico.linux.Errno;
+import io.pico.linux.FdTable;
+import io.pico.linux.OpenFile;
+
+/** Waiting for descriptors: poll, ppoll, select, pselect6, by checking readiness until the timeout. */
+final class PollCalls {
+
+    private static final int POLLIN = 1;
+    private static final int POLLOUT = 4;
+    private static final int POLLNVAL = 0x20;
+    private static final int POLLRDNORM = 0x40;
+    private static final int POLLWRNORM = 0x100;
+    private static final long RECHECK_NANOS = 2_000_000L;
+    private static final String NOTE = "readiness is checked every 2 ms; files are always ready; signal masks ignored";
+
+    private PollCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.partial(7, "pud", c -> poll(c, c.arg(0), c.arg(1), c.intArg(2) < 0 ? -1 : c.intArg(2) * 1_000_000L), NOTE);
+        t.partial(271, "puppu", c -> poll(c, c.arg(0), c.arg(1),
+                c.arg(2) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(2))), NOTE);
+        t.partial(23, "dpppp", c -> select(c, c.arg(4) == 0 ? -1 : timeval(c, c.arg(4)), c.arg(4), false), NOTE);
+        t.partial(270, "dppppp", c -> select(c, c.arg(4) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(4)),
+                c.arg(4), true), NOTE);
+    }
+
+    private static long timeval(Call c, long address) {
+        long sec = c.mem().getLong(address);
+        long usec = c.mem().getLong(address + 8);
+        if (sec < 0 || usec < 0 || usec > 999_999) {
+            throw Errno.error(Errno.EINVAL);
+        }
+        return sec * 1_000_000_000L + usec * 1000;
+    }
+
+    /** The poll events a description is ready for now, POLLNVAL if the descriptor is closed. */
+    static int ready(FdTable fds, int fd) {
+        FdTable.Fd entry = fds.entry(fd);
+        if (entry == null) {
+            return POLLNVAL;
+        }
+        OpenFile f = entry.file();
+        IoObject io = f.io();
+        if (io == null || io.kind().equals("file")) {
+            return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+        }
+        int r = 0;
+        if (io.readable()) {
+            r |= POLLIN | POLLRDNORM;
+        }
+        if (io.writable()) {
+            r |= POLLOUT | POLLWRNORM;
+        }
+        return r;
+    }
+
+    /** Sleeps a little before the next check; false when the deadline has passed. */
+    private static boolean waitMore(long start, long timeout) throws InterruptedException {
+        if (timeout == 0) {
+            return false;
+        }
+        long left = timeout < 0 ? RECHECK_NANOS : timeout - (System.nanoTime() - start);
+        if (left <= 0) {
+            return false;
+        }
+        long nap = Math.min(left, RECHECK_NANOS);
+        Thread.sleep(nap / 1_000_000L, (int) (nap % 1_000_000L));
+        return true;
+    }
+
+    /** Implements Linux poll(2) and ppoll(2). */
+    private static long poll(Call c, long fds, long nfds, long timeout) throws InterruptedException {
+        if (nfds < 0 || nfds > FdTable.MAX_FDS) {
+            return -Errno.EINVAL;
+        }
+        int n = (int) nfds;
+        int[] fd = new int[n];
+        int[] events = new int[n];
+        for (int i = 0; i < n; i++) {
+            fd[i] = c.mem().getInt(fds + 8L * i);
+            events[i] = c.mem().getInt(fds + 8L * i + 4) & 0xffff;
+        }
+        long start = System.nanoTime();
+        while (true) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                int revents = 0;
+                if (fd[i] >= 0) {
+                    int r = ready(c.state().fds(), fd[i]);
+                    revents = r == POLLNVAL ? POLLNVAL : r & (events[i] | 0x18);
+                }
+                c.mem().putByte(fds + 8L * i + 6, (byte) revents);
+                c.mem().putByte(fds + 8L * i + 7, (byte) (revents >> 8));
+                if (revents != 0) {
+                    count++;
+                }
+            }
+            if (count > 0 || !waitMore(start, timeout)) {
+                return count;
+            }
+        }
+    }
+
+    /** Implements Linux select(2) and pselect6(2) (the remaining time is written back for select). */
+    private static long select(Call c, long timeout, long timeAddress, boolean pselect) throws InterruptedException {
+        int nfds = c.intArg(0);
+        if (nfds < 0 || nfds > FdTable.MAX_FDS) {
+            return -Errno.EINVAL;
+        }
+        int words = (nfds + 63) / 64;
+        long[][] in = new long[3][words];
+        for (int s = 0; s < 3; s++) {
+            for (int w = 0; w < words && c.arg(1 + s) != 0; w++) {
+                in[s][w] = c.mem().getLong(c.arg(1 + s) + 8L * w);
+            }
+        }
+        for (int fd = 0; fd < nfds; fd++) {
+            boolean wanted = ((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >>> (fd % 64) & 1) != 0;
+            if (wanted && c.state().fds().entry(fd) == null) {
+                return -Errno.EBADF;
+            }
+        }
+        long start = System.nanoTime();
+        while (true) {
+            long[][] out = new long[3][words];
+            int count = 0;
+            for (int fd = 0; fd < nfds; fd++) {
+                long bit = 1L << (fd % 64);
+                if (((in[0][fd / 64] | in[1][fd / 64]) & bit) == 0) {
+                    continue;
+                }
+                int r = ready(c.state().fds(), fd);
+                if ((in[0][fd / 64] & bit) != 0 && (r & POLLIN) != 0) {
+                    out[0][fd / 64] |= bit;
+                    count++;
+                }
+                if ((in[1][fd / 64] & bit) != 0 && (r & POLLOUT) != 0) {
+                    out[1][fd / 64] |= bit;
+                    count++;
+                }
+            }
+            if (count > 0 || !waitMore(start, timeout)) {
+                for (int s = 0; s < 3; s++) {
+                    for (int w = 0; w < words && c.arg(1 + s) != 0; w++) {
+                        c.mem().putLong(c.arg(1 + s) + 8L * w, out[s][w]);
+                    }
+                }
+                if (!pselect && timeAddress != 0) {
+                    long left = Math.max(0, timeout - (System.nanoTime() - start));
+                    c.mem().putLong(timeAddress, left / 1_000_000_000L);
+                    c.mem().putLong(timeAddress + 8, left % 1_000_000_000L / 1000);
+                }
+                return count;
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.pico.linux.sys;
+
+import io.pico.api.IoObject;
+import io.pico.linux.Errno;
+import io.pico.linux.OpenFile;
+import java.io.IOException;
+
+/** Vectored and positioned transfers and file positions: readv, writev, preadv, pwritev, lseek, sendfile. */
+final class VectorCalls {
+
+    private static final int IOV_MAX = 1024;
+
+    private VectorCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.full(19, "dpd", c -> readv(c, -1));
+        t.full(20, "dpd", c -> writev(c, -1));
+        t.full(295, "dpdl", c -> readv(c, IoCalls.position(c.arg(3))));
+        t.full(296, "dpdl", c -> writev(c, IoCalls.position(c.arg(3))));
+        t.full(8, "dld", VectorCalls::lseek);
+        t.full(40, "ddpu", VectorCalls::sendfile);
+    }
+
+    private static long[][] iovecs(Call c) {
+        int count = c.intArg(2);
+        if (count < 0 || count > IOV_MAX) {
+            throw Errno.error(Errno.EINVAL);
+        }
+        long[][] iov = new long[count][2];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            iov[i][0] = c.mem().getLong(c.arg(1) + 16L * i);
+            iov[i][1] = c.mem().getLong(c.arg(1) + 16L * i + 8);
+            if (iov[i][1] < 0) {
+                throw Errno.error(Errno.EINVAL);
+            }
+            total += iov[i][1];
+            if (total > IoCalls.MAX_RW) {
+                iov[i][1] -= total - IoCalls.MAX_RW;
+                total = IoCalls.MAX_RW;
+            }
+        }
+        return iov;
+    }
+
+    /** Implements Linux readv(2) and preadv(2): one read, scattered over the buffers. */
+    private static long readv(Call c, long pos) throws IOException, InterruptedException {
+        OpenFile f = IoCalls.readable(c, c.intArg(0));
+        long[][] iov = iovecs(c);
+        long total = 0;
+        for (long[] v : iov) {
+            total += v[1];
+        }
+        if (total == 0) {
+            return 0;
+        }
+        byte[] buf = new byte[(int) Math.min(total, IoCalls.CHUNK * 16)];
+        int n = IoCalls.readInto(f, buf, buf.length, pos);
+        int at = 0;
+        for (long[] v : iov) {
+            int part = (int) Math.min(v[1], n - at);
+            if (part <= 0) {
+                break;
+            }
+            c.mem().write(v[0], buf, at, part);
+            at += part;
+        }
+        return n;
+    }
+
+    /** Implements Linux writev(2) and pwritev(2): the buffers gathered into one write. */
+    private static long writev(Call c, long pos) throws IOException, InterruptedException {
+        OpenFile f = IoCalls.writable(c, c.intArg(0));
+        long[][] iov = iovecs(c);
+        long total = 0;
+        for (long[] v : iov) {
+            total += v[1];
+        }
+        int size = (int) Math.min(total, IoCalls.CHUNK * 16);
+        byte[] buf = new byte[size];
+        int at = 0;
+        for (long[] v : iov) {
+            int part = (int) Math.min(v[1], size - at);
+            if (part > 0) {
+                c.mem().read(v[0], buf, at, part);
+                at += part;
+            }
+        }
+        if (size == 0) {
+            return 0;
+        }
+        return IoCalls.writeFrom(c, f, buf, size, pos);
+    }
+
+    /** Implements Linux lseek(2). */
+    private static long lseek(Call c) throws IOException {
+        OpenFile f = c.state().fds().get(c.intArg(0));
+        long offset = c.arg(1);
+        int whence = c.intArg(2);
+        if (f.content() != null || f.directory()) {
+            synchronized (f) {
+                long size = f.content() == null ? 0 : f.content().length;
+                long base = switch (whence) {
+                    case 0 -> 0;
+                    case 1 -> f.position();
+                    case 2 -> size;
+                    default -> throw Errno.error(Errno.EINVAL);
+                };
+                if (base + offset < 0) {
+                    return -Errno.EINVAL;
+                }
+                f.position(base + offset);
+                if (f.directory()) {
+                    f.dirCursor = null;
+                }
+                return base + offset;
+            }
+        }
+        IoObject io = f.io();
+        if (io == null) {
+            return -Errno.EBADF;
+        }
+        if (!io.kind().equals("file")) {
+            return -Errno.ESPIPE;
+        }
+        synchronized (io) {
+            long size = io.size();
+            long target;
+            switch (whence) {
+                case 0 -> target = offset;
+                case 1 -> target = io.position() + offset;
+                case 2 -> target = size + offset;
+                case 3, 4 -> { // SEEK_DATA, SEEK_HOLE: no holes are known, the data runs to the end
+                    if (offset < 0 || offset >= size) {
+                        return -Errno.ENXIO;
+                    }
+                    target = whence == 3 ? offset : size;
+                }
+                default -> {
+                    return -Errno.EINVAL;
+                }
+            }
+            if (target < 0) {
+                return -Errno.EINVAL;
+            }
+            io.position(target);
+            return target;
+        }
+    }
+
+    /** Implements Linux sendfile(2) by reading and writing through the provider. */
+    private static long sendfile(Call c) throws IOException, InterruptedException {
+        OpenFile out = IoCalls.writable(c, c.intArg(0));
+        OpenFile in = IoCalls.readable(c, c.intArg(1));
+        long offsetPtr = c.arg(2);
+        long count = Math.min(c.arg(3), IoCalls.MAX_RW);
+        long pos = offsetPtr == 0 ? -1 : c.mem().getLong(offsetPtr);
+        long done = 0;
+        byte[] buf = new byte[(int) Math.min(IoCalls.CHUNK, Math.max(count, 1))];
+        while (done < count) {
+            int n = IoCalls.readInto(in, buf, (int) Math.min(buf.length, count - done), pos < 0 ? -1 : pos + done);
+            if (n <= 0) {
+                break;
+            }
+            long w = IoCalls.writeFrom(c, out, buf, n, -1);
+            if (w < 0) {
+                return done > 0 ? done : w;
+            }
+            done += w;
+            if (w < n || !IoCalls.seekable(in)) {
+                break;
+            }
+        }
+        if (offsetPtr != 0) {
+            c.mem().putLong(offsetPtr, pos + done);
+        }
+        return done;
+    }
+}

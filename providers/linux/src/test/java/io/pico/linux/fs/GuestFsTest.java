@@ -1,0 +1,77 @@
+package io.pico.linux.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.linux.Errno;
+import io.pico.linux.SysError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Path resolution never leaves the root, whatever the guest writes or links. */
+class GuestFsTest {
+
+    @TempDir
+    Path dir;
+
+    private GuestFs fs(Path root) {
+        return new GuestFs(root, new ProcFs(null, null));
+    }
+
+    @Test
+    void dotDotStopsAtTheRoot() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root/etc"));
+        GuestFs fs = fs(dir.resolve("root"));
+        GuestFs.Resolved r = fs.resolve("/", "../../../../etc", true);
+        assertEquals("/etc", r.guest());
+        assertEquals(root, r.host());
+        assertEquals("/etc", fs.resolve("/etc", "../../etc/./", true).guest());
+    }
+
+    @Test
+    void absoluteLinksStartAtTheRoot() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createDirectories(root.resolve("target"));
+        Files.createSymbolicLink(root.resolve("escape"), dir.getRoot());
+        Files.createSymbolicLink(root.resolve("abs"), Path.of("/target"));
+        Files.createSymbolicLink(root.resolve("up"), Path.of("../../../.."));
+        GuestFs fs = fs(root);
+        assertEquals(root, fs.resolve("/", "/escape", true).host(), "a link to / is the root");
+        assertEquals(root.resolve("target"), fs.resolve("/", "abs", true).host());
+        assertEquals(root, fs.resolve("/", "up", true).host());
+        assertEquals(root.resolve("target/x"), fs.resolve("/", "/up/escape/abs/x", true).host());
+        assertEquals(root.resolve("abs"), fs.resolve("/", "abs", false).host(), "lstat does not follow");
+        assertTrue(fs.resolve("/", "/escape/../../..", true).host().startsWith(root));
+    }
+
+    @Test
+    void relativeToTheBase() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root/a/b"));
+        GuestFs fs = fs(dir.resolve("root"));
+        assertEquals("/a/b/c", fs.resolve("/a/b", "c", false).guest());
+        assertEquals("/a", fs.resolve("/a/b", "..", false).guest());
+        assertEquals(root.resolve("c"), fs.resolve("/a/b", "c", false).host());
+    }
+
+    @Test
+    void linkLoops() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+        GuestFs fs = fs(root);
+        SysError e = assertThrows(SysError.class, () -> fs.resolve("/", "/loop", true));
+        assertEquals(Errno.ELOOP, e.errno());
+        assertEquals(Errno.ENOENT, assertThrows(SysError.class, () -> fs.resolve("/", "", true)).errno());
+    }
+
+    @Test
+    void procIsSyntheticAndDevicesAreTheHosts() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        GuestFs fs = fs(root);
+        assertTrue(fs.resolve("/", "/proc/cpuinfo", true).synthetic());
+        assertEquals(Path.of("/dev/null"), fs.resolve("/", "/dev/null", true).host());
+        assertEquals(root.resolve("dev/sda"), fs.resolve("/", "/dev/sda", true).host());
+    }
+}
