@@ -94,8 +94,9 @@ class KernelEngineTest {
                     m.unmap(CODE, AddressSpace.PAGE_SIZE);
                     m.map(CODE, AddressSpace.PAGE_SIZE, AddressSpace.READ | AddressSpace.EXEC);
                     byte[] exit9 = {(byte) 0xbf, 9, 0, 0, 0, (byte) 0xb8, 60, 0, 0, 0, 0x0f, 0x05};
-                    m.write(CODE + 0x100, exit9, 0, exit9.length);
-                    thread.set(Register.RIP, CODE + 0x100);
+                    // at the very address of the old code: its translations must be gone with the unmap
+                    m.write(CODE, exit9, 0, exit9.length);
+                    thread.set(Register.RIP, CODE);
                 });
             } else if (nr == 99) {
                 throw new IllegalStateException("provider bug");

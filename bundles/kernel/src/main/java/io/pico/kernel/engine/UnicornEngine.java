@@ -32,7 +32,12 @@ final class UnicornEngine implements Engine {
     private final CpuMode mode;
     private final Unicorn uc;
     private final int[] regs;
-    private final EngineListener listener;
+    private volatile EngineListener listener;
+    /** Guest ranges mapped now (start -> end), so that a pooled engine can be emptied. */
+    private final java.util.TreeMap<Long, Long> mapped = new java.util.TreeMap<>();
+    /** The CPU state right after creation, restored when the engine is re-used. */
+    private final Unicorn.Context pristine;
+    private final UnicornEngineFactory pool;
     /**
      * Inside the syscall hook unicorn's RIP still points at the {@code syscall} instruction (it adds the
      * instruction's length after the hook); the kernel's contract is the address after it.
@@ -43,9 +48,10 @@ final class UnicornEngine implements Engine {
     private boolean closed;
     private static final int SYSCALL_LENGTH = 2;
 
-    UnicornEngine(CpuMode mode, EngineListener listener) {
+    UnicornEngine(CpuMode mode, EngineListener listener, UnicornEngineFactory pool) {
         this.mode = mode;
         this.listener = listener;
+        this.pool = pool;
         this.uc = Unicorn.open(switch (mode) {
             case X86_16 -> Unicorn.Mode.X86_16;
             case X86_32 -> Unicorn.Mode.X86_32;
@@ -61,15 +67,16 @@ final class UnicornEngine implements Engine {
                 uc.hookSyscall(u -> {
                     inSyscallHook = true;
                     try {
-                        listener.onSyscall();
+                        this.listener.onSyscall();
                     } finally {
                         inSyscallHook = false;
                     }
                 });
             }
-            uc.hookInterrupt((u, intno) -> listener.onInterrupt(intno));
+            uc.hookInterrupt((u, intno) -> this.listener.onInterrupt(intno));
             uc.hookMemInvalid((u, type, address, size, value) -> memInvalid(type, address));
-            uc.hookInsnInvalid(u -> listener.onInvalidInstruction());
+            uc.hookInsnInvalid(u -> this.listener.onInvalidInstruction());
+            pristine = uc.contextSave();
         } catch (RuntimeException e) {
             uc.close();
             throw e;
@@ -100,11 +107,48 @@ final class UnicornEngine implements Engine {
     @Override
     public void map(long address, long size, int protection, long hostAddress) {
         uc.memMapPtr(address, size, protection, hostAddress);
+        mapped.put(address, address + size);
     }
 
     @Override
     public void unmap(long address, long size) {
         uc.memUnmap(address, size);
+        long end = address + size;
+        java.util.Map.Entry<Long, Long> below = mapped.lowerEntry(address);
+        if (below != null && below.getValue() > address) {
+            mapped.put(below.getKey(), address);
+            if (below.getValue() > end) {
+                mapped.put(end, below.getValue());
+            }
+        }
+        for (java.util.Map.Entry<Long, Long> e : new java.util.ArrayList<>(mapped.subMap(address, end).entrySet())) {
+            mapped.remove(e.getKey());
+            if (e.getValue() > end) {
+                mapped.put(end, e.getValue());
+            }
+        }
+    }
+
+    /** Empties the engine for re-use by another thread: no memory, no translations, the pristine CPU state. */
+    boolean reset(EngineListener next) {
+        try {
+            for (java.util.Map.Entry<Long, Long> e : mapped.entrySet()) {
+                uc.memUnmap(e.getKey(), e.getValue() - e.getKey());
+            }
+            mapped.clear();
+            uc.contextRestore(pristine);
+            inSyscallHook = false;
+            listener = next;
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Closes the engine for good. */
+    void destroy() {
+        pristine.close();
+        uc.close();
     }
 
     @Override
@@ -172,13 +216,20 @@ final class UnicornEngine implements Engine {
         uc.emuStop();
     }
 
+    /** Gives the engine back: to the factory's pool when there is room, else it is closed. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             OPEN.decrementAndGet();
+            pool.release(this);
         }
-        uc.close();
+    }
+
+    /** Marks a pooled engine as in use again. */
+    void reopen() {
+        closed = false;
+        OPEN.incrementAndGet();
     }
 
     @Override

@@ -3,13 +3,75 @@ package io.pico.kernel.engine;
 import io.pico.api.CpuMode;
 import io.pico.unicorn.Unicorn;
 
-/** Creates unicorn engines. */
+/**
+ * Creates unicorn engines and keeps a pool of emptied ones: a new engine's first run initialises the
+ * translator (milliseconds), a re-used one starts at once. At most {@code pico.engine.pool} engines (16)
+ * wait in the pool per mode.
+ */
 public final class UnicornEngineFactory implements EngineFactory {
+
+    private static final int POOL = Integer.getInteger("pico.engine.pool", 16);
+    private final java.util.Map<CpuMode, java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine>> pools =
+            new java.util.EnumMap<>(CpuMode.class);
+
+    /** A factory with empty pools. */
+    public UnicornEngineFactory() {
+        for (CpuMode m : CpuMode.values()) {
+            pools.put(m, new java.util.concurrent.ConcurrentLinkedDeque<>());
+        }
+    }
 
     @Override
     public Engine create(CpuMode mode, EngineListener listener) {
-        return new UnicornEngine(mode, listener);
+        UnicornEngine engine;
+        while ((engine = pools.get(mode).pollFirst()) != null) {
+            if (engine.reset(listener)) {
+                engine.reopen();
+                return engine;
+            }
+            engine.destroy();
+        }
+        return new UnicornEngine(mode, listener, this);
     }
+
+    /** Takes an engine back from a thread that ended. */
+    void release(UnicornEngine engine) {
+        java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine> pool = pools.get(engine.mode());
+        if (pool.size() < POOL && engine.reset(DETACHED)) {
+            pool.addFirst(engine);
+        } else {
+            engine.destroy();
+        }
+    }
+
+    /** Engines waiting in the pools. */
+    public int pooled() {
+        return pools.values().stream().mapToInt(java.util.Collection::size).sum();
+    }
+
+    /** The listener of a pooled engine: nothing runs on it. */
+    private static final EngineListener DETACHED = new EngineListener() {
+        @Override
+        public void onSyscall() {
+            throw new IllegalStateException("a pooled engine ran guest code");
+        }
+
+        @Override
+        public void onInterrupt(int vector) {
+            throw new IllegalStateException("a pooled engine ran guest code");
+        }
+
+        @Override
+        public boolean onInvalidMemory(io.pico.api.CpuException.Kind kind, io.pico.api.CpuException.Access access,
+                long address) {
+            return false;
+        }
+
+        @Override
+        public boolean onInvalidInstruction() {
+            return false;
+        }
+    };
 
     @Override
     public int open() {
