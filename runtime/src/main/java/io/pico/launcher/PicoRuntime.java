@@ -152,6 +152,7 @@ final class PicoRuntime {
                 b.adapt(BundleStartLevel.class).setStartLevel(bsn.equals(GOGO_JLINE) ? 2 : 1);
                 installed.add(b);
             }
+            installed.addAll(installProviders(context));
             for (Bundle b : installed) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
@@ -190,6 +191,42 @@ final class PicoRuntime {
         }
         watchdog.done();
         return runtime;
+    }
+
+    /**
+     * The bundles of the providers directory ({@code pico.providers}; the pico script passes
+     * {@code $PICO_PROVIDERS}, default {@code .pico/providers} of the checkout), installed after the assembly's
+     * at the same start level: third-party personality providers that every run and shell loads. A jar that
+     * cannot be installed is reported on stderr and skipped; one that does not resolve or start is reported by
+     * the framework when it starts.
+     */
+    static List<Bundle> installProviders(BundleContext context) {
+        String dir = System.getProperty("pico.providers", "");
+        List<Bundle> result = new ArrayList<>();
+        if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
+            return result;
+        }
+        List<Path> jars;
+        try {
+            jars = jars(Path.of(dir));
+        } catch (StartupException e) {
+            Main.ERR.println("pico: providers directory: " + e.getMessage());
+            return result;
+        }
+        for (Path jar : jars) {
+            try {
+                if (symbolicName(jar) == null) {
+                    Main.ERR.println("pico: " + jar + " is not a bundle (no Bundle-SymbolicName); skipped");
+                    continue;
+                }
+                Bundle b = context.installBundle(jar.toUri().toString());
+                b.adapt(BundleStartLevel.class).setStartLevel(1);
+                result.add(b);
+            } catch (StartupException | BundleException | RuntimeException e) {
+                Main.ERR.println("pico: cannot install " + jar + ": " + e.getMessage() + "; skipped");
+            }
+        }
+        return result;
     }
 
     private static FrameworkFactory firstFactory() throws StartupException {

@@ -75,8 +75,16 @@ public interface Kernel {
      */
     SwapReport swap(String personality, long timeoutMillis);
 
-    /** Describes the registered providers, one per personality. */
+    /** Describes the registered providers, one per personality: the one the kernel uses for it. */
     List<ProviderInfo> providers();
+
+    /**
+     * Describes every registered provider: for each personality (in name order) the one the kernel uses
+     * first, then the ones it shadows, highest ranked first, with {@link ProviderInfo#shadowed()} set.
+     *
+     * @since 1.1
+     */
+    List<ProviderInfo> allProviders();
 
     /**
      * Writes one line to the runtime's log (not the guest's output): unknown system calls, provider

@@ -33,9 +33,7 @@ final class KAddressSpace implements AddressSpace {
     private long logBase; // generation of log.get(0) - 1
     private long mapped;
     private boolean released;
-    /** Default cap on mapped bytes per process, from the system property {@code pico.memory.limit}. */
-    static final long DEFAULT_LIMIT = Long.getLong("pico.memory.limit", 8L << 30);
-    private long limit = DEFAULT_LIMIT;
+    private long limit = Limits.defaults().memoryBytes();
 
     /** A mapped range backed by host memory at {@code host}. */
     private static final class Chunk {

@@ -47,7 +47,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The pico kernel: the process table, the provider registry (a whiteboard of {@link Provider} services
  * keyed by personality) and the kernel objects.
  */
-@Component(service = Kernel.class, immediate = true)
+@Component(service = Kernel.class, immediate = true, configurationPid = "io.pico.kernel")
+@org.osgi.service.metatype.annotations.Designate(ocd = KernelConfig.class)
 public final class KernelImpl implements Kernel {
 
     private final ProviderRegistry registry = new ProviderRegistry();
@@ -55,7 +56,7 @@ public final class KernelImpl implements Kernel {
     private final AtomicInteger ids = new AtomicInteger(1);
     private final EngineFactory engines;
     private final Swapper swapper = new Swapper(this);
-    private final Limits limits;
+    private volatile Limits limits;
     private final KernelLog log;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pico-kernel-stopper");
@@ -65,20 +66,29 @@ public final class KernelImpl implements Kernel {
 
     /** A kernel with the unicorn engine, logging where the framework property {@code pico.log} says. */
     @Activate
-    public KernelImpl(Map<String, Object> properties) {
-        this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.fromSystem());
+    public KernelImpl(KernelConfig config) {
+        this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.of(config));
+    }
+
+    /** A changed configuration applies to processes started from now on. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(KernelConfig config) {
+        limits = Limits.of(config);
+        log("configuration changed: " + limits);
     }
 
     KernelImpl(EngineFactory engines, KernelLog log, Limits limits) {
         this.engines = engines;
         this.log = log;
         this.limits = limits;
-        if (limits.cpuSeconds() > 0) {
-            reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
-        }
+        reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     private void enforceCpuLimit() {
+        Limits limits = this.limits;
+        if (limits.cpuSeconds() <= 0) {
+            return;
+        }
         long max = TimeUnit.SECONDS.toNanos(limits.cpuSeconds());
         for (KProcess p : processes.values()) {
             if (p.exitStatus().isEmpty() && p.cpuNanos() > max) {
@@ -206,6 +216,7 @@ public final class KernelImpl implements Kernel {
             throw new io.pico.api.ResourceLimitException(live + " processes are running, the limit (pico.max.processes)");
         }
         KProcess process = new KProcess(this, nextId(), parentPid, personality, command, root, trace);
+        process.space().limit(limits.memoryBytes());
         processes.put(process.pid(), process);
         return process;
     }
@@ -338,13 +349,29 @@ public final class KernelImpl implements Kernel {
     public List<ProviderInfo> providers() {
         List<ProviderInfo> result = new ArrayList<>();
         for (ProviderRegistry.Entry e : registry.all()) {
-            List<CallInfo> calls = e.provider().calls();
-            int full = (int) calls.stream().filter(c -> c.support() == Support.FULL).count();
-            int partial = (int) calls.stream().filter(c -> c.support() == Support.PARTIAL).count();
-            result.add(new ProviderInfo(e.personality(), e.bundle(), e.version(), e.provider().formats(), full,
-                    partial, calls.size()));
+            result.add(describe(e, false));
         }
         return result;
+    }
+
+    @Override
+    public List<ProviderInfo> allProviders() {
+        List<ProviderInfo> result = new ArrayList<>();
+        String personality = null;
+        for (ProviderRegistry.Entry e : registry.everyProvider()) {
+            // the list holds each personality's current provider first, then the ones it shadows
+            result.add(describe(e, e.personality().equals(personality)));
+            personality = e.personality();
+        }
+        return result;
+    }
+
+    private static ProviderInfo describe(ProviderRegistry.Entry e, boolean shadowed) {
+        List<CallInfo> calls = e.provider().calls();
+        int full = (int) calls.stream().filter(c -> c.support() == Support.FULL).count();
+        int partial = (int) calls.stream().filter(c -> c.support() == Support.PARTIAL).count();
+        return new ProviderInfo(e.personality(), e.bundle(), e.version(), e.provider().formats(), full, partial,
+                calls.size(), e.ranking(), shadowed);
     }
 
     @Override

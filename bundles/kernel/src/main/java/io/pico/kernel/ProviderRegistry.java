@@ -75,6 +75,16 @@ final class ProviderRegistry {
         return Optional.empty();
     }
 
+    /**
+     * Every provider: for each personality (by name) the current one first, then the ones it shadows in
+     * ranking order.
+     */
+    synchronized List<Entry> everyProvider() {
+        List<Entry> result = new ArrayList<>();
+        byPersonality.keySet().stream().sorted().forEach(p -> result.addAll(byPersonality.get(p)));
+        return result;
+    }
+
     /** The current provider of each personality, by personality name. */
     synchronized List<Entry> all() {
         List<Entry> result = new ArrayList<>();

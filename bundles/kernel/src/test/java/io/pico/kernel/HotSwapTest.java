@@ -124,7 +124,7 @@ class HotSwapTest {
         }
     }
 
-    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), Limits.fromSystem());
+    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), Limits.defaults());
     private final AtomicLong errors = new AtomicLong();
     private long ids = 100;
 

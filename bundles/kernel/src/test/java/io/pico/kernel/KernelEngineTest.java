@@ -123,7 +123,7 @@ class KernelEngineTest {
     }
 
     private final TestProvider provider = new TestProvider();
-    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), Limits.fromSystem());
+    private final KernelImpl kernel = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), Limits.defaults());
 
     {
         kernel.registry().add(new ProviderRegistry.Entry(provider, "test", 1, 0, "test", "1"));
@@ -195,7 +195,7 @@ class KernelEngineTest {
 
     @Test
     void processAndCpuLimitsContainRunawayGuests(@TempDir Path dir) throws Exception {
-        KernelImpl limited = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), new Limits(2, 4, 1));
+        KernelImpl limited = new KernelImpl(new UnicornEngineFactory(), new KernelLog(null), new Limits(2, 4, 1, 1L << 30));
         limited.registry().add(new ProviderRegistry.Entry(provider, "test", 1, 0, "test", "1"));
         Files.write(dir.resolve("loop"), new byte[] {'T', 'E', 'S', 'T', (byte) 0xeb, (byte) 0xfe}); // jmp $
         java.util.function.Supplier<Launch> launch = () -> new Launch("/loop", List.of("loop"), Map.of(), "/", dir,

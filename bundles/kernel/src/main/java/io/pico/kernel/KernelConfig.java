@@ -1,0 +1,29 @@
+package io.pico.kernel;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The kernel's settings, configuration PID {@code io.pico.kernel}; changes apply to new processes. */
+@ObjectClassDefinition(name = "pico kernel", description = "Resource limits of pico processes. A change applies "
+        + "to processes started afterwards.")
+public @interface KernelConfig {
+
+    /** Memory a process may map. */
+    @AttributeDefinition(name = "Memory limit (MB)", description = "Guest memory one process may map (RLIMIT_AS); "
+            + "beyond it the guest sees ENOMEM", min = "1")
+    long memoryLimitMB() default 8192;
+
+    /** Live processes in the runtime. */
+    @AttributeDefinition(name = "Maximum processes", description = "Live pico processes in the runtime; fork and "
+            + "spawn fail beyond it (EAGAIN), which contains fork bombs", min = "1")
+    int maxProcesses() default 1024;
+
+    /** Threads per process. */
+    @AttributeDefinition(name = "Maximum threads", description = "Threads per process", min = "1")
+    int maxThreads() default 512;
+
+    /** CPU seconds per process, 0 for none. */
+    @AttributeDefinition(name = "CPU time limit (s)", description = "CPU seconds a process may use before the "
+            + "kernel ends it; 0 for no limit", min = "0")
+    long cpuLimitSeconds() default 0;
+}
