@@ -43,6 +43,34 @@ public interface PicoThread {
      */
     void defer(Runnable action);
 
+    /**
+     * Loads the descriptor table registers of this thread's CPU (x86-32 and x86-16 modes): GDTR with the global
+     * and LDTR with the local descriptor table, each a table of 8-byte descriptors in guest memory that the
+     * provider maps and fills ({@code limit} is the table's size in bytes minus one; 0 leaves it empty). Segment
+     * registers then take selectors of these tables, loaded by guest code or with {@link #set}: OS/2's flat and
+     * 16-bit tiled selectors, its thread information block at FS. The CPU reads the descriptors from guest
+     * memory when a selector is loaded, so later changes to a table take effect at the next load. Same rules as
+     * register access.
+     *
+     * @throws UnsupportedOperationException in x86-64 mode, or when the kernel's engine has no descriptor tables
+     */
+    default void descriptorTables(long gdtBase, int gdtLimit, long ldtBase, int ldtLimit) {
+        throw new UnsupportedOperationException("this kernel cannot load descriptor tables");
+    }
+
+    /**
+     * Suspends the thread: it stops at its next block or call boundary (a thread blocked inside a call
+     * finishes the call first) and runs no guest code until {@link #resume()}. For stop signals and
+     * debuggers; callable from any thread.
+     */
+    void suspend();
+
+    /** Lets a suspended thread run again. */
+    void resume();
+
+    /** Whether the thread is suspended (requested, whether or not it has stopped yet). */
+    boolean suspended();
+
     /** The provider's per-thread state, or null. */
     Object providerState();
 

@@ -109,7 +109,7 @@ final class KProcess implements PicoProcess {
      * process; returns false when the thread should end instead.
      */
     boolean parkIfRequested(KThread t) {
-        if (!parkRequested && kernel.registry().byId(providerId) != null) {
+        if (!parkRequested && !t.suspended() && kernel.registry().byId(providerId) != null) {
             return true;
         }
         boolean suspended = false;
@@ -117,7 +117,8 @@ final class KProcess implements PicoProcess {
             t.parked(true);
             notifyAll();
             try {
-                while (!t.stopRequested() && (parkRequested || kernel.registry().byId(providerId) == null)) {
+                while (!t.stopRequested()
+                        && (parkRequested || t.suspended() || kernel.registry().byId(providerId) == null)) {
                     if (!parkRequested && !suspended) {
                         suspended = true;
                         suspended();

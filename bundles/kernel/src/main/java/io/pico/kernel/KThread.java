@@ -27,6 +27,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private volatile boolean stopRequested;
     private volatile boolean running;
     private volatile boolean parked;
+    private volatile boolean suspendRequested;
     /** Set when a park interrupted this thread inside a call: the call is restarted after the swap. */
     private volatile boolean parkInterrupted;
     private volatile boolean inCallVolatile;
@@ -194,6 +195,32 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         deferred.add(action);
     }
 
+    @Override
+    public void descriptorTables(long gdtBase, int gdtLimit, long ldtBase, int ldtLimit) {
+        engine.descriptorTables(gdtBase, gdtLimit, ldtBase, ldtLimit);
+    }
+
+    @Override
+    public void suspend() {
+        suspendRequested = true;
+        if (running && !inCallVolatile) {
+            engine.stop();
+        }
+    }
+
+    @Override
+    public void resume() {
+        synchronized (process) {
+            suspendRequested = false;
+            process.notifyAll();
+        }
+    }
+
+    @Override
+    public boolean suspended() {
+        return suspendRequested;
+    }
+
     /** Copies the CPU state of another thread of the same mode (fork, clone). */
     void copyStateFrom(KThread other) {
         engine.copyStateFrom(other.engine);
@@ -313,7 +340,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     }
 
     private void afterCall() {
-        if (stopRequested || pendingPc != -1 || !deferred.isEmpty() || process.parkRequested()) {
+        if (stopRequested || pendingPc != -1 || !deferred.isEmpty() || process.parkRequested() || suspendRequested) {
             engine.stop();
         } else {
             memoryGeneration = process.space().sync(engine, memoryGeneration);

@@ -229,6 +229,24 @@ class KernelEngineTest {
     }
 
     @Test
+    void aSuspendedThreadRunsNoGuestCodeUntilResumed(@TempDir Path dir) throws Exception {
+        PicoProcess p = spawn(dir, "spin", 0xeb, 0xfe); // jmp $
+        PicoThread t = p.threads().get(0);
+        Thread.sleep(100);
+        t.suspend();
+        Thread.sleep(100);
+        long c1 = p.cpuNanos();
+        Thread.sleep(300);
+        long c2 = p.cpuNanos();
+        assertTrue(c2 - c1 < 30_000_000L, "suspended, yet used " + (c2 - c1) + " ns of CPU");
+        t.resume();
+        Thread.sleep(300);
+        assertTrue(p.cpuNanos() - c2 > 100_000_000L, "running again after resume");
+        kernel.signal(p.pid(), "KILL");
+        assertTrue(p.waitFor().signalled());
+    }
+
+    @Test
     void aProviderThatThrowsEndsOnlyItsProcess(@TempDir Path dir) throws Exception {
         // mov eax,99; syscall
         PicoProcess p = spawn(dir, "throws", 0xb8, 99, 0, 0, 0, 0x0f, 0x05);

@@ -32,6 +32,14 @@ public interface Engine extends AutoCloseable {
     default void setupFlatSegments() {
     }
 
+    /**
+     * Loads GDTR and LDTR (x86-32 and x86-16 modes) with tables in guest memory; see
+     * {@link io.pico.api.PicoThread#descriptorTables}.
+     */
+    default void descriptorTables(long gdtBase, int gdtLimit, long ldtBase, int ldtLimit) {
+        throw new UnsupportedOperationException("this engine has no descriptor tables");
+    }
+
     /** Copies the complete CPU state (registers, flags, FPU/SSE) of another engine of the same mode. */
     void copyStateFrom(Engine other);
 

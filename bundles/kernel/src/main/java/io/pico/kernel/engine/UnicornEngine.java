@@ -192,6 +192,18 @@ final class UnicornEngine implements Engine {
         uc.regWrite(id(register), value);
     }
 
+    /** Present, type LDT: the access byte of an LDT descriptor, as unicorn keeps it in the LDTR cache. */
+    private static final int LDT_FLAGS = 0x8200;
+
+    @Override
+    public void descriptorTables(long gdtBase, int gdtLimit, long ldtBase, int ldtLimit) {
+        if (mode == CpuMode.X86_64) {
+            throw new UnsupportedOperationException("descriptor tables are for x86-32 and x86-16 threads");
+        }
+        uc.mmrWrite(UC_X86_REG_GDTR, new Unicorn.Mmr(0, gdtBase, gdtLimit, 0));
+        uc.mmrWrite(UC_X86_REG_LDTR, new Unicorn.Mmr(0, ldtBase, ldtLimit, ldtLimit == 0 ? 0 : LDT_FLAGS));
+    }
+
     @Override
     public void copyStateFrom(Engine other) {
         if (!(other instanceof UnicornEngine u) || u.mode != mode) {
