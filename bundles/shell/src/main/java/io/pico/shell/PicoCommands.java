@@ -31,7 +31,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = PicoCommands.class, property = {"osgi.command.scope=pico",
     "osgi.command.function=ps", "osgi.command.function=run", "osgi.command.function=kill",
     "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls",
-    "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace"})
+    "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace",
+    "osgi.command.function=install", "osgi.command.function=pids", "osgi.command.function=personalities"})
 public final class PicoCommands {
 
     private final Kernel kernel;
@@ -116,6 +117,26 @@ public final class PicoCommands {
         ExitStatus status = p.get().waitFor();
         kernel.reap(pid);
         return pid + ": " + status + " (status " + status.shellStatus() + ")";
+    }
+
+    /** Pids, for completion. */
+    @Descriptor("list the pids of running pico processes (used by completion)")
+    public List<String> pids() {
+        List<String> result = new java.util.ArrayList<>();
+        for (PicoProcess p : kernel.processes()) {
+            if (p.exitStatus().isEmpty()) {
+                result.add(String.valueOf(p.pid()));
+            }
+        }
+        return result;
+    }
+
+    /** Personalities, for completion. */
+    @Descriptor("list the personalities that have a provider (used by completion)")
+    public List<String> personalities() {
+        List<String> result = new java.util.ArrayList<>();
+        kernel.providers().forEach(p -> result.add(p.personality()));
+        return result;
     }
 
     /** Shows processes by CPU use. */
@@ -226,15 +247,81 @@ public final class PicoCommands {
     }
 
     /** Lists providers. */
-    @Descriptor("list personality providers: bundle, version, image formats, system call coverage")
+    @Descriptor("list personality providers: bundle, version, whether the kernel uses it or another provider of its "
+            + "personality shadows it, system call coverage, image formats")
     public Table providers() {
-        Table t = new Table("PERSONALITY", "BUNDLE", "VERSION", "COVERAGE", "FORMATS");
-        for (ProviderInfo p : kernel.providers()) {
-            t.row(p.personality(), p.bundle(), p.version(),
+        Table t = new Table("PERSONALITY", "BUNDLE", "VERSION", "STATUS", "COVERAGE", "FORMATS");
+        ProviderInfo current = null;
+        for (ProviderInfo p : kernel.allProviders()) {
+            t.row(p.personality(), p.bundle(), p.version(), p.shadowed() ? "shadowed" : "in use",
                     p.full() + " full, " + p.partial() + " partial of " + p.total(), String.join("; ", p.formats()));
+            if (!p.shadowed()) {
+                current = p;
+            } else if (current != null) {
+                t.footer(p.personality() + ": " + p.bundle() + " " + p.version() + " (ranking " + p.ranking()
+                        + ") is shadowed by " + current.bundle() + " " + current.version() + " (ranking "
+                        + current.ranking() + "); the kernel falls back to it when that one leaves");
+            }
         }
         t.footer("engine: " + kernel.engine());
         return t;
+    }
+
+    /** Installs and starts a bundle, typically a provider, and says which providers it registered. */
+    @Descriptor("install and start a bundle (a personality provider) from a file path or URL; prints the providers it "
+            + "registered and whether another provider of the same personality shadows them")
+    public String install(@Descriptor("the bundle: a file path or URL (file:, http: ...)") String location)
+            throws Exception {
+        String url = location.contains(":") ? location : Path.of(location).toAbsolutePath().toUri().toString();
+        Bundle bundle = context.installBundle(url);
+        try {
+            bundle.start();
+        } catch (org.osgi.framework.BundleException e) {
+            bundle.uninstall();
+            throw new IllegalStateException("cannot start " + url + ": " + e.getMessage(), e);
+        }
+        String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+        // Declarative Services may register the bundle's components a moment after it started
+        long deadline = System.nanoTime() + INSTALL_WAIT_NANOS;
+        List<ProviderInfo> registered;
+        while ((registered = providersOf(bundle)).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (registered.isEmpty()) {
+            return "installed " + name + " (bundle " + bundle.getBundleId() + "): it registered no pico provider";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (ProviderInfo p : registered) {
+            sb.append(sb.length() == 0 ? "" : "\n").append("installed ").append(name).append(" (bundle ")
+                    .append(bundle.getBundleId()).append("): provider of personality ").append(p.personality())
+                    .append(" (").append(String.join("; ", p.formats())).append(')');
+            if (p.shadowed()) {
+                kernel.providers().stream().filter(c -> c.personality().equals(p.personality())).findFirst()
+                        .ifPresent(c -> sb.append(", shadowed by ").append(c.bundle()).append(' ')
+                                .append(c.version()).append(" (higher ranking or newer)"));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final long INSTALL_WAIT_NANOS = 5_000_000_000L;
+
+    /** The providers the kernel knows that this bundle registered. */
+    private List<ProviderInfo> providersOf(Bundle bundle) {
+        ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        boolean any = false;
+        for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+            if (Arrays.asList((String[]) ref.getProperty(org.osgi.framework.Constants.OBJECTCLASS))
+                    .contains(Provider.class.getName())) {
+                any = true;
+            }
+        }
+        if (!any) {
+            return List.of();
+        }
+        String version = bundle.getVersion().toString();
+        return kernel.allProviders().stream()
+                .filter(p -> p.bundle().equals(bundle.getSymbolicName()) && p.version().equals(version)).toList();
     }
 
     /** Prints the support matrix. */
