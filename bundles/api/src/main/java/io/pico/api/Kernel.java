@@ -92,6 +92,26 @@ public interface Kernel {
      */
     void log(String line);
 
+    /** Whether any call observer is registered: providers skip building {@link CallEvent}s otherwise. */
+    boolean observingCalls();
+
+    /** Reports a call about to be handled to the call observers (providers call this). */
+    void callStarting(CallEvent call);
+
+    /** Reports a handled call and its result to the call observers (providers call this). */
+    void callEnded(CallEvent call, long result);
+
+    /**
+     * Tells the process observers that a process is about to replace its image (exec); providers call
+     * this before they tear the old image down.
+     *
+     * @throws VetoException when an observer refuses the image
+     */
+    void imageStarting(PicoProcess process, Image image, java.util.List<String> argv);
+
+    /** The registered observers. */
+    java.util.List<ObserverInfo> observers();
+
     /** What the kernel holds right now: processes, threads, engines, guest memory. */
     KernelStatistics statistics();
 

@@ -217,13 +217,14 @@ final class KProcess implements PicoProcess {
         KProcess child = kernel.newProcess(personality, pid, command, root, trace);
         child.providerId = providerId;
         try {
+            kernel.observerRegistry().starting(child, null, command);
             space.copyInto(child.space);
             handles.copyInto(child.handles);
             KThread t = (KThread) child.createThread(caller.mode());
             t.copyStateFrom((KThread) caller);
             return child;
         } catch (RuntimeException e) {
-            child.exit(ExitStatus.signalled(9, "fork failed: " + e));
+            child.exit(new ExitStatus(0, 9, "fork failed: " + e));
             kernel.reap(child.pid());
             throw e;
         }

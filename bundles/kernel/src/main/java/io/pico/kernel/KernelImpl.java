@@ -56,6 +56,7 @@ public final class KernelImpl implements Kernel {
     private final AtomicInteger ids = new AtomicInteger(1);
     private final EngineFactory engines;
     private final Swapper swapper = new Swapper(this);
+    private final Observers observers = new Observers(this);
     private volatile Limits limits;
     private final KernelLog log;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,6 +124,55 @@ public final class KernelImpl implements Kernel {
         swapper.arrived(entry);
     }
 
+    @Reference(service = io.pico.api.ProcessObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addProcessObserver(io.pico.api.ProcessObserver o, ServiceReference<io.pico.api.ProcessObserver> ref) {
+        observers.addProcessObserver(o, ref.getBundle().getSymbolicName(), (Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    void removeProcessObserver(io.pico.api.ProcessObserver o, ServiceReference<io.pico.api.ProcessObserver> ref) {
+        observers.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    @Reference(service = io.pico.api.CallObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addCallObserver(io.pico.api.CallObserver o, ServiceReference<io.pico.api.CallObserver> ref) {
+        observers.addCallObserver(o, ref.getBundle().getSymbolicName(), (Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    void removeCallObserver(io.pico.api.CallObserver o, ServiceReference<io.pico.api.CallObserver> ref) {
+        observers.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    Observers observerRegistry() {
+        return observers;
+    }
+
+    @Override
+    public boolean observingCalls() {
+        return observers.observingCalls();
+    }
+
+    @Override
+    public void callStarting(io.pico.api.CallEvent call) {
+        observers.before(call);
+    }
+
+    @Override
+    public void callEnded(io.pico.api.CallEvent call, long result) {
+        observers.after(call, result);
+    }
+
+    @Override
+    public void imageStarting(PicoProcess process, Image image, List<String> argv) {
+        observers.starting(process, image, argv);
+    }
+
+    @Override
+    public List<io.pico.api.ObserverInfo> observers() {
+        return observers.describe();
+    }
+
     void removeProvider(Provider provider, ServiceReference<Provider> ref) {
         ProviderRegistry.Entry entry = registry.byId((Long) ref.getProperty(Constants.SERVICE_ID));
         if (entry == null) {
@@ -188,6 +238,12 @@ public final class KernelImpl implements Kernel {
         process.providerId(entry.serviceId());
         for (IoObject io : launch.stdio()) {
             process.handles().add(io);
+        }
+        try {
+            observers.starting(process, image, launch.argv());
+        } catch (io.pico.api.VetoException veto) {
+            abandon(process);
+            throw new ImageException(launch.program() + ": Permission denied (" + veto.getMessage() + ")");
         }
         try {
             entry.provider().start(process, image, launch);
@@ -411,6 +467,7 @@ public final class KernelImpl implements Kernel {
         synchronized (exits) {
             exits.notifyAll();
         }
+        observers.exited(process, process.exitStatus().orElseThrow());
         registry.current(process.personality()).ifPresent(e -> {
             try {
                 e.provider().processExited(process);

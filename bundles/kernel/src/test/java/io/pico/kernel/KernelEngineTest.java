@@ -247,6 +247,44 @@ class KernelEngineTest {
     }
 
     @Test
+    void processObserversVetoImagesSeeExitsAndCannotBreakTheKernel(@TempDir Path dir) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        io.pico.api.ProcessObserver veto = new io.pico.api.ProcessObserver() {
+            @Override
+            public void starting(PicoProcess process, Image image, List<String> argv) {
+                if (image != null && image.fileName().equals("denied")) {
+                    throw new io.pico.api.VetoException("not on the allow list");
+                }
+            }
+
+            @Override
+            public void exited(PicoProcess process, ExitStatus status) {
+                seen.add(process.command().get(0) + " " + status);
+            }
+        };
+        io.pico.api.ProcessObserver broken = new io.pico.api.ProcessObserver() {
+            @Override
+            public void starting(PicoProcess process, Image image, List<String> argv) {
+                throw new IllegalStateException("observer bug");
+            }
+        };
+        kernel.observerRegistry().addProcessObserver(veto, "veto", 1);
+        kernel.observerRegistry().addProcessObserver(broken, "broken", 2);
+        int[] exit3 = {0xb8, 60, 0, 0, 0, 0xbf, 3, 0, 0, 0, 0x0f, 0x05};
+        ImageException denied = assertThrows(ImageException.class, () -> spawn(dir, "denied", exit3));
+        assertTrue(denied.getMessage().contains("Permission denied (not on the allow list)"), denied.getMessage());
+        for (int i = 0; i < Observers.MAX_FAULTS + 1; i++) {
+            assertEquals(ExitStatus.exited(3), spawn(dir, "allowed", exit3).waitFor());
+        }
+        assertTrue(seen.contains("allowed exit 3"), seen.toString());
+        io.pico.api.ObserverInfo info = kernel.observers().stream().filter(o -> o.bundle().equals("broken"))
+                .findFirst().orElseThrow();
+        assertTrue(info.disabled(), "a throwing observer is disabled after repeated faults: " + info);
+        kernel.observerRegistry().remove(1);
+        assertEquals(ExitStatus.exited(3), spawn(dir, "denied", exit3).waitFor(), "removing the observer lifts the veto");
+    }
+
+    @Test
     void aProviderThatThrowsEndsOnlyItsProcess(@TempDir Path dir) throws Exception {
         // mov eax,99; syscall
         PicoProcess p = spawn(dir, "throws", 0xb8, 99, 0, 0, 0, 0x0f, 0x05);

@@ -32,7 +32,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=ps", "osgi.command.function=run", "osgi.command.function=kill",
     "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls",
     "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace",
-    "osgi.command.function=install", "osgi.command.function=pids", "osgi.command.function=personalities"})
+    "osgi.command.function=install", "osgi.command.function=pids", "osgi.command.function=personalities",
+    "osgi.command.function=observers"})
 public final class PicoCommands {
 
     private final Kernel kernel;
@@ -52,12 +53,27 @@ public final class PicoCommands {
     @Descriptor("list pico processes: pid, parent, personality, state, threads, command")
     public Table ps() {
         Table t = new Table("PID", "PPID", "PERSONALITY", "PROVIDER", "STATE", "THREADS", "COMMAND");
-        for (PicoProcess p : kernel.processes()) {
-            String state = p.exitStatus().map(s -> "EXITED(" + s + ")").orElse(p.state().name());
-            t.row(p.pid(), p.parentPid(), p.personality(), p.provider().orElse("-"), state, p.threads().size(),
-                    String.join(" ", p.command()));
+        List<PicoProcess> all = kernel.processes();
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        all.forEach(p -> pids.add(p.pid()));
+        // a tree across personalities: roots are processes whose parent is gone or the runtime
+        for (PicoProcess p : all) {
+            if (!pids.contains(p.parentPid())) {
+                psRow(t, all, p, 0);
+            }
         }
         return t;
+    }
+
+    private static void psRow(Table t, List<PicoProcess> all, PicoProcess p, int depth) {
+        String state = p.exitStatus().map(s -> "EXITED(" + s + ")").orElse(p.state().name());
+        t.row(p.pid(), p.parentPid(), p.personality(), p.provider().orElse("-"), state, p.threads().size(),
+                "  ".repeat(depth) + (depth > 0 ? "\\_ " : "") + String.join(" ", p.command()));
+        for (PicoProcess c : all) {
+            if (c.parentPid() == p.pid() && c.pid() != p.pid()) {
+                psRow(t, all, c, depth + 1);
+            }
+        }
     }
 
     /** Runs a guest program. */
@@ -117,6 +133,16 @@ public final class PicoCommands {
         ExitStatus status = p.get().waitFor();
         kernel.reap(pid);
         return pid + ": " + status + " (status " + status.shellStatus() + ")";
+    }
+
+    /** Lists observers. */
+    @Descriptor("list process and call observers: kind, bundle, calls, faults, whether disabled")
+    public Table observers() {
+        Table t = new Table("KIND", "BUNDLE", "CALLS", "FAULTS", "STATE");
+        for (io.pico.api.ObserverInfo o : kernel.observers()) {
+            t.row(o.kind(), o.bundle(), o.calls(), o.faults(), o.disabled() ? "disabled" : "active");
+        }
+        return t;
     }
 
     /** Pids, for completion. */
