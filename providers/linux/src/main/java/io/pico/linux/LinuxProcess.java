@@ -269,6 +269,11 @@ public final class LinuxProcess {
         return left;
     }
 
+    /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
+    public synchronized long alarmNanosLeft() {
+        return alarm == null || alarm.isDone() ? 0 : Math.max(1, alarmDue - System.nanoTime());
+    }
+
     private static byte[] defaultTermios() {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x500).putInt(0x5).putInt(0xbf).putInt(0x8a3b).put((byte) 0);

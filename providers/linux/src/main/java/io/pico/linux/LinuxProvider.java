@@ -31,7 +31,6 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Provider.class, property = Provider.PERSONALITY + "=linux")
 public final class LinuxProvider implements Provider {
 
-
     private final Kernel kernel;
     private final SyscallTable table = new SyscallTable();
 
@@ -149,7 +148,16 @@ public final class LinuxProvider implements Provider {
                 reason = String.format("Segmentation fault (general protection fault at 0x%x)", ex.pc());
             }
         }
-        process.trace().ifPresent(t -> t.println(process.pid() + " --- SIG" + Signals.name(sig) + " (" + ex + ") ---"));
+        String info = switch (ex.kind()) {
+            case UNMAPPED -> String.format("si_code=SEGV_MAPERR, si_addr=0x%x", ex.address());
+            case PROTECTION -> String.format("si_code=SEGV_ACCERR, si_addr=0x%x", ex.address());
+            default -> String.format("si_addr=0x%x", ex.pc());
+        };
+        process.trace().ifPresent(t -> {
+            t.println(thread.tid() + " --- SIG" + Signals.name(sig) + " {si_signo=SIG" + Signals.name(sig) + ", " + info
+                    + "} ---");
+            t.println(process.pid() + " +++ killed by SIG" + Signals.name(sig) + " +++");
+        });
         process.exit(ExitStatus.signalled(sig, reason));
     }
 
@@ -162,6 +170,21 @@ public final class LinuxProvider implements Provider {
     @Override
     public List<CallInfo> calls() {
         return table.calls();
+    }
+
+    @Override
+    public int stateVersion() {
+        return LinuxState.VERSION;
+    }
+
+    @Override
+    public Map<String, Object> exportState(PicoProcess process) {
+        return LinuxState.export(process);
+    }
+
+    @Override
+    public void importState(PicoProcess process, int version, Map<String, Object> state) {
+        LinuxState.restore(kernel, process, version, state);
     }
 
     @Override

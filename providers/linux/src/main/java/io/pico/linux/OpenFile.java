@@ -36,6 +36,7 @@ public final class OpenFile {
     private final Path hostPath;
     private final boolean directory;
     private final byte[] content;
+    private final SpecialFile special;
     private volatile int flags;
     private long position;
     private int references;
@@ -44,6 +45,12 @@ public final class OpenFile {
 
     private OpenFile(PicoProcess process, int handle, IoObject io, String guestPath, Path hostPath, boolean directory,
             byte[] content, int flags) {
+        this(process, handle, io, guestPath, hostPath, directory, content, null, flags);
+    }
+
+    private OpenFile(PicoProcess process, int handle, IoObject io, String guestPath, Path hostPath, boolean directory,
+            byte[] content, SpecialFile special, int flags) {
+        this.special = special;
         this.process = process;
         this.handle = handle;
         this.io = io;
@@ -86,6 +93,32 @@ public final class OpenFile {
     public void discard() {
         retain();
         release();
+    }
+
+    /** A description rebuilt from a hot-swap snapshot (the kernel handle, if any, is still the process's). */
+    public static OpenFile restore(PicoProcess process, int handle, String guestPath, Path hostPath, boolean directory,
+            byte[] content, int flags, long position) {
+        IoObject io = null;
+        if (handle >= 0) {
+            io = process.handles().get(handle);
+            if (io == null) {
+                throw new IllegalArgumentException("snapshot names handle " + handle + ", which the process lacks");
+            }
+        }
+        OpenFile f = new OpenFile(process, handle, io, guestPath, hostPath == null && io != null ? io.hostPath()
+                : hostPath, directory, content, flags);
+        f.position = position;
+        return f;
+    }
+
+    /** A provider-side file (eventfd, epoll). */
+    public static OpenFile special(PicoProcess process, SpecialFile special, int flags) {
+        return new OpenFile(process, -1, null, null, null, false, null, special, flags);
+    }
+
+    /** The provider-side file, or null. */
+    public SpecialFile special() {
+        return special;
     }
 
     /** A synthetic read-only file with the given content. */

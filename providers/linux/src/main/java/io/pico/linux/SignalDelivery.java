@@ -11,7 +11,20 @@ import io.pico.api.PicoProcess;
  */
 public final class SignalDelivery {
 
+    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pico-linux-alarm");
+                t.setDaemon(true);
+                return t;
+            });
+
     private SignalDelivery() {
+    }
+
+    /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
+    public static java.util.concurrent.Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
+        return TIMERS.schedule(() -> raise(kernel, process, sig, null), nanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -44,6 +57,8 @@ public final class SignalDelivery {
                 return false;
             }
             default -> {
+                process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + Signals.name(sig)
+                        + " +++"));
                 process.exit(ExitStatus.signalled(sig, reason == null ? Signals.text(sig) : reason));
                 return true;
             }

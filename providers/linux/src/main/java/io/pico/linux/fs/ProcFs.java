@@ -233,6 +233,9 @@ public final class ProcFs {
         if (f.guestPath() != null) {
             return f.guestPath();
         }
+        if (f.special() != null) {
+            return "anon_inode:[" + f.special().kind() + "]";
+        }
         IoObject io = f.io();
         if (io == null) {
             return "anon_inode:[unknown]";

@@ -42,6 +42,12 @@ final class AttrCalls {
                 (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), OWNER_NOTE);
         t.full(76, "sl", AttrCalls::truncate);
         t.full(280, "fspx", AttrCalls::utimensat);
+        t.full(132, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
+        t.full(235, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), true));
+        t.full(261, "fsp", c -> utimes(c, OpenCalls.at(c, c.intArg(0), c.path(1), true), c.arg(2), true));
+        t.partial(452, "fsox", c -> chmod(OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(3) & AT_SYMLINK_NOFOLLOW) == 0),
+                c.intArg(2)), "AT_SYMLINK_NOFOLLOW changes the link's target (links have no mode of their own)");
+        t.partial(285, "dxll", AttrCalls::fallocate, "mode 0 (allocate, extending the file) only");
         t.full(137, "sp", c -> statfs(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
         t.full(138, "dp", c -> statfs(c, described(c, c.intArg(0)), c.arg(1)));
     }
@@ -144,6 +150,49 @@ final class AttrCalls {
                 ? Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 : Files.getFileAttributeView(r.host(), BasicFileAttributeView.class);
         view.setTimes(mtime, atime, null);
+        return 0;
+    }
+
+    /** Implements Linux utime(2), utimes(2) and futimesat(2): seconds, or seconds and microseconds. */
+    private static long utimes(Call c, GuestFs.Resolved r, long times, boolean micros) throws IOException {
+        real(r);
+        FileTime atime;
+        FileTime mtime;
+        if (times == 0) {
+            atime = FileTime.from(Instant.now());
+            mtime = atime;
+        } else if (micros) {
+            atime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times), c.mem().getLong(times + 8) * 1000));
+            mtime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times + 16),
+                    c.mem().getLong(times + 24) * 1000));
+        } else {
+            atime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times)));
+            mtime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times + 8)));
+        }
+        Files.getFileAttributeView(r.host(), BasicFileAttributeView.class).setTimes(mtime, atime, null);
+        return 0;
+    }
+
+    /** Implements Linux fallocate(2) for mode 0: the file grows to cover the range. */
+    private static long fallocate(Call c) throws IOException {
+        io.pico.linux.OpenFile f = c.state().fds().get(c.intArg(0));
+        long offset = c.arg(2);
+        long len = c.arg(3);
+        if (offset < 0 || len <= 0) {
+            return -Errno.EINVAL;
+        }
+        if (c.intArg(1) != 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!f.writable()) {
+            return -Errno.EBADF;
+        }
+        if (f.io() == null || !f.io().kind().equals("file")) {
+            return f.io() != null && f.io().kind().equals("pipe") ? -Errno.ESPIPE : -Errno.ENODEV;
+        }
+        if (f.io().size() < offset + len) {
+            f.io().truncate(offset + len);
+        }
         return 0;
     }
 

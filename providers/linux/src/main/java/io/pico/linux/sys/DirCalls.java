@@ -34,7 +34,8 @@ final class DirCalls {
     }
 
     static void register(SyscallTable t) {
-        t.full(217, "dpu", DirCalls::getdents64);
+        t.full(217, "dpu", c -> getdents(c, true));
+        t.full(78, "dpu", c -> getdents(c, false));
         t.full(83, "so", c -> mkdir(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1)));
         t.full(258, "fso", c -> mkdir(c, OpenCalls.at(c, c.intArg(0), c.path(1), false), c.intArg(2)));
         t.full(84, "s", c -> remove(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), true));
@@ -107,9 +108,9 @@ final class DirCalls {
         return result;
     }
 
-    /** Implements Linux getdents64(2): a snapshot of the directory taken at the first call. */
+    /** Implements Linux getdents64(2) and getdents(2): a snapshot of the directory taken at the first call. */
     @SuppressWarnings("unchecked")
-    private static long getdents64(Call c) throws IOException {
+    private static long getdents(Call c, boolean wide) throws IOException {
         OpenFile f = c.state().fds().get(c.intArg(0));
         if (!f.directory()) {
             return -Errno.ENOTDIR;
@@ -124,7 +125,8 @@ final class DirCalls {
             int index = (int) f.position();
             while (index < entries.size()) {
                 Dirent d = entries.get(index);
-                int reclen = (19 + d.name().length + 1 + 7) & ~7;
+                // linux_dirent64: ino, off, reclen, type, name; linux_dirent: ino, off, reclen, name, 0, type
+                int reclen = wide ? (19 + d.name().length + 1 + 7) & ~7 : (18 + d.name().length + 2 + 7) & ~7;
                 if (b.remaining() < reclen) {
                     if (b.position() == 0) {
                         return -Errno.EINVAL;
@@ -132,7 +134,12 @@ final class DirCalls {
                     break;
                 }
                 int start = b.position();
-                b.putLong(d.ino()).putLong(index + 1).putShort((short) reclen).put((byte) d.type()).put(d.name());
+                if (wide) {
+                    b.putLong(d.ino()).putLong(index + 1).putShort((short) reclen).put((byte) d.type()).put(d.name());
+                } else {
+                    b.putLong(d.ino()).putLong(index + 1).putShort((short) reclen).put(d.name());
+                    b.put(start + reclen - 1, (byte) d.type());
+                }
                 b.position(start + reclen);
                 index++;
             }

@@ -59,6 +59,13 @@ final class IoCalls {
 
     /** Reads up to {@code count} bytes into a host array: from a file until full, from a stream once. */
     static int readInto(OpenFile f, byte[] buf, int count, long pos) throws IOException, InterruptedException {
+        if (f.special() != null) {
+            int n = f.special().read(buf, count, (f.flags() & OpenFile.O_NONBLOCK) != 0);
+            if (n < 0) {
+                throw Errno.error(-n);
+            }
+            return n;
+        }
         byte[] content = f.content();
         if (content != null) {
             synchronized (f) {
@@ -105,7 +112,8 @@ final class IoCalls {
         if (!c.mem().isMapped(address, count)) {
             return -Errno.EFAULT;
         }
-        byte[] buf = new byte[Math.min(count, CHUNK * 16)];
+        // files are read until the buffer is full; streams give what they have, at most a pipe's worth
+        byte[] buf = new byte[Math.min(count, seekable(f) ? CHUNK * 16 : 65536)];
         int n = readInto(f, buf, buf.length, pos);
         c.mem().write(address, buf, 0, n);
         return n;
@@ -114,6 +122,9 @@ final class IoCalls {
     /** Writes host bytes to a description; EPIPE also raises SIGPIPE, as on Linux. */
     static long writeFrom(Call c, OpenFile f, byte[] buf, int length, long pos) throws IOException,
             InterruptedException {
+        if (f.special() != null) {
+            return f.special().write(buf, length, (f.flags() & OpenFile.O_NONBLOCK) != 0);
+        }
         if (f.content() != null) {
             return -Errno.EBADF;
         }
@@ -132,8 +143,9 @@ final class IoCalls {
             }
             return io.write(bb);
         } catch (IOException e) {
-            if ("EPIPE".equals(e.getMessage())) {
-                SignalDelivery.raise(c.kernel(), c.process(), Signals.SIGPIPE, null);
+            if (Errno.of(e) == Errno.EPIPE) {
+                // as on Linux the writer gets SIGPIPE; like shells, its end is not announced
+                SignalDelivery.raise(c.kernel(), c.process(), Signals.SIGPIPE, "");
                 return -Errno.EPIPE;
             }
             throw e;

@@ -90,7 +90,7 @@ final class MemoryCalls {
         OpenFile file = null;
         if ((flags & MAP_ANONYMOUS) == 0) {
             file = c.state().fds().get(c.intArg(4));
-            if (file.directory() || (file.io() != null && !file.io().kind().equals("file"))) {
+            if (file.content() == null && (file.io() == null || !file.io().kind().equals("file"))) {
                 return -Errno.ENODEV;
             }
             if (!file.readable() || (type != MAP_PRIVATE && (prot & AddressSpace.WRITE) != 0 && !file.writable())) {

@@ -46,7 +46,33 @@ final class MiscCalls {
         t.partial(161, "s", c -> -Errno.EPERM, "the root cannot be changed");
         t.partial(169, "xxxp", c -> -Errno.EPERM, "the host cannot be rebooted");
         t.partial(251, "ddd", c -> 0, "accepted, no effect");
+        t.full(148, "dp", c -> {
+            if (c.arg(1) != 0) {
+                c.mem().putLong(c.arg(1), 0);
+                c.mem().putLong(c.arg(1) + 8, 100_000_000L);
+            }
+            return 0;
+        });
+        t.partial(116, "dp", MiscCalls::setgroups, "only to the groups the process already has");
+        t.partial(103, "dpd", c -> -Errno.EPERM, "the kernel log is the host's: refused");
+        t.partial(153, "", c -> -Errno.EPERM, "refused");
         t.partial(252, "dd", c -> 4 << 13, "every process has best-effort priority 4");
+    }
+
+    /** Implements Linux setgroups(2): the current list is accepted, any change refused. */
+    private static long setgroups(Call c) {
+        int n = c.intArg(0);
+        if (n < 0 || n > 65536) {
+            return -Errno.EINVAL;
+        }
+        int[] wanted = new int[n];
+        for (int i = 0; i < n; i++) {
+            wanted[i] = c.mem().getInt(c.arg(1) + 4L * i);
+        }
+        int[] have = io.pico.linux.HostIds.GROUPS.clone();
+        java.util.Arrays.sort(wanted);
+        java.util.Arrays.sort(have);
+        return java.util.Arrays.equals(wanted, have) ? 0 : -Errno.EPERM;
     }
 
     /** Implements Linux capget(2): version 3, no capabilities. */

@@ -33,6 +33,8 @@ final class OpenCalls {
         t.partial(257, "fsOo", c -> open(c, c.intArg(0), c.path(1), c.intArg(2), c.intArg(3)), NOTE);
         t.partial(85, "so", c -> open(c, AT_FDCWD, c.path(0),
                 OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, c.intArg(1)), NOTE);
+        t.partial(437, "fspu", OpenCalls::openat2, "resolve flags other than RESOLVE_NO_MAGICLINKS give EOPNOTSUPP");
+        t.partial(319, "sx", OpenCalls::memfdCreate, "a deleted host temporary file; no sealing");
     }
 
     private static final String NOTE = "no O_TMPFILE; O_DIRECT, O_SYNC and O_NOATIME are ignored";
@@ -133,12 +135,52 @@ final class OpenCalls {
         }
         boolean read = acc != OpenFile.O_WRONLY;
         boolean write = acc != OpenFile.O_RDONLY;
-        IoObject io = c.kernel().openFile(host, read, write, (flags & OpenFile.O_APPEND) != 0, create,
-                (flags & OpenFile.O_TRUNC) != 0 && write, (flags & OpenFile.O_EXCL) != 0);
+        // devices (/dev/null) cannot be truncated: O_TRUNC only means something for regular files
+        boolean truncate = (flags & OpenFile.O_TRUNC) != 0 && write && (!exists || Files.isRegularFile(host));
+        IoObject io = c.kernel().openFile(host, read, write, (flags & OpenFile.O_APPEND) != 0, create, truncate,
+                (flags & OpenFile.O_EXCL) != 0);
         if (!exists) {
             applyMode(host, mode & ~c.state().umask());
         }
         return install(c, OpenFile.adopt(c.process(), io, r.guest(), false, kept), flags);
+    }
+
+    /** Implements Linux openat2(2) for the resolve modes that need no change to path lookup. */
+    private static long openat2(Call c) throws IOException {
+        long how = c.arg(2);
+        long size = c.arg(3);
+        if (size < 24 || size > 4096) {
+            return -Errno.EINVAL;
+        }
+        long flags = c.mem().getLong(how);
+        long mode = c.mem().getLong(how + 8);
+        long resolve = c.mem().getLong(how + 16);
+        if ((flags >>> 32) != 0 || (mode & ~07777L) != 0
+                || (mode != 0 && (flags & (OpenFile.O_CREAT | O_TMPFILE)) == 0)) {
+            return -Errno.EINVAL;
+        }
+        if ((resolve & ~2L) != 0) { // only RESOLVE_NO_MAGICLINKS, which /proc links here never need
+            return -Errno.EOPNOTSUPP;
+        }
+        return open(c, c.intArg(0), c.path(1), (int) flags, (int) mode);
+    }
+
+    /** Implements Linux memfd_create(2) with a host temporary file deleted at once. */
+    private static long memfdCreate(Call c) throws IOException {
+        String name = c.string(c.arg(0), 250);
+        int flags = c.intArg(1);
+        if ((flags & ~0x7) != 0) { // MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB
+            return -Errno.EINVAL;
+        }
+        Path tmp = Files.createTempFile("pico-memfd-", ".tmp");
+        IoObject io;
+        try {
+            io = c.kernel().openFile(tmp, true, true, false, false, false, false);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        OpenFile f = OpenFile.adopt(c.process(), io, "/memfd:" + name + " (deleted)", false, OpenFile.O_RDWR);
+        return install(c, f, (flags & 1) != 0 ? OpenFile.O_CLOEXEC : 0);
     }
 
     /** ENOENT when a parent is missing, ENOTDIR when one is a file. */

@@ -62,7 +62,18 @@ final class PathCalls {
     static StatInfo fstat(Call c, int fd) throws IOException {
         OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() != null) {
-            return StatInfo.of(f.hostPath(), false);
+            try {
+                return StatInfo.of(f.hostPath(), false);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (f.io() == null || !f.io().kind().equals("file")) {
+                    throw e;
+                }
+                // open, then deleted (or a memfd): still a regular file of its current size, with no links
+                long size = f.io().size();
+                return new StatInfo(0x16, 0x20000 + (System.identityHashCode(f.io()) & 0xffffff), 0,
+                        StatInfo.S_IFREG | 0600, HostIds.uid(), HostIds.gid(), 0, size, (size + 511) / 512, START, START,
+                        START);
+            }
         }
         if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
             if (f.content() != null) {
@@ -70,6 +81,10 @@ final class PathCalls {
                         0, 0, HostIds.uid(), HostIds.gid(), START);
             }
             return statOf(c, new GuestFs.Resolved(f.guestPath(), null));
+        }
+        if (f.special() != null) {
+            return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
+                    HostIds.uid(), HostIds.gid(), START);
         }
         IoObject io = f.io();
         long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);

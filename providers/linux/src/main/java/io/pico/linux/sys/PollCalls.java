@@ -8,12 +8,12 @@ import io.pico.linux.OpenFile;
 /** Waiting for descriptors: poll, ppoll, select, pselect6, by checking readiness until the timeout. */
 final class PollCalls {
 
-    private static final int POLLIN = 1;
+    static final int POLLIN = 1;
     private static final int POLLOUT = 4;
-    private static final int POLLNVAL = 0x20;
+    static final int POLLNVAL = 0x20;
     private static final int POLLRDNORM = 0x40;
     private static final int POLLWRNORM = 0x100;
-    private static final long RECHECK_NANOS = 2_000_000L;
+    static final long RECHECK_NANOS = 2_000_000L;
     private static final String NOTE = "readiness is checked every 2 ms; files are always ready; signal masks ignored";
 
     private PollCalls() {
@@ -44,6 +44,9 @@ final class PollCalls {
             return POLLNVAL;
         }
         OpenFile f = entry.file();
+        if (f.special() != null) {
+            return f.special().poll();
+        }
         IoObject io = f.io();
         if (io == null || io.kind().equals("file")) {
             return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
@@ -59,7 +62,7 @@ final class PollCalls {
     }
 
     /** Sleeps a little before the next check; false when the deadline has passed. */
-    private static boolean waitMore(long start, long timeout) throws InterruptedException {
+    static boolean waitMore(long start, long timeout) throws InterruptedException {
         if (timeout == 0) {
             return false;
         }

@@ -3,12 +3,11 @@ package io.pico.linux.sys;
 import io.pico.api.ExitStatus;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
 import io.pico.linux.Signals;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Process and thread identity and life: exit, ids, arch_prctl, prctl, credentials. */
+/** Process and thread life and identity: exit, pids and tids, arch_prctl, prctl, robust lists. */
 final class ProcessCalls {
 
     private static final int ARCH_SET_GS = 0x1001;
@@ -26,23 +25,6 @@ final class ProcessCalls {
         t.full(39, "", c -> c.process().pid());
         t.full(110, "", c -> c.process().parentPid());
         t.full(186, "", c -> c.thread().tid());
-        t.full(102, "", c -> HostIds.uid());
-        t.full(107, "", c -> HostIds.euid());
-        t.full(104, "", c -> HostIds.gid());
-        t.full(108, "", c -> HostIds.egid());
-        t.full(118, "ppp", c -> putIds(c, HostIds.UID));
-        t.full(120, "ppp", c -> putIds(c, HostIds.GID));
-        t.full(115, "dp", ProcessCalls::getgroups);
-        t.partial(105, "d", c -> sameIds(HostIds.UID, c.intArg(0)), "only to the ids the process already has");
-        t.partial(106, "d", c -> sameIds(HostIds.GID, c.intArg(0)), "only to the ids the process already has");
-        t.partial(113, "dd", c -> sameIds(HostIds.UID, c.intArg(0), c.intArg(1)), "only to the current ids");
-        t.partial(114, "dd", c -> sameIds(HostIds.GID, c.intArg(0), c.intArg(1)), "only to the current ids");
-        t.partial(117, "ddd", c -> sameIds(HostIds.UID, c.intArg(0), c.intArg(1), c.intArg(2)),
-                "only to the current ids");
-        t.partial(119, "ddd", c -> sameIds(HostIds.GID, c.intArg(0), c.intArg(1), c.intArg(2)),
-                "only to the current ids");
-        t.partial(122, "d", c -> HostIds.UID[3], "reports the current id, changes nothing");
-        t.partial(123, "d", c -> HostIds.GID[3], "reports the current id, changes nothing");
         t.full(218, "p", ProcessCalls::setTidAddress);
         t.full(273, "pu", ProcessCalls::setRobustList);
         t.partial(274, "dpp", ProcessCalls::getRobustList, "own threads only");
@@ -60,17 +42,8 @@ final class ProcessCalls {
             return 0;
         });
         t.partial(334, "pudd", c -> -Errno.ENOSYS, "registration refused (ENOSYS): C libraries fall back");
-        t.full(111, "", c -> c.state().pgid());
-        t.partial(121, "d", c -> self(c, c.intArg(0)) ? c.state().pgid() : -Errno.ESRCH, "own process only");
-        t.partial(124, "d", c -> self(c, c.intArg(0)) ? c.state().sid() : -Errno.ESRCH, "own process only");
-        t.partial(109, "dd", ProcessCalls::setpgid, "own process only");
-        t.full(112, "", ProcessCalls::setsid);
         t.partial(140, "dd", c -> 20, "every process has nice 0");
         t.partial(141, "ddd", c -> c.intArg(2) <= 0 ? 0 : -Errno.EACCES, "accepted, no effect");
-    }
-
-    private static boolean self(Call c, int pid) {
-        return pid == 0 || pid == c.process().pid();
     }
 
     /** Implements Linux exit(2): ends the calling thread, and the process with its last thread. */
@@ -97,40 +70,6 @@ final class ProcessCalls {
     private static long exitGroup(Call c) {
         c.noReturn();
         c.process().exit(ExitStatus.exited(c.intArg(0)));
-        return 0;
-    }
-
-    /** Implements Linux getresuid(2) and getresgid(2). */
-    private static long putIds(Call c, int[] ids) {
-        for (int i = 0; i < 3; i++) {
-            c.mem().putInt(c.arg(i), ids[i]);
-        }
-        return 0;
-    }
-
-    /** Implements Linux getgroups(2). */
-    private static long getgroups(Call c) {
-        int size = c.intArg(0);
-        int[] groups = HostIds.GROUPS;
-        if (size == 0) {
-            return groups.length;
-        }
-        if (size < groups.length || size < 0) {
-            return -Errno.EINVAL;
-        }
-        for (int i = 0; i < groups.length; i++) {
-            c.mem().putInt(c.arg(1) + 4L * i, groups[i]);
-        }
-        return groups.length;
-    }
-
-    /** Implements Linux setuid(2)-style calls for the ids the process already has. */
-    private static long sameIds(int[] current, int... wanted) {
-        for (int w : wanted) {
-            if (w != -1 && Arrays.stream(current).noneMatch(id -> id == w)) {
-                return -Errno.EPERM;
-            }
-        }
         return 0;
     }
 
@@ -221,31 +160,5 @@ final class ProcessCalls {
                 return -Errno.EINVAL;
             }
         }
-    }
-
-    /** Implements Linux setpgid(2) for the calling process. */
-    private static long setpgid(Call c) {
-        if (!self(c, c.intArg(0))) {
-            return -Errno.ESRCH;
-        }
-        int pgid = c.intArg(1);
-        if (pgid < 0) {
-            return -Errno.EINVAL;
-        }
-        if (c.state().sid() == c.process().pid()) {
-            return -Errno.EPERM;
-        }
-        c.state().pgid(pgid == 0 ? c.process().pid() : pgid);
-        return 0;
-    }
-
-    /** Implements Linux setsid(2): fails for a process group leader, as on Linux. */
-    private static long setsid(Call c) {
-        if (c.state().pgid() == c.process().pid()) {
-            return -Errno.EPERM;
-        }
-        c.state().sid(c.process().pid());
-        c.state().pgid(c.process().pid());
-        return c.process().pid();
     }
 }

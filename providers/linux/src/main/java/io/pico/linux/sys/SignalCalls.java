@@ -7,19 +7,12 @@ import io.pico.linux.LinuxThread;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** Signals as far as they go without signal frames: dispositions, masks, kill, alarm, pause. */
 final class SignalCalls {
 
     private static final String NOT_RUN = "recorded; handlers are not run yet (default actions only)";
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pico-linux-alarm");
-        t.setDaemon(true);
-        return t;
-    });
 
     private SignalCalls() {
     }
@@ -176,7 +169,6 @@ final class SignalCalls {
             return c.state().alarm(null, 0);
         }
         long due = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        return c.state().alarm(TIMERS.schedule(() -> SignalDelivery.raise(c.kernel(), p, 14, null), seconds,
-                TimeUnit.SECONDS), due);
+        return c.state().alarm(SignalDelivery.later(c.kernel(), p, 14, TimeUnit.SECONDS.toNanos(seconds)), due);
     }
 }

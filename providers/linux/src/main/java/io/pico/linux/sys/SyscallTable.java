@@ -29,6 +29,7 @@ public final class SyscallTable {
     /** The table with every family's handlers. */
     public SyscallTable() {
         ProcessCalls.register(this);
+        CredCalls.register(this);
         MemoryCalls.register(this);
         RemapCalls.register(this);
         IoCalls.register(this);
@@ -44,6 +45,7 @@ public final class SyscallTable {
         SignalCalls.register(this);
         ThreadCalls.register(this);
         PollCalls.register(this);
+        EventCalls.register(this);
         MiscCalls.register(this);
         ExecCalls.register(this);
         for (int nr = 0; nr < rows.length; nr++) {
@@ -170,6 +172,14 @@ public final class SyscallTable {
             result = -Errno.EINTR;
         } catch (IOException e) {
             result = -Errno.of(e);
+        } catch (java.io.UncheckedIOException e) {
+            result = -Errno.of(e.getCause());
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            result = -Errno.of(e.getCause());
+        } catch (UnsupportedOperationException e) {
+            result = -Errno.EOPNOTSUPP;
+        } catch (java.nio.file.InvalidPathException e) {
+            result = -Errno.ENOENT;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -182,6 +192,8 @@ public final class SyscallTable {
         if (shown != null) {
             // calls that do not return (exit, a successful execve) are shown without a result
             trace.println(tid + " " + shown + (call.returns() ? Strace.result(sc, result) : ""));
+            thread.process().exitStatus().filter(st -> !st.signalled() && !call.returns())
+                    .ifPresent(st -> trace.println(pid + " +++ exited with " + st.code() + " +++"));
         }
     }
 }

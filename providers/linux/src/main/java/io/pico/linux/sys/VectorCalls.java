@@ -18,6 +18,9 @@ final class VectorCalls {
         t.full(20, "dpd", c -> writev(c, -1));
         t.full(295, "dpdl", c -> readv(c, IoCalls.position(c.arg(3))));
         t.full(296, "dpdl", c -> writev(c, IoCalls.position(c.arg(3))));
+        t.partial(327, "dpdlx", c -> readv(c, c.arg(3) == -1 ? -1 : IoCalls.position(c.arg(3))), "flags ignored");
+        t.partial(328, "dpdlx", c -> writev(c, c.arg(3) == -1 ? -1 : IoCalls.position(c.arg(3))), "flags ignored");
+        t.full(326, "dpdpux", VectorCalls::copyFileRange);
         t.full(8, "dld", VectorCalls::lseek);
         t.full(40, "ddpu", VectorCalls::sendfile);
     }
@@ -118,6 +121,9 @@ final class VectorCalls {
             }
         }
         IoObject io = f.io();
+        if (f.special() != null) {
+            return -Errno.ESPIPE;
+        }
         if (io == null) {
             return -Errno.EBADF;
         }
@@ -174,6 +180,49 @@ final class VectorCalls {
         }
         if (offsetPtr != 0) {
             c.mem().putLong(offsetPtr, pos + done);
+        }
+        return done;
+    }
+
+    /** Implements Linux copy_file_range(2) by reading and writing through the provider. */
+    private static long copyFileRange(Call c) throws IOException, InterruptedException {
+        if (c.intArg(5) != 0) {
+            return -Errno.EINVAL;
+        }
+        OpenFile in = IoCalls.readable(c, c.intArg(0));
+        OpenFile out = IoCalls.writable(c, c.intArg(2));
+        if (!IoCalls.seekable(in) || out.io() == null || !out.io().kind().equals("file")) {
+            return -Errno.EINVAL;
+        }
+        long inPtr = c.arg(1);
+        long outPtr = c.arg(3);
+        long inPos = inPtr == 0 ? -1 : c.mem().getLong(inPtr);
+        long outPos = outPtr == 0 ? -1 : c.mem().getLong(outPtr);
+        if ((inPtr != 0 && inPos < 0) || (outPtr != 0 && outPos < 0)) {
+            return -Errno.EINVAL;
+        }
+        long count = Math.min(c.arg(4), IoCalls.MAX_RW);
+        byte[] buf = new byte[(int) Math.min(IoCalls.CHUNK, Math.max(1, count))];
+        long done = 0;
+        while (done < count) {
+            int n = IoCalls.readInto(in, buf, (int) Math.min(buf.length, count - done), inPos < 0 ? -1 : inPos + done);
+            if (n <= 0) {
+                break;
+            }
+            long w = IoCalls.writeFrom(c, out, buf, n, outPos < 0 ? -1 : outPos + done);
+            if (w < 0) {
+                return done > 0 ? done : w;
+            }
+            done += w;
+            if (w < n) {
+                break;
+            }
+        }
+        if (inPtr != 0) {
+            c.mem().putLong(inPtr, inPos + done);
+        }
+        if (outPtr != 0) {
+            c.mem().putLong(outPtr, outPos + done);
         }
         return done;
     }

@@ -8,6 +8,7 @@ import io.pico.linux.Errno;
 import io.pico.linux.SysError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,14 @@ class GuestFsTest {
 
     @TempDir
     Path dir;
+
+    /** Removes the links that point out of the temporary directory (JUnit warns about them otherwise). */
+    @AfterEach
+    void removeEscapingLinks() throws Exception {
+        for (String name : new String[] {"escape", "up"}) {
+            Files.deleteIfExists(dir.resolve("root").resolve(name));
+        }
+    }
 
     private GuestFs fs(Path root) {
         return new GuestFs(root, new ProcFs(null, null));

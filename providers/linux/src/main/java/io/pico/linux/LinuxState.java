@@ -1,0 +1,209 @@
+package io.pico.linux;
+
+import io.pico.api.Kernel;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hot-swap snapshots of the Linux personality state of a process, in JDK types only (the successor may
+ * come from another class loader). Open file descriptions refer to kernel handles by number. Futex
+ * queues are not carried: a swap parks every thread at a call boundary, and waits that were cut short
+ * are restarted under the successor.
+ */
+public final class LinuxState {
+
+    /** The snapshot format this provider writes and reads. */
+    public static final int VERSION = 1;
+
+    private LinuxState() {
+    }
+
+    /** Writes the snapshot of a process this provider runs. */
+    public static Map<String, Object> export(PicoProcess process) {
+        LinuxProcess lp = LinuxProcess.of(process);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cwd", lp.cwd());
+        m.put("exe", lp.exe());
+        m.put("argv", new ArrayList<>(lp.argv()));
+        m.put("env", new ArrayList<>(lp.env()));
+        m.put("brkStart", lp.brkStart());
+        m.put("brk", lp.brk());
+        m.put("umask", lp.umask());
+        m.put("comm", lp.comm());
+        m.put("pgid", lp.pgid());
+        m.put("sid", lp.sid());
+        m.put("deathSignal", lp.deathSignal());
+        m.put("termios", lp.termios());
+        List<Object> limits = new ArrayList<>();
+        for (int r = 0; r < 16; r++) {
+            long[] l = lp.limit(r);
+            limits.add(List.of(l[0], l[1]));
+        }
+        m.put("limits", limits);
+        List<Object> actions = new ArrayList<>();
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            LinuxProcess.SigAction a = lp.action(sig);
+            if (!a.equals(LinuxProcess.SigAction.DEFAULT)) {
+                actions.add(Map.of("sig", sig, "handler", a.handler(), "flags", a.flags(), "restorer", a.restorer(),
+                        "mask", a.mask()));
+            }
+        }
+        m.put("actions", actions);
+        List<Object> named = new ArrayList<>();
+        for (LinuxProcess.Named n : lp.named()) {
+            named.add(Map.of("start", n.start(), "end", n.end(), "name", n.name()));
+        }
+        m.put("named", named);
+        long alarm = lp.alarmNanosLeft();
+        lp.alarm(null, 0); // the successor schedules it again
+        m.put("alarmNanos", alarm);
+        Map<OpenFile, Integer> ids = new IdentityHashMap<>();
+        List<Object> descriptions = new ArrayList<>();
+        List<Object> fds = new ArrayList<>();
+        for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
+            OpenFile f = e.getValue().file();
+            Integer id = ids.get(f);
+            if (id == null) {
+                id = ids.size();
+                ids.put(f, id);
+                Map<String, Object> d = new HashMap<>();
+                d.put("id", id);
+                d.put("handle", f.handle());
+                d.put("flags", f.flags());
+                d.put("directory", f.directory());
+                d.put("position", f.position());
+                if (f.guestPath() != null) {
+                    d.put("guestPath", f.guestPath());
+                }
+                if (f.hostPath() != null) {
+                    d.put("hostPath", f.hostPath().toString());
+                }
+                if (f.content() != null) {
+                    d.put("content", f.content().clone());
+                }
+                if (f.special() != null) {
+                    d.put("special", f.special().export());
+                }
+                descriptions.add(d);
+            }
+            fds.add(Map.of("fd", e.getKey(), "cloexec", e.getValue().cloexec(), "description", id));
+        }
+        m.put("descriptions", descriptions);
+        m.put("fds", fds);
+        Map<String, Object> threads = new HashMap<>();
+        for (PicoThread t : process.threads()) {
+            LinuxThread lt = LinuxThread.of(t);
+            long[] robust = lt.robustList();
+            long[] alt = lt.altStack();
+            threads.put(String.valueOf(t.tid()), Map.of("clearChildTid", lt.clearChildTid(), "robustList", robust[0],
+                    "robustListSize", robust[1], "sigmask", lt.sigmask(), "altStack", alt[0], "altStackFlags",
+                    alt[1], "altStackSize", alt[2]));
+        }
+        m.put("threads", threads);
+        return m;
+    }
+
+    private static long num(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("snapshot lacks " + key);
+        }
+        return n.longValue();
+    }
+
+    private static String str(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException("snapshot lacks " + key);
+        }
+        return (List<T>) l;
+    }
+
+    /** Takes over a process from a snapshot; throws (refusing the process) when it cannot be read. */
+    public static void restore(Kernel kernel, PicoProcess process, int version, Map<String, Object> m) {
+        if (version != VERSION) {
+            throw new IllegalArgumentException("Linux state version " + version + " is not " + VERSION);
+        }
+        GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process));
+        List<String> argv = list(m, "argv");
+        List<String> env = list(m, "env");
+        LinuxProcess lp = new LinuxProcess(process, fs, str(m, "exe"), str(m, "cwd"), argv, env);
+        lp.initBrk(num(m, "brkStart"));
+        lp.brk(num(m, "brk"));
+        lp.umask((int) num(m, "umask"));
+        lp.comm(str(m, "comm"));
+        lp.pgid((int) num(m, "pgid"));
+        lp.sid((int) num(m, "sid"));
+        lp.deathSignal((int) num(m, "deathSignal"));
+        if (m.get("termios") instanceof byte[] t) {
+            lp.termios(t);
+        }
+        List<List<Number>> limits = list(m, "limits");
+        for (int r = 0; r < Math.min(16, limits.size()); r++) {
+            lp.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
+        }
+        for (Map<String, Object> a : LinuxState.<Map<String, Object>>list(m, "actions")) {
+            lp.action((int) num(a, "sig"), new LinuxProcess.SigAction(num(a, "handler"), num(a, "flags"),
+                    num(a, "restorer"), num(a, "mask")));
+        }
+        for (Map<String, Object> n : LinuxState.<Map<String, Object>>list(m, "named")) {
+            lp.name(num(n, "start"), num(n, "end"), str(n, "name"));
+        }
+        Map<Long, OpenFile> descriptions = new HashMap<>();
+        for (Map<String, Object> d : LinuxState.<Map<String, Object>>list(m, "descriptions")) {
+            if (d.get("special") instanceof Map<?, ?> sp) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> special = (Map<String, Object>) sp;
+                SpecialFile file = switch (String.valueOf(special.get("kind"))) {
+                    case "eventfd" -> EventFd.restore(special);
+                    case "eventpoll" -> Epoll.restore(special);
+                    default -> throw new IllegalArgumentException("unknown special file " + special.get("kind"));
+                };
+                descriptions.put(num(d, "id"), OpenFile.special(process, file, (int) num(d, "flags")));
+                continue;
+            }
+            String host = str(d, "hostPath");
+            descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
+                    host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
+                    d.get("content") instanceof byte[] b ? b : null, (int) num(d, "flags"), num(d, "position")));
+        }
+        for (Map<String, Object> fd : LinuxState.<Map<String, Object>>list(m, "fds")) {
+            OpenFile f = descriptions.get(num(fd, "description"));
+            if (f == null) {
+                throw new IllegalArgumentException("descriptor " + fd.get("fd") + " names no description");
+            }
+            lp.fds().installAt((int) num(fd, "fd"), f, Boolean.TRUE.equals(fd.get("cloexec")));
+        }
+        Object threads = m.get("threads");
+        for (PicoThread t : process.threads()) {
+            Map<?, ?> ts = threads instanceof Map<?, ?> all ? (Map<?, ?>) all.get(String.valueOf(t.tid())) : null;
+            LinuxThread lt = LinuxThread.of(t);
+            if (ts != null) {
+                lt.clearChildTid(num(ts, "clearChildTid"));
+                lt.robustList(num(ts, "robustList"), num(ts, "robustListSize"));
+                lt.sigmask(num(ts, "sigmask"));
+                lt.altStack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
+            }
+        }
+        long alarm = m.get("alarmNanos") instanceof Number n ? n.longValue() : 0;
+        if (alarm > 0) {
+            lp.alarm(SignalDelivery.later(kernel, process, 14, alarm), System.nanoTime() + alarm);
+        }
+        process.providerState(lp);
+    }
+}
