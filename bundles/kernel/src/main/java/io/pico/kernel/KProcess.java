@@ -41,6 +41,15 @@ final class KProcess implements PicoProcess {
     /** State exported by a provider that left without a successor, waiting for the next one. */
     private volatile java.util.Map<String, Object> pendingState;
     private volatile int pendingVersion;
+    /**
+     * The process's CPU: unicorn's engines do not make {@code lock}-prefixed instructions atomic with
+     * respect to each other, so the threads of a multi-threaded process run guest code one at a time
+     * (time-sliced, released during calls). Separate processes still run in parallel.
+     */
+    private final java.util.concurrent.locks.ReentrantLock cpu = new java.util.concurrent.locks.ReentrantLock(true);
+    private volatile boolean serialized;
+    private volatile KThread cpuHolder;
+    private volatile long cpuSince;
 
     KProcess(KernelImpl kernel, int pid, int parentPid, String personality, List<String> command, Path root,
             PrintStream trace) {
@@ -139,6 +148,37 @@ final class KProcess implements PicoProcess {
         return !t.stopRequested();
     }
 
+    /** Takes the process's CPU before running guest code (multi-threaded processes only). */
+    void acquireCpu(KThread t) {
+        if (!serialized) {
+            return;
+        }
+        cpu.lock();
+        cpuHolder = t;
+        cpuSince = System.nanoTime();
+    }
+
+    /** Whether the calling thread holds the process's CPU. */
+    boolean holdsCpu() {
+        return cpu.isHeldByCurrentThread();
+    }
+
+    /** Gives the CPU back (after guest code ran, or while a call is handled). */
+    void releaseCpu() {
+        if (cpu.isHeldByCurrentThread()) {
+            cpuHolder = null;
+            cpu.unlock();
+        }
+    }
+
+    /** Stops the thread holding the CPU when others wait and its slice is over. */
+    void timeSlice(long sliceNanos) {
+        KThread holder = cpuHolder;
+        if (serialized && holder != null && cpu.hasQueuedThreads() && System.nanoTime() - cpuSince > sliceNanos) {
+            holder.yieldCpu();
+        }
+    }
+
     /** Whether every live, started thread is parked now. */
     synchronized boolean allParked() {
         for (KThread t : threads) {
@@ -194,6 +234,9 @@ final class KProcess implements PicoProcess {
         if (threads.size() >= kernel.limits().maxThreads()) {
             throw new io.pico.api.ResourceLimitException("process " + pid + " has " + threads.size()
                     + " threads, the limit (pico.max.threads)");
+        }
+        if (!threads.isEmpty()) {
+            serialized = true;
         }
         int tid = firstThread ? pid : kernel.nextId();
         firstThread = false;

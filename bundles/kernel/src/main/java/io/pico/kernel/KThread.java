@@ -122,6 +122,13 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
+    /** Ends this thread's time slice: it leaves guest code and queues for the process's CPU again. */
+    void yieldCpu() {
+        if (running && !inCallVolatile) {
+            engine.stop();
+        }
+    }
+
     /** Makes the thread leave guest code so that it parks; a thread inside a call parks after it. */
     void stopForPark() {
         if (running && !inCallVolatile) {
@@ -258,7 +265,12 @@ final class KThread implements PicoThread, EngineListener, Runnable {
                     if (stopRequested) {
                         break;
                     }
-                    engine.run(pc);
+                    process.acquireCpu(this);
+                    try {
+                        engine.run(pc);
+                    } finally {
+                        process.releaseCpu();
+                    }
                 } catch (EngineFault fault) {
                     running = false;
                     CpuException ex = pendingFault != null ? pendingFault
@@ -315,12 +327,14 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
         inCall = true;
         inCallVolatile = true;
+        process.releaseCpu();
         try {
             memoryGeneration = process.space().sync(engine, memoryGeneration);
             provider.systemCall(this);
         } catch (Throwable t) {
             providerFailed("system call", t);
         } finally {
+            process.acquireCpu(this);
             inCall = false;
             boolean cutShort;
             synchronized (this) {
@@ -406,12 +420,26 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             return;
         }
         inCallVolatile = true;
+        boolean held = process.holdsCpu();
+        process.releaseCpu();
         try {
             provider.exception(this, ex);
         } catch (Throwable t) {
             providerFailed("CPU exception " + ex, t);
         } finally {
-            inCallVolatile = false;
+            if (held) {
+                process.acquireCpu(this);
+            }
+            boolean cutShort;
+            synchronized (this) {
+                inCallVolatile = false;
+                cutShort = parkInterrupted && !Thread.interrupted();
+                parkInterrupted = false;
+            }
+            if (cutShort && ex.kind() == CpuException.Kind.INTERRUPT) {
+                // a call made with `int N` (2 bytes) was cut short by a park: run it again afterwards
+                pendingPc = ex.pc() - 2;
+            }
         }
     }
 

@@ -51,6 +51,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @org.osgi.service.metatype.annotations.Designate(ocd = KernelConfig.class)
 public final class KernelImpl implements Kernel {
 
+    /** How long a thread of a multi-threaded process runs guest code while its siblings wait. */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private final ProviderRegistry registry = new ProviderRegistry();
     private final ConcurrentSkipListMap<Integer, KProcess> processes = new ConcurrentSkipListMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
@@ -83,6 +85,8 @@ public final class KernelImpl implements Kernel {
         this.log = log;
         this.limits = limits;
         reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
+        reaper.scheduleWithFixedDelay(() -> processes.values().forEach(p -> p.timeSlice(SLICE_NANOS)), 5, 5,
+                TimeUnit.MILLISECONDS);
     }
 
     private void enforceCpuLimit() {

@@ -43,6 +43,7 @@ class KernelEngineTest {
         final List<Long> syscallPcs = new CopyOnWriteArrayList<>();
         final List<CpuException> faults = new CopyOnWriteArrayList<>();
         final List<PicoProcess> children = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public List<String> formats() {
@@ -98,6 +99,18 @@ class KernelEngineTest {
                     m.write(CODE, exit9, 0, exit9.length);
                     thread.set(Register.RIP, CODE);
                 });
+            } else if (nr == 56) {
+                PicoThread c = thread.process().cloneThread(thread);
+                c.set(Register.RAX, 0);
+                c.start();
+                thread.set(Register.RAX, c.tid());
+            } else if (nr == 62) {
+                if (finished.incrementAndGet() == 4) {
+                    long counter = thread.process().memory().getLong(STACK);
+                    thread.process().exit(ExitStatus.exited(counter == 4 * 200_000 ? 0 : 1));
+                } else {
+                    thread.exit();
+                }
             } else if (nr == 99) {
                 throw new IllegalStateException("provider bug");
             } else {
@@ -282,6 +295,19 @@ class KernelEngineTest {
         assertTrue(info.disabled(), "a throwing observer is disabled after repeated faults: " + info);
         kernel.observerRegistry().remove(1);
         assertEquals(ExitStatus.exited(3), spawn(dir, "denied", exit3).waitFor(), "removing the observer lifts the veto");
+    }
+
+    @Test
+    void lockedInstructionsAreAtomicAcrossTheThreadsOfAProcess(@TempDir Path dir) throws Exception {
+        PicoProcess p = spawn(dir, "atomic",
+                0xb8, 56, 0, 0, 0, 0x0f, 0x05, // clone
+                0xb8, 56, 0, 0, 0, 0x0f, 0x05, // clone: 4 threads
+                0xb9, 0x40, 0x0d, 0x03, 0x00, // mov ecx, 200000
+                0xf0, 0x48, 0xff, 0x04, 0x25, 0x00, 0x00, 0x02, 0x00, // lock inc qword [0x20000]
+                0xff, 0xc9, 0x75, 0xf3, // dec ecx; jnz
+                0xb8, 62, 0, 0, 0, 0x0f, 0x05, // done
+                0xeb, 0xfe);
+        assertEquals(ExitStatus.exited(0), p.waitFor(), "4 x 200000 locked increments, none lost");
     }
 
     @Test

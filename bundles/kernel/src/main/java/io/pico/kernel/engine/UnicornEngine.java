@@ -217,7 +217,9 @@ final class UnicornEngine implements Engine {
     @Override
     public void run(long pc) throws EngineFault {
         try {
-            uc.emuStart(pc, -1L, 0, 0);
+            // in real mode unicorn takes the start as a linear address: CS * 16 + IP
+            long begin = mode == CpuMode.X86_16 ? (uc.regRead(UC_X86_REG_CS) << 4) + pc : pc;
+            uc.emuStart(begin, -1L, 0, 0);
         } catch (UnicornException e) {
             throw new EngineFault(e.getMessage(), e);
         }
