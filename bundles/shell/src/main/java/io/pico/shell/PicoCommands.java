@@ -307,8 +307,11 @@ public final class PicoCommands {
             throw new IllegalStateException("cannot start " + url + ": " + e.getMessage(), e);
         }
         String name = bundle.getSymbolicName() + " " + bundle.getVersion();
-        // Declarative Services may register the bundle's components a moment after it started
-        long deadline = System.nanoTime() + INSTALL_WAIT_NANOS;
+        // Declarative Services may register the bundle's components a moment after it started; a bundle with
+        // neither components nor an activator registers nothing
+        boolean registers = bundle.getHeaders().get("Service-Component") != null
+                || bundle.getHeaders().get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR) != null;
+        long deadline = System.nanoTime() + (registers ? INSTALL_WAIT_NANOS : 0);
         List<ProviderInfo> registered;
         while ((registered = providersOf(bundle)).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -319,12 +322,13 @@ public final class PicoCommands {
         StringBuilder sb = new StringBuilder();
         for (ProviderInfo p : registered) {
             sb.append(sb.length() == 0 ? "" : "\n").append("installed ").append(name).append(" (bundle ")
-                    .append(bundle.getBundleId()).append("): provider of personality ").append(p.personality())
-                    .append(" (").append(String.join("; ", p.formats())).append(')');
+                    .append(bundle.getBundleId()).append("): provider of ").append(p.personality()).append(": ")
+                    .append(String.join("; ", p.formats()));
             if (p.shadowed()) {
                 kernel.providers().stream().filter(c -> c.personality().equals(p.personality())).findFirst()
-                        .ifPresent(c -> sb.append(", shadowed by ").append(c.bundle()).append(' ')
-                                .append(c.version()).append(" (higher ranking or newer)"));
+                        .ifPresent(c -> sb.append("\n  shadowed by ").append(c.bundle()).append(' ')
+                                .append(c.version()).append(" (ranking ").append(c.ranking()).append(" over ")
+                                .append(p.ranking()).append("): the kernel uses it when that one leaves"));
             }
         }
         return sb.toString();
