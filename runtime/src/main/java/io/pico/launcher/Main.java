@@ -39,11 +39,13 @@ public final class Main {
 
     static final String USAGE_TEXT = String.join("\n",
             "usage: pico run [--root DIR] [--strace] PROGRAM [ARGS...]",
-            "       pico shell [-c COMMANDS]",
+            "       pico shell [--web PORT] [-c COMMANDS]",
             "  run     run a guest program (options after PROGRAM belong to the guest)",
             "          --root DIR  confine the guest's file system to host directory DIR (default /)",
             "          --strace    trace the guest's system calls to stderr",
-            "  shell   the interactive Gogo shell with the pico: commands; -c runs COMMANDS and exits");
+            "  shell   the interactive Gogo shell with the pico: commands; -c runs COMMANDS and exits",
+            "          --web PORT  also serve the Felix Web Console with its Pico page on 127.0.0.1:PORT",
+            "                      (0: any free port; the URL is printed on stderr; login admin/admin)");
 
     /** The JVM's own standard streams, saved before Gogo's ThreadIO replaces System.out and System.err. */
     static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, charset());
@@ -190,8 +192,27 @@ public final class Main {
     }
 
     private static int shell(List<String> args) throws Exception {
+        int web = webPort(Integer.getInteger("pico.web.port", -1), "-Dpico.web.port");
+        if (!args.isEmpty() && (args.get(0).equals("--web") || args.get(0).startsWith("--web="))) {
+            String port;
+            if (args.get(0).equals("--web")) {
+                if (args.size() < 2) {
+                    throw new UsageException("--web needs a port");
+                }
+                port = args.get(1);
+                args = args.subList(2, args.size());
+            } else {
+                port = args.get(0).substring("--web=".length());
+                args = args.subList(1, args.size());
+            }
+            try {
+                web = webPort(Integer.parseInt(port), "--web");
+            } catch (NumberFormatException e) {
+                throw new UsageException("--web needs a port number, not '" + port + "'");
+            }
+        }
         if (args.isEmpty()) {
-            PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.SHELL);
+            PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.SHELL, web);
             return runtime.awaitStop();
         }
         if (!args.get(0).equals("-c")) {
@@ -201,10 +222,18 @@ public final class Main {
             throw new UsageException("-c needs a command line");
         }
         String commands = String.join(" ", args.subList(1, args.size()));
-        PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.COMMAND);
+        PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.COMMAND, web);
         int status = execute(runtime.commandProcessor(), commands);
         runtime.stop();
         return status;
+    }
+
+    /** A web console port: -1 (off), or 0 (any free port) to 65535. */
+    private static int webPort(int port, String option) throws UsageException {
+        if (port < -1 || port > 65535) {
+            throw new UsageException(option + " needs a port from 0 to 65535, not " + port);
+        }
+        return port;
     }
 
     /**

@@ -62,6 +62,8 @@ final class PicoRuntime {
      */
     static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
     static final List<String> SHELL_ONLY = List.of(GOGO_JLINE, "org.apache.felix.gogo.command", "org.jline");
+    /** The web console's bundles ({@code pico.home}/web): installed only when it is on. */
+    static final String WEB_DIR = "web";
 
     private static final AtomicBoolean EXITING = new AtomicBoolean();
     /** jline's logger, kept so that its level stays set: it warns on stderr whenever stdin is not a terminal. */
@@ -95,11 +97,23 @@ final class PicoRuntime {
 
     /** Starts the framework with the bundles this mode needs and waits until it has reached its start level. */
     static PicoRuntime start(Mode mode) throws StartupException {
+        return start(mode, -1);
+    }
+
+    /**
+     * Starts the framework with the bundles this mode needs, and the web console's on 127.0.0.1:webPort unless
+     * webPort is -1 (0: any free port), and waits until it has reached its start level.
+     */
+    static PicoRuntime start(Mode mode, int webPort) throws StartupException {
         long deadline = Main.deadline(STARTUP_SECONDS);
         Path home = home();
         Path bundleDir = home.resolve("bundles");
         if (!Files.isDirectory(bundleDir)) {
             throw new StartupException("no bundles in " + bundleDir + " (build with: mvn install -DskipTests)");
+        }
+        Path webDir = home.resolve(WEB_DIR);
+        if (webPort >= 0 && !Files.isDirectory(webDir)) {
+            throw new StartupException("no web console bundles in " + webDir + " (build with: mvn install -DskipTests)");
         }
         removeStaleStorage();
         Path storage;
@@ -126,6 +140,9 @@ final class PicoRuntime {
         if (mode != Mode.RUN && !Main.DEBUG) {
             JLINE_LOG.setLevel(java.util.logging.Level.SEVERE);
         }
+        if (webPort >= 0) {
+            WebConsole.configure(config, webPort);
+        }
         // Felix's threads (start level, events) inherit this thread's context class loader. It must be null:
         // with the launcher's class loader there, jline (TerminalProvider.load) looks for its terminal providers
         // in the wrong place and falls back to a dumb terminal that lets ^C kill the JVM
@@ -136,6 +153,7 @@ final class PicoRuntime {
         PicoRuntime runtime = new PicoRuntime(framework, storage, deadline);
         current = runtime;
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "pico-shutdown"));
+        WebConsole web = null;
         try {
             Main.timing("framework created");
             framework.init();
@@ -153,6 +171,16 @@ final class PicoRuntime {
                 installed.add(b);
             }
             installed.addAll(installProviders(context));
+            if (webPort >= 0) {
+                web = new WebConsole(context, webPort);
+                for (Path jar : jars(webDir)) {
+                    if (symbolicName(jar) != null) {
+                        Bundle b = context.installBundle(jar.toUri().toString());
+                        b.adapt(BundleStartLevel.class).setStartLevel(1);
+                        installed.add(b);
+                    }
+                }
+            }
             for (Bundle b : installed) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
@@ -190,6 +218,9 @@ final class PicoRuntime {
             joinThreads("Gogo shell", remaining(deadline));
         }
         watchdog.done();
+        if (web != null) {
+            web.check(runtime.diagnosis()); // a web console that does not come up is reported; the shell runs on
+        }
         return runtime;
     }
 
