@@ -43,13 +43,12 @@ final class KProcess implements PicoProcess {
     private volatile int pendingVersion;
     /**
      * The process's CPU: unicorn's engines do not make {@code lock}-prefixed instructions atomic with
-     * respect to each other, so the threads of a multi-threaded process run guest code one at a time
-     * (time-sliced, released during calls). Separate processes still run in parallel.
+     * respect to each other, so the threads of a multi-threaded process run guest code one at a time,
+     * handing over at every call (not time-sliced: unicorn cannot stop an engine from outside and resume
+     * it at a precise instruction). Separate processes still run in parallel.
      */
     private final java.util.concurrent.locks.ReentrantLock cpu = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile boolean serialized;
-    private volatile KThread cpuHolder;
-    private volatile long cpuSince;
 
     KProcess(KernelImpl kernel, int pid, int parentPid, String personality, List<String> command, Path root,
             PrintStream trace) {
@@ -106,11 +105,7 @@ final class KProcess implements PicoProcess {
             parkRequested = park;
             notifyAll();
         }
-        if (park) {
-            for (KThread t : threads) {
-                t.stopForPark();
-            }
-        }
+
     }
 
     /**
@@ -154,8 +149,6 @@ final class KProcess implements PicoProcess {
             return;
         }
         cpu.lock();
-        cpuHolder = t;
-        cpuSince = System.nanoTime();
     }
 
     /** Whether the calling thread holds the process's CPU. */
@@ -166,23 +159,17 @@ final class KProcess implements PicoProcess {
     /** Gives the CPU back (after guest code ran, or while a call is handled). */
     void releaseCpu() {
         if (cpu.isHeldByCurrentThread()) {
-            cpuHolder = null;
             cpu.unlock();
         }
     }
 
-    /** Stops the thread holding the CPU when others wait and its slice is over. */
-    void timeSlice(long sliceNanos) {
-        KThread holder = cpuHolder;
-        if (serialized && holder != null && cpu.hasQueuedThreads() && System.nanoTime() - cpuSince > sliceNanos) {
-            holder.yieldCpu();
-        }
-    }
-
-    /** Whether every live, started thread is parked now. */
+    /**
+     * Whether no thread is inside a call now: threads running guest code need not stop (they hold no
+     * personality state and wait at their next call); threads inside a call must leave it or park.
+     */
     synchronized boolean allParked() {
         for (KThread t : threads) {
-            if (t.started() && t.alive() && !t.isParked()) {
+            if (t.started() && t.alive() && !t.isParked() && t.inCall()) {
                 return false;
             }
         }

@@ -37,7 +37,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private long pendingPc = -1;
     private CpuException pendingFault;
     private Object providerState;
-    private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     KThread(KernelImpl kernel, KProcess process, int tid, CpuMode mode) {
         this.kernel = kernel;
@@ -122,20 +123,6 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
-    /** Ends this thread's time slice: it leaves guest code and queues for the process's CPU again. */
-    void yieldCpu() {
-        if (running && !inCallVolatile) {
-            engine.stop();
-        }
-    }
-
-    /** Makes the thread leave guest code so that it parks; a thread inside a call parks after it. */
-    void stopForPark() {
-        if (running && !inCallVolatile) {
-            engine.stop();
-        }
-    }
-
     /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
     synchronized void interruptForPark() {
         if (inCallVolatile && !parked && !parkInterrupted) {
@@ -196,10 +183,37 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     @Override
     public void defer(Runnable action) {
-        if (Thread.currentThread() != host) {
-            throw new IllegalStateException("defer is only valid on the thread's own host thread");
-        }
         deferred.add(action);
+        if (Thread.currentThread() != host) {
+            // from another thread (an asynchronous signal): make the thread leave guest code, and repeat
+            // that until it has run the action, since a stop reaching the engine between two runs is lost
+            kickDeferred();
+        }
+    }
+
+    private void kickDeferred() {
+        if (deferred.isEmpty() || stopRequested) {
+            return;
+        }
+        if (running && !inCallVolatile) {
+            engine.stop();
+        }
+        Thread t = host;
+        if (t == null || t.isAlive()) {
+            kernel.later(this::kickDeferred, inCallVolatile || !running ? 20 : 2);
+        } else {
+            deferred.clear();
+        }
+    }
+
+    @Override
+    public byte[] fpuState() {
+        return engine.fpuState();
+    }
+
+    @Override
+    public void fpuState(byte[] fxsave) {
+        engine.fpuState(fxsave);
     }
 
     @Override
@@ -207,12 +221,14 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         engine.descriptorTables(gdtBase, gdtLimit, ldtBase, ldtLimit);
     }
 
+    /**
+     * Takes effect at the thread's next call, fault or block boundary: unicorn's asynchronous stop does
+     * not leave a precise instruction pointer (it skips the sync when a stop was requested), so a thread
+     * running guest code is never stopped from outside to be resumed later.
+     */
     @Override
     public void suspend() {
         suspendRequested = true;
-        if (running && !inCallVolatile) {
-            engine.stop();
-        }
     }
 
     @Override
@@ -318,15 +334,18 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         long after = engine.get(Register.RIP);
         callRestartPc = after - 2;
         callNumber = engine.get(Register.RAX);
-        Provider provider = process.parkRequested() ? null : provider();
+        // inside a call from here on; a park requested before this point is seen below, one requested after
+        // it waits for the call (both flags are volatile: a parker sets its flag, then reads ours)
+        inCallVolatile = true;
+        Provider provider = process.parkRequested() || suspendRequested ? null : provider();
         if (provider == null) {
-            // park first (hot-swap, or no provider): the call runs again afterwards
+            // park first (hot-swap, suspension, or no provider): the call runs again afterwards
+            inCallVolatile = false;
             pendingPc = callRestartPc;
             engine.stop();
             return;
         }
         inCall = true;
-        inCallVolatile = true;
         process.releaseCpu();
         try {
             memoryGeneration = process.space().sync(engine, memoryGeneration);
@@ -419,7 +438,19 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         if (provider == null) {
             return;
         }
-        inCallVolatile = true;
+        while (true) {
+            inCallVolatile = true;
+            if (!process.parkRequested() || stopRequested) {
+                break;
+            }
+            // a hot-swap is parking the process: wait outside the call, then ask the (new) provider
+            inCallVolatile = false;
+            process.parkIfRequested(this);
+            provider = provider();
+            if (provider == null) {
+                return;
+            }
+        }
         boolean held = process.holdsCpu();
         process.releaseCpu();
         try {

@@ -51,8 +51,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @org.osgi.service.metatype.annotations.Designate(ocd = KernelConfig.class)
 public final class KernelImpl implements Kernel {
 
-    /** How long a thread of a multi-threaded process runs guest code while its siblings wait. */
-    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private final ProviderRegistry registry = new ProviderRegistry();
     private final ConcurrentSkipListMap<Integer, KProcess> processes = new ConcurrentSkipListMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
@@ -85,8 +83,7 @@ public final class KernelImpl implements Kernel {
         this.log = log;
         this.limits = limits;
         reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
-        reaper.scheduleWithFixedDelay(() -> processes.values().forEach(p -> p.timeSlice(SLICE_NANOS)), 5, 5,
-                TimeUnit.MILLISECONDS);
+
     }
 
     private void enforceCpuLimit() {
@@ -464,6 +461,15 @@ public final class KernelImpl implements Kernel {
     @Override
     public String engine() {
         return engines.name();
+    }
+
+    /** Runs an action on the kernel's timer thread after a delay. */
+    void later(Runnable action, long millis) {
+        try {
+            reaper.schedule(action, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the kernel is stopping
+        }
     }
 
     /** Tells the provider that a process has ended; called once per process. */

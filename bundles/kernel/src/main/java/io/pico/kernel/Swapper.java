@@ -41,12 +41,8 @@ final class Swapper {
                 all = false;
                 boolean grace = System.nanoTime() - start > CALL_GRACE_NANOS;
                 for (KThread t : p.kthreads()) {
-                    if (t.inCall()) {
-                        if (grace) {
-                            t.interruptForPark();
-                        }
-                    } else {
-                        t.stopForPark();
+                    if (t.inCall() && grace) {
+                        t.interruptForPark();
                     }
                 }
             }

@@ -66,6 +66,9 @@ class HotSwapTest {
             // xor edi,edi; loop: inc rdi; mov eax,1; syscall; jmp loop
             byte[] code = {0x31, (byte) 0xff, 0x48, (byte) 0xff, (byte) 0xc7, (byte) 0xb8, 1, 0, 0, 0, 0x0f, 0x05,
                 (byte) 0xeb, (byte) 0xf4};
+            if (image.startsWith("COUNTSPIN".getBytes(StandardCharsets.US_ASCII))) {
+                code = new byte[] {(byte) 0xeb, (byte) 0xfe}; // jmp $: never makes a call
+            }
             process.memory().map(CODE, AddressSpace.PAGE_SIZE, AddressSpace.READ | AddressSpace.EXEC);
             process.memory().write(CODE, code, 0, code.length);
             process.providerState(new Counter());
@@ -136,7 +139,11 @@ class HotSwapTest {
     }
 
     private PicoProcess spawn(Path dir) throws Exception {
-        Files.write(dir.resolve("count"), "COUNT".getBytes(StandardCharsets.US_ASCII));
+        return spawn(dir, "COUNT");
+    }
+
+    private PicoProcess spawn(Path dir, String header) throws Exception {
+        Files.write(dir.resolve("count"), header.getBytes(StandardCharsets.US_ASCII));
         IoObject[] stdio = {kernel.hostStream(null, null, false), kernel.hostStream(null, null, false),
             kernel.hostStream(null, null, false)};
         return kernel.spawn(new Launch("/count", List.of("count"), Map.of(), "/", dir, stdio, null, 0));
@@ -172,6 +179,27 @@ class HotSwapTest {
         assertEquals(ExitStatus.exited(0), p1.waitFor());
         assertEquals(ExitStatus.exited(0), p2.waitFor());
         assertEquals(0, errors.get(), "every number arrived once, in order");
+    }
+
+    @Test
+    void aCpuBoundProcessThatMakesNoCallDoesNotHoldTheSwapUp(@TempDir Path dir) throws Exception {
+        CountingProvider a = new CountingProvider(errors, false);
+        register(a);
+        PicoProcess spinner = spawn(dir, "COUNTSPIN");
+        PicoProcess counter = spawn(dir);
+        waitFor(a, 1000);
+        CountingProvider b = new CountingProvider(errors, false);
+        register(b);
+        SwapReport report = kernel.swap("count", 5000);
+        assertEquals(2, report.processes(), report.toString());
+        assertTrue(report.pauseNanos() < 2_000_000_000L, report.toString());
+        waitFor(b, 1000);
+        assertTrue(spinner.exitStatus().isEmpty(), "the spinner runs on");
+        kernel.signal(spinner.pid(), "KILL");
+        b.stop = true;
+        assertEquals(ExitStatus.exited(0), counter.waitFor());
+        assertTrue(spinner.waitFor().signalled());
+        assertEquals(0, errors.get());
     }
 
     @Test

@@ -107,6 +107,7 @@ class KernelEngineTest {
             } else if (nr == 62) {
                 if (finished.incrementAndGet() == 4) {
                     long counter = thread.process().memory().getLong(STACK);
+                    recorded.add(counter);
                     thread.process().exit(ExitStatus.exited(counter == 4 * 200_000 ? 0 : 1));
                 } else {
                     thread.exit();
@@ -243,7 +244,8 @@ class KernelEngineTest {
 
     @Test
     void aSuspendedThreadRunsNoGuestCodeUntilResumed(@TempDir Path dir) throws Exception {
-        PicoProcess p = spawn(dir, "spin", 0xeb, 0xfe); // jmp $
+        // loop: mov eax,2; syscall; jmp loop (a suspension takes effect at the thread's next call)
+        PicoProcess p = spawn(dir, "spin", 0xb8, 2, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7);
         PicoThread t = p.threads().get(0);
         Thread.sleep(100);
         t.suspend();
@@ -253,8 +255,11 @@ class KernelEngineTest {
         long c2 = p.cpuNanos();
         assertTrue(c2 - c1 < 30_000_000L, "suspended, yet used " + (c2 - c1) + " ns of CPU");
         t.resume();
-        Thread.sleep(300);
-        assertTrue(p.cpuNanos() - c2 > 100_000_000L, "running again after resume");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (p.cpuNanos() - c2 < 50_000_000L && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.cpuNanos() - c2 >= 50_000_000L, "running again after resume");
         kernel.signal(p.pid(), "KILL");
         assertTrue(p.waitFor().signalled());
     }
@@ -307,7 +312,8 @@ class KernelEngineTest {
                 0xff, 0xc9, 0x75, 0xf3, // dec ecx; jnz
                 0xb8, 62, 0, 0, 0, 0x0f, 0x05, // done
                 0xeb, 0xfe);
-        assertEquals(ExitStatus.exited(0), p.waitFor(), "4 x 200000 locked increments, none lost");
+        assertEquals(ExitStatus.exited(0), p.waitFor(), () -> "4 x 200000 locked increments, none lost: "
+                + provider.recorded);
     }
 
     @Test

@@ -40,6 +40,16 @@ public interface Engine extends AutoCloseable {
         throw new UnsupportedOperationException("this engine has no descriptor tables");
     }
 
+    /** The x87/SSE state in the 512-byte FXSAVE layout; see {@link io.pico.api.PicoThread#fpuState()}. */
+    default byte[] fpuState() {
+        throw new UnsupportedOperationException("this engine cannot read the FPU state");
+    }
+
+    /** Loads the x87/SSE state from a 512-byte FXSAVE image. */
+    default void fpuState(byte[] fxsave) {
+        throw new UnsupportedOperationException("this engine cannot write the FPU state");
+    }
+
     /** Copies the complete CPU state (registers, flags, FPU/SSE) of another engine of the same mode. */
     void copyStateFrom(Engine other);
 

@@ -205,6 +205,70 @@ final class UnicornEngine implements Engine {
     }
 
     @Override
+    public byte[] fpuState() {
+        if (mode == CpuMode.X86_16) {
+            throw new UnsupportedOperationException("no FXSAVE state in 16-bit mode");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) uc.regRead(UC_X86_REG_FPCW));
+        b.putShort(2, (short) uc.regRead(UC_X86_REG_FPSW));
+        int tags = (int) uc.regRead(UC_X86_REG_FPTAG);
+        int abridged = 0;
+        for (int i = 0; i < 8; i++) {
+            if ((tags >> (2 * i) & 3) != 3) {
+                abridged |= 1 << i;
+            }
+        }
+        b.put(4, (byte) abridged);
+        b.putInt(24, (int) uc.regRead(UC_X86_REG_MXCSR));
+        b.putInt(28, 0xffff);
+        byte[] reg = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            uc.regReadBytes(UC_X86_REG_ST0 + i, reg);
+            java.util.Arrays.fill(reg, 10, 16, (byte) 0);
+            b.put(32 + 16 * i, reg);
+        }
+        int xmms = mode == CpuMode.X86_64 ? 16 : 8;
+        for (int i = 0; i < xmms; i++) {
+            uc.regReadBytes(UC_X86_REG_XMM0 + i, reg);
+            b.put(160 + 16 * i, reg);
+        }
+        return b.array();
+    }
+
+    @Override
+    public void fpuState(byte[] fxsave) {
+        if (mode == CpuMode.X86_16) {
+            throw new UnsupportedOperationException("no FXSAVE state in 16-bit mode");
+        }
+        if (fxsave.length < 416) {
+            throw new IllegalArgumentException("an FXSAVE image has 512 bytes, not " + fxsave.length);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(fxsave).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        // the status word first: its TOP field decides which physical registers ST0-ST7 name
+        uc.regWrite(UC_X86_REG_FPCW, b.getShort(0) & 0xffff);
+        uc.regWrite(UC_X86_REG_FPSW, b.getShort(2) & 0xffff);
+        byte[] reg = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            System.arraycopy(fxsave, 32 + 16 * i, reg, 0, 16);
+            java.util.Arrays.fill(reg, 10, 16, (byte) 0);
+            uc.regWriteBytes(UC_X86_REG_ST0 + i, reg);
+        }
+        int xmms = mode == CpuMode.X86_64 ? 16 : 8;
+        for (int i = 0; i < xmms; i++) {
+            System.arraycopy(fxsave, 160 + 16 * i, reg, 0, 16);
+            uc.regWriteBytes(UC_X86_REG_XMM0 + i, reg);
+        }
+        int abridged = b.get(4) & 0xff;
+        int tags = 0;
+        for (int i = 0; i < 8; i++) {
+            tags |= ((abridged >> i & 1) != 0 ? 0 : 3) << (2 * i);
+        }
+        uc.regWrite(UC_X86_REG_FPTAG, tags);
+        uc.regWrite(UC_X86_REG_MXCSR, b.getInt(24) & 0xffff);
+    }
+
+    @Override
     public void copyStateFrom(Engine other) {
         if (!(other instanceof UnicornEngine u) || u.mode != mode) {
             throw new IllegalArgumentException("cannot copy state from " + other);
