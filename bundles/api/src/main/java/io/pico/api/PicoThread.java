@@ -39,9 +39,34 @@ public interface PicoThread {
     /**
      * Runs the action on this thread once the current system call or exception handler has returned,
      * outside the engine, before guest code continues: for calls that replace the address space
-     * (execve) or must not run inside an engine hook. Only valid from within a call on this thread.
+     * (execve) or must not run inside an engine hook. From within a call on this thread it runs right
+     * after that call. Since 1.1 it may also be called from any other thread (asynchronous signals): the
+     * thread then leaves guest code at its next block boundary, or finishes the call it is in, and runs
+     * the action there, with the same register access as in a call; a thread that ends first drops it.
      */
     void defer(Runnable action);
+
+    /**
+     * The x87 FPU and SSE state (control, status and tag words, MXCSR, ST0-ST7, XMM0-XMM15) in the 512-byte
+     * layout of the FXSAVE instruction, for signal frames and context switches a provider performs. Same
+     * rules as register access.
+     *
+     * @throws UnsupportedOperationException when the kernel's engine cannot read it
+     * @since 1.1
+     */
+    default byte[] fpuState() {
+        throw new UnsupportedOperationException("this kernel cannot read the FPU state");
+    }
+
+    /**
+     * Loads the x87 FPU and SSE state from a 512-byte FXSAVE image (see {@link #fpuState()}).
+     *
+     * @throws UnsupportedOperationException when the kernel's engine cannot write it
+     * @since 1.1
+     */
+    default void fpuState(byte[] fxsave) {
+        throw new UnsupportedOperationException("this kernel cannot write the FPU state");
+    }
 
     /**
      * Loads the descriptor table registers of this thread's CPU (x86-32 and x86-16 modes): GDTR with the global
