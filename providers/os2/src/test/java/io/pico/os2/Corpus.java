@@ -30,7 +30,12 @@ public final class Corpus {
 
     /** A corpus file, e.g. {@code 2ine/hello.exe}. */
     public static Path file(String name) {
-        return os2().resolve(name);
+        // the real path: the guest sees symbolic links resolved (shared/ may be a link beside a checkout)
+        try {
+            return os2().resolve(name).toRealPath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Corpus() {
