@@ -76,12 +76,86 @@ final class UnicornEngine implements Engine {
             uc.hookInterrupt((u, intno) -> this.listener.onInterrupt(intno));
             uc.hookMemInvalid((u, type, address, size, value) -> memInvalid(type, address));
             uc.hookInsnInvalid(u -> this.listener.onInvalidInstruction());
+            if (mode == CpuMode.X86_64) {
+                this.listener = RING_SWITCH;
+                enterUserMode(uc);
+                this.listener = listener;
+            }
             pristine = uc.contextSave();
         } catch (RuntimeException e) {
             uc.close();
             throw e;
         }
         OPEN.incrementAndGet();
+    }
+
+    /** Where {@link #enterUserMode} puts its descriptor table, stack and code for one instruction: page 1. */
+    private static final long RING_SWITCH_PAGE = 0x1000;
+    /** The selectors of Linux x86-64 user mode (__USER_DS, __USER_CS): RPL 3. */
+    private static final long USER_DS = 0x2b;
+    private static final long USER_CS = 0x33;
+
+    /**
+     * Puts a new 64-bit CPU into user mode (CPL 3) as an operating system's kernel does before it runs a
+     * program: unicorn starts its CPU in ring 0, where {@code hlt}, {@code cli}, {@code mov cr0}, {@code wrmsr},
+     * {@code lgdt} ... run instead of faulting, so guest code could rewrite the CPU's control state (EFER, CR0,
+     * FS base behind the kernel's back). At CPL 3 they raise #GP, which reaches the provider as a CPU exception
+     * (SIGSEGV on Linux, as natively). One {@code iretq} on a scratch page holding a descriptor table with a
+     * user code and a user data segment makes the switch; the page is unmapped afterwards and the descriptor
+     * table emptied (limit 0), so a guest cannot load other segments nor build a call gate back to ring 0.
+     * System calls still reach the kernel: unicorn's {@code syscall} hook runs in place of the instruction and
+     * leaves the privilege level alone. Contexts saved afterwards (pooled engines, fork) keep CPL 3.
+     */
+    /** The listener while {@link #enterUserMode} runs: its one instruction traps nothing. */
+    private static final EngineListener RING_SWITCH = new EngineListener() {
+        @Override
+        public void onSyscall() {
+            throw new IllegalStateException("system call while entering user mode");
+        }
+
+        @Override
+        public void onInterrupt(int vector) {
+            throw new IllegalStateException("interrupt " + vector + " while entering user mode");
+        }
+
+        @Override
+        public boolean onInvalidMemory(Kind kind, Access access, long address) {
+            throw new IllegalStateException(kind + " " + access + " at 0x" + Long.toHexString(address)
+                    + " while entering user mode");
+        }
+
+        @Override
+        public boolean onInvalidInstruction() {
+            throw new IllegalStateException("invalid instruction while entering user mode");
+        }
+    };
+
+    private static void enterUserMode(Unicorn uc) {
+        long s = RING_SWITCH_PAGE;
+        long flags = uc.regRead(UC_X86_REG_EFLAGS);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(0x1000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong((int) (USER_DS & ~7), 0x00CF_F300_0000_FFFFL); // data, DPL 3, present, writable, accessed
+        b.putLong((int) (USER_CS & ~7), 0x00AF_FB00_0000_FFFFL); // code, DPL 3, present, 64-bit (L), accessed
+        b.put(0x100, (byte) 0x48).put(0x101, (byte) 0xcf); // iretq
+        // the iretq frame: RIP, CS, RFLAGS, RSP, SS
+        b.putLong(0xf00, s + 0x102).putLong(0xf08, USER_CS).putLong(0xf10, flags | 0x2).putLong(0xf18, s + 0xff0)
+                .putLong(0xf20, USER_DS);
+        uc.memMap(s, 0x1000, 7);
+        try {
+            uc.memWrite(s, b.array());
+            uc.mmrWrite(UC_X86_REG_GDTR, new Unicorn.Mmr(0, s, 0x37, 0));
+            uc.regWrite(UC_X86_REG_RSP, s + 0xf00);
+            uc.emuStart(s + 0x100, s + 0x102, 0, 0);
+        } finally {
+            uc.memUnmap(s, 0x1000);
+        }
+        if (uc.regRead(UC_X86_REG_CS) != USER_CS) {
+            throw new IllegalStateException("could not enter user mode (CS " + uc.regRead(UC_X86_REG_CS) + ")");
+        }
+        uc.mmrWrite(UC_X86_REG_GDTR, new Unicorn.Mmr(0, 0, 0, 0));
+        uc.regWrite(UC_X86_REG_RSP, 0);
+        uc.regWrite(UC_X86_REG_RIP, 0);
+        uc.regWrite(UC_X86_REG_EFLAGS, flags);
     }
 
     private boolean memInvalid(int type, long address) {
@@ -136,6 +210,7 @@ final class UnicornEngine implements Engine {
                 uc.memUnmap(e.getKey(), e.getValue() - e.getKey());
             }
             mapped.clear();
+            uc.flushTranslations();
             uc.contextRestore(pristine);
             inSyscallHook = false;
             listener = next;

@@ -10,7 +10,11 @@ import io.pico.unicorn.Unicorn;
  */
 public final class UnicornEngineFactory implements EngineFactory {
 
-    private static final int POOL = Integer.getInteger("pico.engine.pool", 16);
+    /**
+     * Pool size; 0 on unicorn 2.0.x, which keeps the translations of unmapped memory and whose translation
+     * flush grows the process's memory without bound: there a new engine per thread is the safe choice.
+     */
+    private static final int POOL = Unicorn.isAtLeast21() ? Integer.getInteger("pico.engine.pool", 16) : 0;
     private final java.util.Map<CpuMode, java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine>> pools =
             new java.util.EnumMap<>(CpuMode.class);
 
