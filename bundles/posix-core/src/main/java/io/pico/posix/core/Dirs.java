@@ -1,0 +1,127 @@
+package io.pico.posix.core;
+
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
+import io.pico.posix.core.fs.StatInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reading directories (getdents, getdirentries): a snapshot of the entries taken at the first read of a
+ * directory description, handed out in the personality's record layout ({@link Layout}).
+ */
+public final class Dirs {
+
+    /**
+     * One directory entry.
+     *
+     * @param ino the inode number
+     * @param type the d_type (DT_DIR 4, DT_REG 8 ..., 0 unknown)
+     * @param name the name's bytes
+     */
+    public record Entry(long ino, int type, byte[] name) {
+    }
+
+    /** A personality's directory record layout. */
+    @org.osgi.annotation.versioning.ConsumerType
+    public interface Layout {
+        /** The size of the record of an entry (aligned as the personality aligns it). */
+        int size(Entry e);
+
+        /** Writes the record of an entry at the buffer's position, {@code next} being the offset after it. */
+        void put(ByteBuffer b, Entry e, long next);
+    }
+
+    private Dirs() {
+    }
+
+    /** The entries of a directory description: {@code .}, {@code ..}, then the directory's, as listed now. */
+    public static List<Entry> list(Call c, OpenFile f) throws IOException {
+        List<Entry> result = new ArrayList<>();
+        String guest = f.guestPath();
+        if (f.hostPath() == null) {
+            Overlay o = c.fs().overlay();
+            Overlay.Node dir = o.lookup(guest);
+            result.add(new Entry(1, 4, ".".getBytes(StandardCharsets.UTF_8)));
+            result.add(new Entry(1, 4, "..".getBytes(StandardCharsets.UTF_8)));
+            for (String name : dir == null || dir.children() == null ? List.<String>of() : dir.children()) {
+                String child = guest + "/" + name;
+                Overlay.Node n = o.lookup(child);
+                if (n != null) {
+                    StatInfo s = o.stat(child, n);
+                    result.add(new Entry(s.ino(), StatInfo.direntType(s.mode()), name.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            return result;
+        }
+        Path host = f.hostPath();
+        StatInfo self = StatInfo.of(host, false);
+        result.add(new Entry(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
+        GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
+        result.add(new Entry(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,
+                "..".getBytes(StandardCharsets.UTF_8)));
+        try (DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(host)) {
+            for (Path p : ds) {
+                long ino = 0;
+                int type = 0;
+                try {
+                    Map<String, Object> a = java.nio.file.Files.readAttributes(p, "unix:ino,mode",
+                            LinkOption.NOFOLLOW_LINKS);
+                    ino = (Long) a.get("ino");
+                    type = StatInfo.direntType((Integer) a.get("mode"));
+                } catch (IOException e) {
+                    // vanished meanwhile: listed with an unknown type
+                }
+                result.add(new Entry(ino, type, p.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Fills the guest buffer with as many records as fit, continuing where the last read of the description
+     * stopped; returns the bytes written (0 at the end). ENOTDIR for a non-directory, EINVAL when not even one
+     * record fits.
+     */
+    @SuppressWarnings("unchecked")
+    public static long read(Call c, int fd, long address, int count, Layout layout) throws IOException {
+        OpenFile f = c.fds().get(fd);
+        if (!f.directory()) {
+            throw Errno.ENOTDIR.error();
+        }
+        synchronized (f) {
+            if (f.dirCursor == null) {
+                f.dirCursor = list(c, f);
+            }
+            List<Entry> entries = (List<Entry>) f.dirCursor;
+            ByteBuffer b = ByteBuffer.allocate(Math.max(0, count)).order(ByteOrder.LITTLE_ENDIAN);
+            int index = (int) f.position();
+            while (index < entries.size()) {
+                Entry e = entries.get(index);
+                int size = layout.size(e);
+                if (b.remaining() < size) {
+                    if (b.position() == 0) {
+                        throw Errno.EINVAL.error();
+                    }
+                    break;
+                }
+                int start = b.position();
+                layout.put(b, e, index + 1);
+                b.position(start + size);
+                index++;
+            }
+            f.position(index);
+            c.write(address, Arrays.copyOf(b.array(), b.position()));
+            return b.position();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.pico.posix.core;
+
+import io.pico.api.AddressSpace;
+import io.pico.api.ExitStatus;
+import io.pico.api.ImageException;
+import io.pico.api.PicoThread;
+import io.pico.api.VetoException;
+import io.pico.posix.core.fs.GuestFs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Replacing the program of the calling process (execve) as Unix personalities share it: the argument and
+ * environment arrays, {@code #!} scripts, the checks before the point of no return, then, outside the engine,
+ * the end of the other threads, the old memory and the close-on-exec descriptors, and the personality's
+ * loader.
+ */
+public final class Exec {
+
+    /** The most argument or environment strings. */
+    public static final int MAX_ARGS = 0x20000;
+    /** How deep {@code #!} interpreters may nest. */
+    public static final int MAX_SCRIPT_DEPTH = 4;
+
+    private Exec() {
+    }
+
+    /** Reads a NULL-terminated array of string pointers (NULL array: empty); E2BIG when too long. */
+    public static List<String> strings(Call c, long array) {
+        List<String> result = new ArrayList<>();
+        if (array == 0) {
+            return result;
+        }
+        for (int i = 0; i < MAX_ARGS; i++) {
+            long p = c.mem().getLong(array + 8L * i);
+            if (p == 0) {
+                return result;
+            }
+            result.add(c.string(p, 128 * 1024));
+        }
+        throw Errno.E2BIG.error();
+    }
+
+    /** The interpreter and its optional single argument of a {@code #!} line, or null when there is none. */
+    public static String[] shebang(byte[] head, int n) {
+        int end = 2;
+        while (end < n && head[end] != '\n') {
+            end++;
+        }
+        String line = new String(head, 2, end - 2, StandardCharsets.UTF_8).strip();
+        if (line.isEmpty()) {
+            return null;
+        }
+        int space = line.indexOf(' ');
+        int tab = line.indexOf('\t');
+        int split = space < 0 ? tab : tab < 0 ? space : Math.min(space, tab);
+        if (split < 0) {
+            return new String[] {line, null};
+        }
+        String arg = line.substring(split + 1).strip();
+        return new String[] {line.substring(0, split), arg.isEmpty() ? null : arg};
+    }
+
+    /**
+     * execve(2): checks the image (following {@code #!} lines), validates it with the loader, tells the process
+     * observers, and then (returning to no one) replaces the program once the call has left the engine.
+     *
+     * @param name the path as the guest named it (the script name for interpreters, AT_EXECFN)
+     */
+    public static <P> long execve(Call c, GuestFs.Resolved image, String name, List<String> argv, List<String> env,
+            ImageLoader<P> loader) throws IOException {
+        GuestFs.Resolved r = image;
+        String shown = name;
+        List<String> args = argv;
+        for (int depth = 0;; depth++) {
+            if (r.synthetic()) {
+                throw Errno.EACCES.error();
+            }
+            if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+                throw Errno.ENOENT.error();
+            }
+            if (!java.nio.file.Files.isRegularFile(r.host()) || !java.nio.file.Files.isExecutable(r.host())) {
+                throw Errno.EACCES.error();
+            }
+            byte[] head = new byte[256];
+            int n;
+            try (InputStream in = java.nio.file.Files.newInputStream(r.host())) {
+                n = in.readNBytes(head, 0, head.length);
+            }
+            if (n >= 2 && head[0] == '#' && head[1] == '!') {
+                if (depth >= MAX_SCRIPT_DEPTH) {
+                    throw Errno.ELOOP.error();
+                }
+                String[] interp = shebang(head, n);
+                if (interp == null) {
+                    throw Errno.ENOEXEC.error();
+                }
+                List<String> next = new ArrayList<>();
+                next.add(interp[0]);
+                if (interp[1] != null) {
+                    next.add(interp[1]);
+                }
+                next.add(shown);
+                next.addAll(args.isEmpty() ? List.of() : args.subList(1, args.size()));
+                args = next;
+                shown = interp[0];
+                r = c.fs().resolve(c.state().cwd(), interp[0], true);
+                continue;
+            }
+            if (!loader.claims(Arrays.copyOf(head, n))) {
+                throw Errno.ENOEXEC.error();
+            }
+            break;
+        }
+        P prepared;
+        try {
+            prepared = loader.prepare(c, shown, r);
+        } catch (ImageException e) {
+            throw (e.status() == ImageException.NOT_FOUND ? Errno.ENOENT : Errno.ENOEXEC).error();
+        }
+        try {
+            c.kernel().imageStarting(c.process(), c.kernel().image(r.host(), r.guest()), args);
+        } catch (VetoException e) {
+            c.log("exec of " + r.guest() + " refused: " + e.getMessage());
+            throw Errno.EACCES.error();
+        }
+        c.noReturn();
+        List<String> finalArgs = List.copyOf(args);
+        List<String> finalEnv = List.copyOf(env);
+        String guest = r.guest();
+        c.thread().defer(() -> replace(c, guest, prepared, finalArgs, finalEnv, loader));
+        return 0;
+    }
+
+    /** The point of no return: the old program goes, the new one is loaded into the same process. */
+    private static <P> void replace(Call c, String guest, P prepared, List<String> argv, List<String> env,
+            ImageLoader<P> loader) {
+        discardImage(c);
+        c.state().exec(guest, argv, env);
+        try {
+            loader.load(c, prepared, argv, env);
+        } catch (ImageException e) {
+            c.log("execve failed after the point of no return: " + e.getMessage());
+            c.process().exit(ExitStatus.signalled(c.abi().signals().number("KILL"), "exec failed: " + e.getMessage()));
+            return;
+        }
+        c.process().command(argv);
+    }
+
+    /** Ends every other thread of the process and unmaps all of its memory. */
+    public static void discardImage(Call c) {
+        PicoThread self = c.thread();
+        for (PicoThread t : c.process().threads()) {
+            if (t != self) {
+                t.exit();
+            }
+        }
+        AddressSpace mem = c.mem();
+        for (AddressSpace.Region region : mem.regions()) {
+            mem.unmap(region.start(), region.end() - region.start());
+        }
+    }
+}

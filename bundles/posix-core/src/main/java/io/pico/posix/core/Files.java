@@ -1,0 +1,515 @@
+package io.pico.posix.core;
+
+import io.pico.api.IoObject;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
+import io.pico.posix.core.fs.StatInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.LinkOption;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Files by name, as Unix personalities share them: resolving a path argument against the working directory or
+ * a directory descriptor (never leaving the root), opening, stat, access, links, directories, renames,
+ * permissions and times. Flags are the core's; results that have a layout (struct stat) are returned as data
+ * for the personality to write.
+ */
+public final class Files {
+
+    private static final Instant START = Instant.now();
+
+    private Files() {
+    }
+
+    /** The guest directory a path argument of an *at call is relative to: the cwd, or a directory descriptor's. */
+    public static String base(Call c, int dirfd, String path) {
+        if (path.startsWith("/") || dirfd == c.abi().atFdCwd()) {
+            return c.state().cwd();
+        }
+        OpenFile f = c.fds().get(dirfd);
+        if (!f.directory() || f.guestPath() == null) {
+            throw Errno.ENOTDIR.error();
+        }
+        return f.guestPath();
+    }
+
+    /** Resolves a path argument of an *at call (AT_FDCWD or a directory descriptor). */
+    public static GuestFs.Resolved at(Call c, int dirfd, String path, boolean follow) {
+        return c.fs().resolve(base(c, dirfd, path), path, follow);
+    }
+
+    /** The resolved path of what a descriptor refers to; EINVAL for pipes and terminals. */
+    public static GuestFs.Resolved of(Call c, int fd) {
+        OpenFile f = c.fds().get(fd);
+        if (f.hostPath() == null) {
+            if (f.guestPath() != null && f.content() != null || f.directory() && f.guestPath() != null) {
+                return new GuestFs.Resolved(f.guestPath(), null);
+            }
+            throw Errno.EINVAL.error();
+        }
+        return new GuestFs.Resolved(f.guestPath() == null ? "" : f.guestPath(), f.hostPath());
+    }
+
+    /**
+     * open(2) and openat(2): a new descriptor for the path; {@code flags} are core flags, {@code mode} the
+     * permission bits of a created file (before the umask).
+     */
+    public static long open(Call c, int dirfd, String path, int flags, int mode) throws IOException {
+        boolean follow = (flags & OpenFile.NOFOLLOW) == 0
+                && (flags & (OpenFile.CREAT | OpenFile.EXCL)) != (OpenFile.CREAT | OpenFile.EXCL);
+        GuestFs.Resolved last = at(c, dirfd, path, false);
+        GuestFs.Resolved r = follow ? at(c, dirfd, path, true) : last;
+        if (!follow && (flags & OpenFile.PATH) == 0 && isLink(c, last)) {
+            throw ((flags & OpenFile.EXCL) != 0 && (flags & OpenFile.CREAT) != 0 ? Errno.EEXIST : Errno.ELOOP).error();
+        }
+        return c.fds().installNew(openResolved(c, r, flags, mode), (flags & OpenFile.CLOEXEC) != 0);
+    }
+
+    /** Whether a resolved (not followed) path is a symbolic link. */
+    public static boolean isLink(Call c, GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
+            return n != null && n.kind() == Overlay.Kind.LINK;
+        }
+        return java.nio.file.Files.isSymbolicLink(r.host());
+    }
+
+    /** Opens a resolved path as a new description (not yet installed). */
+    public static OpenFile openResolved(Call c, GuestFs.Resolved r, int flags, int mode) throws IOException {
+        boolean read = (flags & OpenFile.READ) != 0;
+        boolean write = (flags & OpenFile.WRITE) != 0;
+        if (r.synthetic()) {
+            return openSynthetic(c, r, flags);
+        }
+        if (r.guest().equals("/dev/tty")) {
+            IoObject tty = Descriptors.terminal(c);
+            if (tty == null) {
+                throw Errno.ENXIO.error();
+            }
+            return OpenFile.share(c.process(), tty, "/dev/tty", flags);
+        }
+        Path host = r.host();
+        boolean exists = java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+        boolean create = (flags & OpenFile.CREAT) != 0;
+        if (exists && create && (flags & OpenFile.EXCL) != 0) {
+            throw Errno.EEXIST.error();
+        }
+        if (!exists && !create) {
+            throw java.nio.file.Files.exists(host.getParent() == null ? host : host.getParent()) ? Errno.ENOENT.error()
+                    : parentError(host).error();
+        }
+        if (!exists && !java.nio.file.Files.isDirectory(host.getParent())) {
+            throw parentError(host).error();
+        }
+        boolean directory = exists && java.nio.file.Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+        if (directory) {
+            if (write || create) {
+                throw Errno.EISDIR.error();
+            }
+            if ((flags & OpenFile.PATH) == 0 && !java.nio.file.Files.isReadable(host)) {
+                throw Errno.EACCES.error();
+            }
+            return OpenFile.pathOnly(c.process(), r.guest(), host, true, flags);
+        }
+        if ((flags & OpenFile.DIRECTORY) != 0) {
+            throw (exists ? Errno.ENOTDIR : Errno.ENOENT).error();
+        }
+        if ((flags & OpenFile.PATH) != 0) {
+            return OpenFile.pathOnly(c.process(), r.guest(), host, false, flags);
+        }
+        // devices (/dev/null) cannot be truncated: O_TRUNC only means something for regular files
+        boolean truncate = (flags & OpenFile.TRUNC) != 0 && write
+                && (!exists || java.nio.file.Files.isRegularFile(host));
+        IoObject io = c.kernel().openFile(host, read || !write, write, (flags & OpenFile.APPEND) != 0, create,
+                truncate, (flags & OpenFile.EXCL) != 0);
+        if (!exists) {
+            applyMode(host, mode & ~c.state().umask());
+        }
+        return OpenFile.adopt(c.process(), io, r.guest(), false, flags);
+    }
+
+    private static OpenFile openSynthetic(Call c, GuestFs.Resolved r, int flags) {
+        Overlay.Node n = c.fs().overlay().lookup(r.guest());
+        if (n == null) {
+            throw ((flags & OpenFile.CREAT) != 0 ? Errno.EACCES : Errno.ENOENT).error();
+        }
+        if ((flags & OpenFile.WRITE) != 0) {
+            throw (n.kind() == Overlay.Kind.DIR ? Errno.EISDIR : Errno.EACCES).error();
+        }
+        return switch (n.kind()) {
+            case DIR -> OpenFile.synthetic(c.process(), r.guest(), null, true);
+            case FILE -> {
+                if ((flags & OpenFile.DIRECTORY) != 0) {
+                    throw Errno.ENOTDIR.error();
+                }
+                yield OpenFile.synthetic(c.process(), r.guest(), n.content(), false);
+            }
+            case LINK -> throw Errno.ENOENT.error(); // a link resolution could not follow
+        };
+    }
+
+    /** ENOENT when a parent is missing, ENOTDIR when one is a file. */
+    private static Errno parentError(Path host) {
+        for (Path p = host.getParent(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                return java.nio.file.Files.isDirectory(p) ? Errno.ENOENT : Errno.ENOTDIR;
+            }
+        }
+        return Errno.ENOENT;
+    }
+
+    /** Sets a host file's permission bits. */
+    public static void applyMode(Path host, int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                perms.add(order[i]);
+            }
+        }
+        try {
+            java.nio.file.Files.setPosixFilePermissions(host, perms);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the file exists; a file system without permissions keeps its default
+        }
+    }
+
+    /** The stat of a resolved path (links were followed by resolution as asked). */
+    public static StatInfo stat(Call c, GuestFs.Resolved r) throws IOException {
+        if (r.synthetic()) {
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
+            if (n == null) {
+                throw Errno.ENOENT.error();
+            }
+            return c.fs().overlay().stat(r.guest(), n);
+        }
+        return StatInfo.of(r.host(), false);
+    }
+
+    /** The stat of what a descriptor refers to: a file, a directory, a pipe or a terminal. */
+    public static StatInfo fstat(Call c, int fd) throws IOException {
+        OpenFile f = c.fds().get(fd);
+        if (f.hostPath() != null) {
+            try {
+                return StatInfo.of(f.hostPath(), false);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (!f.is("file")) {
+                    throw e;
+                }
+                // open, then deleted: still a regular file of its current size, with no links
+                long size = f.io().size();
+                return new StatInfo(0x16, 0x20000 + (System.identityHashCode(f.io()) & 0xffffff), 0,
+                        StatInfo.S_IFREG | 0600, HostIds.uid(), HostIds.gid(), 0, size, (size + 511) / 512, START,
+                        START, START);
+            }
+        }
+        if (f.guestPath() != null && (f.content() != null || f.directory())) {
+            if (f.content() != null && c.fs().overlay().lookup(f.guestPath()) == null) {
+                return StatInfo.synthetic(StatInfo.S_IFREG | 0444, 0x1000 + (f.guestPath().hashCode() & 0xfffffffL),
+                        f.content().length, 0, HostIds.uid(), HostIds.gid(), START);
+            }
+            return stat(c, new GuestFs.Resolved(f.guestPath(), null));
+        }
+        IoObject io = f.io();
+        long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);
+        if (io != null && io.isTerminal()) {
+            return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
+        }
+        return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
+    }
+
+    /** access(2) and faccessat(2) (mode bits R 4, W 2, X 1) against the host's permission checks. */
+    public static long access(Call c, int dirfd, String path, int mode, boolean follow) throws IOException {
+        if ((mode & ~7) != 0) {
+            throw Errno.EINVAL.error();
+        }
+        GuestFs.Resolved r = at(c, dirfd, path, follow);
+        StatInfo s = stat(c, r);
+        if (r.synthetic()) {
+            if ((mode & 2) != 0 || ((mode & 1) != 0 && !s.isDirectory())) {
+                throw Errno.EACCES.error();
+            }
+            return 0;
+        }
+        Path h = r.host();
+        if (((mode & 4) != 0 && !java.nio.file.Files.isReadable(h))
+                || ((mode & 2) != 0 && !java.nio.file.Files.isWritable(h))
+                || ((mode & 1) != 0 && !java.nio.file.Files.isExecutable(h))) {
+            throw Errno.EACCES.error();
+        }
+        return 0;
+    }
+
+    /** readlink(2) and readlinkat(2): the target's bytes copied (not NUL-terminated), at most {@code size}. */
+    public static long readlink(Call c, int dirfd, String path, long buf, long size) throws IOException {
+        if (size <= 0) {
+            throw Errno.EINVAL.error();
+        }
+        GuestFs.Resolved r = at(c, dirfd, path, false);
+        String target;
+        if (r.synthetic()) {
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
+            if (n == null) {
+                throw Errno.ENOENT.error();
+            }
+            if (n.kind() != Overlay.Kind.LINK) {
+                throw Errno.EINVAL.error();
+            }
+            target = n.target();
+        } else {
+            try {
+                target = java.nio.file.Files.readSymbolicLink(r.host()).toString();
+            } catch (NotLinkException e) {
+                throw (java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL : Errno.ENOENT)
+                        .error();
+            }
+        }
+        byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
+        int n = (int) Math.min(bytes.length, size);
+        c.mem().write(buf, bytes, 0, n);
+        return n;
+    }
+
+    /** The working directory as a NUL-terminated string no longer than {@code size}; ERANGE when it is. */
+    public static byte[] cwd(Call c, long size) {
+        byte[] cwd = (c.state().cwd() + "\0").getBytes(StandardCharsets.UTF_8);
+        if (size < cwd.length) {
+            throw Errno.ERANGE.error();
+        }
+        return cwd;
+    }
+
+    /** chdir(2). */
+    public static long chdir(Call c, GuestFs.Resolved r) throws IOException {
+        StatInfo s = stat(c, r);
+        if (!s.isDirectory()) {
+            throw Errno.ENOTDIR.error();
+        }
+        if (!r.synthetic() && !java.nio.file.Files.isExecutable(r.host())) {
+            throw Errno.EACCES.error();
+        }
+        c.state().cwd(r.guest());
+        return 0;
+    }
+
+    /** fchdir(2). */
+    public static long fchdir(Call c, int fd) {
+        OpenFile f = c.fds().get(fd);
+        if (!f.directory() || f.guestPath() == null) {
+            throw Errno.ENOTDIR.error();
+        }
+        c.state().cwd(f.guestPath());
+        return 0;
+    }
+
+    private static void writable(GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            throw Errno.EACCES.error();
+        }
+    }
+
+    /** mkdir(2) and mkdirat(2). */
+    public static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
+        writable(r);
+        if (java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.EEXIST.error();
+        }
+        java.nio.file.Files.createDirectory(r.host());
+        applyMode(r.host(), mode & ~c.state().umask());
+        return 0;
+    }
+
+    /** unlink(2), rmdir(2) and unlinkat(2). */
+    public static long remove(Call c, GuestFs.Resolved r, boolean directory) throws IOException {
+        writable(r);
+        if (r.guest().equals("/")) {
+            throw Errno.EBUSY.error();
+        }
+        if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.ENOENT.error();
+        }
+        boolean isDir = java.nio.file.Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS);
+        if (directory && !isDir) {
+            throw Errno.ENOTDIR.error();
+        }
+        if (!directory && isDir) {
+            throw c.abi().unlinkDirectoryError().error();
+        }
+        java.nio.file.Files.delete(r.host());
+        return 0;
+    }
+
+    /** rename(2) and renameat(2); with {@code noReplace} an existing target fails with EEXIST. */
+    public static long rename(Call c, GuestFs.Resolved from, GuestFs.Resolved to, boolean noReplace)
+            throws IOException {
+        writable(from);
+        writable(to);
+        if (!java.nio.file.Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.ENOENT.error();
+        }
+        if (to.guest().startsWith(from.guest() + "/")) {
+            throw Errno.EINVAL.error();
+        }
+        if (noReplace && java.nio.file.Files.exists(to.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.EEXIST.error();
+        }
+        try {
+            java.nio.file.Files.move(from.host(), to.host(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw Errno.EXDEV.error();
+        }
+        return 0;
+    }
+
+    /** link(2) and linkat(2). */
+    public static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
+        writable(existing);
+        writable(name);
+        if (java.nio.file.Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.EEXIST.error();
+        }
+        if (java.nio.file.Files.isDirectory(existing.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.EPERM.error();
+        }
+        java.nio.file.Files.createLink(name.host(), existing.host());
+        return 0;
+    }
+
+    /** symlink(2) and symlinkat(2); the target is stored as the guest wrote it (resolved in the guest's view). */
+    public static long symlink(Call c, String target, GuestFs.Resolved name) throws IOException {
+        writable(name);
+        if (target.isEmpty()) {
+            throw Errno.ENOENT.error();
+        }
+        if (java.nio.file.Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.EEXIST.error();
+        }
+        java.nio.file.Files.createSymbolicLink(name.host(), Path.of(target));
+        return 0;
+    }
+
+    private static void real(GuestFs.Resolved r) {
+        if (r.synthetic()) {
+            throw Errno.EPERM.error();
+        }
+        if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            throw Errno.ENOENT.error();
+        }
+    }
+
+    /** chmod(2) and relatives. */
+    public static long chmod(GuestFs.Resolved r, int mode) throws IOException {
+        real(r);
+        java.nio.file.Files.setAttribute(r.host(), "unix:mode", mode & 07777);
+        return 0;
+    }
+
+    /** chown(2) and relatives: what the host allows the runtime's user (-1 leaves an id unchanged). */
+    public static long chown(GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
+        real(r);
+        StatInfo s = StatInfo.of(r.host(), follow);
+        LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        try {
+            if (uid != -1 && uid != s.uid()) {
+                java.nio.file.Files.setAttribute(r.host(), "unix:uid", uid, opts);
+            }
+            if (gid != -1 && gid != s.gid()) {
+                java.nio.file.Files.setAttribute(r.host(), "unix:gid", gid, opts);
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            throw (HostIds.euid() == 0 ? Errno.of(e) : Errno.EPERM).error();
+        }
+        return 0;
+    }
+
+    /** truncate(2). */
+    public static long truncate(GuestFs.Resolved r, long length) throws IOException {
+        real(r);
+        if (length < 0) {
+            throw Errno.EINVAL.error();
+        }
+        if (java.nio.file.Files.isDirectory(r.host())) {
+            throw Errno.EISDIR.error();
+        }
+        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE)) {
+            if (length < ch.size()) {
+                ch.truncate(length);
+            } else if (length > ch.size()) {
+                ch.write(ByteBuffer.allocate(1), length - 1);
+            }
+        }
+        return 0;
+    }
+
+    /** ftruncate(2). */
+    public static long ftruncate(Call c, int fd, long length) throws IOException {
+        OpenFile f = c.fds().get(fd);
+        if (length < 0) {
+            throw Errno.EINVAL.error();
+        }
+        if (!f.writable() || !f.is("file")) {
+            throw Errno.EINVAL.error();
+        }
+        f.io().truncate(length);
+        return 0;
+    }
+
+    /**
+     * Sets access and modification times (utimensat, utimes, futimes); a null time leaves that one unchanged.
+     */
+    public static long setTimes(GuestFs.Resolved r, FileTime atime, FileTime mtime, boolean follow)
+            throws IOException {
+        real(r);
+        BasicFileAttributeView view = follow
+                ? java.nio.file.Files.getFileAttributeView(r.host(), BasicFileAttributeView.class)
+                : java.nio.file.Files.getFileAttributeView(r.host(), BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
+        view.setTimes(mtime, atime, null);
+        return 0;
+    }
+
+    /**
+     * What statfs(2) reports, for the personality to lay out.
+     *
+     * @param blockSize the block size
+     * @param blocks total blocks
+     * @param free free blocks
+     * @param available blocks available to the user
+     * @param files total inodes
+     * @param freeFiles free inodes
+     * @param synthetic whether the path is in a synthetic file system
+     */
+    public record FsStats(long blockSize, long blocks, long free, long available, long files, long freeFiles,
+            boolean synthetic) {
+    }
+
+    /** statfs(2) and fstatfs(2) from the host file store. */
+    public static FsStats statfs(GuestFs.Resolved r) throws IOException {
+        if (r.synthetic()) {
+            return new FsStats(4096, 0, 0, 0, 0, 0, true);
+        }
+        if (!java.nio.file.Files.exists(r.host())) {
+            throw Errno.ENOENT.error();
+        }
+        java.nio.file.FileStore store = java.nio.file.Files.getFileStore(r.host());
+        long bs = 4096;
+        return new FsStats(bs, store.getTotalSpace() / bs, store.getUnallocatedSpace() / bs,
+                store.getUsableSpace() / bs, 1 << 20, 1 << 19, false);
+    }
+}

@@ -1,0 +1,293 @@
+package io.pico.posix.core;
+
+import io.pico.api.IoObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Data transfer on descriptors as Unix personalities share it: read and write (at the file position or at an
+ * offset), their vector forms and lseek. Files are read until the buffer is full, pipes and terminals give
+ * what they have; non-blocking descriptors fail with EAGAIN instead of waiting; a write to a pipe without
+ * readers fails with EPIPE and raises the personality's SIGPIPE.
+ */
+public final class Io {
+
+    /** The largest single transfer (Linux's MAX_RW_COUNT). */
+    public static final int MAX_RW = 0x7fff_f000;
+    /** The most bytes moved per host call. */
+    public static final int CHUNK = 1 << 20;
+    /** lseek whence values (the same in Linux and FreeBSD). */
+    public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+
+    private Io() {
+    }
+
+    /** The description behind a descriptor, if it may be read; EBADF, EISDIR otherwise. */
+    public static OpenFile readable(Call c, int fd) {
+        OpenFile f = c.fds().get(fd);
+        if (!f.readable()) {
+            throw Errno.EBADF.error();
+        }
+        if (f.directory()) {
+            throw Errno.EISDIR.error();
+        }
+        return f;
+    }
+
+    /** The description behind a descriptor, if it may be written; EBADF otherwise. */
+    public static OpenFile writable(Call c, int fd) {
+        OpenFile f = c.fds().get(fd);
+        if (!f.writable()) {
+            throw Errno.EBADF.error();
+        }
+        return f;
+    }
+
+    /** Reads up to {@code count} bytes into a host array: from a file until full, from a stream once. */
+    public static int readInto(OpenFile f, byte[] buf, int count, long pos) throws IOException, InterruptedException {
+        if (f.special() != null) {
+            if (pos >= 0) {
+                throw Errno.ESPIPE.error();
+            }
+            return f.special().read(buf, count, f.nonblocking());
+        }
+        byte[] content = f.content();
+        if (content != null) {
+            synchronized (f) {
+                long at = pos < 0 ? f.position() : pos;
+                int n = (int) Math.max(0, Math.min(count, content.length - at));
+                if (n > 0) {
+                    System.arraycopy(content, (int) at, buf, 0, n);
+                }
+                if (pos < 0) {
+                    f.position(at + n);
+                }
+                return n;
+            }
+        }
+        IoObject io = f.io();
+        if (io == null) {
+            throw Errno.EBADF.error();
+        }
+        if (f.nonblocking() && !io.readable()) {
+            throw Errno.EAGAIN.error();
+        }
+        boolean file = io.kind().equals("file");
+        int total = 0;
+        while (total < count) {
+            ByteBuffer bb = ByteBuffer.wrap(buf, total, count - total);
+            int n = pos < 0 ? io.read(bb) : io.read(bb, pos + total);
+            if (n <= 0) {
+                break;
+            }
+            total += n;
+            if (!file) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** read(2) and pread(2) ({@code pos} -1 for the file position). */
+    public static long read(Call c, int fd, long address, int count, long pos) throws IOException,
+            InterruptedException {
+        OpenFile f = readable(c, fd);
+        if (count == 0) {
+            return 0;
+        }
+        if (pos >= 0 && !f.seekable()) {
+            throw Errno.ESPIPE.error();
+        }
+        if (!c.mem().isMapped(address, count)) {
+            throw Errno.EFAULT.error();
+        }
+        byte[] buf = new byte[Math.min(count, f.seekable() ? CHUNK * 16 : 65536)];
+        int n = readInto(f, buf, buf.length, pos);
+        c.mem().write(address, buf, 0, n);
+        return n;
+    }
+
+    /** Writes host bytes to a description; EPIPE also raises SIGPIPE. */
+    public static long writeFrom(Call c, OpenFile f, byte[] buf, int length, long pos) throws IOException,
+            InterruptedException {
+        if (f.special() != null) {
+            if (pos >= 0) {
+                throw Errno.ESPIPE.error();
+            }
+            return f.special().write(buf, length, f.nonblocking());
+        }
+        if (f.content() != null || f.io() == null) {
+            throw Errno.EBADF.error();
+        }
+        IoObject io = f.io();
+        if (f.nonblocking() && !io.writable()) {
+            throw Errno.EAGAIN.error();
+        }
+        try {
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
+            if (pos >= 0) {
+                int total = 0;
+                while (bb.hasRemaining()) {
+                    total += io.write(bb, pos + total);
+                }
+                return total;
+            }
+            return io.write(bb);
+        } catch (IOException e) {
+            if (Errno.of(e) == Errno.EPIPE) {
+                // the writer gets SIGPIPE; like shells, its end is not announced
+                Signals.raise(c.kernel(), c.process(), c.abi().signals().number("PIPE"), "");
+                throw Errno.EPIPE.error();
+            }
+            throw e;
+        }
+    }
+
+    /** write(2) and pwrite(2) ({@code pos} -1 for the file position). */
+    public static long write(Call c, int fd, long address, int count, long pos) throws IOException,
+            InterruptedException {
+        OpenFile f = writable(c, fd);
+        if (pos >= 0 && !f.seekable()) {
+            throw Errno.ESPIPE.error();
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long done = 0;
+        while (done < count) {
+            int n = (int) Math.min(CHUNK, count - done);
+            byte[] buf = c.read(address + done, n);
+            long w;
+            try {
+                w = writeFrom(c, f, buf, n, pos < 0 ? -1 : pos + done);
+            } catch (SysError e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            done += w;
+            if (w < n) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** The (base, length) pairs of an iovec array (16 bytes per entry on x86-64); EINVAL for bad counts. */
+    public static long[][] iovecs(Call c, long iov, int count) {
+        if (count < 0 || count > 1024) {
+            throw Errno.EINVAL.error();
+        }
+        long[][] v = new long[count][];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            long base = c.mem().getLong(iov + 16L * i);
+            long len = c.mem().getLong(iov + 16L * i + 8);
+            if (len < 0 || (total += len) > MAX_RW || total < 0) {
+                throw Errno.EINVAL.error();
+            }
+            v[i] = new long[] {base, len};
+        }
+        return v;
+    }
+
+    /** readv(2) and preadv(2): buffer by buffer, stopping at a short read. */
+    public static long readv(Call c, int fd, long iov, int count, long pos) throws IOException, InterruptedException {
+        long[][] v = iovecs(c, iov, count);
+        readable(c, fd);
+        long done = 0;
+        for (long[] b : v) {
+            if (b[1] == 0) {
+                continue;
+            }
+            long n = read(c, fd, b[0], (int) b[1], pos < 0 ? -1 : pos + done);
+            done += n;
+            if (n < b[1]) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** writev(2) and pwritev(2): buffer by buffer, stopping at a short write. */
+    public static long writev(Call c, int fd, long iov, int count, long pos) throws IOException,
+            InterruptedException {
+        long[][] v = iovecs(c, iov, count);
+        writable(c, fd);
+        long done = 0;
+        for (long[] b : v) {
+            if (b[1] == 0) {
+                continue;
+            }
+            long n;
+            try {
+                n = write(c, fd, b[0], (int) b[1], pos < 0 ? -1 : pos + done);
+            } catch (SysError e) {
+                if (done > 0) {
+                    return done;
+                }
+                throw e;
+            }
+            done += n;
+            if (n < b[1]) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** lseek(2): the new position; ESPIPE for pipes and terminals, EINVAL for a bad whence or position. */
+    public static long lseek(Call c, int fd, long offset, int whence) throws IOException {
+        OpenFile f = c.fds().get(fd);
+        if (f.directory() || f.content() != null) {
+            synchronized (f) {
+                long base = switch (whence) {
+                    case SEEK_SET -> 0;
+                    case SEEK_CUR -> f.position();
+                    case SEEK_END -> f.content() == null ? 0 : f.content().length;
+                    default -> throw Errno.EINVAL.error();
+                };
+                long p = base + offset;
+                if (p < 0) {
+                    throw Errno.EINVAL.error();
+                }
+                f.position(p);
+                if (f.directory()) {
+                    f.dirCursor = p == 0 ? null : f.dirCursor;
+                }
+                return p;
+            }
+        }
+        if (!f.is("file")) {
+            throw Errno.ESPIPE.error();
+        }
+        IoObject io = f.io();
+        synchronized (io) {
+            long size = io.size();
+            long p = switch (whence) {
+                case SEEK_SET -> offset;
+                case SEEK_CUR -> io.position() + offset;
+                case SEEK_END -> size + offset;
+                case SEEK_DATA -> {
+                    if (offset >= size) {
+                        throw Errno.ENXIO.error();
+                    }
+                    yield offset;
+                }
+                case SEEK_HOLE -> {
+                    if (offset >= size) {
+                        throw Errno.ENXIO.error();
+                    }
+                    yield size;
+                }
+                default -> throw Errno.EINVAL.error();
+            };
+            if (p < 0) {
+                throw Errno.EINVAL.error();
+            }
+            io.position(p);
+            return p;
+        }
+    }
+}

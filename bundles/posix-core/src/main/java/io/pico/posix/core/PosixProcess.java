@@ -1,0 +1,332 @@
+package io.pico.posix.core;
+
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.posix.core.fs.GuestFs;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+
+/**
+ * A Unix personality's state of one process, as far as Unix personalities agree: the file system view,
+ * descriptors, working directory, umask, process group and session, program break, signal dispositions and
+ * pending signals, address wait queues (futex, umtx), the program's name, arguments and environment. A
+ * personality extends it with its own state and overrides {@link #createChild} so that fork copies that too.
+ * The kernel keeps the objects (processes, open files, pipes); this keeps the personality's view of them.
+ */
+public class PosixProcess {
+
+    /** An address range shown with a name (the images and what they were loaded from). */
+    public record Named(long start, long end, String name) {
+    }
+
+    private final PicoProcess process;
+    private final Abi abi;
+    private final GuestFs fs;
+    private final FdTable fds;
+    private final AddressWaits waits = new AddressWaits();
+    private final List<Named> named = new CopyOnWriteArrayList<>();
+    private final Set<Long> unknownLogged = ConcurrentHashMap.newKeySet();
+    private final Disposition[] actions;
+    private volatile SigSet pending = SigSet.EMPTY;
+    private volatile SignalFrames frames;
+    private volatile String cwd;
+    private volatile String exe;
+    private volatile List<String> argv;
+    private volatile List<String> env;
+    private long brkStart;
+    private long brk;
+    private volatile int umask = 022;
+    private volatile int pgid;
+    private volatile int sid;
+    private Future<?> alarm;
+    private long alarmDue;
+
+    /** State for a process started from the executable at guest path {@code exe}. */
+    public PosixProcess(PicoProcess process, Abi abi, GuestFs fs, String exe, String cwd, List<String> argv,
+            List<String> env) {
+        this.process = process;
+        this.abi = abi;
+        this.fs = fs;
+        this.fds = new FdTable(abi.maxFds());
+        this.exe = exe;
+        this.cwd = cwd;
+        this.argv = List.copyOf(argv);
+        this.env = List.copyOf(env);
+        this.actions = new Disposition[abi.signals().max() + 1];
+        Arrays.fill(actions, Disposition.DEFAULT);
+        this.pgid = process.pid();
+        this.sid = process.pid();
+    }
+
+    /** The state a provider attached to the process. */
+    @SuppressWarnings("unchecked")
+    public static <T extends PosixProcess> T of(PicoProcess process) {
+        Object s = process.providerState();
+        if (s instanceof PosixProcess p) {
+            return (T) p;
+        }
+        throw new IllegalStateException("pid " + process.pid() + " has no POSIX state");
+    }
+
+    /** The process. */
+    public PicoProcess process() {
+        return process;
+    }
+
+    /** The personality's numbers. */
+    public Abi abi() {
+        return abi;
+    }
+
+    /** The process's view of the file system. */
+    public GuestFs fs() {
+        return fs;
+    }
+
+    /** The descriptor table. */
+    public FdTable fds() {
+        return fds;
+    }
+
+    /** The address wait queues (futex, umtx). */
+    public AddressWaits waits() {
+        return waits;
+    }
+
+    /**
+     * Creates the state of a forked child: a new instance of the personality's class for the child process, with
+     * a file system view of its own over the same root. {@link #forkInto} then copies the common state; a
+     * personality overrides this to create its subclass and copy its own fields.
+     */
+    protected PosixProcess createChild(PicoProcess child) {
+        return new PosixProcess(child, abi, new GuestFs(fs.root(), fs.overlay()), exe, cwd, argv, env);
+    }
+
+    /**
+     * The state of a forked child: same descriptors (over the child's copies of the kernel handles), working
+     * directory, umask, process group and session, dispositions, program break and names; no pending signals.
+     */
+    public PosixProcess forkInto(PicoProcess child) {
+        PosixProcess c = createChild(child);
+        c.fds.copyFrom(fds, child);
+        c.cwd = cwd;
+        c.umask = umask;
+        c.pgid = pgid;
+        c.sid = sid;
+        c.frames = frames;
+        synchronized (actions) {
+            System.arraycopy(actions, 0, c.actions, 0, actions.length);
+        }
+        synchronized (this) {
+            c.initBrk(brkStart);
+            c.brk(brk);
+        }
+        c.named.addAll(named);
+        return c;
+    }
+
+    /**
+     * Starts over for a new program (execve): the image, its arguments and name change; caught signals return
+     * to their default, ignored ones stay ignored; descriptors marked close-on-exec are closed; the names and
+     * the break are reset.
+     */
+    public void exec(String newExe, List<String> newArgv, List<String> newEnv) {
+        exe = newExe;
+        argv = List.copyOf(newArgv);
+        env = List.copyOf(newEnv);
+        named.clear();
+        synchronized (actions) {
+            for (int i = 0; i < actions.length; i++) {
+                if (actions[i].caught()) {
+                    actions[i] = Disposition.DEFAULT;
+                }
+            }
+        }
+        fds.closeOnExec();
+        initBrk(0);
+    }
+
+    /** The state of a thread of this process, created on first use ({@link #createThreadState}). */
+    @SuppressWarnings("unchecked")
+    public <T extends PosixThread> T thread(PicoThread thread) {
+        Object s = thread.providerState();
+        if (s instanceof PosixThread t) {
+            return (T) t;
+        }
+        PosixThread t = createThreadState(thread);
+        thread.providerState(t);
+        return (T) t;
+    }
+
+    /** Creates the state of a thread; a personality overrides this for its subclass of {@link PosixThread}. */
+    protected PosixThread createThreadState(PicoThread thread) {
+        return new PosixThread(thread, abi);
+    }
+
+    /** Names an address range. */
+    public void name(long start, long end, String name) {
+        named.add(new Named(start, end, name));
+    }
+
+    /** Forgets the names of ranges overlapping an unmapped or replaced range. */
+    public void unname(long start, long end) {
+        named.removeIf(n -> n.start() < end && start < n.end());
+    }
+
+    /** The named ranges. */
+    public List<Named> named() {
+        return named;
+    }
+
+    /** The working directory, a canonical guest path. */
+    public String cwd() {
+        return cwd;
+    }
+
+    /** Changes the working directory. */
+    public void cwd(String dir) {
+        cwd = dir;
+    }
+
+    /** The guest path of the executable. */
+    public String exe() {
+        return exe;
+    }
+
+    /** The argument vector. */
+    public List<String> argv() {
+        return argv;
+    }
+
+    /** The initial environment. */
+    public List<String> env() {
+        return env;
+    }
+
+    /** Sets the program break's start (and current value). */
+    public synchronized void initBrk(long start) {
+        brkStart = start;
+        brk = start;
+    }
+
+    /** The program break's start. */
+    public synchronized long brkStart() {
+        return brkStart;
+    }
+
+    /** The current program break. */
+    public synchronized long brk() {
+        return brk;
+    }
+
+    /** Moves the program break (the caller has mapped or unmapped the memory). */
+    public synchronized void brk(long value) {
+        brk = value;
+    }
+
+    /** The file mode creation mask. */
+    public int umask() {
+        return umask;
+    }
+
+    /** Sets the file mode creation mask. */
+    public void umask(int mask) {
+        umask = mask & 0777;
+    }
+
+    /** The process group id. */
+    public int pgid() {
+        return pgid;
+    }
+
+    /** Sets the process group id. */
+    public void pgid(int id) {
+        pgid = id;
+    }
+
+    /** The session id. */
+    public int sid() {
+        return sid;
+    }
+
+    /** Sets the session id. */
+    public void sid(int id) {
+        sid = id;
+    }
+
+    /** The disposition of a signal (the default one for numbers out of range). */
+    public Disposition action(int sig) {
+        synchronized (actions) {
+            return sig > 0 && sig < actions.length ? actions[sig] : Disposition.DEFAULT;
+        }
+    }
+
+    /** Replaces the disposition of a signal, returning the old one. */
+    public Disposition action(int sig, Disposition action) {
+        synchronized (actions) {
+            Disposition old = actions[sig];
+            actions[sig] = action;
+            return old;
+        }
+    }
+
+    /** The signals raised but not delivered yet (blocked, or waiting for a call boundary). */
+    public SigSet pending() {
+        return pending;
+    }
+
+    /** Marks a signal pending. */
+    public synchronized void addPending(int sig) {
+        pending = pending.with(sig);
+    }
+
+    /** Takes the lowest pending signal not in {@code blocked} out of the set; 0 when there is none. */
+    public synchronized int takePending(SigSet blocked) {
+        int sig = pending.andNot(blocked).first();
+        if (sig != 0) {
+            pending = pending.without(sig);
+        }
+        return sig;
+    }
+
+    /** The personality's signal frame builder, or null when handlers are not run. */
+    public SignalFrames frames() {
+        return frames;
+    }
+
+    /** Sets the signal frame builder. */
+    public void frames(SignalFrames f) {
+        frames = f;
+    }
+
+    /** Replaces the pending alarm (null to cancel); returns the seconds that were left of the old one. */
+    public synchronized long alarm(Future<?> next, long dueNanos) {
+        long left = 0;
+        if (alarm != null && !alarm.isDone()) {
+            alarm.cancel(false);
+            left = Math.max(1, (alarmDue - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
+        }
+        alarm = next;
+        alarmDue = dueNanos;
+        return left;
+    }
+
+    /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
+    public synchronized long alarmNanosLeft() {
+        return alarm == null || alarm.isDone() ? 0 : Math.max(1, alarmDue - System.nanoTime());
+    }
+
+    /** Whether an unknown call number is reported for the first time in this process. */
+    public boolean firstUnknown(long nr) {
+        return unknownLogged.add(nr);
+    }
+
+    /** Releases what the process holds beyond its kernel objects (the alarm); called when it has ended. */
+    public void ended() {
+        alarm(null, 0);
+    }
+}

@@ -1,0 +1,232 @@
+package io.pico.posix.core;
+
+import io.pico.api.Kernel;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
+ * from another class loader): working directory, program, arguments, environment, break, umask, process group,
+ * session, signal dispositions and pending signals, named ranges, the time left of an alarm, the descriptor
+ * table (descriptions refer to kernel handles by number, which never move) and per thread the signal mask and
+ * alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
+ * every thread at a call boundary, and waits cut short are restarted under the successor.
+ */
+public final class PosixState {
+
+    private PosixState() {
+    }
+
+    /** Writes the core's part of a snapshot (stops the alarm: the successor schedules it again). */
+    public static Map<String, Object> export(PosixProcess p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cwd", p.cwd());
+        m.put("exe", p.exe());
+        m.put("argv", new ArrayList<>(p.argv()));
+        m.put("env", new ArrayList<>(p.env()));
+        m.put("brkStart", p.brkStart());
+        m.put("brk", p.brk());
+        m.put("umask", p.umask());
+        m.put("pgid", p.pgid());
+        m.put("sid", p.sid());
+        m.put("pending", set(p.pending()));
+        m.put("frames", p.frames() != null);
+        List<Object> actions = new ArrayList<>();
+        for (int sig = 1; sig <= p.abi().signals().max(); sig++) {
+            Disposition a = p.action(sig);
+            if (!a.equals(Disposition.DEFAULT)) {
+                actions.add(Map.of("sig", sig, "handler", a.handler(), "flags", a.flags(), "mask", set(a.mask()),
+                        "restorer", a.restorer()));
+            }
+        }
+        m.put("actions", actions);
+        List<Object> named = new ArrayList<>();
+        for (PosixProcess.Named n : p.named()) {
+            named.add(Map.of("start", n.start(), "end", n.end(), "name", n.name()));
+        }
+        m.put("named", named);
+        long alarm = p.alarmNanosLeft();
+        p.alarm(null, 0);
+        m.put("alarmNanos", alarm);
+        Map<OpenFile, Integer> ids = new IdentityHashMap<>();
+        List<Object> descriptions = new ArrayList<>();
+        List<Object> fds = new ArrayList<>();
+        for (Map.Entry<Integer, FdTable.Fd> e : p.fds().all().entrySet()) {
+            OpenFile f = e.getValue().file();
+            Integer id = ids.get(f);
+            if (id == null) {
+                id = ids.size();
+                ids.put(f, id);
+                Map<String, Object> d = new HashMap<>();
+                d.put("id", id);
+                d.put("handle", f.handle());
+                d.put("flags", f.flags());
+                d.put("directory", f.directory());
+                d.put("position", f.position());
+                if (f.guestPath() != null) {
+                    d.put("guestPath", f.guestPath());
+                }
+                if (f.hostPath() != null) {
+                    d.put("hostPath", f.hostPath().toString());
+                }
+                if (f.content() != null) {
+                    d.put("content", f.content().clone());
+                }
+                if (f.special() != null) {
+                    d.put("special", f.special().export());
+                }
+                descriptions.add(d);
+            }
+            fds.add(Map.of("fd", e.getKey(), "cloexec", e.getValue().cloexec(), "description", id));
+        }
+        m.put("descriptions", descriptions);
+        m.put("fds", fds);
+        Map<String, Object> threads = new HashMap<>();
+        for (PicoThread t : p.process().threads()) {
+            PosixThread ts = p.thread(t);
+            threads.put(String.valueOf(t.tid()), new HashMap<>(Map.of("sigmask", set(ts.sigmask()), "altStack",
+                    ts.altStack(), "altStackSize", ts.altStackSize(), "altStackDisabled", ts.altStackDisabled())));
+        }
+        m.put("threads", threads);
+        return m;
+    }
+
+    /** The working directory of a snapshot. */
+    public static String cwd(Map<String, Object> m) {
+        return str(m, "cwd");
+    }
+
+    /** The program of a snapshot. */
+    public static String exe(Map<String, Object> m) {
+        return str(m, "exe");
+    }
+
+    /** The arguments of a snapshot. */
+    public static List<String> argv(Map<String, Object> m) {
+        return list(m, "argv");
+    }
+
+    /** The environment of a snapshot. */
+    public static List<String> env(Map<String, Object> m) {
+        return list(m, "env");
+    }
+
+    /**
+     * Fills a new state (built by the personality from {@link #exe}, {@link #cwd}, {@link #argv}, {@link #env})
+     * from the core's part of a snapshot, and the states of the process's threads; reschedules the alarm.
+     *
+     * @param specials rebuilds a special file from its exported map (throws for unknown kinds)
+     * @param frames the personality's signal frames, set when the predecessor had them
+     * @throws IllegalArgumentException when the snapshot cannot be read (the swap is then refused)
+     */
+    public static void restore(Kernel kernel, PosixProcess p, Map<String, Object> m,
+            Function<Map<String, Object>, SpecialFile> specials, SignalFrames frames) {
+        PicoProcess process = p.process();
+        p.initBrk(num(m, "brkStart"));
+        p.brk(num(m, "brk"));
+        p.umask((int) num(m, "umask"));
+        p.pgid((int) num(m, "pgid"));
+        p.sid((int) num(m, "sid"));
+        SigSet pending = set(m.get("pending"));
+        for (int sig = pending.first(); sig != 0; sig = pending.first()) {
+            p.addPending(sig);
+            pending = pending.without(sig);
+        }
+        if (Boolean.TRUE.equals(m.get("frames"))) {
+            p.frames(frames);
+        }
+        for (Map<String, Object> a : PosixState.<Map<String, Object>>list(m, "actions")) {
+            p.action((int) num(a, "sig"), new Disposition(num(a, "handler"), num(a, "flags"), set(a.get("mask")),
+                    num(a, "restorer")));
+        }
+        for (Map<String, Object> n : PosixState.<Map<String, Object>>list(m, "named")) {
+            p.name(num(n, "start"), num(n, "end"), str(n, "name"));
+        }
+        long alarm = num(m, "alarmNanos");
+        if (alarm > 0) {
+            p.alarm(Signals.later(kernel, process, p.abi().signals().number("ALRM"), alarm),
+                    System.nanoTime() + alarm);
+        }
+        Map<Long, OpenFile> descriptions = new HashMap<>();
+        for (Map<String, Object> d : PosixState.<Map<String, Object>>list(m, "descriptions")) {
+            if (d.get("special") instanceof Map<?, ?> sp) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> special = (Map<String, Object>) sp;
+                descriptions.put(num(d, "id"), OpenFile.special(process, specials.apply(special),
+                        (int) num(d, "flags")));
+                continue;
+            }
+            String host = str(d, "hostPath");
+            descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
+                    host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
+                    d.get("content") instanceof byte[] b ? b : null, (int) num(d, "flags"), num(d, "position")));
+        }
+        for (Map<String, Object> fd : PosixState.<Map<String, Object>>list(m, "fds")) {
+            OpenFile f = descriptions.get(num(fd, "description"));
+            if (f == null) {
+                throw new IllegalArgumentException("descriptor " + fd.get("fd") + " names no description");
+            }
+            p.fds().installAt((int) num(fd, "fd"), f, Boolean.TRUE.equals(fd.get("cloexec")));
+        }
+        Object threads = m.get("threads");
+        for (PicoThread t : process.threads()) {
+            Map<?, ?> ts = threads instanceof Map<?, ?> all ? (Map<?, ?>) all.get(String.valueOf(t.tid())) : null;
+            t.providerState(null);
+            PosixThread pt = p.thread(t);
+            if (ts != null) {
+                pt.sigmask(set(ts.get("sigmask")));
+                pt.altStack(num(ts, "altStack"), num(ts, "altStackSize"), Boolean.TRUE.equals(ts.get("altStackDisabled")));
+            }
+        }
+    }
+
+    /** The per-thread maps of a snapshot by tid (for a personality's own thread keys). */
+    public static Map<?, ?> thread(Map<String, Object> m, int tid) {
+        Object threads = m.get("threads");
+        return threads instanceof Map<?, ?> all && all.get(String.valueOf(tid)) instanceof Map<?, ?> t ? t : null;
+    }
+
+    private static List<Long> set(SigSet s) {
+        return List.of(s.low(), s.high());
+    }
+
+    private static SigSet set(Object o) {
+        if (o instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
+            return new SigSet(a.longValue(), b.longValue());
+        }
+        throw new IllegalArgumentException("bad signal set in snapshot: " + o);
+    }
+
+    /** A number of a snapshot map; IllegalArgumentException when missing. */
+    public static long num(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("snapshot lacks " + key);
+        }
+        return n.longValue();
+    }
+
+    /** A string of a snapshot map, or null. */
+    public static String str(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    /** A list of a snapshot map; IllegalArgumentException when missing. */
+    @SuppressWarnings("unchecked")
+    public static <T> List<T> list(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException("snapshot lacks " + key);
+        }
+        return (List<T>) l;
+    }
+}

@@ -1,0 +1,91 @@
+package io.pico.posix.core;
+
+import io.pico.api.PicoThread;
+
+/**
+ * A Unix personality's state of one thread: its blocked signal mask and alternate signal stack. A personality
+ * extends it with its own fields (Linux's clear-child-tid address, FreeBSD's thread name ...).
+ */
+public class PosixThread {
+
+    private final PicoThread thread;
+    private final int sigkill;
+    private final int sigstop;
+    private volatile SigSet sigmask = SigSet.EMPTY;
+    private long altStack;
+    private long altStackSize;
+    private boolean altStackDisabled = true;
+    private volatile SigSet savedMask;
+
+    /** State of a thread of a process of the given personality. */
+    public PosixThread(PicoThread thread, Abi abi) {
+        this.thread = thread;
+        this.sigkill = abi.signals().number("KILL");
+        this.sigstop = abi.signals().number("STOP");
+    }
+
+    /** The thread. */
+    public PicoThread thread() {
+        return thread;
+    }
+
+    /** The blocked signals. */
+    public SigSet sigmask() {
+        return sigmask;
+    }
+
+    /** Sets the blocked signals; KILL and STOP cannot be blocked. */
+    public void sigmask(SigSet mask) {
+        sigmask = mask.without(sigkill).without(sigstop);
+    }
+
+    /** The alternate signal stack's base. */
+    public synchronized long altStack() {
+        return altStack;
+    }
+
+    /** The alternate signal stack's size. */
+    public synchronized long altStackSize() {
+        return altStackSize;
+    }
+
+    /** Whether the alternate signal stack is disabled (SS_DISABLE). */
+    public synchronized boolean altStackDisabled() {
+        return altStackDisabled;
+    }
+
+    /** Sets the alternate signal stack. */
+    public synchronized void altStack(long base, long size, boolean disabled) {
+        altStack = base;
+        altStackSize = size;
+        altStackDisabled = disabled;
+    }
+
+    /**
+     * Keeps the mask to return to after a call that changed it temporarily (sigsuspend, pselect): a signal frame
+     * built at the end of that call saves this one, and it is restored otherwise.
+     */
+    public void saveMask(SigSet mask) {
+        savedMask = mask;
+    }
+
+    /** Takes the mask kept by {@link #saveMask}, or null. */
+    public SigSet takeSavedMask() {
+        SigSet m = savedMask;
+        savedMask = null;
+        return m;
+    }
+
+    /** Restores the mask kept by {@link #saveMask}, if any (no signal frame took it). */
+    public void restoreSavedMask() {
+        SigSet m = takeSavedMask();
+        if (m != null) {
+            sigmask(m);
+        }
+    }
+
+    /** Copies what a new thread inherits from its creator (the signal mask). */
+    public void inheritFrom(PosixThread creator) {
+        sigmask = creator.sigmask;
+    }
+}

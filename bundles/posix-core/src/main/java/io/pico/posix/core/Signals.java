@@ -1,0 +1,148 @@
+package io.pico.posix.core;
+
+import io.pico.api.ExitStatus;
+import io.pico.api.Kernel;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Signal delivery as Unix personalities share it. A signal that is ignored (explicitly, or by default) is
+ * dropped; one that every thread blocks stays pending until a mask lets it through; a caught one is marked
+ * pending and run at the next call boundary of a thread that does not block it, when the personality builds
+ * signal frames ({@link SignalFrames}), else it takes its default action; default actions end the process
+ * (stopping is not supported and is logged).
+ */
+public final class Signals {
+
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pico-posix-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Signals() {
+    }
+
+    /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
+    public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
+        return TIMERS.schedule(() -> raise(kernel, process, sig, null), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Raises {@code sig} in the process after {@code first} nanoseconds and then every {@code period} (setitimer). */
+    public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long first, long period) {
+        return TIMERS.scheduleAtFixedRate(() -> raise(kernel, process, sig, null), first, period,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Delivers {@code sig} to a process of a Unix personality; returns true when it ended the process.
+     *
+     * @param reason the description of the end, null for the signal's strsignal text
+     */
+    public static boolean raise(Kernel kernel, PicoProcess process, int sig, String reason) {
+        if (sig == 0 || process.exitStatus().isPresent() || !(process.providerState() instanceof PosixProcess state)) {
+            return false;
+        }
+        SignalTable table = state.abi().signals();
+        Disposition action = state.action(sig);
+        boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
+        if (!unstoppable) {
+            SignalTable.Action def = table.defaultAction(sig);
+            if (action.ignored() || (!action.caught() && (def == SignalTable.Action.IGNORE
+                    || def == SignalTable.Action.CONTINUE))) {
+                return false;
+            }
+            boolean allBlock = !process.threads().isEmpty();
+            PicoThread target = null;
+            for (PicoThread t : process.threads()) {
+                if (!state.<PosixThread>thread(t).sigmask().contains(sig)) {
+                    allBlock = false;
+                    target = t;
+                    break;
+                }
+            }
+            if (allBlock || (action.caught() && state.frames() != null)) {
+                state.addPending(sig);
+                if (target != null) {
+                    target.interrupt();
+                }
+                return false;
+            }
+            if (action.caught()) {
+                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
+                        + " has a handler, but handlers are not run: default action taken");
+            }
+        }
+        return defaultAction(kernel, process, state, sig, reason);
+    }
+
+    /** Takes the default action of a signal; returns true when it ended the process. */
+    public static boolean defaultAction(Kernel kernel, PicoProcess process, PosixProcess state, int sig,
+            String reason) {
+        SignalTable table = state.abi().signals();
+        switch (table.defaultAction(sig)) {
+            case IGNORE, CONTINUE -> {
+                return false;
+            }
+            case STOP -> {
+                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
+                        + " would stop the process; stopping is not supported, ignored");
+                return false;
+            }
+            default -> {
+                process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + table.name(sig)
+                        + " +++"));
+                process.exit(ExitStatus.signalled(sig, reason == null ? table.text(sig) : reason));
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Delivers what is pending for the calling thread at a call boundary: the lowest pending signal its mask lets
+     * through, by the personality's frames for a caught signal, else by its default action. Returns true when the
+     * process ended.
+     */
+    public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state) {
+        return deliverPending(kernel, thread, state, null);
+    }
+
+    /**
+     * Delivers what is pending, as {@link #deliverPending(Kernel, PicoThread, PosixProcess)}; when a handler is run
+     * whose disposition asks for restarts ({@link Abi#saRestart()}), {@code restart} is run first, so that the
+     * interrupted call is made again when the handler returns.
+     */
+    public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state, Runnable restart) {
+        if (state.pending().isEmpty()) {
+            return false;
+        }
+        PosixThread ts = state.thread(thread);
+        int sig = state.takePending(ts.sigmask());
+        if (sig == 0) {
+            return false;
+        }
+        Disposition d = state.action(sig);
+        SignalTable table = state.abi().signals();
+        if (d.ignored()) {
+            return false;
+        }
+        if (d.caught()) {
+            SignalFrames frames = state.frames();
+            if (frames != null && restart != null && (d.flags() & state.abi().saRestart()) != 0) {
+                restart.run();
+            }
+            if (frames != null && frames.deliver(thread, state, sig, d)) {
+                return false;
+            }
+            if (frames != null) {
+                return defaultAction(kernel, thread.process(), state, table.number("SEGV"),
+                        "cannot build the signal frame for SIG" + table.name(sig));
+            }
+        }
+        return defaultAction(kernel, thread.process(), state, sig, null);
+    }
+}

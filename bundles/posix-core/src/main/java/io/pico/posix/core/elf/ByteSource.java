@@ -1,0 +1,67 @@
+package io.pico.posix.core.elf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Random access to the bytes of an image: a host file or, in tests, an array. */
+@org.osgi.annotation.versioning.ConsumerType
+public interface ByteSource extends AutoCloseable {
+
+    /** The number of bytes. */
+    long size();
+
+    /** Reads exactly {@code length} bytes at {@code position}; the caller has checked the range. */
+    void read(long position, byte[] dst, int offset, int length) throws IOException;
+
+    @Override
+    default void close() throws IOException {
+    }
+
+    /** An in-memory source. */
+    static ByteSource of(byte[] bytes) {
+        return new ByteSource() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public void read(long position, byte[] dst, int offset, int length) {
+                System.arraycopy(bytes, (int) position, dst, offset, length);
+            }
+        };
+    }
+
+    /** A host file, read with positional reads. */
+    static ByteSource open(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        long size = ch.size();
+        return new ByteSource() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void read(long position, byte[] dst, int offset, int length) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(dst, offset, length);
+                long at = position;
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, at);
+                    if (n < 0) {
+                        throw new IOException("file shrank while loading");
+                    }
+                    at += n;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+    }
+}

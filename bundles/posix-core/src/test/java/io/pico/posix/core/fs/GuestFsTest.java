@@ -1,0 +1,112 @@
+package io.pico.posix.core.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.posix.core.Errno;
+import io.pico.posix.core.SysError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Path resolution never leaves the root: dot-dot, absolute and relative links, directory-relative bases. */
+class GuestFsTest {
+
+    @TempDir
+    Path host;
+    Path root;
+    GuestFs fs;
+
+    @BeforeEach
+    void tree() throws Exception {
+        root = host.resolve("root");
+        Files.createDirectories(root.resolve("etc"));
+        Files.createDirectories(root.resolve("usr/lib"));
+        Files.writeString(root.resolve("etc/passwd"), "guest");
+        Files.writeString(host.resolve("secret"), "host");
+        Files.createSymbolicLink(root.resolve("abs"), Path.of("/etc"));
+        Files.createSymbolicLink(root.resolve("usr/lib/up"), Path.of("../../../../.."));
+        Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+        Files.createSymbolicLink(root.resolve("out"), host.resolve("secret"));
+        fs = new GuestFs(root, Overlay.NONE);
+    }
+
+    @Test
+    void dotDotStopsAtTheRoot() {
+        GuestFs.Resolved r = fs.resolve("/", "../../../secret", true);
+        assertEquals("/secret", r.guest());
+        assertEquals(root.resolve("secret"), r.host());
+    }
+
+    @Test
+    void anAbsoluteLinkStartsAgainAtTheRoot() {
+        GuestFs.Resolved r = fs.resolve("/", "/abs/passwd", true);
+        assertEquals("/etc/passwd", r.guest());
+        assertEquals(root.resolve("etc/passwd"), r.host());
+    }
+
+    @Test
+    void aRelativeLinkClimbingTooFarEndsAtTheRoot() {
+        GuestFs.Resolved r = fs.resolve("/usr", "lib/up/etc/passwd", true);
+        assertEquals("/etc/passwd", r.guest());
+    }
+
+    @Test
+    void aLinkToAHostPathOutsideTheRootIsReadAsAGuestPath() {
+        GuestFs.Resolved r = fs.resolve("/", "/out", true);
+        assertTrue(r.host().startsWith(root), r::toString);
+        assertEquals(root.resolve(host.resolve("secret").toString().substring(1)), r.host());
+    }
+
+    @Test
+    void aDirectoryRelativeBaseCannotEscapeEither() {
+        GuestFs.Resolved r = fs.resolve("/usr/lib", "../../../../etc/passwd", true);
+        assertEquals("/etc/passwd", r.guest());
+    }
+
+    @Test
+    void theLastLinkIsKeptWhenNotFollowed() {
+        assertEquals("/abs", fs.resolve("/", "/abs", false).guest());
+        assertEquals("/etc", fs.resolve("/", "/abs/", false).guest(), "a trailing slash follows");
+    }
+
+    @Test
+    void linkLoopsAndEmptyPathsFail() {
+        SysError loop = assertThrows(SysError.class, () -> fs.resolve("/", "/loop/x", true));
+        assertEquals(Errno.ELOOP, loop.errno());
+        assertEquals(Errno.ENOENT, assertThrows(SysError.class, () -> fs.resolve("/", "", true)).errno());
+    }
+
+    @Test
+    void hostDevicesPassThroughAndOverlaysAreSynthetic() {
+        assertEquals(Path.of("/dev/null"), fs.resolve("/", "/dev/null", true).host());
+        Overlay proc = new Overlay() {
+            @Override
+            public boolean covers(List<String> parts) {
+                return parts.get(0).equals("proc");
+            }
+
+            @Override
+            public String link(List<String> parts) {
+                return parts.equals(List.of("proc", "self")) ? "/proc/7" : null;
+            }
+        };
+        GuestFs withProc = new GuestFs(root, proc);
+        GuestFs.Resolved r = withProc.resolve("/", "/proc/self/status", true);
+        assertEquals("/proc/7/status", r.guest());
+        assertNull(r.host());
+        assertTrue(r.synthetic());
+    }
+
+    @Test
+    void guestPathsOfHostPaths() {
+        assertEquals("/etc/passwd", fs.guestOf(root.resolve("etc/passwd")));
+        assertEquals("/", fs.guestOf(root));
+        assertNull(fs.guestOf(host.resolve("secret")));
+    }
+}

@@ -1,0 +1,251 @@
+package io.pico.posix.sys;
+
+import io.pico.api.PicoProcess;
+import io.pico.posix.FreeBsdProcess;
+import io.pico.posix.SignalFrame;
+import io.pico.posix.core.Call;
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.Errno;
+import io.pico.posix.core.PosixProcess;
+import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.SigSet;
+import io.pico.posix.core.Signals;
+import io.pico.posix.core.sys.SyscallTable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Signals: dispositions, masks, kill, handler frames and sigreturn, contexts, sigsuspend, interval timers. */
+final class SignalCalls {
+
+    private static final int SIG_BLOCK = 1;
+    private static final int SIG_UNBLOCK = 2;
+    private static final int SIG_SETMASK = 3;
+    private static final int SS_DISABLE = 4;
+    private static final int MINSIGSTKSZ = 2048;
+
+    private SignalCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.full(416, "Spp", SignalCalls::sigaction);
+        t.full(340, "dpp", SignalCalls::sigprocmask);
+        t.full(343, "p", c -> {
+            PosixThread ts = c.threadState();
+            write(c, c.arg(0), c.state().pending().and(ts.sigmask()));
+            return 0;
+        });
+        t.full(53, "pp", SignalCalls::sigaltstack);
+        t.partial(37, "dS", SignalCalls::kill, "processes of this personality; stop signals are not supported");
+        t.full(417, "p=!", SignalCalls::sigreturn);
+        t.full(341, "p", SignalCalls::sigsuspend);
+        t.full(421, "p", SignalCalls::getcontext);
+        t.full(422, "p=!", SignalCalls::setcontext);
+        t.full(423, "pp=!", c -> {
+            getcontext(c, c.arg(0));
+            return setcontext(c);
+        });
+        t.partial(83, "dpp", SignalCalls::setitimer, "ITIMER_REAL only");
+        t.partial(86, "dp", SignalCalls::getitimer, "ITIMER_REAL only");
+    }
+
+    /** Reads a sigset_t (four 32-bit words). */
+    static SigSet read(Call c, long address) {
+        return SigSet.ofWords(c.mem().getInt(address), c.mem().getInt(address + 4), c.mem().getInt(address + 8),
+                c.mem().getInt(address + 12));
+    }
+
+    /** Writes a sigset_t. */
+    static void write(Call c, long address, SigSet set) {
+        for (int i = 0; i < 4; i++) {
+            c.mem().putInt(address + 4L * i, set.word(i));
+        }
+    }
+
+    /** Implements FreeBSD sigaction(2): struct sigaction is handler, flags (int), mask (sigset_t). */
+    private static long sigaction(Call c) {
+        int sig = c.intArg(0);
+        if (!c.abi().signals().valid(sig)) {
+            throw Errno.EINVAL.error();
+        }
+        long act = c.arg(1);
+        long old = c.arg(2);
+        Disposition previous = c.state().action(sig);
+        if (act != 0) {
+            long handler = c.mem().getLong(act);
+            if ((sig == c.abi().signals().number("KILL") || sig == c.abi().signals().number("STOP"))
+                    && handler != Disposition.SIG_DFL) {
+                throw Errno.EINVAL.error();
+            }
+            c.state().action(sig, new Disposition(handler, c.mem().getInt(act + 8), read(c, act + 12), 0));
+        }
+        if (old != 0) {
+            c.mem().putLong(old, previous.handler());
+            c.mem().putInt(old + 8, (int) previous.flags());
+            write(c, old + 12, previous.mask());
+        }
+        return 0;
+    }
+
+    /** Implements FreeBSD sigprocmask(2) for the calling thread; pending signals it unblocks are delivered. */
+    private static long sigprocmask(Call c) {
+        PosixThread t = c.threadState();
+        SigSet current = t.sigmask();
+        if (c.arg(1) != 0) {
+            SigSet set = read(c, c.arg(1));
+            switch (c.intArg(0)) {
+                case SIG_BLOCK -> t.sigmask(current.or(set));
+                case SIG_UNBLOCK -> t.sigmask(current.andNot(set));
+                case SIG_SETMASK -> t.sigmask(set);
+                default -> throw Errno.EINVAL.error();
+            }
+        }
+        if (c.arg(2) != 0) {
+            write(c, c.arg(2), current);
+        }
+        return 0;
+    }
+
+    /** Implements FreeBSD sigaltstack(2): stack_t is ss_sp, ss_size, ss_flags. */
+    private static long sigaltstack(Call c) {
+        PosixThread t = c.threadState();
+        long base = t.altStack();
+        long size = t.altStackSize();
+        boolean disabled = t.altStackDisabled();
+        if (c.arg(0) != 0) {
+            long sp = c.mem().getLong(c.arg(0));
+            long sz = c.mem().getLong(c.arg(0) + 8);
+            int flags = c.mem().getInt(c.arg(0) + 16);
+            if ((flags & ~SS_DISABLE) != 0) {
+                throw Errno.EINVAL.error();
+            }
+            if ((flags & SS_DISABLE) == 0 && sz < MINSIGSTKSZ) {
+                throw Errno.ENOMEM.error();
+            }
+            t.altStack(sp, sz, (flags & SS_DISABLE) != 0);
+        }
+        if (c.arg(1) != 0) {
+            c.mem().putLong(c.arg(1), base);
+            c.mem().putLong(c.arg(1) + 8, size);
+            c.mem().putInt(c.arg(1) + 16, disabled ? SS_DISABLE : 0);
+        }
+        return 0;
+    }
+
+    /** Implements FreeBSD kill(2): one process, the caller's group (0), a group (negative) or all (-1). */
+    private static long kill(Call c) {
+        int pid = c.intArg(0);
+        int sig = c.intArg(1);
+        if (sig != 0 && !c.abi().signals().valid(sig)) {
+            throw Errno.EINVAL.error();
+        }
+        List<PicoProcess> targets = new ArrayList<>();
+        if (pid > 0) {
+            c.kernel().process(pid).filter(p -> p.providerState() instanceof PosixProcess && p.exitStatus().isEmpty())
+                    .ifPresent(targets::add);
+        } else {
+            int group = pid == 0 ? c.state().pgid() : -pid;
+            for (PicoProcess p : c.kernel().processes()) {
+                if (p.exitStatus().isEmpty() && p.providerState() instanceof PosixProcess s
+                        && p.personality().equals(c.process().personality()) && (pid == -1 || s.pgid() == group)) {
+                    targets.add(p);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw Errno.ESRCH.error();
+        }
+        for (PicoProcess p : targets) {
+            if (sig != 0 && Signals.raise(c.kernel(), p, sig, null) && p == c.process()) {
+                c.noReturn();
+            }
+        }
+        return 0;
+    }
+
+    /** Implements FreeBSD sigreturn(2): the registers and mask of the ucontext the trampoline passes. */
+    private static long sigreturn(Call c) {
+        SignalFrame.restore(c.thread(), c.threadState(), c.mem(), c.arg(0));
+        c.noReturn();
+        return 0;
+    }
+
+    /** Implements FreeBSD sigsuspend(2): waits with a temporary mask until a signal arrives; always EINTR. */
+    private static long sigsuspend(Call c) {
+        PosixThread t = c.threadState();
+        SigSet temp = read(c, c.arg(0));
+        SigSet old = t.sigmask();
+        t.sigmask(temp);
+        t.saveMask(old);
+        PosixProcess s = c.state();
+        try {
+            while (s.pending().andNot(t.sigmask()).isEmpty() && c.process().exitStatus().isEmpty()) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            // a signal: delivered when the call returns
+        }
+        throw Errno.EINTR.error();
+    }
+
+    /** Implements FreeBSD getcontext(2): the context as if the call had returned 0. */
+    private static long getcontext(Call c) {
+        getcontext(c, c.arg(0));
+        return 0;
+    }
+
+    private static void getcontext(Call c, long address) {
+        ByteBuffer b = ByteBuffer.allocate(SignalFrame.UCONTEXT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        PosixThread t = c.threadState();
+        SignalFrame.writeContext(b, 0, c.thread(), t.sigmask(), 0);
+        b.putLong(16 + 56, 0); // mc_rax: the call returns 0
+        b.putLong(16 + 24, 0); // mc_rdx
+        b.putLong(16 + 176, b.getLong(16 + 176) & ~1L); // no carry
+        c.write(address, b.array());
+    }
+
+    /** Implements FreeBSD setcontext(2). */
+    private static long setcontext(Call c) {
+        long uc = c.arg(c.number() == 423 ? 1 : 0);
+        SignalFrame.restore(c.thread(), c.threadState(), c.mem(), uc);
+        c.noReturn();
+        return 0;
+    }
+
+    /** Implements FreeBSD setitimer(2) for ITIMER_REAL: SIGALRM after it_value, then every it_interval. */
+    private static long setitimer(Call c) {
+        if (c.intArg(0) != 0) {
+            throw Errno.EINVAL.error();
+        }
+        FreeBsdProcess s = c.state();
+        long left = s.alarmNanosLeft();
+        if (c.arg(1) != 0) {
+            long interval = io.pico.posix.core.Clock.getTimeval(c.mem(), c.arg(1));
+            long value = io.pico.posix.core.Clock.getTimeval(c.mem(), c.arg(1) + 16);
+            int alrm = c.abi().signals().number("ALRM");
+            if (value == 0) {
+                s.alarm(null, 0);
+            } else if (interval == 0) {
+                s.alarm(Signals.later(c.kernel(), c.process(), alrm, value), System.nanoTime() + value);
+            } else {
+                s.alarm(Signals.every(c.kernel(), c.process(), alrm, value, interval), System.nanoTime() + value);
+            }
+        }
+        if (c.arg(2) != 0) {
+            c.write(c.arg(2), new byte[32]);
+            io.pico.posix.core.Clock.putTimeval(c.mem(), c.arg(2) + 16, left);
+        }
+        return 0;
+    }
+
+    /** Implements FreeBSD getitimer(2) for ITIMER_REAL: the time left (the interval is not reported). */
+    private static long getitimer(Call c) {
+        if (c.intArg(0) != 0) {
+            throw Errno.EINVAL.error();
+        }
+        c.write(c.arg(1), new byte[32]);
+        io.pico.posix.core.Clock.putTimeval(c.mem(), c.arg(1) + 16, c.<FreeBsdProcess>state().alarmNanosLeft());
+        return 0;
+    }
+}

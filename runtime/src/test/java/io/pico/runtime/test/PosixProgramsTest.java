@@ -1,0 +1,735 @@
+package io.pico.runtime.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.api.CallInfo;
+import io.pico.api.ExitStatus;
+import io.pico.api.ImageException;
+import io.pico.api.IoObject;
+import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import io.pico.api.ProviderInfo;
+import io.pico.api.Support;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * The POSIX personality (FreeBSD amd64) through the Kernel service: the real FreeBSD programs of the shared corpus
+ * (../shared/corpus/freebsd: hand-written assembly, static libc, dynamic with ld-elf.so.1 and libc.so.7 in a guest
+ * root) and FreeBSD-branded programs assembled here with nasm and ld (OS/ABI byte set to FreeBSD, as brandelf
+ * does) for the carry-flag error path, files, fork with pipes and wait4, and signals.
+ */
+class PosixProgramsTest {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    @InjectService(timeout = 10_000)
+    Kernel kernel;
+
+    @TempDir
+    Path dir;
+
+    /** The corpus's FreeBSD folder: the property pico.corpus (set by test.bndrun), or shared/corpus upwards. */
+    static Path freebsd() {
+        String prop = System.getProperty("pico.corpus");
+        List<Path> candidates = new ArrayList<>();
+        if (prop != null) {
+            candidates.add(Path.of(prop).resolve("freebsd"));
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            candidates.add(p.resolve("shared/corpus/freebsd"));
+            candidates.add(p.resolveSibling("shared").resolve("corpus/freebsd"));
+        }
+        for (Path c : candidates) {
+            if (Files.isDirectory(c)) {
+                return c;
+            }
+        }
+        Assumptions.assumeTrue(false, "the FreeBSD corpus is not on this machine");
+        return null;
+    }
+
+    record Run(ExitStatus status, String out, String trace) {
+    }
+
+    private Run run(Path root, String program, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
+            kernel.hostStream(null, out, false), kernel.hostStream(null, out, false)};
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(List.of(args));
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(program, argv, Map.of("HOME", "/", "PATH", "/bin"), "/", root, stdio,
+                    new PrintStream(trace, true, StandardCharsets.UTF_8), 0));
+        } finally {
+            for (IoObject io : stdio) {
+                io.release();
+            }
+        }
+        boolean ended = kernel.awaitProcesses(() -> p.exitStatus().isPresent(),
+                TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
+        if (!ended) {
+            kernel.signal(p.pid(), "KILL");
+        }
+        ExitStatus status = p.waitFor();
+        kernel.reap(p.pid());
+        String t = trace.toString(StandardCharsets.UTF_8);
+        assertTrue(ended, () -> "timed out; trace:\n" + t);
+        return new Run(status, out.toString(StandardCharsets.ISO_8859_1), t);
+    }
+
+    @Test
+    void theProviderRegistersWithItsSystemCallTable() {
+        ProviderInfo posix = kernel.providers().stream().filter(i -> i.personality().equals("posix")).findFirst()
+                .orElseThrow(() -> new AssertionError("no posix provider in " + kernel.providers()));
+        assertEquals("io.pico.provider.posix", posix.bundle());
+        List<CallInfo> calls = kernel.calls("posix");
+        assertTrue(calls.contains(new CallInfo("syscall", 4, "write", Support.FULL, "")), "write is listed");
+        assertTrue(calls.stream().anyMatch(c -> c.number() == 454 && c.name().equals("_umtx_op")));
+        assertTrue(posix.full() + posix.partial() >= 150, posix::toString);
+    }
+
+    @Test
+    void theAssemblyHelloPrintsItsGreeting() throws Exception {
+        Run r = run(Path.of("/"), freebsd().resolve("bin/x8664_hello_asm").toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("hello, world!\n\0", r.out());
+        assertTrue(r.trace().contains(" write(1,0x200158,15) = 15"), r::trace);
+    }
+
+    @Test
+    void theStaticLibcHelloPrintsItsGreeting() throws Exception {
+        Run r = run(Path.of("/"), freebsd().resolve("bin/x8664_hello_static").toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("Hello, World!", r.out());
+    }
+
+    @Test
+    void theDynamicHelloRunsWithTheRuntimeLinkerAndLibcOfItsGuestRoot() throws Exception {
+        Path root = dir.resolve("root");
+        Path corpus = freebsd();
+        for (String f : new String[] {"libexec/ld-elf.so.1", "lib/libc.so.7", "bin/x8664_hello"}) {
+            Files.createDirectories(root.resolve(f).getParent());
+            Files.copy(corpus.resolve(f), root.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Run r = run(root, "/bin/x8664_hello");
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("Hello, World!", r.out());
+        assertTrue(r.trace().contains("openat(AT_FDCWD,\"/lib/libc.so.7\""), r::trace);
+    }
+
+    @Test
+    void aDynamicProgramWithoutItsInterpreterFailsWithStatus127() throws Exception {
+        Path root = dir.resolve("empty");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(freebsd().resolve("bin/x8664_hello"), root.resolve("bin/hello"));
+        ImageException e = assertThrows(ImageException.class, () -> run(root, "/bin/hello"));
+        assertEquals(ImageException.NOT_FOUND, e.status());
+        assertTrue(e.getMessage().contains("/libexec/ld-elf.so.1"), e::getMessage);
+    }
+
+    @Test
+    void aTruncatedImageFailsWithOneLineAndStatus126() throws Exception {
+        byte[] image = Files.readAllBytes(freebsd().resolve("bin/x8664_hello_static"));
+        Path bad = dir.resolve("truncated");
+        Files.write(bad, Arrays.copyOf(image, 3000));
+        ImageException e = assertThrows(ImageException.class, () -> run(Path.of("/"), bad.toString()));
+        assertEquals(ImageException.NOT_EXECUTABLE, e.status());
+        assertFalse(e.getMessage().contains("\n"), e::getMessage);
+        assertTrue(e.getMessage().contains("truncated"), e::getMessage);
+    }
+
+    // ---- FreeBSD-branded programs built here ------------------------------------------------------------
+
+    /** Assembles a program with nasm and ld and brands it FreeBSD (OS/ABI 9); skips without the tools. */
+    private Path build(String name, String source) throws Exception {
+        Path asm = dir.resolve(name + ".asm");
+        Path obj = dir.resolve(name + ".o");
+        Path exe = dir.resolve(name);
+        Files.writeString(asm, source);
+        exec("nasm", "-f", "elf64", "-o", obj.toString(), asm.toString());
+        exec("ld", "-static", "-o", exe.toString(), obj.toString());
+        byte[] b = Files.readAllBytes(exe);
+        b[7] = 9; // ELFOSABI_FREEBSD
+        Files.write(exe, b);
+        return exe;
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.assumeTrue(false, command[0] + " is not installed");
+            return;
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), () -> String.join(" ", command) + ": " + output);
+    }
+
+    /** Shared assembly: system call numbers and small helpers (print a string constant, exit). */
+    private static final String PRELUDE = """
+            bits 64
+            %define SYS_exit 1
+            %define SYS_fork 2
+            %define SYS_read 3
+            %define SYS_write 4
+            %define SYS_open 5
+            %define SYS_close 6
+            %define SYS_wait4 7
+            %define SYS_unlink 10
+            %define SYS_getpid 20
+            %define SYS_kill 37
+            %define SYS_sigprocmask 340
+            %define SYS_sigaction 416
+            %define SYS_lseek 478
+            %define SYS_pipe2 542
+            %define SYS_fstat 551
+            %macro print 1
+              jmp %%over
+              %%s: db %1
+              %%e:
+              %%over:
+              mov edi, 1
+              lea rsi, [rel %%s]
+              mov edx, %%e - %%s
+              mov eax, SYS_write
+              syscall
+            %endmacro
+            %macro exit 1
+              mov edi, %1
+              mov eax, SYS_exit
+              syscall
+            %endmacro
+            section .text
+            global _start
+            _start:
+            """;
+
+    @Test
+    void failuresSetTheCarryFlagWithAPositiveErrnoAndSuccessClearsIt() throws Exception {
+        Path exe = build("carry", PRELUDE + """
+                  mov eax, 999              ; no such call: ENOSYS (78)
+                  syscall
+                  jnc bad
+                  cmp rax, 78
+                  jne bad
+                  print `enosys\\n`
+                  lea rdi, [rel missing]    ; open of a missing file: ENOENT (2)
+                  xor esi, esi
+                  mov eax, SYS_open
+                  syscall
+                  jnc bad
+                  cmp rax, 2
+                  jne bad
+                  print `enoent\\n`
+                  stc                       ; a successful call clears the carry
+                  mov eax, SYS_getpid
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz bad
+                  print `ok\\n`
+                  exit 0
+                bad:
+                  exit 1
+                missing: db "/no/such/file", 0
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(new Run(ExitStatus.exited(0), "enosys\nenoent\nok\n", r.trace()), r);
+        assertTrue(r.trace().contains("syscall_999(...) = -1 errno=78 (Function not implemented)"), r::trace);
+        assertTrue(r.trace().contains("open(\"/no/such/file\",O_RDONLY,") && r.trace().contains(") = -1 errno=2 (No such file or directory)"),
+                r::trace);
+    }
+
+    @Test
+    void filesAreCreatedWrittenReadBackStattedAndRemovedInsideTheRoot() throws Exception {
+        Path root = dir.resolve("fsroot");
+        Files.createDirectories(root.resolve("tmp"));
+        Path exe = build("files", PRELUDE + """
+                  lea rdi, [rel name]
+                  mov esi, 0x602            ; O_RDWR|O_CREAT|O_TRUNC
+                  mov edx, 0644o
+                  mov eax, SYS_open
+                  syscall
+                  jc bad
+                  mov r12, rax              ; fd
+                  mov rdi, r12
+                  lea rsi, [rel data]
+                  mov edx, 6
+                  mov eax, SYS_write
+                  syscall
+                  cmp rax, 6
+                  jne bad
+                  mov rdi, r12              ; lseek(fd, 0, SEEK_SET)
+                  xor esi, esi
+                  xor edx, edx
+                  mov eax, SYS_lseek
+                  syscall
+                  jc bad
+                  mov rdi, r12
+                  lea rsi, [rel buf]
+                  mov edx, 64
+                  mov eax, SYS_read
+                  syscall
+                  cmp rax, 6
+                  jne bad
+                  mov rdi, r12              ; fstat: st_size at offset 112
+                  lea rsi, [rel st]
+                  mov eax, SYS_fstat
+                  syscall
+                  jc bad
+                  cmp qword [rel st + 112], 6
+                  jne bad
+                  mov edi, 1
+                  lea rsi, [rel buf]
+                  mov edx, 6
+                  mov eax, SYS_write
+                  syscall
+                  mov rdi, r12
+                  mov eax, SYS_close
+                  syscall
+                  lea rdi, [rel escape]     ; ../../ stays in the root: /tmp/../../tmp/f is /tmp/f
+                  mov eax, SYS_unlink
+                  syscall
+                  jc bad
+                  exit 0
+                bad:
+                  exit 1
+                name: db "/tmp/f", 0
+                escape: db "/tmp/../../tmp/f", 0
+                data: db "hello", 10
+                section .bss
+                buf: resb 64
+                st: resb 224
+                """);
+        Path inRoot = root.resolve("files");
+        Files.copy(exe, inRoot);
+        Run r = run(root, "/files");
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("hello\n", r.out());
+        assertFalse(Files.exists(root.resolve("tmp/f")), "unlinked");
+    }
+
+    @Test
+    void aForkedChildWritesIntoAPipeAndTheParentReapsItWithWait4() throws Exception {
+        Path exe = build("forkpipe", PRELUDE + """
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  jc bad
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov r13, rax              ; the child's pid
+                  mov edi, [rel fds + 4]    ; parent: close the write end
+                  mov eax, SYS_close
+                  syscall
+                  mov edi, [rel fds]
+                  lea rsi, [rel buf]
+                  mov edx, 64
+                  mov eax, SYS_read
+                  syscall
+                  jc bad
+                  mov rdx, rax
+                  mov edi, 1
+                  lea rsi, [rel buf]
+                  mov eax, SYS_write
+                  syscall
+                  mov rdi, -1               ; wait4(-1, &status, 0, NULL)
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp rax, r13
+                  jne bad
+                  cmp dword [rel status], 7 << 8
+                  jne bad
+                  print `parent reaped 7\\n`
+                  exit 0
+                child:
+                  cmp rdx, 1                ; FreeBSD: rdx is 1 in the child
+                  jne bad
+                  mov edi, [rel fds + 4]
+                  lea rsi, [rel msg]
+                  mov edx, msgend - msg
+                  mov eax, SYS_write
+                  syscall
+                  exit 7
+                bad:
+                  exit 1
+                msg: db "child wrote", 10
+                msgend:
+                section .bss
+                fds: resd 2
+                status: resd 1
+                buf: resb 64
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("child wrote\nparent reaped 7\n", r.out());
+    }
+
+    @Test
+    void signalsRunHandlersReturnThroughSigreturnWaitWhileBlockedAndEndTheProcessByDefault() throws Exception {
+        Path exe = build("signals", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  jc bad
+                  mov eax, SYS_getpid
+                  syscall
+                  mov r12, rax
+                  mov rdi, r12              ; kill(getpid(), SIGUSR1): the handler runs on return
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  jc bad
+                  print `back\\n`
+                  mov dword [rel set], 1 << 29  ; block SIGUSR1
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov rdi, r12
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  print `blocked\\n`
+                  mov edi, 2                ; unblock: the pending signal is delivered now
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  print `unblocked\\n`
+                  mov rdi, r12              ; SIGTERM without a handler ends the process
+                  mov esi, 15
+                  mov eax, SYS_kill
+                  syscall
+                  print `not reached\\n`
+                  exit 0
+                handler:
+                  push rbx
+                  print `handler\\n`
+                  pop rbx
+                  ret
+                bad:
+                  exit 1
+                section .bss
+                act: resb 32
+                set: resb 16
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals("handler\nback\nblocked\nhandler\nunblocked\n", r.out(), r::trace);
+        assertEquals(15, r.status().signal(), r::trace);
+    }
+
+    @Test
+    void aRunningProcessSurvivesARestartOfTheProviderBundleWithItsDescriptorsAndHandlers() throws Exception {
+        Path exe = build("echoloop", PRELUDE + """
+                  mov qword [rel act], handler   ; a handler, which must survive the swap
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                loop:
+                  xor edi, edi
+                  lea rsi, [rel buf]
+                  mov edx, 64
+                  mov eax, SYS_read
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz done
+                  mov rdx, rax
+                  mov edi, 1
+                  lea rsi, [rel buf]
+                  mov eax, SYS_write
+                  syscall
+                  mov eax, SYS_getpid
+                  syscall
+                  mov rdi, rax
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  jmp loop
+                done:
+                  exit 0
+                handler:
+                  print `!`
+                  ret
+                bad:
+                  exit 1
+                section .bss
+                act: resb 32
+                buf: resb 64
+                """);
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString()), Map.of(), "/", Path.of("/"),
+                    new IoObject[] {in[0], out[1], out[1]}, null, 0));
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        try {
+            in[1].write(java.nio.ByteBuffer.wrap("one\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("one\n!", readSome(out[0], 5));
+            Bundle provider = java.util.Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
+                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            provider.stop();
+            provider.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
+                assertTrue(System.nanoTime() < end, "the provider came back");
+                Thread.sleep(10);
+            }
+            in[1].write(java.nio.ByteBuffer.wrap("two\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("two\n!", readSome(out[0], 5));
+            in[1].release();
+            in[1] = null;
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(20)));
+            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow());
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            if (in[1] != null) {
+                in[1].release();
+            }
+            out[0].release();
+        }
+    }
+
+    @Test
+    void aForkedChildExecsAnotherProgramAndTheParentSeesItsStatus() throws Exception {
+        String hello = freebsd().resolve("bin/x8664_hello_asm").toString();
+        Path exe = build("forkexec", PRELUDE + """
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov rdi, rax              ; wait4(pid, &status, 0, NULL)
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 0
+                  jne bad
+                  print `parent done\\n`
+                  exit 0
+                child:
+                  lea rdi, [rel path]       ; execve(path, {path, NULL}, {NULL})
+                  lea rsi, [rel argv]
+                  lea rdx, [rel envp]
+                  mov eax, 59
+                  syscall
+                  exit 3                    ; not reached
+                bad:
+                  exit 1
+                section .data
+                path: db "%s", 0
+                argv: dq path, 0
+                envp: dq 0
+                section .bss
+                status: resd 1
+                """.formatted(hello));
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("hello, world!\n\0parent done\n", r.out());
+        assertTrue(r.trace().contains("execve(\"" + hello + "\""), r::trace);
+    }
+
+    @Test
+    void aBlockingReadInterruptedByAHandlerWithSaRestartIsMadeAgain() throws Exception {
+        Path exe = build("restart", PRELUDE + """
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  mov qword [rel act], handler   ; sigaction(SIGALRM, {handler, SA_RESTART, {}}, NULL)
+                  mov dword [rel act + 8], 2
+                  mov edi, 14
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov qword [rel itv + 24], 50000   ; setitimer(ITIMER_REAL, 50 ms)
+                  xor edi, edi
+                  lea rsi, [rel itv]
+                  xor edx, edx
+                  mov eax, 83
+                  syscall
+                  mov edi, [rel fds]        ; read blocks until the handler closes the write end
+                  lea rsi, [rel buf]
+                  mov edx, 16
+                  mov eax, SYS_read
+                  syscall
+                  jc interrupted
+                  test rax, rax
+                  jnz bad
+                  print `eof\\n`
+                  exit 0
+                interrupted:
+                  print `eintr\\n`
+                  exit 2
+                handler:
+                  print `alarm\\n`
+                  mov edi, [rel fds + 4]
+                  mov eax, SYS_close
+                  syscall
+                  ret
+                bad:
+                  exit 1
+                section .bss
+                fds: resd 2
+                act: resb 32
+                itv: resb 32
+                buf: resb 16
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(new Run(ExitStatus.exited(0), "alarm\neof\n", r.trace()), r);
+        assertTrue(r.trace().contains("(read restarted after the signal handler)"), r::trace);
+    }
+
+    @Test
+    void aThreadMadeByThrNewRunsAndItsThrExitWakesTheUmtxWaiter() throws Exception {
+        Path exe = build("threads", PRELUDE + """
+                  lea rax, [rel tfunc]      ; struct thr_param
+                  mov [rel param], rax
+                  lea rax, [rel stack]
+                  mov [rel param + 16], rax
+                  mov qword [rel param + 24], 65536
+                  lea rax, [rel ctid]
+                  mov [rel param + 48], rax
+                  lea rax, [rel ptid]
+                  mov [rel param + 56], rax
+                  lea rdi, [rel param]
+                  mov esi, 104
+                  mov eax, 455              ; thr_new
+                  syscall
+                  jc bad
+                again:
+                  mov rax, [rel state]
+                  test rax, rax
+                  jnz joined
+                  lea rdi, [rel state]      ; _umtx_op(&state, UMTX_OP_WAIT, 0, NULL, NULL)
+                  mov esi, 2
+                  xor edx, edx
+                  xor r10, r10
+                  xor r8, r8
+                  mov eax, 454
+                  syscall
+                  jmp again
+                joined:
+                  mov rax, [rel ptid]
+                  test rax, rax
+                  jz bad
+                  cmp rax, [rel ctid]
+                  jne bad
+                  print `joined\\n`
+                  exit 0
+                tfunc:
+                  print `thread\\n`
+                  lea rdi, [rel state]
+                  mov eax, 431              ; thr_exit(&state): *state = 1, waiters woken
+                  syscall
+                bad:
+                  exit 1
+                section .bss
+                param: resb 104
+                ctid: resq 1
+                ptid: resq 1
+                state: resq 1
+                stack: resb 65536
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(new Run(ExitStatus.exited(0), "thread\njoined\n", r.trace()), r);
+    }
+
+    @Test
+    void aFaultRunsTheSegvHandlerWithTheFaultAddressInItsSiginfo() throws Exception {
+        Path exe = build("segv", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGSEGV, {handler, SA_SIGINFO, {}}, NULL)
+                  mov dword [rel act + 8], 0x40
+                  mov edi, 11
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov rax, [0x10]           ; unmapped
+                  exit 1
+                handler:
+                  cmp edi, 11
+                  jne bad
+                  cmp qword [rsi + 24], 0x10    ; si_addr
+                  jne bad
+                  print `caught\\n`
+                  exit 3
+                bad:
+                  exit 4
+                section .bss
+                act: resb 32
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(new Run(ExitStatus.exited(3), "caught\n", r.trace()), r);
+    }
+
+    /** Reads exactly {@code n} bytes from a kernel pipe, with a time limit. */
+    private static String readSome(IoObject pipe, int n) throws Exception {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return ex.submit(() -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+                while (b.hasRemaining()) {
+                    if (pipe.read(b) < 0) {
+                        break;
+                    }
+                }
+                return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+}
