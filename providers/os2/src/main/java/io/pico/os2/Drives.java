@@ -123,6 +123,10 @@ final class Drives {
         if (name == null || name.isEmpty()) {
             throw new Os2Exception(Err.PATH_NOT_FOUND);
         }
+        if (name.indexOf('\0') >= 0) {
+            // a NUL inside a name (a corrupt image's module table, a guest's buffer): no host path has one
+            throw new Os2Exception(Err.INVALID_NAME);
+        }
         String dev = device(name);
         if (dev != null) {
             return new Resolved(null, "\\DEV\\" + dev, true);

@@ -121,6 +121,9 @@ final class Loader {
     }
 
     private Path search(String fileName) {
+        if (fileName.indexOf('\0') >= 0 || fileName.indexOf('/') >= 0) {
+            return null; // a corrupt module name: no file has it (and it must not name a path)
+        }
         for (Path dir : libpath) {
             String actual = Drives.lookup(dir, fileName);
             Path candidate = dir.resolve(actual);
