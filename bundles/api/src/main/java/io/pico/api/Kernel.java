@@ -55,6 +55,43 @@ public interface Kernel {
             boolean truncate, boolean exclusive) throws IOException;
 
     /**
+     * A new socket with one reference, for a process (its pid names it in the log when the network policy
+     * refuses an operation, and is the peer's pid of local connections); the process may be null.
+     *
+     * @throws IOException {@code EAFNOSUPPORT} or {@code EPROTONOSUPPORT} when the host cannot make it
+     * @since 1.2
+     */
+    SocketObject socket(SocketFamily family, SocketType type, PicoProcess owner) throws IOException;
+
+    /**
+     * Two local sockets connected to each other (socketpair), each with one reference.
+     *
+     * @since 1.2
+     */
+    SocketObject[] socketPair(SocketType type, PicoProcess owner);
+
+    /**
+     * Blocks until the condition holds: checks it, then again whenever a kernel I/O object changes state (data
+     * arrives at a pipe or socket, space frees up, a connection comes in, an end closes), and at least every
+     * 50 milliseconds for state the kernel does not see. For poll, select and epoll.
+     *
+     * @param timeoutNanos how long to wait at most; 0 checks once, negative waits without limit
+     * @return whether the condition held
+     * @throws InterruptedException when the waiting thread is interrupted (a signal)
+     * @since 1.2
+     */
+    boolean awaitIo(java.util.function.BooleanSupplier condition, long timeoutNanos) throws InterruptedException;
+
+    /**
+     * The network policy: {@code loopback} (the default: IPv4 and IPv6 sockets reach only the loopback
+     * addresses) or {@code any}. The system property {@code pico.net.policy} sets it, else the kernel's
+     * configuration.
+     *
+     * @since 1.2
+     */
+    String netPolicy();
+
+    /**
      * Sends a signal, named in the process's personality's terms, to a process.
      *
      * @throws IllegalArgumentException for an unknown pid or signal name

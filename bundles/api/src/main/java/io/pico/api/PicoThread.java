@@ -40,9 +40,10 @@ public interface PicoThread {
      * Runs the action on this thread once the current system call or exception handler has returned,
      * outside the engine, before guest code continues: for calls that replace the address space
      * (execve) or must not run inside an engine hook. From within a call on this thread it runs right
-     * after that call. Since 1.1 it may also be called from any other thread (asynchronous signals): the
-     * thread then leaves guest code at its next block boundary, or finishes the call it is in, and runs
-     * the action there, with the same register access as in a call; a thread that ends first drops it.
+     * after that call. Since 1.1 it may also be called from any other thread: the action then runs after
+     * the thread's current or next call (guest code is not stopped from outside: the engine cannot resume
+     * it at a precise instruction), with the same register access as in a call; a thread that ends first
+     * drops it.
      */
     void defer(Runnable action);
 

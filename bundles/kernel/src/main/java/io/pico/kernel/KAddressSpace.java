@@ -185,13 +185,41 @@ final class KAddressSpace implements AddressSpace {
         }
     }
 
-    /** Copies every mapping and its contents into an empty address space (fork). */
+    /** An all-zero page to compare pages with. */
+    private static final java.nio.ByteBuffer ZERO_PAGE = java.nio.ByteBuffer.allocateDirect((int) PAGE_SIZE);
+    /** Pages compared at once: large enough that a buffer per group costs nothing next to the comparison. */
+    private static final int GROUP = 256;
+
+    /**
+     * Copies every mapping and its contents into an empty address space (fork). Pages that hold only zeros
+     * are not copied: the new memory reads as zero until written, and untouched pages (most of a stack)
+     * cost the child no RAM and the fork no time.
+     */
     synchronized void copyInto(KAddressSpace other) {
-        for (Chunk c : chunks.values()) {
-            long size = c.end - c.start;
+        // the child's lock too: the half-made child is in the process table already, and a KILL that ends it
+        // releases its memory, which must wait for this copy (else it writes into freed host memory: a JVM crash)
+        synchronized (other) {
             other.limit = limit;
-            other.map(c.start, size, c.protection);
-            HostMemory.copy(c.host, other.host(c.start, size), size);
+            for (Chunk c : chunks.values()) {
+                long size = c.end - c.start;
+                other.map(c.start, size, c.protection);
+                long to = other.host(c.start, size);
+                for (long group = 0; group < size; group += GROUP * PAGE_SIZE) {
+                    long groupLength = Math.min(GROUP * PAGE_SIZE, size - group);
+                    java.nio.ByteBuffer pages = HostMemory.buffer(c.host + group, (int) groupLength);
+                    long run = -1; // start of a run of pages to copy
+                    for (long off = 0; off <= groupLength; off += PAGE_SIZE) {
+                        boolean copy = off < groupLength
+                                && pages.slice((int) off, (int) PAGE_SIZE).mismatch(ZERO_PAGE.duplicate()) >= 0;
+                        if (copy && run < 0) {
+                            run = off;
+                        } else if (!copy && run >= 0) {
+                            HostMemory.copy(c.host + group + run, to + group + run, off - run);
+                            run = -1;
+                        }
+                    }
+                }
+            }
         }
     }
 

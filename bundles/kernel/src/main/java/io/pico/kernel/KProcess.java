@@ -244,6 +244,9 @@ final class KProcess implements PicoProcess {
 
     @Override
     public PicoProcess fork(PicoThread caller) {
+        if (status != null) {
+            throw new IllegalStateException("process " + pid + " has ended: no fork");
+        }
         KProcess child = kernel.newProcess(personality, pid, command, root, trace);
         child.providerId = providerId;
         try {
@@ -252,6 +255,11 @@ final class KProcess implements PicoProcess {
             handles.copyInto(child.handles);
             KThread t = (KThread) child.createThread(caller.mode());
             t.copyStateFrom((KThread) caller);
+            if (status != null) {
+                // killed while forking: whoever ended this process has seen the child in the table or must
+                // not find it alive later (a fork bomb killed process by process would otherwise regrow)
+                throw new IllegalStateException("process " + pid + " ended while forking");
+            }
             return child;
         } catch (RuntimeException e) {
             child.exit(new ExitStatus(0, 9, "fork failed: " + e));

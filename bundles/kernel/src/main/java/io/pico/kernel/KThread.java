@@ -183,27 +183,9 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     @Override
     public void defer(Runnable action) {
+        // from another thread the action waits for this thread's next call boundary: guest code is never
+        // stopped from outside (unicorn's asynchronous stop leaves a stale instruction pointer)
         deferred.add(action);
-        if (Thread.currentThread() != host) {
-            // from another thread (an asynchronous signal): make the thread leave guest code, and repeat
-            // that until it has run the action, since a stop reaching the engine between two runs is lost
-            kickDeferred();
-        }
-    }
-
-    private void kickDeferred() {
-        if (deferred.isEmpty() || stopRequested) {
-            return;
-        }
-        if (running && !inCallVolatile) {
-            engine.stop();
-        }
-        Thread t = host;
-        if (t == null || t.isAlive()) {
-            kernel.later(this::kickDeferred, inCallVolatile || !running ? 20 : 2);
-        } else {
-            deferred.clear();
-        }
     }
 
     @Override

@@ -26,4 +26,13 @@ public @interface KernelConfig {
     @AttributeDefinition(name = "CPU time limit (s)", description = "CPU seconds a process may use before the "
             + "kernel ends it; 0 for no limit", min = "0")
     long cpuLimitSeconds() default 0;
+
+    /** What guests' IPv4 and IPv6 sockets may reach (the system property pico.net.policy overrides it). */
+    @AttributeDefinition(name = "Network policy", description = "What IPv4 and IPv6 sockets of guests may reach: "
+            + "loopback (listen and connect on the loopback addresses only; wildcard binds bind loopback, other "
+            + "addresses fail with EACCES and a log line) or any. Applies at once; the system property "
+            + "pico.net.policy overrides it", options = {
+                @org.osgi.service.metatype.annotations.Option(label = "loopback only", value = "loopback"),
+                @org.osgi.service.metatype.annotations.Option(label = "any address", value = "any")})
+    String netPolicy() default "loopback";
 }

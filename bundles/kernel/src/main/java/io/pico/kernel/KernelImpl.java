@@ -15,6 +15,8 @@ import io.pico.kernel.engine.EngineFactory;
 import io.pico.kernel.engine.UnicornEngineFactory;
 import io.pico.kernel.io.HostFile;
 import io.pico.kernel.io.HostStream;
+import io.pico.kernel.io.IoEvents;
+import io.pico.kernel.io.Net;
 import io.pico.kernel.io.Pipe;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +61,7 @@ public final class KernelImpl implements Kernel {
     private final Observers observers = new Observers(this);
     private volatile Limits limits;
     private final KernelLog log;
+    private final Net net;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pico-kernel-stopper");
         t.setDaemon(true);
@@ -69,19 +72,41 @@ public final class KernelImpl implements Kernel {
     @Activate
     public KernelImpl(KernelConfig config) {
         this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.of(config));
+        netPolicy(config);
+    }
+
+    /** The network policy: the system property {@code pico.net.policy} if set, else the configuration's. */
+    private void netPolicy(KernelConfig config) {
+        if (System.getProperty("pico.net.policy") != null) {
+            return;
+        }
+        try {
+            net.policy(Net.Policy.parse(config.netPolicy()));
+        } catch (IllegalArgumentException e) {
+            log(e.getMessage() + "; keeping " + net.policy());
+        }
     }
 
     /** A changed configuration applies to processes started from now on. */
     @org.osgi.service.component.annotations.Modified
     void modified(KernelConfig config) {
         limits = Limits.of(config);
-        log("configuration changed: " + limits);
+        netPolicy(config);
+        log("configuration changed: " + limits + ", pico.net.policy=" + net.policy());
     }
 
     KernelImpl(EngineFactory engines, KernelLog log, Limits limits) {
         this.engines = engines;
         this.log = log;
         this.limits = limits;
+        Net.Policy policy;
+        try {
+            policy = Net.Policy.parse(System.getProperty("pico.net.policy", "loopback"));
+        } catch (IllegalArgumentException e) {
+            log.write(e.getMessage() + "; using loopback");
+            policy = Net.Policy.LOOPBACK;
+        }
+        this.net = new Net(policy, this::log, this::netRefused);
         reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
 
     }
@@ -106,6 +131,7 @@ public final class KernelImpl implements Kernel {
             p.crash("kernel stopped");
         }
         reaper.shutdownNow();
+        net.close();
         log.close();
     }
 
@@ -268,15 +294,21 @@ public final class KernelImpl implements Kernel {
 
     /** A new, empty process in the process table. */
     KProcess newProcess(String personality, int parentPid, List<String> command, Path root, PrintStream trace) {
-        long live = processes.values().stream().filter(p -> p.exitStatus().isEmpty()).count();
-        if (live >= limits.maxProcesses()) {
-            throw new io.pico.api.ResourceLimitException(live + " processes are running, the limit (pico.max.processes)");
+        // counting and adding as one step: concurrent forks (a fork bomb) cannot overshoot the limit
+        synchronized (newProcessLock) {
+            long live = processes.values().stream().filter(p -> p.exitStatus().isEmpty()).count();
+            if (live >= limits.maxProcesses()) {
+                throw new io.pico.api.ResourceLimitException(live
+                        + " processes are running, the limit (pico.max.processes)");
+            }
+            KProcess process = new KProcess(this, nextId(), parentPid, personality, command, root, trace);
+            process.space().limit(limits.memoryBytes());
+            processes.put(process.pid(), process);
+            return process;
         }
-        KProcess process = new KProcess(this, nextId(), parentPid, personality, command, root, trace);
-        process.space().limit(limits.memoryBytes());
-        processes.put(process.pid(), process);
-        return process;
     }
+
+    private final Object newProcessLock = new Object();
 
     private void abandon(KProcess process) {
         process.exit(new ExitStatus(ImageException.NOT_EXECUTABLE, 0, "not started"));
@@ -352,10 +384,41 @@ public final class KernelImpl implements Kernel {
         if (p == null || p.exitStatus().isPresent()) {
             throw new IllegalArgumentException("no running process " + pid);
         }
-        Provider provider = registry.current(p.personality()).map(ProviderRegistry.Entry::provider)
-                .orElseThrow(() -> new IllegalArgumentException("no provider for " + p.personality()));
-        provider.signal(p, signal);
+        boolean kill = KILL.contains(signal.toUpperCase(java.util.Locale.ROOT));
+        Provider provider = registry.current(p.personality()).map(ProviderRegistry.Entry::provider).orElse(null);
+        if (provider == null) {
+            if (kill) {
+                p.crash("killed (no provider for " + p.personality() + ")");
+                return;
+            }
+            throw new IllegalArgumentException("no provider for " + p.personality());
+        }
+        try {
+            provider.signal(p, signal);
+        } catch (RuntimeException | Error e) {
+            if (!kill) {
+                throw e;
+            }
+            log("pid " + pid + ": provider " + p.personality() + " failed delivering " + signal + ": " + e
+                    + "; the kernel ends the process");
+            p.crash("killed (the provider failed delivering it: " + e + ")");
+            return;
+        }
+        if (kill && p.exitStatus().isEmpty()) {
+            // KILL always ends a process: a provider that delivers it late, loses it or ignores it is overruled
+            later(() -> {
+                if (p.exitStatus().isEmpty()) {
+                    log("pid " + pid + ": still running " + KILL_GRACE_MILLIS + " ms after KILL; the kernel ends it");
+                    p.crash("killed (the provider did not end it)");
+                }
+            }, KILL_GRACE_MILLIS);
+        }
     }
+
+    /** The names of the signal that always ends a process, whatever its provider does with it. */
+    private static final java.util.Set<String> KILL = java.util.Set.of("KILL", "SIGKILL");
+    /** How long a provider has to end a process it was sent KILL for before the kernel does. */
+    static final long KILL_GRACE_MILLIS = 1000;
 
     @Override
     public List<CallInfo> calls(String personality) {
@@ -400,6 +463,37 @@ public final class KernelImpl implements Kernel {
             file.setLength(0);
         }
         return new HostFile(file, hostPath, append);
+    }
+
+    @Override
+    public io.pico.api.SocketObject socket(io.pico.api.SocketFamily family, io.pico.api.SocketType type,
+            PicoProcess owner) throws IOException {
+        return net.socket(family, type, owner == null ? 0 : owner.pid());
+    }
+
+    @Override
+    public io.pico.api.SocketObject[] socketPair(io.pico.api.SocketType type, PicoProcess owner) {
+        return net.pair(type, owner == null ? 0 : owner.pid());
+    }
+
+    @Override
+    public boolean awaitIo(java.util.function.BooleanSupplier condition, long timeoutNanos)
+            throws InterruptedException {
+        return IoEvents.await(condition, timeoutNanos);
+    }
+
+    @Override
+    public String netPolicy() {
+        return net.policy().toString();
+    }
+
+    /** A socket operation the network policy refused: a log line, and a trace line when the process is traced. */
+    private void netRefused(int pid, String what) {
+        log("net: pid " + pid + ": " + what);
+        KProcess p = processes.get(pid);
+        if (p != null) {
+            trace(p, "--- " + what + " ---");
+        }
     }
 
     @Override

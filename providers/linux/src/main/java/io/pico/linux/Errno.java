@@ -44,6 +44,26 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int ETIMEDOUT = 110;
+    // network error numbers (issue 12, sockets): the names the kernel's socket objects fail with
+    public static final int EDESTADDRREQ = 89;
+    public static final int EMSGSIZE = 90;
+    public static final int EPROTOTYPE = 91;
+    public static final int ENOPROTOOPT = 92;
+    public static final int EPROTONOSUPPORT = 93;
+    public static final int ESOCKTNOSUPPORT = 94;
+    public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
+    public static final int ECONNABORTED = 103;
+    public static final int ECONNRESET = 104;
+    public static final int ENOBUFS = 105;
+    public static final int EISCONN = 106;
+    public static final int ENOTCONN = 107;
+    public static final int ECONNREFUSED = 111;
+    public static final int EHOSTUNREACH = 113;
+    public static final int EALREADY = 114;
+    public static final int EINPROGRESS = 115;
 
     private static final String[] NAMES = new String[134];
     private static final String[] TEXTS = new String[134];
@@ -95,6 +115,26 @@ public final class Errno {
         def(95, "EOPNOTSUPP", "Operation not supported");
         def(97, "EAFNOSUPPORT", "Address family not supported by protocol");
         def(110, "ETIMEDOUT", "Connection timed out");
+        // network error numbers (issue 12, sockets)
+        def(89, "EDESTADDRREQ", "Destination address required");
+        def(90, "EMSGSIZE", "Message too long");
+        def(91, "EPROTOTYPE", "Protocol wrong type for socket");
+        def(92, "ENOPROTOOPT", "Protocol not available");
+        def(93, "EPROTONOSUPPORT", "Protocol not supported");
+        def(94, "ESOCKTNOSUPPORT", "Socket type not supported");
+        def(98, "EADDRINUSE", "Address already in use");
+        def(99, "EADDRNOTAVAIL", "Cannot assign requested address");
+        def(100, "ENETDOWN", "Network is down");
+        def(101, "ENETUNREACH", "Network is unreachable");
+        def(103, "ECONNABORTED", "Software caused connection abort");
+        def(104, "ECONNRESET", "Connection reset by peer");
+        def(105, "ENOBUFS", "No buffer space available");
+        def(106, "EISCONN", "Transport endpoint is already connected");
+        def(107, "ENOTCONN", "Transport endpoint is not connected");
+        def(111, "ECONNREFUSED", "Connection refused");
+        def(113, "EHOSTUNREACH", "No route to host");
+        def(114, "EALREADY", "Operation already in progress");
+        def(115, "EINPROGRESS", "Operation now in progress");
     }
 
     private Errno() {

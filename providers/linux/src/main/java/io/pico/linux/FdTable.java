@@ -6,8 +6,20 @@ import java.util.TreeMap;
 /** A Linux process's file descriptors: numbers mapped onto open file descriptions. */
 public final class FdTable {
 
-    /** The descriptor limit (RLIMIT_NOFILE). */
-    public static final int MAX_FDS = 1024;
+    /** The most descriptors a process may raise its RLIMIT_NOFILE to. */
+    public static final int MAX_FDS = 1 << 20;
+
+    private volatile int limit = 1024;
+
+    /** The descriptor limit now (RLIMIT_NOFILE): descriptors are below it. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Sets the descriptor limit; descriptors open above it stay open, as on Linux. */
+    public void limit(int max) {
+        limit = Math.max(0, Math.min(MAX_FDS, max));
+    }
 
     /** One descriptor: the description and its close-on-exec flag. */
     public record Fd(OpenFile file, boolean cloexec) {
@@ -35,7 +47,7 @@ public final class FdTable {
         while (fds.containsKey(n)) {
             n++;
         }
-        if (n >= MAX_FDS) {
+        if (n >= limit) {
             throw Errno.error(Errno.EMFILE);
         }
         file.retain();
@@ -45,7 +57,7 @@ public final class FdTable {
 
     /** Installs a description at a given number, closing what was there (dup2). */
     public void installAt(int fd, OpenFile file, boolean cloexec) {
-        if (fd < 0 || fd >= MAX_FDS) {
+        if (fd < 0 || fd >= limit) {
             throw Errno.error(Errno.EBADF);
         }
         Fd old;

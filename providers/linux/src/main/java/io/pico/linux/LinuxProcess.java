@@ -37,10 +37,35 @@ public final class LinuxProcess {
     private volatile int pgid;
     private volatile int sid;
     private volatile int deathSignal;
-    private final byte[] termios = defaultTermios();
+    private final byte[] termios = Tty.defaultTermios();
     private final long[][] limits = defaultLimits();
     private java.util.concurrent.Future<?> alarm;
     private long alarmDue;
+    private long alarmInterval;
+    /** Guards pending signals, masks and dispositions as deliveries see them; waiters for signals wait on it. */
+    private final Object signalLock = new Object();
+    private final SignalQueue pending = new SignalQueue();
+    /** Parents waiting for their children (wait4, waitid) wait on it; children's events notify it. */
+    private final Object childLock = new Object();
+    /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
+    private volatile int exitSignal = Signals.SIGCHLD;
+    /** The parent has ended: this process is reaped as soon as it ends, and getppid says 1. */
+    private volatile boolean orphaned;
+    /** Whether the process is stopped (SIGSTOP, SIGTSTP ...). */
+    private volatile boolean stopped;
+    /** A stop (signal << 8 | 0x7f) or continue (0xffff) the parent has not seen with wait yet, 0 for none. */
+    private volatile int waitEvent;
+    /** Counted down when a vfork child execs or ends: its parent goes on then. */
+    private volatile java.util.concurrent.CountDownLatch vforkDone;
+    /** Whether the process has called execve (setpgid on it then fails). */
+    private volatile boolean execed;
+    /** The controlling terminal, or null. */
+    private volatile io.pico.api.IoObject ctty;
+    /** The most memory the kernel lets this process map: RLIMIT_AS may lower the cap, not raise it. */
+    private volatile long memoryCap;
+    /** ITIMER_VIRTUAL and ITIMER_PROF: due CPU time and interval in nanoseconds, 0 when off. */
+    private final long[][] cpuTimers = new long[2][2];
+    private java.util.concurrent.Future<?> cpuTimerTask;
 
     /** State for a process started from the executable at guest path {@code exe}. */
     public LinuxProcess(PicoProcess process, io.pico.linux.fs.GuestFs fs, String exe, String cwd, List<String> argv,
@@ -56,6 +81,163 @@ public final class LinuxProcess {
         java.util.Arrays.fill(actions, SigAction.DEFAULT);
         this.pgid = process.pid();
         this.sid = process.pid();
+        this.memoryCap = process.memory().limit();
+        fds.limit((int) limits[RLIMIT_NOFILE][0]);
+    }
+
+    /**
+     * The state of a child made by fork: a copy of the parent's (working directory, umask, limits,
+     * dispositions, process group and session, controlling terminal, memory names and break) over the
+     * child's own descriptor table, which the caller fills.
+     */
+    public LinuxProcess(PicoProcess child, io.pico.linux.fs.GuestFs fs, LinuxProcess parent) {
+        this(child, fs, parent.exe, parent.cwd, parent.argv, parent.env);
+        this.comm = parent.comm;
+        this.umask = parent.umask;
+        this.pgid = parent.pgid;
+        this.sid = parent.sid;
+        this.ctty = parent.ctty;
+        this.memoryCap = parent.memoryCap;
+        synchronized (parent.limits) {
+            for (int r = 0; r < limits.length; r++) {
+                limits[r] = parent.limits[r].clone();
+            }
+        }
+        limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
+        limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
+        synchronized (parent.actions) {
+            System.arraycopy(parent.actions, 0, actions, 0, actions.length);
+        }
+        synchronized (parent.termios) {
+            System.arraycopy(parent.termios, 0, termios, 0, termios.length);
+        }
+        named.addAll(parent.named);
+        synchronized (parent) {
+            brkStart = parent.brkStart;
+            brk = parent.brk;
+        }
+    }
+
+    /** The lock of signal state; waiting for a signal means waiting on it. */
+    public Object signalLock() {
+        return signalLock;
+    }
+
+    /** Signals pending for the process as a whole. */
+    public SignalQueue pending() {
+        return pending;
+    }
+
+    /** The monitor that a parent waiting for its children waits on. */
+    public Object childLock() {
+        return childLock;
+    }
+
+    /** Wakes the threads of this process waiting for children (a child ended, stopped or went on). */
+    public void childEvent() {
+        synchronized (childLock) {
+            childLock.notifyAll();
+        }
+    }
+
+    /** The signal the parent gets when this process ends. */
+    public int exitSignal() {
+        return exitSignal;
+    }
+
+    /** Sets the signal the parent gets when this process ends (0: none). */
+    public void exitSignal(int sig) {
+        exitSignal = sig;
+    }
+
+    /** Whether the parent has ended. */
+    public boolean orphaned() {
+        return orphaned;
+    }
+
+    /** Marks the parent as ended. */
+    public void orphan() {
+        orphaned = true;
+    }
+
+    /** Whether the process is stopped. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Records a stop or continue, and the wait status the parent will see for it (0: none). */
+    public void stopped(boolean value, int event) {
+        stopped = value;
+        waitEvent = event;
+    }
+
+    /** The stop or continue event not yet reported to the parent, 0 for none. */
+    public int waitEvent() {
+        return waitEvent;
+    }
+
+    /** Forgets the reported event. */
+    public void clearWaitEvent(int event) {
+        if (waitEvent == event) {
+            waitEvent = 0;
+        }
+    }
+
+    /** Makes this a vfork child: the returned latch is counted down when it execs or ends. */
+    public java.util.concurrent.CountDownLatch vfork() {
+        vforkDone = new java.util.concurrent.CountDownLatch(1);
+        return vforkDone;
+    }
+
+    /** Lets a parent waiting in vfork go on (the child has exec'd or ended). */
+    public void vforkRelease() {
+        java.util.concurrent.CountDownLatch l = vforkDone;
+        if (l != null) {
+            vforkDone = null;
+            l.countDown();
+        }
+    }
+
+    /** Whether the process has called execve. */
+    public boolean execed() {
+        return execed;
+    }
+
+    /** The controlling terminal, or null. */
+    public io.pico.api.IoObject ctty() {
+        return ctty;
+    }
+
+    /** Sets the controlling terminal (null: none). */
+    public void ctty(io.pico.api.IoObject terminal) {
+        ctty = terminal;
+    }
+
+    /** The most memory the kernel lets this process map. */
+    public long memoryCap() {
+        return memoryCap;
+    }
+
+    /** Sets the most memory the kernel lets this process map (a hot-swap hands it over). */
+    public void memoryCap(long cap) {
+        memoryCap = cap;
+    }
+
+    /** Marks the process as having called execve (a hot-swap hands it over). */
+    public void execed(boolean value) {
+        execed = value;
+    }
+
+    /** The CPU-time timers (ITIMER_VIRTUAL = 0, ITIMER_PROF = 1): {due, interval} in process CPU nanoseconds. */
+    public long[][] cpuTimers() {
+        return cpuTimers;
+    }
+
+    /** The task checking the CPU-time timers, replaced (and the old one cancelled) by the caller. */
+    public synchronized java.util.concurrent.Future<?> cpuTimerTask(java.util.concurrent.Future<?> next) {
+        java.util.concurrent.Future<?> old = cpuTimerTask;
+        cpuTimerTask = next;
+        return old;
     }
 
     /**
@@ -69,6 +251,7 @@ public final class LinuxProcess {
         String base = newExe.substring(newExe.lastIndexOf('/') + 1);
         comm = base.length() > 15 ? base.substring(0, 15) : base;
         named.clear();
+        execed = true;
         synchronized (actions) {
             for (int i = 0; i < actions.length; i++) {
                 if (actions[i].handler() != SigAction.SIG_IGN) {
@@ -226,7 +409,39 @@ public final class LinuxProcess {
     /** RLIM_INFINITY. */
     public static final long INFINITY = -1L;
 
+    /** The runtime's own limits (what a program started natively from the same place would get), or null. */
+    private static final long[][] HOST_LIMITS = hostLimits();
+
+    private static long[][] hostLimits() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"));
+            long[][] l = new long[16][];
+            for (int i = 0; i < 16 && i + 1 < lines.size(); i++) {
+                String[] f = lines.get(i + 1).substring(26).trim().split("\\s+");
+                l[i] = new long[] {f[0].equals("unlimited") ? INFINITY : Long.parseLong(f[0]),
+                    f[1].equals("unlimited") ? INFINITY : Long.parseLong(f[1])};
+            }
+            return l;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private static long[][] defaultLimits() {
+        if (HOST_LIMITS != null) {
+            long[][] l = new long[16][];
+            for (int i = 0; i < 16; i++) {
+                l[i] = HOST_LIMITS[i] == null ? new long[] {INFINITY, INFINITY} : HOST_LIMITS[i].clone();
+            }
+            for (int i : new int[] {RLIMIT_NOFILE}) {
+                for (int j = 0; j < 2; j++) {
+                    if (l[i][j] == INFINITY || l[i][j] > FdTable.MAX_FDS) {
+                        l[i][j] = FdTable.MAX_FDS;
+                    }
+                }
+            }
+            return l;
+        }
         long[][] l = new long[16][];
         for (int i = 0; i < l.length; i++) {
             l[i] = new long[] {INFINITY, INFINITY};
@@ -234,7 +449,7 @@ public final class LinuxProcess {
         l[3] = new long[] {8L << 20, INFINITY}; // STACK
         l[4] = new long[] {0, INFINITY}; // CORE
         l[6] = new long[] {63325, 63325}; // NPROC
-        l[7] = new long[] {FdTable.MAX_FDS, FdTable.MAX_FDS}; // NOFILE
+        l[7] = new long[] {1024, FdTable.MAX_FDS}; // NOFILE
         l[8] = new long[] {8L << 20, 8L << 20}; // MEMLOCK
         l[11] = new long[] {63325, 63325}; // SIGPENDING
         l[12] = new long[] {819200, 819200}; // MSGQUEUE
@@ -250,12 +465,27 @@ public final class LinuxProcess {
         }
     }
 
-    /** Sets a resource limit. */
+    /**
+     * Sets a resource limit. RLIMIT_NOFILE applies to the descriptor table; RLIMIT_AS caps the address
+     * space, but never above what the kernel allows the process.
+     */
     public void limit(int resource, long soft, long hard) {
         synchronized (limits) {
             limits[resource] = new long[] {soft, hard};
         }
+        if (resource == RLIMIT_NOFILE) {
+            fds.limit((int) Math.min(FdTable.MAX_FDS, Long.compareUnsigned(soft, FdTable.MAX_FDS) > 0
+                    ? FdTable.MAX_FDS : soft));
+        } else if (resource == RLIMIT_AS) {
+            long cap = memoryCap;
+            process.memory().limit(soft == INFINITY || Long.compareUnsigned(soft, cap) > 0 ? cap : soft);
+        }
     }
+
+    /** RLIMIT_AS. */
+    public static final int RLIMIT_AS = 9;
+    /** RLIMIT_NOFILE. */
+    public static final int RLIMIT_NOFILE = 7;
 
     /** Replaces the pending alarm (null to cancel); returns the seconds that were left of the old one. */
     public synchronized long alarm(java.util.concurrent.Future<?> next, long dueNanos) {
@@ -266,23 +496,49 @@ public final class LinuxProcess {
         }
         alarm = next;
         alarmDue = dueNanos;
+        alarmInterval = 0;
         return left;
+    }
+
+    /**
+     * Replaces ITIMER_REAL (the alarm): the task that fires first at {@code dueNanos} (System.nanoTime) and
+     * then every {@code intervalNanos} (0: once); returns the old timer's {left, interval} in nanoseconds.
+     */
+    public synchronized long[] realTimer(java.util.concurrent.Future<?> next, long dueNanos, long intervalNanos) {
+        long[] old = {alarmNanosLeft(), alarmInterval};
+        if (alarm != null) {
+            alarm.cancel(false);
+        }
+        alarm = next;
+        alarmDue = dueNanos;
+        alarmInterval = intervalNanos;
+        return old;
+    }
+
+    /** ITIMER_REAL now: {nanoseconds left, interval}. */
+    public synchronized long[] realTimer() {
+        return new long[] {alarmNanosLeft(), alarmInterval};
+    }
+
+    /** The periodic timer fired: its next expiry. */
+    public synchronized void realTimerFired(long nextDueNanos) {
+        alarmDue = nextDueNanos;
     }
 
     /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
     public synchronized long alarmNanosLeft() {
-        return alarm == null || alarm.isDone() ? 0 : Math.max(1, alarmDue - System.nanoTime());
+        if (alarm == null || (alarm.isDone() && alarmInterval == 0) || alarm.isCancelled()) {
+            return 0;
+        }
+        return Math.max(1, alarmDue - System.nanoTime());
     }
 
-    private static byte[] defaultTermios() {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x500).putInt(0x5).putInt(0xbf).putInt(0x8a3b).put((byte) 0);
-        b.put(new byte[] {3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0});
-        return b.array();
-    }
-
-    /** The terminal settings the guest last set (struct termios, 36 bytes): shown, not applied. */
+    /** The terminal settings: the controlling terminal's, else the last ones set (struct termios, 36 bytes). */
     public byte[] termios() {
+        io.pico.api.IoObject t = ctty;
+        if (t != null) {
+            return Tty.of(t).termios();
+        }
         synchronized (termios) {
             return termios.clone();
         }

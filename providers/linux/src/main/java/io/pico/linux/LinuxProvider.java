@@ -90,6 +90,18 @@ public final class LinuxProvider implements Provider {
                 state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, flags), false);
             }
         }
+        List<IoObject> terminals = new ArrayList<>();
+        for (int fd = 0; fd < 3; fd++) {
+            IoObject io = process.handles().get(fd);
+            if (io != null && io.isTerminal()) {
+                terminals.add(io);
+            }
+        }
+        if (!terminals.isEmpty()) {
+            // a session leader on the launcher's terminal, which it controls, in the foreground
+            Tty.link(terminals).control(process.pid(), process.pid());
+            state.ctty(terminals.get(0));
+        }
         process.providerState(state);
         PicoThread thread = process.createThread(CpuMode.X86_64);
         thread.set(Register.RSP, start.sp());
@@ -108,6 +120,7 @@ public final class LinuxProvider implements Provider {
         PicoProcess process = thread.process();
         int sig;
         String reason;
+        SigInfo info;
         switch (ex.kind()) {
             case UNMAPPED, PROTECTION -> {
                 sig = Signals.SIGSEGV;
@@ -120,14 +133,22 @@ public final class LinuxProvider implements Provider {
                 reason = String.format("Segmentation fault (%s %s at 0x%x, pc 0x%x)",
                         ex.kind() == CpuException.Kind.UNMAPPED ? "unmapped" : "protection fault:", access,
                         ex.address(), ex.pc());
+                // the page fault error code: present (a protection fault), write, user, fetch
+                long err = 4 | (ex.kind() == CpuException.Kind.PROTECTION ? 1 : 0)
+                        | (ex.access() == CpuException.Access.WRITE ? 2 : 0)
+                        | (ex.access() == CpuException.Access.EXECUTE ? 16 : 0);
+                info = new SigInfo(sig, ex.kind() == CpuException.Kind.UNMAPPED ? SigInfo.SEGV_MAPERR
+                        : SigInfo.SEGV_ACCERR, 0, 0, err, ex.address());
             }
             case INVALID_INSTRUCTION -> {
                 sig = Signals.SIGILL;
                 reason = String.format("Illegal instruction (at 0x%x)", ex.pc());
+                info = new SigInfo(sig, SigInfo.ILL_ILLOPN, 0, 0, 0, ex.pc());
             }
             case DIVIDE_ERROR -> {
                 sig = Signals.SIGFPE;
                 reason = String.format("Floating point exception (divide error at 0x%x)", ex.pc());
+                info = new SigInfo(sig, SigInfo.FPE_INTDIV, 0, 0, 0, ex.pc());
             }
             case INTERRUPT -> {
                 if (ex.vector() == 0x80) {
@@ -138,32 +159,62 @@ public final class LinuxProvider implements Provider {
                     sig = Signals.SIGTRAP;
                     reason = String.format("Trace/breakpoint trap (int%s at 0x%x)", ex.vector() == 3 ? "3" : " 1",
                             ex.pc());
+                    info = SigInfo.kernel(sig);
                 } else {
                     sig = Signals.SIGSEGV;
                     reason = String.format("Segmentation fault (int 0x%x at 0x%x)", ex.vector(), ex.pc());
+                    info = SigInfo.kernel(sig);
                 }
             }
             default -> {
                 sig = Signals.SIGSEGV;
                 reason = String.format("Segmentation fault (general protection fault at 0x%x)", ex.pc());
+                info = SigInfo.kernel(sig);
             }
         }
-        String info = switch (ex.kind()) {
+        long resumeAt = ex.kind() == CpuException.Kind.INTERRUPT ? thread.get(Register.RIP) : ex.pc();
+        if (SignalDelivery.fault(kernel, thread, info, resumeAt)) {
+            return; // a handler runs
+        }
+        String detail = switch (ex.kind()) {
             case UNMAPPED -> String.format("si_code=SEGV_MAPERR, si_addr=0x%x", ex.address());
             case PROTECTION -> String.format("si_code=SEGV_ACCERR, si_addr=0x%x", ex.address());
             default -> String.format("si_addr=0x%x", ex.pc());
         };
         process.trace().ifPresent(t -> {
-            t.println(thread.tid() + " --- SIG" + Signals.name(sig) + " {si_signo=SIG" + Signals.name(sig) + ", " + info
-                    + "} ---");
+            t.println(thread.tid() + " --- SIG" + Signals.name(sig) + " {si_signo=SIG" + Signals.name(sig) + ", "
+                    + detail + "} ---");
             t.println(process.pid() + " +++ killed by SIG" + Signals.name(sig) + " +++");
         });
         process.exit(ExitStatus.signalled(sig, reason));
     }
 
+    /**
+     * Delivers a signal from outside the guest (the launcher, {@code pico:kill}). The keyboard's signals
+     * (INT, QUIT, TSTP) sent to a session leader go to its terminal's foreground process group, as the
+     * terminal would send them: Ctrl-C in the launcher reaches the job in the foreground.
+     */
     @Override
     public void signal(PicoProcess process, String signal) {
         int sig = Signals.parse(signal);
+        if ((sig == Signals.SIGINT || sig == Signals.SIGQUIT || sig == 20) && process.providerState()
+                instanceof LinuxProcess lp && lp.sid() == process.pid()) {
+            int group = lp.pgid();
+            if (lp.ctty() != null && Tty.of(lp.ctty()).foreground() != 0) {
+                group = Tty.of(lp.ctty()).foreground();
+            }
+            boolean any = false;
+            for (PicoProcess p : kernel.processes()) {
+                if (p.exitStatus().isEmpty() && p.providerState() instanceof LinuxProcess q && q.pgid() == group
+                        && q.sid() == lp.sid()) {
+                    SignalDelivery.send(kernel, p, SigInfo.kernel(sig), null);
+                    any = true;
+                }
+            }
+            if (any) {
+                return;
+            }
+        }
         SignalDelivery.raise(kernel, process, sig, null);
     }
 
@@ -187,10 +238,69 @@ public final class LinuxProvider implements Provider {
         LinuxState.restore(kernel, process, version, state);
     }
 
+    /** Guards the family bookkeeping of ending processes: orphans, zombies, SIGCHLD. */
+    private static final Object FAMILY = new Object();
+
+    /**
+     * A process ended: its parent gets SIGCHLD (or its exit signal) and can wait for it; with SIGCHLD
+     * ignored, or when the parent is gone, nobody will, and it is reaped at once. Its own children that
+     * ended are reaped, the others are orphans now; a terminal it changed gets its settings back.
+     */
     @Override
     public void processExited(PicoProcess process) {
-        if (process.providerState() instanceof LinuxProcess lp) {
-            lp.alarm(null, 0);
+        if (!(process.providerState() instanceof LinuxProcess lp)) {
+            return;
+        }
+        lp.realTimer(null, 0, 0);
+        java.util.concurrent.Future<?> cpuTimers = lp.cpuTimerTask(null);
+        if (cpuTimers != null) {
+            cpuTimers.cancel(false);
+        }
+        lp.vforkRelease();
+        ExitStatus status = process.exitStatus().orElse(ExitStatus.exited(0));
+        LinuxProcess parentState = null;
+        boolean reapSelf = false;
+        synchronized (FAMILY) {
+            for (PicoProcess child : kernel.processes()) {
+                if (child.parentPid() != process.pid() || !(child.providerState() instanceof LinuxProcess cs)) {
+                    continue;
+                }
+                if (child.exitStatus().isPresent()) {
+                    kernel.reap(child.pid());
+                } else {
+                    cs.orphan();
+                    if (cs.deathSignal() != 0) {
+                        SignalDelivery.send(kernel, child, SigInfo.kernel(cs.deathSignal()), null);
+                    }
+                }
+            }
+            if (process.parentPid() != 0) {
+                java.util.Optional<PicoProcess> parent = kernel.process(process.parentPid());
+                if (lp.orphaned() || parent.isEmpty() || parent.get().exitStatus().isPresent()) {
+                    reapSelf = true;
+                } else if (parent.get().providerState() instanceof LinuxProcess plp) {
+                    parentState = plp;
+                    LinuxProcess.SigAction chld = plp.action(Signals.SIGCHLD);
+                    if (chld.handler() == LinuxProcess.SigAction.SIG_IGN
+                            || (chld.flags() & SignalDelivery.SA_NOCLDWAIT) != 0) {
+                        reapSelf = true;
+                    }
+                }
+            }
+            if (reapSelf) {
+                kernel.reap(process.pid());
+            }
+        }
+        if (parentState != null) {
+            if (lp.exitSignal() != 0) {
+                int code = status.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED;
+                SignalDelivery.send(kernel, parentState.process(), new SigInfo(lp.exitSignal(), code, process.pid(),
+                        HostIds.uid(), status.signalled() ? status.signal() : status.code(), 0), null);
+            }
+            parentState.childEvent();
+        }
+        if (process.parentPid() == 0 && lp.ctty() != null) {
+            Tty.of(lp.ctty()).restore();
         }
     }
 }

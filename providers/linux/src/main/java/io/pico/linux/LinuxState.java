@@ -64,7 +64,13 @@ public final class LinuxState {
         }
         m.put("named", named);
         long alarm = lp.alarmNanosLeft();
-        lp.alarm(null, 0); // the successor schedules it again
+        long interval = lp.realTimer()[1];
+        lp.realTimer(null, 0, 0); // the successor schedules it again
+        m.put("realTimerInterval", interval);
+        java.util.concurrent.Future<?> cpuTask = lp.cpuTimerTask(null);
+        if (cpuTask != null) {
+            cpuTask.cancel(false);
+        }
         m.put("alarmNanos", alarm);
         Map<OpenFile, Integer> ids = new IdentityHashMap<>();
         List<Object> descriptions = new ArrayList<>();
@@ -99,17 +105,85 @@ public final class LinuxState {
         }
         m.put("descriptions", descriptions);
         m.put("fds", fds);
+        m.put("exitSignal", lp.exitSignal());
+        m.put("orphaned", lp.orphaned());
+        m.put("stopped", lp.stopped());
+        m.put("waitEvent", lp.waitEvent());
+        m.put("execed", lp.execed());
+        m.put("memoryCap", lp.memoryCap());
+        if (lp.ctty() != null) {
+            for (Map.Entry<Integer, io.pico.api.IoObject> h : process.handles().all().entrySet()) {
+                if (h.getValue() == lp.ctty()) {
+                    m.put("cttyHandle", h.getKey());
+                    Tty tty = Tty.of(lp.ctty());
+                    m.put("ttySession", tty.session());
+                    m.put("ttyForeground", tty.foreground());
+                    break;
+                }
+            }
+        }
+        synchronized (lp.signalLock()) {
+            m.put("pending", signals(lp.pending()));
+        }
+        long[][] cpuTimers = lp.cpuTimers();
+        synchronized (cpuTimers) {
+            m.put("cpuTimers", List.of(cpuTimers[0][0], cpuTimers[0][1], cpuTimers[1][0], cpuTimers[1][1]));
+        }
         Map<String, Object> threads = new HashMap<>();
         for (PicoThread t : process.threads()) {
             LinuxThread lt = LinuxThread.of(t);
             long[] robust = lt.robustList();
             long[] alt = lt.altStack();
-            threads.put(String.valueOf(t.tid()), Map.of("clearChildTid", lt.clearChildTid(), "robustList", robust[0],
-                    "robustListSize", robust[1], "sigmask", lt.sigmask(), "altStack", alt[0], "altStackFlags",
-                    alt[1], "altStackSize", alt[2]));
+            Map<String, Object> ts = new HashMap<>();
+            ts.put("clearChildTid", lt.clearChildTid());
+            ts.put("robustList", robust[0]);
+            ts.put("robustListSize", robust[1]);
+            // a call cut short by the swap with a temporary mask (sigsuspend) sets it again when it reruns
+            long saved = lt.takeSavedMask();
+            ts.put("sigmask", saved != -1 ? saved : lt.sigmask());
+            ts.put("altStack", alt[0]);
+            ts.put("altStackFlags", alt[1]);
+            ts.put("altStackSize", alt[2]);
+            synchronized (lp.signalLock()) {
+                ts.put("pending", signals(lt.pending()));
+            }
+            threads.put(String.valueOf(t.tid()), ts);
         }
         m.put("threads", threads);
         return m;
+    }
+
+    /** The pending signals of a queue as snapshot data; the queue keeps them (the export may be refused). */
+    private static List<Object> signals(SignalQueue q) {
+        List<Object> result = new ArrayList<>();
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            List<SigInfo> taken = new ArrayList<>();
+            SigInfo i;
+            while ((i = q.take(sig)) != null) {
+                taken.add(i);
+            }
+            for (SigInfo info : taken) {
+                q.add(info);
+                result.add(List.of(info.signo(), info.code(), info.pid(), info.uid(), info.status(), info.addr()));
+            }
+        }
+        return result;
+    }
+
+    private static void signals(Object data, SignalQueue q) {
+        if (data instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof List<?> f && f.size() == 6) {
+                    q.add(new SigInfo(((Number) f.get(0)).intValue(), ((Number) f.get(1)).intValue(),
+                            ((Number) f.get(2)).intValue(), ((Number) f.get(3)).intValue(),
+                            ((Number) f.get(4)).longValue(), ((Number) f.get(5)).longValue()));
+                }
+            }
+        }
+    }
+
+    private static long num(Map<?, ?> m, String key, long otherwise) {
+        return m.get(key) instanceof Number n ? n.longValue() : otherwise;
     }
 
     private static long num(Map<?, ?> m, String key) {
@@ -150,6 +224,30 @@ public final class LinuxState {
         lp.pgid((int) num(m, "pgid"));
         lp.sid((int) num(m, "sid"));
         lp.deathSignal((int) num(m, "deathSignal"));
+        lp.memoryCap(num(m, "memoryCap", lp.memoryCap()));
+        lp.exitSignal((int) num(m, "exitSignal", Signals.SIGCHLD));
+        if (Boolean.TRUE.equals(m.get("orphaned"))) {
+            lp.orphan();
+        }
+        lp.stopped(Boolean.TRUE.equals(m.get("stopped")), (int) num(m, "waitEvent", 0));
+        lp.execed(Boolean.TRUE.equals(m.get("execed")));
+        if (m.get("cttyHandle") instanceof Number h && process.handles().get(h.intValue()) != null) {
+            io.pico.api.IoObject tty = process.handles().get(h.intValue());
+            lp.ctty(tty);
+            if (Tty.of(tty).session() == 0) {
+                Tty.of(tty).control((int) num(m, "ttySession", lp.sid()), (int) num(m, "ttyForeground", lp.pgid()));
+            }
+        }
+        signals(m.get("pending"), lp.pending());
+        if (m.get("cpuTimers") instanceof List<?> ct && ct.size() == 4) {
+            long[][] timers = lp.cpuTimers();
+            for (int i = 0; i < 4; i++) {
+                timers[i / 2][i % 2] = ((Number) ct.get(i)).longValue();
+            }
+            if (timers[0][0] != 0 || timers[1][0] != 0) {
+                SignalDelivery.startCpuTimers(kernel, lp);
+            }
+        }
         if (m.get("termios") instanceof byte[] t) {
             lp.termios(t);
         }
@@ -198,11 +296,14 @@ public final class LinuxState {
                 lt.robustList(num(ts, "robustList"), num(ts, "robustListSize"));
                 lt.sigmask(num(ts, "sigmask"));
                 lt.altStack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
+                signals(ts.get("pending"), lt.pending());
             }
         }
         long alarm = m.get("alarmNanos") instanceof Number n ? n.longValue() : 0;
         if (alarm > 0) {
-            lp.alarm(SignalDelivery.later(kernel, process, 14, alarm), System.nanoTime() + alarm);
+            long interval = num(m, "realTimerInterval", 0);
+            lp.realTimer(SignalDelivery.every(kernel, process, 14, alarm, interval), System.nanoTime() + alarm,
+                    interval);
         }
         process.providerState(lp);
     }

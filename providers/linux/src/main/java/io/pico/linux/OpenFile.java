@@ -111,6 +111,23 @@ public final class OpenFile {
         return f;
     }
 
+    /**
+     * This description as the child of a fork sees it: over the same kernel object, which the child holds
+     * under the same handle number (the file position of host files and pipes lives in that object, so it
+     * stays shared as on Linux).
+     */
+    public OpenFile forkInto(PicoProcess child) {
+        IoObject childIo = handle >= 0 ? child.handles().get(handle) : null;
+        if (handle >= 0 && childIo == null) {
+            throw new IllegalStateException("the child lacks handle " + handle);
+        }
+        OpenFile f = new OpenFile(child, handle, childIo, guestPath, hostPath, directory, content, special, flags);
+        synchronized (this) {
+            f.position = position;
+        }
+        return f;
+    }
+
     /** A provider-side file (eventfd, epoll). */
     public static OpenFile special(PicoProcess process, SpecialFile special, int flags) {
         return new OpenFile(process, -1, null, null, null, false, null, special, flags);

@@ -3,65 +3,654 @@ package io.pico.linux;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.Register;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a signal to a process. Handlers are not run yet (that needs signal frames): a signal whose
- * disposition is ignore (SIG_IGN or a default of ignore) is dropped, every other one takes its default
- * action; stopping is not supported and is logged.
+ * Linux signals: generation (kill, faults, timers, children), the choice of a thread, default actions
+ * (terminate, stop, continue, ignore) and delivery to handlers on the guest's stack with x86-64 Linux's
+ * {@code rt_sigframe}, undone by {@code rt_sigreturn}.
+ *
+ * <p>A signal is queued (per process, or per thread for tkill and faults) under the process's signal
+ * lock; the thread that will take it is woken: a thread blocked in a call is interrupted (the call ends
+ * with EINTR, or is restarted), a thread running guest code is stopped at its next block boundary by a
+ * deferred action. The target thread itself builds the frame: after its system call, in that deferred
+ * action, or in its exception handler. Fatal default actions and stops happen at once, from the sender.
  */
 public final class SignalDelivery {
 
-    private static final java.util.concurrent.ScheduledExecutorService TIMERS =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "pico-linux-alarm");
-                t.setDaemon(true);
-                return t;
-            });
+    /** sa_flags. */
+    public static final long SA_NOCLDSTOP = 1;
+    public static final long SA_NOCLDWAIT = 2;
+    public static final long SA_SIGINFO = 4;
+    public static final long SA_ONSTACK = 0x0800_0000L;
+    public static final long SA_RESTART = 0x1000_0000L;
+    public static final long SA_NODEFER = 0x4000_0000L;
+    public static final long SA_RESETHAND = 0x8000_0000L;
+    public static final long SA_RESTORER = 0x0400_0000L;
+    /** sigaltstack flags. */
+    public static final int SS_ONSTACK = 1;
+    public static final int SS_DISABLE = 2;
+
+    private static final long UNBLOCKABLE = SignalQueue.bit(Signals.SIGKILL) | SignalQueue.bit(Signals.SIGSTOP);
+    /** Signals CPU faults raise: delivered before others. */
+    private static final long SYNCHRONOUS = SignalQueue.bit(Signals.SIGSEGV) | SignalQueue.bit(Signals.SIGBUS)
+            | SignalQueue.bit(Signals.SIGILL) | SignalQueue.bit(Signals.SIGTRAP) | SignalQueue.bit(Signals.SIGFPE)
+            | SignalQueue.bit(Signals.SIGSYS);
+    /** Calls that a handler interrupts with EINTR even under SA_RESTART (Linux's ERESTARTNOHAND and friends). */
+    private static final java.util.Set<Integer> NEVER_RESTARTED = java.util.Set.of(7, 23, 34, 35, 128, 130, 230, 232,
+            270, 271, 281, 441);
+    /**
+     * A call cut short by an interrupt that is run again whether or not a handler runs (Linux's
+     * ERESTARTNOINTR): host file operations the interrupt aborted. Never seen by the guest.
+     */
+    public static final int ERESTARTNOINTR = 513;
+    /** rt_sigreturn. */
+    public static final int SYS_RT_SIGRETURN = 15;
+
+    /** Size of the frame below the FPU state: return address, ucontext (304 bytes), siginfo (128 bytes). */
+    static final int FRAME_SIZE = 8 + 304 + 128;
+    static final int UC_OFFSET = 8;
+    static final int MCONTEXT_OFFSET = UC_OFFSET + 40;
+    static final int SIGMASK_OFFSET = UC_OFFSET + 296;
+    static final int INFO_OFFSET = UC_OFFSET + 304;
+    /** Order of the general registers in struct sigcontext. */
+    static final Register[] SIGCONTEXT_REGS = {Register.R8, Register.R9, Register.R10, Register.R11, Register.R12,
+        Register.R13, Register.R14, Register.R15, Register.RDI, Register.RSI, Register.RBP, Register.RBX,
+        Register.RDX, Register.RAX, Register.RCX, Register.RSP, Register.RIP};
+    /** RFLAGS bits a handler may change through its ucontext (Linux's FIX_EFLAGS). */
+    private static final long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x10000 | 0x40000;
+    /** FXSAVE image of a freshly initialised FPU: control word 0x37f, MXCSR 0x1f80. */
+    private static final byte[] INIT_FPU = initFpu();
+
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pico-linux-timers");
+        t.setDaemon(true);
+        return t;
+    });
 
     private SignalDelivery() {
     }
 
+    private static byte[] initFpu() {
+        byte[] b = new byte[512];
+        b[0] = 0x7f;
+        b[1] = 0x03;
+        b[24] = (byte) 0x80;
+        b[25] = 0x1f;
+        return b;
+    }
+
     /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
-    public static java.util.concurrent.Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
-        return TIMERS.schedule(() -> raise(kernel, process, sig, null), nanos,
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+    public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
+        return TIMERS.schedule(() -> send(kernel, process, new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0, 0), null),
+                nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Raises {@code sig} in the process after the delay and then every {@code interval} (setitimer). */
+    public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long nanos, long interval) {
+        if (interval <= 0) {
+            return later(kernel, process, sig, nanos);
+        }
+        return TIMERS.scheduleAtFixedRate(() -> {
+            if (process.providerState() instanceof LinuxProcess lp) {
+                lp.realTimerFired(System.nanoTime() + interval);
+            }
+            send(kernel, process, new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0, 0), null);
+        }, nanos, interval, TimeUnit.NANOSECONDS);
     }
 
     /**
-     * Delivers {@code sig} to the process; returns true when it ended the process.
+     * (Re)starts the check of the process's CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF) every 10 ms, or
+     * stops it when both are off.
+     */
+    public static void startCpuTimers(Kernel kernel, LinuxProcess lp) {
+        long[][] timers = lp.cpuTimers();
+        PicoProcess p = lp.process();
+        Future<?> task = null;
+        synchronized (timers) {
+            if (timers[0][0] != 0 || timers[1][0] != 0) {
+                task = TIMERS.scheduleAtFixedRate(() -> cpuTimers(kernel, p, timers), 10, 10, TimeUnit.MILLISECONDS);
+            }
+        }
+        Future<?> old = lp.cpuTimerTask(task);
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    /** Fires the CPU-time timers that are due. */
+    private static void cpuTimers(Kernel kernel, PicoProcess p, long[][] timers) {
+        if (p.exitStatus().isPresent()) {
+            throw new IllegalStateException("ended"); // stops the periodic task
+        }
+        long cpu = p.cpuNanos();
+        for (int i = 0; i < 2; i++) {
+            boolean fire;
+            synchronized (timers) {
+                long[] t = timers[i];
+                fire = t[0] != 0 && cpu >= t[0];
+                if (fire) {
+                    t[0] = t[1] == 0 ? 0 : cpu + t[1];
+                }
+            }
+            if (fire) {
+                send(kernel, p, new SigInfo(i == 0 ? 26 : 27, SigInfo.SI_KERNEL, 0, 0, 0, 0), null);
+            }
+        }
+    }
+
+    /**
+     * Sends {@code sig} from outside the process (kill from another personality, {@code pico:kill}, the
+     * launcher); returns true when it ended the process.
      *
-     * @param reason the description of the end, null for the signal's strsignal text
+     * @param reason the description of an end by this signal, null for the signal's strsignal text
      */
     public static boolean raise(Kernel kernel, PicoProcess process, int sig, String reason) {
-        if (sig == 0 || process.exitStatus().isPresent()) {
+        return send(kernel, process, SigInfo.user(sig, 0), reason);
+    }
+
+    // ---------------------------------------------------------------- generation
+
+    /** Whether the disposition drops the signal at once (SIG_IGN, or a default action of ignore). */
+    private static boolean ignoredBy(LinuxProcess.SigAction a, int sig) {
+        if (a.handler() == LinuxProcess.SigAction.SIG_IGN) {
+            return true;
+        }
+        if (a.handler() != 0) {
             return false;
         }
-        Object s = process.providerState();
-        LinuxProcess.SigAction action = s instanceof LinuxProcess lp ? lp.action(sig) : LinuxProcess.SigAction.DEFAULT;
-        if (sig != Signals.SIGKILL && sig != Signals.SIGSTOP) {
-            if (action.handler() == LinuxProcess.SigAction.SIG_IGN) {
-                return false;
-            }
-            if (action.handler() != 0) {
-                kernel.log("linux: pid " + process.pid() + ": SIG" + Signals.name(sig)
-                        + " has a handler, but handlers are not run yet: default action taken");
-            }
+        Signals.Action d = Signals.defaultAction(sig);
+        return d == Signals.Action.IGNORE || d == Signals.Action.CONTINUE;
+    }
+
+    private static boolean isStop(int sig) {
+        return Signals.defaultAction(sig) == Signals.Action.STOP;
+    }
+
+    /**
+     * Sends a signal to a process (kill, timers, SIGCHLD); returns true when it ended the process.
+     *
+     * @param reason how an end by this signal is described, null for its strsignal text
+     */
+    public static boolean send(Kernel kernel, PicoProcess target, SigInfo info, String reason) {
+        return generate(kernel, target, null, info, reason);
+    }
+
+    /** Sends a signal to one thread (tkill, tgkill); returns true when it ended the process. */
+    public static boolean sendThread(Kernel kernel, PicoThread thread, SigInfo info) {
+        return generate(kernel, thread.process(), thread, info, null);
+    }
+
+    private static boolean generate(Kernel kernel, PicoProcess target, PicoThread thread, SigInfo info,
+            String reason) {
+        int sig = info.signo();
+        if (sig <= 0 || sig > Signals.NSIG || target.exitStatus().isPresent()) {
+            return false;
         }
-        switch (Signals.defaultAction(sig)) {
-            case IGNORE, CONTINUE -> {
-                return false;
-            }
-            case STOP -> {
-                kernel.log("linux: pid " + process.pid() + ": SIG" + Signals.name(sig) + " would stop the process;"
-                        + " stopping is not supported, ignored");
-                return false;
-            }
-            default -> {
-                process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + Signals.name(sig)
-                        + " +++"));
-                process.exit(ExitStatus.signalled(sig, reason == null ? Signals.text(sig) : reason));
+        if (!(target.providerState() instanceof LinuxProcess lp)) {
+            // no Linux state (yet): only default actions
+            Signals.Action d = Signals.defaultAction(sig);
+            if (d == Signals.Action.TERMINATE || d == Signals.Action.CORE || sig == Signals.SIGKILL) {
+                terminate(target, sig, reason);
                 return true;
             }
+            return false;
         }
+        if (sig == Signals.SIGKILL) {
+            terminate(target, sig, reason);
+            return true;
+        }
+        if (sig == Signals.SIGCONT) {
+            continueProcess(kernel, lp);
+        }
+        PicoThread wake = null;
+        Signals.Action fatal = null;
+        synchronized (lp.signalLock()) {
+            if (isStop(sig)) {
+                lp.pending().discard(Signals.SIGCONT);
+                for (PicoThread t : target.threads()) {
+                    LinuxThread.of(t).pending().discard(Signals.SIGCONT);
+                }
+            } else if (sig == Signals.SIGCONT) {
+                for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
+                    lp.pending().discard(s);
+                    for (PicoThread t : target.threads()) {
+                        LinuxThread.of(t).pending().discard(s);
+                    }
+                }
+            }
+            LinuxProcess.SigAction action = lp.action(sig);
+            long bit = SignalQueue.bit(sig);
+            PicoThread probe = thread != null ? thread : mainThread(target);
+            boolean blocked = probe != null && (LinuxThread.of(probe).sigmask() & bit) != 0;
+            if (ignoredBy(action, sig) && !blocked) {
+                return false;
+            }
+            if (thread != null) {
+                LinuxThread.of(thread).pending().add(info);
+                wake = blocked ? null : thread;
+            } else {
+                lp.pending().add(info);
+                wake = chooseThread(target, bit);
+            }
+            lp.signalLock().notifyAll();
+            if (wake != null && action.handler() == 0) {
+                Signals.Action d = Signals.defaultAction(sig);
+                if (d == Signals.Action.TERMINATE || d == Signals.Action.CORE || d == Signals.Action.STOP) {
+                    // Linux takes fatal default actions (and stops) at once, for the whole process
+                    fatal = d;
+                    if (thread != null) {
+                        LinuxThread.of(thread).pending().take(sig);
+                    } else {
+                        lp.pending().take(sig);
+                    }
+                }
+            }
+        }
+        if (fatal == Signals.Action.STOP) {
+            stopProcess(kernel, lp, sig);
+            return false;
+        }
+        if (fatal != null) {
+            terminate(target, sig, reason);
+            return true;
+        }
+        if (wake != null) {
+            wake(kernel, wake);
+        }
+        return false;
+    }
+
+    private static PicoThread mainThread(PicoProcess p) {
+        for (PicoThread t : p.threads()) {
+            if (t.tid() == p.pid()) {
+                return t;
+            }
+        }
+        java.util.List<PicoThread> all = p.threads();
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /**
+     * The thread to take a process-directed signal: of those not blocking it, one inside a call (it can be
+     * interrupted at once), the main thread first; else the main thread, else any other.
+     */
+    private static PicoThread chooseThread(PicoProcess p, long bit) {
+        PicoThread main = mainThread(p);
+        PicoThread any = null;
+        if (main != null && (LinuxThread.of(main).sigmask() & bit) == 0) {
+            if (LinuxThread.of(main).inCall()) {
+                return main;
+            }
+            any = main;
+        }
+        for (PicoThread t : p.threads()) {
+            if ((LinuxThread.of(t).sigmask() & bit) == 0) {
+                if (LinuxThread.of(t).inCall()) {
+                    return t;
+                }
+                if (any == null) {
+                    any = t;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Makes a thread take its pending signals soon: a call it is blocked in is interrupted (and returns
+     * EINTR or is restarted); a thread running guest code takes them when its next call returns, since
+     * guest code cannot be stopped from outside at a precise instruction.
+     */
+    private static void wake(Kernel kernel, PicoThread t) {
+        LinuxThread lt = LinuxThread.of(t);
+        if (lt.host() == Thread.currentThread()) {
+            return; // the thread itself: it takes them when its call returns
+        }
+        lt.signalInterrupt();
+        if (lt.inCall()) {
+            t.interrupt();
+        }
+    }
+
+    /** Ends the process by a signal. */
+    static void terminate(PicoProcess p, int sig, String reason) {
+        if (p.exitStatus().isPresent()) {
+            return;
+        }
+        p.trace().ifPresent(t -> t.println(p.pid() + " +++ killed by SIG" + Signals.name(sig)
+                + (Signals.defaultAction(sig) == Signals.Action.CORE ? " (core dumped)" : "") + " +++"));
+        p.exit(ExitStatus.signalled(sig, reason == null ? Signals.text(sig) : reason));
+    }
+
+    /** Stops every thread of the process and tells the parent. */
+    static void stopProcess(Kernel kernel, LinuxProcess lp, int sig) {
+        PicoProcess p = lp.process();
+        synchronized (lp.signalLock()) {
+            if (lp.stopped() || p.exitStatus().isPresent()) {
+                return;
+            }
+            lp.stopped(true, (sig << 8) | 0x7f);
+            for (PicoThread t : p.threads()) {
+                t.suspend();
+            }
+        }
+        p.trace().ifPresent(t -> t.println(p.pid() + " --- stopped by SIG" + Signals.name(sig) + " ---"));
+        notifyParent(kernel, lp, SigInfo.CLD_STOPPED, sig);
+    }
+
+    /** Lets a stopped process go on (SIGCONT) and tells the parent. */
+    static void continueProcess(Kernel kernel, LinuxProcess lp) {
+        PicoProcess p = lp.process();
+        synchronized (lp.signalLock()) {
+            if (!lp.stopped()) {
+                return;
+            }
+            lp.stopped(false, 0xffff);
+            for (PicoThread t : p.threads()) {
+                t.resume();
+            }
+        }
+        notifyParent(kernel, lp, SigInfo.CLD_CONTINUED, Signals.SIGCONT);
+    }
+
+    private static void notifyParent(Kernel kernel, LinuxProcess child, int code, int status) {
+        PicoProcess c = child.process();
+        if (child.orphaned()) {
+            return;
+        }
+        kernel.process(c.parentPid()).ifPresent(parent -> {
+            if (parent.providerState() instanceof LinuxProcess plp) {
+                if ((plp.action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+                    send(kernel, parent, new SigInfo(Signals.SIGCHLD, code, c.pid(), HostIds.uid(), status, 0), null);
+                }
+                plp.childEvent();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- delivery
+
+    /** Whether the thread has a signal it would take now (pending and not blocked). */
+    public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
+        return ((lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask()) != 0;
+    }
+
+    /**
+     * Called by the dispatcher after each system call: takes the thread's pending signals, running their
+     * default actions or setting up handler frames, and decides whether an interrupted call returns EINTR
+     * or is restarted.
+     *
+     * @param nr the call's number, -1 when not after a system call
+     * @param result the call's result as written to RAX
+     */
+    public static void afterCall(Kernel kernel, PicoThread t, LinuxProcess lp, int nr, long result) {
+        LinuxThread lt = LinuxThread.of(t);
+        if (result != -Errno.EINTR && result != -ERESTARTNOINTR && !deliverable(lp, lt) && !lt.hasSavedMask()) {
+            return;
+        }
+        deliver(kernel, t, nr, result);
+    }
+
+    /**
+     * Takes the thread's pending signals; on the thread itself (after a call, in a deferred action, after a
+     * CPU exception). Returns false when the process has ended.
+     */
+    static boolean deliver(Kernel kernel, PicoThread t, int nr, long result) {
+        PicoProcess p = t.process();
+        if (!(p.providerState() instanceof LinuxProcess lp) || p.exitStatus().isPresent()) {
+            return false;
+        }
+        LinuxThread lt = LinuxThread.of(t);
+        boolean interrupted = nr >= 0 && (result == -Errno.EINTR || result == -ERESTARTNOINTR);
+        boolean framed = false;
+        while (true) {
+            SigInfo info;
+            LinuxProcess.SigAction action;
+            int sig;
+            synchronized (lp.signalLock()) {
+                long avail = (lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask();
+                if (avail == 0) {
+                    break;
+                }
+                long sync = avail & SYNCHRONOUS;
+                sig = Long.numberOfTrailingZeros(sync != 0 ? sync : avail) + 1;
+                info = lt.pending().take(sig);
+                if (info == null) {
+                    info = lp.pending().take(sig);
+                }
+                if (info == null) {
+                    break;
+                }
+                action = lp.action(sig);
+                if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
+                    lp.action(sig, LinuxProcess.SigAction.DEFAULT);
+                }
+            }
+            if (action.handler() == LinuxProcess.SigAction.SIG_IGN) {
+                continue;
+            }
+            if (action.handler() == 0) {
+                switch (Signals.defaultAction(sig)) {
+                    case IGNORE, CONTINUE -> {
+                        continue;
+                    }
+                    case STOP -> {
+                        stopProcess(kernel, lp, sig);
+                        continue;
+                    }
+                    default -> {
+                        // like shells, the launcher does not announce an end by SIGPIPE
+                        terminate(p, sig, sig == Signals.SIGPIPE ? "" : null);
+                        return false;
+                    }
+                }
+            }
+            if (interrupted && !framed) {
+                if (result == -ERESTARTNOINTR
+                        || ((action.flags() & SA_RESTART) != 0 && !NEVER_RESTARTED.contains(nr))) {
+                    restart(t, nr);
+                }
+            }
+            if (!setupFrame(t, lp, lt, sig, info, action)) {
+                terminate(p, Signals.SIGSEGV, null);
+                return false;
+            }
+            framed = true;
+        }
+        if (interrupted && !framed) {
+            // interrupted, but no handler ran (a stop, an ignored signal, a spurious wake-up): as Linux
+            // does, the call is made again
+            restart(t, nr);
+        }
+        if (!framed) {
+            long saved = lt.takeSavedMask();
+            if (saved != -1) {
+                synchronized (lp.signalLock()) {
+                    lt.sigmask(saved);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Makes the interrupted system call run again: back over the 2-byte {@code syscall}, number in RAX. */
+    private static void restart(PicoThread t, int nr) {
+        t.set(Register.RAX, nr);
+        t.set(Register.RIP, t.get(Register.RIP) - 2);
+    }
+
+    /**
+     * A CPU fault raised a signal in the thread: handled if a handler is set (a blocked or ignored fault
+     * signal is forced to its default, as on Linux). Returns false when the default action applies.
+     */
+    public static boolean fault(Kernel kernel, PicoThread t, SigInfo info, long pc) {
+        if (!(t.process().providerState() instanceof LinuxProcess lp)) {
+            return false;
+        }
+        LinuxThread lt = LinuxThread.of(t);
+        int sig = info.signo();
+        long bit = SignalQueue.bit(sig);
+        synchronized (lp.signalLock()) {
+            LinuxProcess.SigAction a = lp.action(sig);
+            if ((lt.sigmask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
+                lp.action(sig, LinuxProcess.SigAction.DEFAULT);
+                lt.sigmask(lt.sigmask() & ~bit);
+                return false;
+            }
+            if (a.handler() == 0) {
+                return false;
+            }
+            lt.pending().add(info);
+        }
+        t.set(Register.RIP, pc);
+        deliver(kernel, t, -1, 0);
+        return true;
+    }
+
+    /** Builds the rt_sigframe for a handler and points the thread at it. False when the stack is unusable. */
+    private static boolean setupFrame(PicoThread t, LinuxProcess lp, LinuxThread lt, int sig, SigInfo info,
+            LinuxProcess.SigAction action) {
+        if ((action.flags() & SA_RESTORER) == 0 || action.restorer() == 0) {
+            return false; // x86-64 Linux has no default restorer
+        }
+        io.pico.api.AddressSpace mem = t.process().memory();
+        long[] regs = new long[SIGCONTEXT_REGS.length];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = t.get(SIGCONTEXT_REGS[i]);
+        }
+        long rsp = regs[15];
+        long rflags = t.get(Register.RFLAGS);
+        long[] alt = lt.altStack();
+        boolean altEnabled = (alt[1] & SS_DISABLE) == 0 && alt[2] != 0;
+        boolean onAlt = altEnabled && rsp - alt[0] <= alt[2] && rsp > alt[0];
+        long sp;
+        if ((action.flags() & SA_ONSTACK) != 0 && altEnabled && !onAlt) {
+            sp = alt[0] + alt[2];
+        } else {
+            sp = rsp - 128; // the red zone
+        }
+        long fpAddr = (sp - 512) & ~63L;
+        long frame = ((fpAddr - FRAME_SIZE + 8) & ~15L) - 8;
+        long savedMask = lt.takeSavedMask();
+        long oldMask = savedMask != -1 ? savedMask : lt.sigmask();
+        byte[] fpu;
+        try {
+            fpu = t.fpuState();
+        } catch (UnsupportedOperationException e) {
+            fpu = INIT_FPU.clone();
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(FRAME_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, action.restorer());
+        b.putLong(UC_OFFSET, 6); // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
+        b.putLong(UC_OFFSET + 16, alt[0]);
+        b.putInt(UC_OFFSET + 24, altEnabled ? onAlt ? SS_ONSTACK : 0 : SS_DISABLE);
+        b.putLong(UC_OFFSET + 32, alt[2]);
+        for (int i = 0; i < regs.length; i++) {
+            b.putLong(MCONTEXT_OFFSET + 8 * i, regs[i]);
+        }
+        b.putLong(MCONTEXT_OFFSET + 136, rflags);
+        b.putShort(MCONTEXT_OFFSET + 144, (short) 0x33);
+        b.putShort(MCONTEXT_OFFSET + 150, (short) 0x2b);
+        if (info.fault() && sig == Signals.SIGSEGV) {
+            b.putLong(MCONTEXT_OFFSET + 152, info.status()); // err: the page fault's error code
+            b.putLong(MCONTEXT_OFFSET + 160, 14);
+            b.putLong(MCONTEXT_OFFSET + 176, info.addr());
+        } else if (info.fault()) {
+            b.putLong(MCONTEXT_OFFSET + 160, sig == Signals.SIGFPE ? 0 : sig == Signals.SIGILL ? 6 : 3);
+        }
+        b.putLong(MCONTEXT_OFFSET + 168, oldMask);
+        b.putLong(MCONTEXT_OFFSET + 184, fpAddr);
+        b.putLong(SIGMASK_OFFSET, oldMask);
+        b.put(INFO_OFFSET, info.bytes());
+        try {
+            mem.write(fpAddr, fpu, 0, 512);
+            mem.write(frame, b.array(), 0, FRAME_SIZE);
+        } catch (io.pico.api.MemoryFault e) {
+            return false;
+        }
+        t.process().trace().ifPresent(tr -> tr.println(t.tid() + " --- SIG" + Signals.name(sig) + " "
+                + info.describe() + " ---"));
+        t.set(Register.RSP, frame);
+        t.set(Register.RDI, sig);
+        t.set(Register.RSI, frame + INFO_OFFSET);
+        t.set(Register.RDX, frame + UC_OFFSET);
+        t.set(Register.RAX, 0);
+        t.set(Register.RFLAGS, rflags & ~(0x400L | 0x100L | 0x10000L));
+        t.set(Register.RIP, action.handler());
+        try {
+            t.fpuState(INIT_FPU);
+        } catch (UnsupportedOperationException e) {
+            // the handler runs on the interrupted code's FPU state
+        }
+        synchronized (lp.signalLock()) {
+            long mask = lt.sigmask() | action.mask();
+            if ((action.flags() & SA_NODEFER) == 0) {
+                mask |= SignalQueue.bit(sig);
+            }
+            lt.sigmask(mask);
+        }
+        return true;
+    }
+
+    /**
+     * Implements rt_sigreturn(2): restores the registers, FPU state, signal mask and alternate stack that
+     * the frame at RSP - 8 holds. Returns false when the frame cannot be read (the process is then killed).
+     */
+    public static boolean sigreturn(Kernel kernel, PicoThread t) {
+        PicoProcess p = t.process();
+        LinuxProcess lp = LinuxProcess.of(p);
+        LinuxThread lt = LinuxThread.of(t);
+        long frame = t.get(Register.RSP) - 8;
+        byte[] raw = new byte[FRAME_SIZE];
+        byte[] fpu = null;
+        try {
+            p.memory().read(frame, raw, 0, FRAME_SIZE);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long fpAddr = b.getLong(MCONTEXT_OFFSET + 184);
+            if (fpAddr != 0) {
+                fpu = new byte[512];
+                p.memory().read(fpAddr, fpu, 0, 512);
+            }
+        } catch (io.pico.api.MemoryFault e) {
+            return false;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < SIGCONTEXT_REGS.length; i++) {
+            t.set(SIGCONTEXT_REGS[i], b.getLong(MCONTEXT_OFFSET + 8 * i));
+        }
+        long flags = t.get(Register.RFLAGS);
+        t.set(Register.RFLAGS, (flags & ~FIX_EFLAGS) | (b.getLong(MCONTEXT_OFFSET + 136) & FIX_EFLAGS));
+        try {
+            t.fpuState(fpu != null ? fpu : INIT_FPU);
+        } catch (UnsupportedOperationException e) {
+            // no FPU access: nothing was saved either
+        }
+        long ssSp = b.getLong(UC_OFFSET + 16);
+        int ssFlags = b.getInt(UC_OFFSET + 24);
+        long ssSize = b.getLong(UC_OFFSET + 32);
+        if (!onAltStack(lt, t.get(Register.RSP))) {
+            // as Linux's restore_altstack: the handler may have changed it through uc_stack
+            if ((ssFlags & SS_DISABLE) != 0) {
+                lt.altStack(0, SS_DISABLE, 0);
+            } else if (ssSize >= 2048) {
+                lt.altStack(ssSp, 0, ssSize);
+            }
+        }
+        synchronized (lp.signalLock()) {
+            lt.sigmask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
+        }
+        return true;
+    }
+
+    /** Whether the stack pointer is on the thread's alternate signal stack. */
+    public static boolean onAltStack(LinuxThread lt, long sp) {
+        long[] alt = lt.altStack();
+        return (alt[1] & SS_DISABLE) == 0 && alt[2] != 0 && sp > alt[0] && sp - alt[0] <= alt[2];
     }
 }

@@ -38,7 +38,19 @@ public final class HostStream extends RefCounted {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        return pump().reader().read(dst);
+        Pipe p = pump();
+        int n = p.reader().read(dst);
+        if (n < 0 && terminal) {
+            // end of input on a terminal (^D) ends this read only, as a terminal does: the next read starts a
+            // new pump and waits for more
+            synchronized (this) {
+                if (pump == p) {
+                    pump = null;
+                    p.reader().release();
+                }
+            }
+        }
+        return n;
     }
 
     private synchronized Pipe pump() {

@@ -45,6 +45,7 @@ public final class Pipe {
         head = (head + n) % CAPACITY;
         count -= n;
         notifyAll();
+        IoEvents.changed();
         return n;
     }
 
@@ -68,6 +69,7 @@ public final class Pipe {
             count += n;
             written += n;
             notifyAll();
+            IoEvents.changed();
         }
         return written;
     }
@@ -79,6 +81,7 @@ public final class Pipe {
             writerOpen = false;
         }
         notifyAll();
+        IoEvents.changed();
     }
 
     /** One end of the pipe. */

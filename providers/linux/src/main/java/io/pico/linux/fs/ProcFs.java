@@ -326,7 +326,7 @@ public final class ProcFs {
         return "Name:\t" + lp.comm() + "\nUmask:\t" + String.format("%04o", lp.umask()) + "\nState:\tR (running)\n"
                 + "Tgid:\t" + q.pid() + "\nNgid:\t0\nPid:\t" + q.pid() + "\nPPid:\t" + q.parentPid()
                 + "\nTracerPid:\t0\nUid:\t" + u[0] + "\t" + u[1] + "\t" + u[2] + "\t" + u[3] + "\nGid:\t" + g[0] + "\t"
-                + g[1] + "\t" + g[2] + "\t" + g[3] + "\nFDSize:\t" + FdTable.MAX_FDS + "\nGroups:\t"
+                + g[1] + "\t" + g[2] + "\t" + g[3] + "\nFDSize:\t" + 256 + "\nGroups:\t"
                 + groups.toString().trim() + "\nVmPeak:\t" + kb + " kB\nVmSize:\t" + kb + " kB\nVmRSS:\t" + kb
                 + " kB\nThreads:\t" + Math.max(1, q.threads().size()) + "\nSigQ:\t0/63325\n";
     }

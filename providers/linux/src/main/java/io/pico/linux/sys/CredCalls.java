@@ -29,9 +29,9 @@ final class CredCalls {
         t.partial(122, "d", c -> HostIds.UID[3], "reports the current id, changes nothing");
         t.partial(123, "d", c -> HostIds.GID[3], "reports the current id, changes nothing");
         t.full(111, "", c -> c.state().pgid());
-        t.partial(121, "d", c -> self(c, c.intArg(0)) ? c.state().pgid() : -Errno.ESRCH, "own process only");
-        t.partial(124, "d", c -> self(c, c.intArg(0)) ? c.state().sid() : -Errno.ESRCH, "own process only");
-        t.partial(109, "dd", CredCalls::setpgid, "own process only");
+        t.full(121, "d", c -> linux(c, c.intArg(0)).pgid());
+        t.full(124, "d", c -> linux(c, c.intArg(0)).sid());
+        t.full(109, "dd", CredCalls::setpgid);
         t.full(112, "", CredCalls::setsid);
     }
 
@@ -73,29 +73,59 @@ final class CredCalls {
         return 0;
     }
 
-    /** Implements Linux setpgid(2) for the calling process. */
-    private static long setpgid(Call c) {
-        if (!self(c, c.intArg(0))) {
-            return -Errno.ESRCH;
+    /** The Linux state of a live process by pid (0: the caller); ESRCH when there is none. */
+    private static io.pico.linux.LinuxProcess linux(Call c, int pid) {
+        if (pid < 0) {
+            throw Errno.error(Errno.ESRCH);
         }
+        if (self(c, pid)) {
+            return c.state();
+        }
+        return c.kernel().process(pid).filter(p -> p.exitStatus().isEmpty())
+                .map(p -> p.providerState() instanceof io.pico.linux.LinuxProcess lp ? lp : null)
+                .orElseThrow(() -> Errno.error(Errno.ESRCH));
+    }
+
+    /** Implements Linux setpgid(2): the caller or a child of it, into a group of the same session. */
+    private static long setpgid(Call c) {
+        int pid = c.intArg(0) == 0 ? c.process().pid() : c.intArg(0);
         int pgid = c.intArg(1);
         if (pgid < 0) {
             return -Errno.EINVAL;
         }
-        if (c.state().sid() == c.process().pid()) {
+        io.pico.linux.LinuxProcess target = linux(c, pid);
+        if (target != c.state()) {
+            if (target.process().parentPid() != c.process().pid() || target.orphaned()) {
+                return -Errno.ESRCH;
+            }
+            if (target.sid() != c.state().sid()) {
+                return -Errno.EPERM;
+            }
+            if (target.execed()) {
+                return -Errno.EACCES;
+            }
+        }
+        if (target.sid() == pid) {
+            return -Errno.EPERM; // a session leader stays in its group
+        }
+        int group = pgid == 0 ? pid : pgid;
+        if (group != pid && SignalCalls.group(c, group).stream().noneMatch(p -> p.providerState()
+                instanceof io.pico.linux.LinuxProcess lp && lp.sid() == target.sid())) {
             return -Errno.EPERM;
         }
-        c.state().pgid(pgid == 0 ? c.process().pid() : pgid);
+        target.pgid(group);
         return 0;
     }
 
     /** Implements Linux setsid(2): fails for a process group leader, as on Linux. */
     private static long setsid(Call c) {
-        if (c.state().pgid() == c.process().pid()) {
+        int pid = c.process().pid();
+        if (c.state().pgid() == pid || !SignalCalls.group(c, pid).isEmpty()) {
             return -Errno.EPERM;
         }
-        c.state().sid(c.process().pid());
-        c.state().pgid(c.process().pid());
-        return c.process().pid();
+        c.state().sid(pid);
+        c.state().pgid(pid);
+        c.state().ctty(null);
+        return pid;
     }
 }

@@ -13,7 +13,7 @@ final class EventCalls {
     private static final int EPOLLERR = 8;
     private static final int EPOLLHUP = 0x10;
     private static final String EPOLL_NOTE = "level-triggered (EPOLLET is treated as level), readiness checked every "
-            + "2 ms; registrations follow descriptor numbers; signal masks ignored";
+            + "2 ms; registrations follow descriptor numbers";
 
     private EventCalls() {
     }
@@ -24,10 +24,11 @@ final class EventCalls {
         t.partial(213, "d", c -> c.intArg(0) <= 0 ? -Errno.EINVAL : create(c, 0), EPOLL_NOTE);
         t.partial(291, "x", c -> create(c, c.intArg(0)), EPOLL_NOTE);
         t.partial(233, "dddp", EventCalls::control, EPOLL_NOTE);
-        t.partial(232, "dpdd", c -> await(c, c.arg(3) == 0 ? -1 : c.intArg(3)), EPOLL_NOTE);
-        t.partial(281, "dpddpu", c -> await(c, c.intArg(3)), EPOLL_NOTE);
-        t.partial(441, "dpdppu", c -> await(c, c.arg(3) == 0 ? -1
-                : TimeCalls.getTimespec(c, c.arg(3)) / 1_000_000L), EPOLL_NOTE);
+        t.partial(232, "dpdd", c -> await(c, c.intArg(3)), EPOLL_NOTE);
+        t.partial(281, "dpddpu", c -> SignalCalls.withMask(c, c.arg(4), c.arg(5)) ? -Errno.EINTR
+                : await(c, c.intArg(3)), EPOLL_NOTE);
+        t.partial(441, "dpdppu", c -> SignalCalls.withMask(c, c.arg(4), c.arg(5)) ? -Errno.EINTR
+                : await(c, c.arg(3) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(3)) / 1_000_000L), EPOLL_NOTE);
     }
 
     private static long install(Call c, OpenFile f, boolean cloexec) {
@@ -118,7 +119,7 @@ final class EventCalls {
                     count++;
                 }
             }
-            if (count > 0 || !PollCalls.waitMore(start, timeout)) {
+            if (count > 0 || !PollCalls.waitMore(c.kernel(), start, timeout)) {
                 return count;
             }
         }

@@ -116,6 +116,11 @@ final class ExecCalls {
         } catch (ImageException e) {
             return e.status() == ImageException.NOT_FOUND ? -Errno.ENOENT : -Errno.ENOEXEC;
         }
+        try {
+            c.kernel().imageStarting(c.process(), c.kernel().image(r.host(), name), argv);
+        } catch (io.pico.api.VetoException e) {
+            return -Errno.EACCES;
+        }
         c.noReturn();
         List<String> finalArgv = argv;
         c.thread().defer(() -> replace(c, program, finalArgv, env));
@@ -153,6 +158,7 @@ final class ExecCalls {
     /** The point of no return: the old program goes, the new one is loaded into the same process. */
     private static void replace(Call c, ProgramLoader.Program program, List<String> argv, List<String> env) {
         PicoThread self = c.thread();
+        c.state().vforkRelease();
         for (PicoThread t : c.process().threads()) {
             if (t != self) {
                 t.exit();

@@ -83,7 +83,7 @@ final class FdCalls {
         long arg = c.arg(2);
         switch (c.intArg(1)) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= FdTable.MAX_FDS) {
+                if (arg < 0 || arg >= fds.limit()) {
                     return -Errno.EINVAL;
                 }
                 return fds.install(f, c.intArg(1) == F_DUPFD_CLOEXEC, (int) arg);

@@ -46,7 +46,35 @@ final class IoCalls {
         if (f.directory()) {
             throw Errno.error(Errno.EISDIR);
         }
+        if (f.io() != null && f.io().isTerminal()) {
+            backgroundRead(c, f.io());
+        }
         return f;
+    }
+
+    /**
+     * Job control: a process of a background group reading its controlling terminal stops its group with
+     * SIGTTIN (the read runs again once it is continued); with SIGTTIN ignored or blocked the read fails EIO.
+     */
+    private static void backgroundRead(Call c, io.pico.api.IoObject terminal) {
+        io.pico.linux.LinuxProcess lp = c.state();
+        if (lp.ctty() == null) {
+            return;
+        }
+        io.pico.linux.Tty tty = io.pico.linux.Tty.of(terminal);
+        if (io.pico.linux.Tty.of(lp.ctty()) != tty || tty.foreground() == 0 || tty.foreground() == lp.pgid()) {
+            return;
+        }
+        int ttin = 21;
+        io.pico.linux.LinuxProcess.SigAction a = lp.action(ttin);
+        if (a.handler() == io.pico.linux.LinuxProcess.SigAction.SIG_IGN
+                || (c.threadState().sigmask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
+            throw Errno.error(Errno.EIO);
+        }
+        for (io.pico.api.PicoProcess p : SignalCalls.group(c, lp.pgid())) {
+            SignalDelivery.send(c.kernel(), p, io.pico.linux.SigInfo.kernel(ttin), null);
+        }
+        throw Errno.error(Errno.EINTR);
     }
 
     static OpenFile writable(Call c, int fd) {

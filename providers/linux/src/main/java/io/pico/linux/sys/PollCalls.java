@@ -14,18 +14,24 @@ final class PollCalls {
     private static final int POLLRDNORM = 0x40;
     private static final int POLLWRNORM = 0x100;
     static final long RECHECK_NANOS = 2_000_000L;
-    private static final String NOTE = "readiness is checked every 2 ms; files are always ready; signal masks ignored";
+    private static final String NOTE = "readiness is checked every 2 ms; files are always ready";
 
     private PollCalls() {
     }
 
     static void register(SyscallTable t) {
         t.partial(7, "pud", c -> poll(c, c.arg(0), c.arg(1), c.intArg(2) < 0 ? -1 : c.intArg(2) * 1_000_000L), NOTE);
-        t.partial(271, "puppu", c -> poll(c, c.arg(0), c.arg(1),
-                c.arg(2) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(2))), NOTE);
+        t.partial(271, "puppu", c -> SignalCalls.withMask(c, c.arg(3), c.arg(4)) ? -Errno.EINTR : poll(c, c.arg(0),
+                c.arg(1), c.arg(2) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(2))), NOTE);
         t.partial(23, "dpppp", c -> select(c, c.arg(4) == 0 ? -1 : timeval(c, c.arg(4)), c.arg(4), false), NOTE);
-        t.partial(270, "dppppp", c -> select(c, c.arg(4) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(4)),
-                c.arg(4), true), NOTE);
+        t.partial(270, "dppppp", c -> pselectMask(c) ? -Errno.EINTR : select(c, c.arg(4) == 0 ? -1
+                : TimeCalls.getTimespec(c, c.arg(4)), c.arg(4), true), NOTE);
+    }
+
+    /** pselect6's sixth argument: {const sigset_t *ss, size_t ss_len}, or NULL. */
+    private static boolean pselectMask(Call c) {
+        long p = c.arg(5);
+        return p != 0 && SignalCalls.withMask(c, c.mem().getLong(p), c.mem().getLong(p + 8));
     }
 
     private static long timeval(Call c, long address) {
@@ -61,8 +67,8 @@ final class PollCalls {
         return r;
     }
 
-    /** Sleeps a little before the next check; false when the deadline has passed. */
-    static boolean waitMore(long start, long timeout) throws InterruptedException {
+    /** Sleeps a little before the next check, less when an I/O object changes; false when the deadline has passed. */
+    static boolean waitMore(io.pico.api.Kernel kernel, long start, long timeout) throws InterruptedException {
         if (timeout == 0) {
             return false;
         }
@@ -71,13 +77,20 @@ final class PollCalls {
             return false;
         }
         long nap = Math.min(left, RECHECK_NANOS);
-        Thread.sleep(nap / 1_000_000L, (int) (nap % 1_000_000L));
+        // issue 12 (sockets): the nap ends early when a kernel I/O object (pipe, socket) changes state: the
+        // condition is false when first checked and true when checked again, after a change or the nap
+        boolean[] checked = {false};
+        kernel.awaitIo(() -> {
+            boolean again = checked[0];
+            checked[0] = true;
+            return again;
+        }, nap);
         return true;
     }
 
     /** Implements Linux poll(2) and ppoll(2). */
     private static long poll(Call c, long fds, long nfds, long timeout) throws InterruptedException {
-        if (nfds < 0 || nfds > FdTable.MAX_FDS) {
+        if (nfds < 0 || nfds > c.state().fds().limit()) {
             return -Errno.EINVAL;
         }
         int n = (int) nfds;
@@ -102,7 +115,7 @@ final class PollCalls {
                     count++;
                 }
             }
-            if (count > 0 || !waitMore(start, timeout)) {
+            if (count > 0 || !waitMore(c.kernel(), start, timeout)) {
                 return count;
             }
         }
@@ -111,7 +124,7 @@ final class PollCalls {
     /** Implements Linux select(2) and pselect6(2) (the remaining time is written back for select). */
     private static long select(Call c, long timeout, long timeAddress, boolean pselect) throws InterruptedException {
         int nfds = c.intArg(0);
-        if (nfds < 0 || nfds > FdTable.MAX_FDS) {
+        if (nfds < 0 || nfds > c.state().fds().limit()) {
             return -Errno.EINVAL;
         }
         int words = (nfds + 63) / 64;
@@ -146,7 +159,7 @@ final class PollCalls {
                     count++;
                 }
             }
-            if (count > 0 || !waitMore(start, timeout)) {
+            if (count > 0 || !waitMore(c.kernel(), start, timeout)) {
                 for (int s = 0; s < 3; s++) {
                     for (int w = 0; w < words && c.arg(1 + s) != 0; w++) {
                         c.mem().putLong(c.arg(1 + s) + 8L * w, out[s][w]);

@@ -23,7 +23,7 @@ final class ProcessCalls {
         t.full(60, "d=!", ProcessCalls::exit);
         t.full(231, "d=!", ProcessCalls::exitGroup);
         t.full(39, "", c -> c.process().pid());
-        t.full(110, "", c -> c.process().parentPid());
+        t.full(110, "", c -> c.state().orphaned() ? 1 : c.process().parentPid());
         t.full(186, "", c -> c.thread().tid());
         t.full(218, "p", ProcessCalls::setTidAddress);
         t.full(273, "pu", ProcessCalls::setRobustList);

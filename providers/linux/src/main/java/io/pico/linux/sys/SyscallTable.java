@@ -8,6 +8,8 @@ import io.pico.api.Register;
 import io.pico.api.Support;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
+import io.pico.linux.LinuxThread;
+import io.pico.linux.SignalDelivery;
 import io.pico.linux.SysError;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,8 +48,10 @@ public final class SyscallTable {
         ThreadCalls.register(this);
         PollCalls.register(this);
         EventCalls.register(this);
+        NetCalls.register(this);
         MiscCalls.register(this);
         ExecCalls.register(this);
+        ForkCalls.register(this);
         for (int nr = 0; nr < rows.length; nr++) {
             String name = SyscallNames.name(nr);
             if (rows[nr] == null && name != null) {
@@ -133,7 +137,7 @@ public final class SyscallTable {
         for (int i = 0; i < sc.arity(); i++) {
             args[i] = thread.get(I386_REGS[i]) & 0xffff_ffffL;
         }
-        run(kernel, thread, state, nr, sc, args, "[int 0x80] ");
+        run(kernel, thread, state, -1, sc, args, "[int 0x80] ");
         if (thread.process().exitStatus().isEmpty()) {
             thread.set(Register.RAX, thread.get(Register.RAX) & 0xffff_ffffL);
         }
@@ -144,6 +148,13 @@ public final class SyscallTable {
         PrintStream trace = thread.process().trace().orElse(null);
         int pid = thread.process().pid();
         int tid = thread.tid();
+        LinuxThread lt = LinuxThread.of(thread);
+        lt.host(Thread.currentThread());
+        io.pico.api.CallEvent event = kernel.observingCalls() ? new io.pico.api.CallEvent(pid, tid, "linux", "syscall",
+                (int) (sc != null ? sc.number() : nr), sc != null ? sc.name() : "syscall_" + nr, args.clone()) : null;
+        if (event != null) {
+            kernel.callStarting(event);
+        }
         if (sc == null || sc.handler() == null) {
             String name = sc == null ? "syscall_" + nr : sc.name();
             if (state.firstUnknown((int) Math.max(-1, Math.min(nr, Integer.MAX_VALUE)))) {
@@ -154,11 +165,23 @@ public final class SyscallTable {
                         + " [unknown system call " + nr + "]");
             }
             thread.set(Register.RAX, -Errno.ENOSYS);
+            if (event != null) {
+                kernel.callEnded(event, -Errno.ENOSYS);
+            }
             return;
         }
         String shown = trace == null ? null : prefix + Strace.call(sc, args, thread.process().memory());
         Call call = new Call(kernel, thread, state, args);
         long result;
+        if (lt.takeSignalInterrupt()) {
+            Thread.interrupted(); // a signal's wake-up that arrived after the call it was meant for
+        }
+        lt.inCall(true);
+        if (SignalDelivery.deliverable(state, lt)) {
+            // a signal is pending: a blocking call returns at once (EINTR), as on Linux
+            lt.signalInterrupt();
+            Thread.currentThread().interrupt();
+        }
         try {
             result = sc.handler().call(call);
         } catch (SysError e) {
@@ -167,9 +190,13 @@ public final class SyscallTable {
             result = -Errno.EFAULT;
         } catch (io.pico.api.MemoryLimitException e) {
             result = -Errno.ENOMEM;
-        } catch (InterruptedException | ClosedByInterruptException e) {
+        } catch (InterruptedException e) {
             Thread.interrupted();
             result = -Errno.EINTR;
+        } catch (ClosedByInterruptException e) {
+            // a host file operation aborted by a signal's interrupt: it is run again
+            Thread.interrupted();
+            result = nr >= 0 ? -SignalDelivery.ERESTARTNOINTR : -Errno.EINTR;
         } catch (IOException e) {
             result = -Errno.of(e);
         } catch (java.io.UncheckedIOException e) {
@@ -186,6 +213,7 @@ public final class SyscallTable {
             kernel.log("linux: pid " + pid + ": " + sc.name() + " failed: " + e);
             result = -Errno.EIO;
         }
+        lt.inCall(false);
         if (call.returns()) {
             thread.set(Register.RAX, result);
         }
@@ -194,6 +222,20 @@ public final class SyscallTable {
             trace.println(tid + " " + shown + (call.returns() ? Strace.result(sc, result) : ""));
             thread.process().exitStatus().filter(st -> !st.signalled() && !call.returns())
                     .ifPresent(st -> trace.println(pid + " +++ exited with " + st.code() + " +++"));
+        }
+        if (event != null) {
+            kernel.callEnded(event, call.returns() ? result : 0);
+        }
+        // signals: delivered when the call returns to the guest; an interrupted call returns EINTR or runs again
+        if (call.returns()) {
+            SignalDelivery.afterCall(kernel, thread, state, (int) nr, result);
+        } else if (thread.process().exitStatus().isEmpty()) {
+            if (sc.number() == SignalDelivery.SYS_RT_SIGRETURN) {
+                SignalDelivery.afterCall(kernel, thread, state, -1, 0);
+            } else if (sc.number() == 59 || sc.number() == 322) {
+                // execve: once the new image is in place
+                thread.defer(() -> SignalDelivery.afterCall(kernel, thread, LinuxProcess.of(thread.process()), -1, 0));
+            }
         }
     }
 }

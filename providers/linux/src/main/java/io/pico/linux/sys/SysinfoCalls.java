@@ -24,9 +24,8 @@ final class SysinfoCalls {
         t.full(63, "p", SysinfoCalls::uname);
         t.partial(99, "p", SysinfoCalls::sysinfo, "memory and uptime of the host, one process");
         t.full(97, "dp", c -> prlimit(c, 0, c.intArg(0), 0, c.arg(1)));
-        t.partial(160, "dp", c -> prlimit(c, 0, c.intArg(0), c.arg(1), 0), "recorded, not enforced (descriptors stop at 1024)");
-        t.partial(302, "ddpp", c -> prlimit(c, c.intArg(0), c.intArg(1), c.arg(2), c.arg(3)),
-                "own process; recorded, not enforced (descriptors stop at 1024)");
+        t.partial(160, "dp", c -> prlimit(c, 0, c.intArg(0), c.arg(1), 0), LIMITS_NOTE);
+        t.partial(302, "ddpp", c -> prlimit(c, c.intArg(0), c.intArg(1), c.arg(2), c.arg(3)), LIMITS_NOTE);
         t.partial(98, "dp", SysinfoCalls::getrusage, "CPU time of the calling thread, no memory or I/O counts");
         t.full(318, "pux", SysinfoCalls::getrandom);
         t.full(204, "dup", SysinfoCalls::getaffinity);
@@ -44,6 +43,9 @@ final class SysinfoCalls {
         t.partial(170, "pd", c -> -Errno.EPERM, "refused: the host name is the host's");
         t.partial(171, "pd", c -> -Errno.EPERM, "refused");
     }
+
+    private static final String LIMITS_NOTE = "RLIMIT_AS (mmap, brk: ENOMEM) and RLIMIT_NOFILE (EMFILE) are "
+            + "enforced, the others recorded; any Linux process";
 
     private static void field(ByteBuffer b, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
@@ -98,13 +100,13 @@ final class SysinfoCalls {
 
     /** Implements Linux prlimit64(2), getrlimit(2) and setrlimit(2) for the calling process. */
     private static long prlimit(Call c, int pid, int resource, long newLimit, long oldLimit) {
-        if (pid != 0 && pid != c.process().pid()) {
-            return -Errno.ESRCH;
-        }
         if (resource < 0 || resource >= RLIMIT_NLIMITS) {
             return -Errno.EINVAL;
         }
-        LinuxProcess st = c.state();
+        LinuxProcess st = pid == 0 || pid == c.process().pid() ? c.state()
+                : c.kernel().process(pid).filter(p -> p.exitStatus().isEmpty())
+                        .map(p -> p.providerState() instanceof LinuxProcess lp ? lp : null)
+                        .orElseThrow(() -> io.pico.linux.Errno.error(Errno.ESRCH));
         long[] current = st.limit(resource);
         long soft = 0;
         long hard = 0;

@@ -18,8 +18,8 @@ final class ThreadCalls {
     private static final long CLONE_PARENT_SETTID = 0x100000;
     private static final long CLONE_CHILD_CLEARTID = 0x200000;
     private static final long CLONE_CHILD_SETTID = 0x1000000;
-    private static final String CLONE_NOTE = "threads (CLONE_VM|CLONE_THREAD) only; fork-like clones fail with "
-            + "ENOSYS until the kernel can copy processes";
+    private static final String CLONE_NOTE = "threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND), or processes like fork "
+            + "(a copy of the memory, also for CLONE_VM|CLONE_VFORK); no namespaces, no CLONE_PIDFD";
 
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
@@ -54,6 +54,10 @@ final class ThreadCalls {
         if ((stack == 0) != (stackSize == 0)) {
             return -Errno.EINVAL;
         }
+        if ((flags & 0xff) != 0) {
+            return -Errno.EINVAL;
+        }
+        flags |= c.mem().getLong(a + 32) & 0xff; // exit_signal
         return clone(c, flags, stack == 0 ? 0 : stack + stackSize, c.mem().getLong(a + 24), c.mem().getLong(a + 16),
                 c.mem().getLong(a + 56));
     }
@@ -61,15 +65,14 @@ final class ThreadCalls {
     /** Implements Linux clone(2) for threads: a new thread with the caller's registers on its own stack. */
     private static long clone(Call c, long flags, long stack, long parentTid, long childTid, long tls) {
         long needed = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
-        if ((flags & needed) != needed || (flags & (CLONE_VFORK | CLONE_PIDFD)) != 0) {
-            if ((flags & CLONE_THREAD) != 0 && ((flags & CLONE_SIGHAND) == 0 || (flags & CLONE_VM) == 0)) {
+        if ((flags & CLONE_THREAD) == 0) {
+            if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) {
                 return -Errno.EINVAL;
             }
-            if (c.state().firstUnknown(-56)) {
-                c.kernel().log("linux: pid " + c.process().pid() + ": clone without CLONE_VM|CLONE_THREAD (fork,"
-                        + " vfork) is not supported yet");
-            }
-            return -Errno.ENOSYS;
+            return ForkCalls.fork(c, flags, stack, parentTid, childTid, tls);
+        }
+        if ((flags & needed) != needed || (flags & (CLONE_VFORK | CLONE_PIDFD)) != 0) {
+            return -Errno.EINVAL;
         }
         PicoThread child;
         try {

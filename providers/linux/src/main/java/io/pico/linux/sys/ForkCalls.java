@@ -1,0 +1,282 @@
+package io.pico.linux.sys;
+
+import io.pico.api.ExitStatus;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.Register;
+import io.pico.linux.Errno;
+import io.pico.linux.FdTable;
+import io.pico.linux.LinuxProcess;
+import io.pico.linux.LinuxThread;
+import io.pico.linux.OpenFile;
+import io.pico.linux.SigInfo;
+import io.pico.linux.Signals;
+import io.pico.linux.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** New processes and waiting for them: fork, vfork, clone without CLONE_THREAD, wait4, waitid, getppid. */
+final class ForkCalls {
+
+    static final long CLONE_VM = 0x100;
+    static final long CLONE_VFORK = 0x4000;
+    static final long CLONE_SETTLS = 0x80000;
+    static final long CLONE_PARENT_SETTID = 0x100000;
+    static final long CLONE_CHILD_CLEARTID = 0x200000;
+    static final long CLONE_CHILD_SETTID = 0x1000000;
+    /** CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET: namespaces need privileges pico lacks. */
+    private static final long NAMESPACES = 0x00020000L | 0x02000000L | 0x04000000L | 0x08000000L | 0x10000000L
+            | 0x20000000L | 0x40000000L;
+    private static final int WNOHANG = 1;
+    private static final int WUNTRACED = 2;
+    private static final int WEXITED = 4;
+    private static final int WCONTINUED = 8;
+    private static final int WNOWAIT = 0x0100_0000;
+    private static final int WALL_FLAGS = 0x2000_0000 | 0x4000_0000 | 0x8000_0000;
+
+    private ForkCalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.full(57, "", c -> fork(c, Signals.SIGCHLD, 0, 0, 0, 0));
+        t.partial(58, "", c -> fork(c, CLONE_VFORK | Signals.SIGCHLD, 0, 0, 0, 0),
+                "the child gets a copy of the memory; the parent waits until it execs or ends");
+        t.full(61, "dpxp", ForkCalls::wait4);
+        t.full(247, "ddpxp", ForkCalls::waitid);
+    }
+
+    /**
+     * Implements Linux fork(2), vfork(2) and clone(2) without CLONE_THREAD: a child process with a copy of
+     * the caller's memory and descriptors. CLONE_VM without CLONE_THREAD (posix_spawn's vfork-style clone)
+     * gets a copy too: the parent waits for the exec as with vfork, but does not see the child's stores.
+     */
+    static long fork(Call c, long flags, long stack, long parentTid, long childTid, long tls) {
+        if ((flags & NAMESPACES) != 0) {
+            return -Errno.EPERM;
+        }
+        if ((flags & 0x1000) != 0) { // CLONE_PIDFD
+            return -Errno.EINVAL;
+        }
+        boolean vfork = (flags & CLONE_VFORK) != 0;
+        if ((flags & CLONE_VM) != 0 && !vfork && c.state().firstUnknown(-57)) {
+            c.kernel().log("linux: pid " + c.process().pid() + ": clone(CLONE_VM) without CLONE_THREAD: the child "
+                    + "gets a copy of the memory, not the same memory");
+        }
+        PicoProcess parent = c.process();
+        PicoProcess child;
+        try {
+            child = parent.fork(c.thread());
+        } catch (io.pico.api.ResourceLimitException e) {
+            return -Errno.EAGAIN;
+        } catch (io.pico.api.VetoException e) {
+            return -Errno.EACCES;
+        } catch (io.pico.api.MemoryLimitException e) {
+            return -Errno.ENOMEM;
+        }
+        LinuxProcess lp = c.state();
+        LinuxProcess cs;
+        CountDownLatch vforkDone;
+        PicoThread thread;
+        try {
+            cs = new LinuxProcess(child, new GuestFs(parent.root(), new ProcFs(c.kernel(), child)), lp);
+            Map<OpenFile, OpenFile> copies = new IdentityHashMap<>();
+            for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
+                OpenFile copy = copies.computeIfAbsent(e.getValue().file(), f -> f.forkInto(child));
+                cs.fds().installAt(e.getKey(), copy, e.getValue().cloexec());
+            }
+            cs.exitSignal((int) (flags & 0xff));
+            vforkDone = vfork ? cs.vfork() : null;
+            child.providerState(cs);
+            thread = child.threads().get(0);
+            LinuxThread ct = LinuxThread.of(thread);
+            LinuxThread pt = c.threadState();
+            ct.sigmask(pt.sigmask());
+            long[] alt = pt.altStack();
+            ct.altStack(alt[0], (int) alt[1], alt[2]);
+            thread.set(Register.RAX, 0);
+            if (stack != 0) {
+                thread.set(Register.RSP, stack);
+            }
+            if ((flags & CLONE_SETTLS) != 0) {
+                thread.set(Register.FS_BASE, tls);
+            }
+            if ((flags & CLONE_CHILD_SETTID) != 0) {
+                child.memory().putInt(childTid, child.pid());
+            }
+            if ((flags & CLONE_CHILD_CLEARTID) != 0) {
+                ct.clearChildTid(childTid);
+            }
+            if ((flags & CLONE_PARENT_SETTID) != 0) {
+                c.mem().putInt(parentTid, child.pid());
+            }
+        } catch (RuntimeException e) {
+            child.exit(ExitStatus.signalled(Signals.SIGKILL, "fork failed: " + e));
+            c.kernel().reap(child.pid());
+            throw e;
+        }
+        thread.start();
+        if (vforkDone != null) {
+            // the parent sleeps until the child execs or ends; signals wait for that
+            boolean interrupted = false;
+            while (parent.exitStatus().isEmpty()) {
+                try {
+                    if (vforkDone.await(100, TimeUnit.MILLISECONDS) || child.exitStatus().isPresent()) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // a signal stays pending and is taken when vfork returns
+                }
+            }
+            if (interrupted) {
+                // kept, so that the kernel does not take the finished call for one a hot-swap cut short
+                Thread.currentThread().interrupt();
+            }
+        }
+        return child.pid();
+    }
+
+    /** The wait status of an ended process: code << 8, or the signal. */
+    static int status(ExitStatus st) {
+        return st.signalled() ? st.signal() & 0x7f : (st.code() & 0xff) << 8;
+    }
+
+    /** What one wait found: the child, its wait status and its siginfo code. */
+    private record Found(PicoProcess child, int status, int code, int value, boolean ended) {
+    }
+
+    /**
+     * Looks for a child matching {@code which} (wait4's pid: > 0 a pid, 0 the caller's group, -1 any,
+     * < -1 a group) with a reportable event; reaps it unless WNOWAIT. Null: matching children exist but
+     * none has an event. Throws ECHILD when none matches.
+     */
+    private static Found scan(Call c, int which, int options) {
+        boolean any = false;
+        int me = c.process().pid();
+        for (PicoProcess p : c.kernel().processes()) {
+            if (p.parentPid() != me || !(p.providerState() instanceof LinuxProcess cs) || cs.orphaned()) {
+                continue;
+            }
+            if (which > 0 ? p.pid() != which : which == 0 ? cs.pgid() != c.state().pgid()
+                    : which < -1 && cs.pgid() != -which) {
+                continue;
+            }
+            any = true;
+            java.util.Optional<ExitStatus> st = p.exitStatus();
+            if (st.isPresent()) {
+                if ((options & WEXITED) == 0) {
+                    continue;
+                }
+                ExitStatus s = st.get();
+                if ((options & WNOWAIT) == 0) {
+                    c.kernel().reap(p.pid());
+                }
+                return new Found(p, status(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
+                        s.signalled() ? s.signal() : s.code(), true);
+            }
+            int event = cs.waitEvent();
+            if (event != 0 && event != 0xffff && (options & WUNTRACED) != 0) {
+                if ((options & WNOWAIT) == 0) {
+                    cs.clearWaitEvent(event);
+                }
+                return new Found(p, event, SigInfo.CLD_STOPPED, event >> 8, false);
+            }
+            if (event == 0xffff && (options & WCONTINUED) != 0) {
+                if ((options & WNOWAIT) == 0) {
+                    cs.clearWaitEvent(event);
+                }
+                return new Found(p, event, SigInfo.CLD_CONTINUED, Signals.SIGCONT, false);
+            }
+        }
+        if (!any) {
+            throw Errno.error(Errno.ECHILD);
+        }
+        return null;
+    }
+
+    /** Waits for a child event: the found one, or null for WNOHANG without one. */
+    private static Found await(Call c, int which, int options) throws InterruptedException {
+        LinuxProcess lp = c.state();
+        synchronized (lp.childLock()) {
+            while (true) {
+                Found f = scan(c, which, options);
+                if (f != null || (options & WNOHANG) != 0) {
+                    return f;
+                }
+                try {
+                    lp.childLock().wait(1000);
+                } catch (InterruptedException e) {
+                    // as Linux does, a child that has ended meanwhile is reported rather than EINTR
+                    f = scan(c, which, options);
+                    if (f != null) {
+                        // the signal stays pending and is taken when this call returns; the interrupt stays
+                        // set so that the kernel does not take the call for one a hot-swap cut short
+                        Thread.currentThread().interrupt();
+                        return f;
+                    }
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void rusage(Call c, long address, PicoProcess child) {
+        if (address == 0) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
+        long cpu = child == null ? 0 : child.cpuNanos();
+        b.putLong(cpu / 1_000_000_000L).putLong(cpu % 1_000_000_000L / 1000);
+        c.write(address, b.array());
+    }
+
+    /** Implements Linux wait4(2). */
+    private static long wait4(Call c) throws InterruptedException {
+        int options = c.intArg(2);
+        if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS)) != 0) {
+            return -Errno.EINVAL;
+        }
+        Found f = await(c, c.intArg(0), options | WEXITED);
+        if (f == null) {
+            return 0;
+        }
+        if (c.arg(1) != 0) {
+            c.mem().putInt(c.arg(1), f.status());
+        }
+        rusage(c, c.arg(3), f.child());
+        return f.child().pid();
+    }
+
+    /** Implements Linux waitid(2): P_ALL, P_PID, P_PGID. */
+    private static long waitid(Call c) throws InterruptedException {
+        int idtype = c.intArg(0);
+        int id = c.intArg(1);
+        int options = c.intArg(3);
+        if ((options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WALL_FLAGS)) != 0
+                || (options & (WEXITED | WUNTRACED | WCONTINUED)) == 0) {
+            return -Errno.EINVAL;
+        }
+        int which = switch (idtype) {
+            case 0 -> -1;
+            case 1 -> id > 0 ? id : Integer.MIN_VALUE;
+            case 2 -> id > 0 ? -id : id == 0 ? 0 : Integer.MIN_VALUE;
+            default -> Integer.MIN_VALUE;
+        };
+        if (which == Integer.MIN_VALUE || which == -1 && idtype == 2) {
+            return -Errno.EINVAL;
+        }
+        Found f = await(c, which, options);
+        if (c.arg(2) != 0) {
+            byte[] info = f == null ? new byte[128]
+                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), io.pico.linux.HostIds.uid(), f.value(), 0)
+                            .bytes();
+            c.write(c.arg(2), info);
+        }
+        rusage(c, c.arg(4), f == null ? null : f.child());
+        return 0;
+    }
+}
