@@ -108,11 +108,66 @@ final class KAddressSpace implements AddressSpace {
             if (to < c.end) {
                 chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
             }
-            HostMemory.free(c.host + (from - c.start), to - from);
-            HOST_BYTES.addAndGet(-(to - from));
             mapped -= to - from;
             record(new Op(from, to - from, -1, 0));
+            freeLater(c.host + (from - c.start), to - from);
         }
+    }
+
+    /*
+     * Host memory is freed only when no engine can touch it any more. An engine keeps the host pointers of
+     * what it has mapped until it replays the unmap (sync); a thread running guest code meanwhile (another
+     * thread of the process, between two calls) would otherwise write into freed memory: a SIGSEGV that ends
+     * the whole JVM, or, if the host has handed the pages out again, a write into someone else's memory.
+     * So an unmapped range waits here until every engine that may run guest code has synced past the unmap;
+     * an engine whose thread is inside a call, blocked or not started is quiescent (it syncs before it runs
+     * guest code again) and holds nothing up.
+     */
+
+    /** Per engine: the generation it has synced to, and whether it is quiescent (1) or may run guest code (0). */
+    private final java.util.IdentityHashMap<Engine, long[]> engines = new java.util.IdentityHashMap<>();
+    /** Host ranges unmapped but not freed yet: {host, size, generation of the unmap}. */
+    private final List<long[]> pendingFrees = new ArrayList<>();
+
+    private void freeLater(long host, long size) {
+        pendingFrees.add(new long[] {host, size, generation});
+        reclaim();
+    }
+
+    /** Frees what every engine that may run guest code has unmapped already. */
+    private void reclaim() {
+        if (pendingFrees.isEmpty()) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (long[] e : engines.values()) {
+            if (e[1] == 0) {
+                oldest = Math.min(oldest, e[0]);
+            }
+        }
+        for (java.util.Iterator<long[]> it = pendingFrees.iterator(); it.hasNext();) {
+            long[] f = it.next();
+            if (f[2] <= oldest) {
+                HostMemory.free(f[0], f[1]);
+                HOST_BYTES.addAndGet(-f[1]);
+                it.remove();
+            }
+        }
+    }
+
+    /** The engine's thread has left guest code (a call, a fault, a stop): it syncs before it runs again. */
+    synchronized void quiesce(Engine engine) {
+        long[] e = engines.get(engine);
+        if (e != null) {
+            e[1] = 1;
+            reclaim();
+        }
+    }
+
+    /** The engine is closed (its thread ended). */
+    synchronized void forget(Engine engine) {
+        engines.remove(engine);
+        reclaim();
     }
 
     @Override
@@ -165,6 +220,8 @@ final class KAddressSpace implements AddressSpace {
             for (Chunk c : chunks.values()) {
                 engine.map(c.start, c.end - c.start, c.protection, c.host);
             }
+            // a new engine runs no guest code until its thread starts and syncs again
+            engines.put(engine, new long[] {generation, 1});
             return generation;
         }
         if (seen < logBase) {
@@ -173,6 +230,10 @@ final class KAddressSpace implements AddressSpace {
         for (long g = seen; g < generation; g++) {
             log.get((int) (g - logBase)).apply(engine);
         }
+        long[] e = engines.computeIfAbsent(engine, k -> new long[2]);
+        e[0] = generation;
+        e[1] = 0;
+        reclaim();
         return generation;
     }
 
@@ -229,6 +290,12 @@ final class KAddressSpace implements AddressSpace {
             HostMemory.free(c.host, c.end - c.start);
             HOST_BYTES.addAndGet(-(c.end - c.start));
         }
+        for (long[] f : pendingFrees) {
+            HostMemory.free(f[0], f[1]);
+            HOST_BYTES.addAndGet(-f[1]);
+        }
+        pendingFrees.clear();
+        engines.clear();
         chunks.clear();
         log.clear();
         mapped = 0;

@@ -263,6 +263,11 @@ final class KProcess implements PicoProcess {
             return child;
         } catch (RuntimeException e) {
             child.exit(new ExitStatus(0, 9, "fork failed: " + e));
+            for (KThread t : child.threads) {
+                if (!t.started()) {
+                    t.start(); // it ends at once (stop requested): its engine and the child's memory are released
+                }
+            }
             kernel.reap(child.pid());
             throw e;
         }

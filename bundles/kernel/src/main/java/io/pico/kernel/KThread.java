@@ -265,6 +265,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
                     }
                     process.acquireCpu(this);
                     try {
+                        // again, now that this thread holds the CPU: another thread may have unmapped meanwhile
+                        memoryGeneration = process.space().sync(engine, memoryGeneration);
                         engine.run(pc);
                     } finally {
                         process.releaseCpu();
@@ -279,6 +281,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
                     }
                 } finally {
                     running = false;
+                    process.space().quiesce(engine);
                 }
             }
         } catch (Throwable t) {
@@ -286,6 +289,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             process.crash("kernel error: " + t);
         } finally {
             finalCpu = Math.max(0, CPU.getCurrentThreadCpuTime());
+            process.space().forget(engine);
             engine.close();
             process.threadEnded(this);
         }
@@ -331,6 +335,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         process.releaseCpu();
         try {
             memoryGeneration = process.space().sync(engine, memoryGeneration);
+            // inside the call the engine runs no guest code: it syncs again before it does (afterCall, run loop)
+            process.space().quiesce(engine);
             provider.systemCall(this);
         } catch (Throwable t) {
             providerFailed("system call", t);
@@ -355,10 +361,13 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     }
 
     private void afterCall() {
+        if (!stopRequested) {
+            // also before a stop: the engine may finish its block, and it must not do so with a stale mapping
+            // whose host memory another thread's unmap may free once this engine counts as running again
+            memoryGeneration = process.space().sync(engine, memoryGeneration);
+        }
         if (stopRequested || pendingPc != -1 || !deferred.isEmpty() || process.parkRequested() || suspendRequested) {
             engine.stop();
-        } else {
-            memoryGeneration = process.space().sync(engine, memoryGeneration);
         }
     }
 
@@ -435,6 +444,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
         boolean held = process.holdsCpu();
         process.releaseCpu();
+        process.space().quiesce(engine);
         try {
             provider.exception(this, ex);
         } catch (Throwable t) {

@@ -436,9 +436,31 @@ public final class KernelImpl implements Kernel {
         return new IoObject[] {pipe.reader(), pipe.writer()};
     }
 
+    /**
+     * Host files all guests together may hold open: the runtime's descriptor limit less a fifth of it (at
+     * least 256) kept for the runtime itself. Beyond it, opening fails with ENFILE ("too many open files in
+     * system"); the per-process limit (EMFILE) is the personality's.
+     */
+    static final int HOST_FILE_BUDGET = hostFileBudget();
+
+    private static int hostFileBudget() {
+        long max = 4096;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            max = unix.getMaxFileDescriptorCount();
+        }
+        long budget = max - Math.max(256, max / 5);
+        return (int) Math.max(64, Math.min(Integer.MAX_VALUE, budget));
+    }
+
     @Override
     public IoObject openFile(Path hostPath, boolean read, boolean write, boolean append, boolean create,
             boolean truncate, boolean exclusive) throws IOException {
+        if (HostFile.open() >= HOST_FILE_BUDGET) {
+            // every guest descriptor of a host file is a descriptor of the runtime: guests together must not
+            // take the ones the runtime itself needs (its jars, sockets, the next image to start)
+            throw new IOException("ENFILE");
+        }
         boolean exists = Files.exists(hostPath);
         if (exists && create && exclusive) {
             throw new java.nio.file.FileAlreadyExistsException(hostPath.toString());

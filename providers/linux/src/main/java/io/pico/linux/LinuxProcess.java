@@ -433,13 +433,9 @@ public final class LinuxProcess {
             for (int i = 0; i < 16; i++) {
                 l[i] = HOST_LIMITS[i] == null ? new long[] {INFINITY, INFINITY} : HOST_LIMITS[i].clone();
             }
-            for (int i : new int[] {RLIMIT_NOFILE}) {
-                for (int j = 0; j < 2; j++) {
-                    if (l[i][j] == INFINITY || l[i][j] > FdTable.MAX_FDS) {
-                        l[i][j] = FdTable.MAX_FDS;
-                    }
-                }
-            }
+            // every guest descriptor of a file is a host descriptor of the runtime, which all guests share:
+            // Linux's usual soft limit, and a hard one a guest may raise it to
+            l[RLIMIT_NOFILE] = new long[] {DEFAULT_NOFILE, MAX_NOFILE};
             return l;
         }
         long[][] l = new long[16][];
@@ -449,7 +445,7 @@ public final class LinuxProcess {
         l[3] = new long[] {8L << 20, INFINITY}; // STACK
         l[4] = new long[] {0, INFINITY}; // CORE
         l[6] = new long[] {63325, 63325}; // NPROC
-        l[7] = new long[] {1024, FdTable.MAX_FDS}; // NOFILE
+        l[7] = new long[] {DEFAULT_NOFILE, MAX_NOFILE}; // NOFILE
         l[8] = new long[] {8L << 20, 8L << 20}; // MEMLOCK
         l[11] = new long[] {63325, 63325}; // SIGPENDING
         l[12] = new long[] {819200, 819200}; // MSGQUEUE
@@ -482,6 +478,10 @@ public final class LinuxProcess {
         }
     }
 
+    /** The soft RLIMIT_NOFILE every process starts with. */
+    public static final long DEFAULT_NOFILE = 1024;
+    /** The hard RLIMIT_NOFILE: the most descriptors a process may have. */
+    public static final long MAX_NOFILE = 4096;
     /** RLIMIT_AS. */
     public static final int RLIMIT_AS = 9;
     /** RLIMIT_NOFILE. */

@@ -16,11 +16,20 @@ public final class HostFile extends RefCounted {
     private final Path path;
     private final boolean append;
 
+    /** Host files open now, in all processes: each holds a host descriptor of the runtime. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Wraps an open file; the kernel object owns it from now on. */
     public HostFile(RandomAccessFile file, Path path, boolean append) {
         this.file = file;
         this.path = path;
         this.append = append;
+        OPEN.incrementAndGet();
+    }
+
+    /** How many host files guests hold open now. */
+    public static int open() {
+        return OPEN.get();
     }
 
     @Override
@@ -127,6 +136,7 @@ public final class HostFile extends RefCounted {
 
     @Override
     protected void closed() {
+        OPEN.decrementAndGet();
         try {
             file.close();
         } catch (IOException e) {

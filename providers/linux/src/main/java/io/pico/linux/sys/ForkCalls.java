@@ -77,6 +77,12 @@ final class ForkCalls {
             return -Errno.EACCES;
         } catch (io.pico.api.MemoryLimitException e) {
             return -Errno.ENOMEM;
+        } catch (IllegalStateException e) {
+            if (parent.exitStatus().isPresent()) {
+                c.noReturn(); // killed while forking: the process has ended, nothing returns
+                return 0;
+            }
+            return -Errno.EAGAIN;
         }
         LinuxProcess lp = c.state();
         LinuxProcess cs;
@@ -116,6 +122,13 @@ final class ForkCalls {
             }
         } catch (RuntimeException e) {
             child.exit(ExitStatus.signalled(Signals.SIGKILL, "fork failed: " + e));
+            for (PicoThread t : child.threads()) {
+                try {
+                    t.start(); // it ends at once, and the kernel releases the child's engine and memory
+                } catch (IllegalStateException started) {
+                    // already running: it ends by itself
+                }
+            }
             c.kernel().reap(child.pid());
             throw e;
         }
