@@ -726,6 +726,22 @@ class UnicornTest {
     }
 
     @Test
+    void portIoReachesTheHook() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        uc.hookPortIo((u, out, port, size, value) -> {
+            seen.add((out ? "out" : "in") + " " + Integer.toHexString(port) + " " + size + " " + value);
+            return 0x5a;
+        });
+        run(uc, code(
+                "B0 07",                           // 0: mov al,7
+                "E6 80",                           // 2: out 0x80,al
+                "E4 60",                           // 4: in al,0x60
+                "49 89 C0"));                      // 6: mov r8,rax
+        assertEquals(java.util.List.of("out 80 1 7", "in 60 1 0"), seen);
+        assertEquals(0x5a, uc.regRead(UC_X86_REG_R8) & 0xff);
+    }
+
+    @Test
     void wideAndSystemRegisters() {
         uc.regWrite(UC_X86_REG_RAX, 0x1122334455667788L);
         byte[] x1 = new byte[16];

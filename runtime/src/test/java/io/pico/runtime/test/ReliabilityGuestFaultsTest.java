@@ -162,13 +162,10 @@ class ReliabilityGuestFaultsTest {
 
     /**
      * in/out at CPL 3 with IOPL 0 fault natively (SIGSEGV); unicorn runs them as no-ops (port reads give 0) even
-     * in user mode: the kernel's engine would have to hook UC_X86_INS_IN/OUT, which the unicorn binding does not
-     * offer yet. Harmless (no device is reachable), but not the native behaviour.
+     * in user mode, so the kernel's engine hooks UC_X86_INS_IN/OUT and raises #GP itself.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"in", "out"})
-    @org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1",
-            disabledReason = "known gap (unicorn binding): in/out run as no-ops at CPL 3 instead of raising #GP")
     void portIoFaultsAsNatively(String mode) throws Exception {
         aFaultEndsTheProcessAsNatively(mode);
     }

@@ -77,6 +77,12 @@ final class UnicornEngine implements Engine {
             uc.hookMemInvalid((u, type, address, size, value) -> memInvalid(type, address));
             uc.hookInsnInvalid(u -> this.listener.onInvalidInstruction());
             if (mode == CpuMode.X86_64) {
+                // in user mode (IOPL 0) in/out raise #GP natively; unicorn skips that check and runs them as no-ops.
+                // The fault's RIP is the start of the translated block (unicorn does not sync it in this hook).
+                uc.hookPortIo((u, out, port, size, value) -> {
+                    this.listener.onInterrupt(13);
+                    return 0;
+                });
                 this.listener = RING_SWITCH;
                 enterUserMode(uc);
                 this.listener = listener;

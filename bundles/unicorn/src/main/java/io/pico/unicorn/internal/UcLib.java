@@ -82,6 +82,18 @@ public interface UcLib {
         int call(long uc, long userData);
     }
 
+    /** uc_cb_insn_in_t: returns the value read from the port */
+    interface InCallback {
+        @Delegate
+        int call(long uc, int port, int size, long userData);
+    }
+
+    /** uc_cb_insn_out_t */
+    interface OutCallback {
+        @Delegate
+        void call(long uc, int port, int size, int value, long userData);
+    }
+
     /** uc_cb_hookintr_t */
     interface InterruptCallback {
         @Delegate
