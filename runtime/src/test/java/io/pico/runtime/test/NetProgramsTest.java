@@ -669,7 +669,113 @@ class NetProgramsTest {
         }
     }
 
+    /**
+     * IPv6 TCP and UDP on ::1, socket options (SO_REUSEADDR, TCP_NODELAY, IPV6_V6ONLY, SO_RCVBUF, SO_TYPE,
+     * SO_ERROR), getsockname/getpeername, shutdown and a non-blocking accept: the same program run natively
+     * prints the same lines (it prints nothing that differs between runs, such as port numbers).
+     */
+    @Test
+    void ipv6AndSocketOptionsBehaveAsNatively() throws Exception {
+        Path prog = musl("net6", NET6_C);
+        LinuxTestSupport.Result expected = LinuxTestSupport.host(dir, prog.toString());
+        assumeTrue(!expected.out().contains("no-ipv6"), "the host has no IPv6 loopback");
+        LinuxTestSupport.Result actual = LinuxTestSupport.pico(launcher, dir, prog.toString());
+        assertTrue(expected.out().contains("udp6 echo: ping6"), expected::toString);
+        assertEquals(expected.out(), actual.out(), () -> "pico " + actual + "; native " + expected);
+        assertEquals(expected.status(), actual.status(), () -> "pico " + actual + "; native " + expected);
+    }
+
     // --- the C programs --------------------------------------------------------------------------------------
+
+    /** IPv6 TCP and UDP over ::1 in one process, with socket options; prints only run-independent facts. */
+    static final String NET6_C = """
+            #include <arpa/inet.h>
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <netinet/in.h>
+            #include <netinet/tcp.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #include <unistd.h>
+
+            static int opt(int s, int level, int name) {
+                int v = -1; socklen_t l = sizeof v;
+                if (getsockopt(s, level, name, &v, &l) < 0) return -errno;
+                return v;
+            }
+
+            static const char *addr(struct sockaddr_in6 *a, char *buf) {
+                return inet_ntop(AF_INET6, &a->sin6_addr, buf, 64);
+            }
+
+            int main(void) {
+                char b[64], buf[64];
+                int l = socket(AF_INET6, SOCK_STREAM, 0);
+                if (l < 0) { printf("no-ipv6 socket %d\\n", errno); return 0; }
+                int one = 1;
+                setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+                setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+                printf("reuseaddr %d v6only %d type %d\\n", opt(l, SOL_SOCKET, SO_REUSEADDR) != 0,
+                       opt(l, IPPROTO_IPV6, IPV6_V6ONLY) != 0, opt(l, SOL_SOCKET, SO_TYPE));
+                struct sockaddr_in6 a = {0};
+                a.sin6_family = AF_INET6;
+                a.sin6_addr = in6addr_loopback;
+                if (bind(l, (struct sockaddr *) &a, sizeof a) < 0) { printf("no-ipv6 bind %d\\n", errno); return 0; }
+                listen(l, 4);
+                socklen_t al = sizeof a;
+                getsockname(l, (struct sockaddr *) &a, &al);
+                printf("listening on %s, port set %d, len %d\\n", addr(&a, b), a.sin6_port != 0, (int) al);
+                fcntl(l, F_SETFL, fcntl(l, F_GETFL) | O_NONBLOCK);
+                int r = accept(l, NULL, NULL);
+                printf("accept before connect: %d %s\\n", r, r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "EAGAIN" : "?");
+                int c = socket(AF_INET6, SOCK_STREAM, 0);
+                setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                printf("nodelay %d\\n", opt(c, IPPROTO_TCP, TCP_NODELAY) != 0);
+                if (connect(c, (struct sockaddr *) &a, sizeof a) < 0) { perror("connect"); return 1; }
+                printf("so_error %d\\n", opt(c, SOL_SOCKET, SO_ERROR));
+                fcntl(l, F_SETFL, fcntl(l, F_GETFL) & ~O_NONBLOCK);
+                struct sockaddr_in6 p = {0};
+                socklen_t pl = sizeof p;
+                int s = accept(l, (struct sockaddr *) &p, &pl);
+                printf("accepted from %s, len %d\\n", addr(&p, b), (int) pl);
+                struct sockaddr_in6 q = {0};
+                socklen_t ql = sizeof q;
+                getpeername(c, (struct sockaddr *) &q, &ql);
+                printf("peer of client %s, same port %d\\n", addr(&q, b), q.sin6_port == a.sin6_port);
+                printf("rcvbuf positive %d\\n", opt(s, SOL_SOCKET, SO_RCVBUF) > 0);
+                write(c, "hello6", 6);
+                shutdown(c, SHUT_WR);
+                int n = 0, k;
+                while ((k = read(s, buf + n, sizeof buf - n)) > 0) n += k;
+                printf("server read %.*s then %d\\n", n, buf, k);
+                write(s, "bye6", 4);
+                close(s);
+                n = read(c, buf, sizeof buf);
+                printf("client read %.*s\\n", n, buf);
+                printf("write after shutdown: %d\\n", (int) send(c, "x", 1, MSG_NOSIGNAL) < 0 ? errno : 0);
+                close(c);
+                close(l);
+
+                int u = socket(AF_INET6, SOCK_DGRAM, 0);
+                struct sockaddr_in6 ua = {0};
+                ua.sin6_family = AF_INET6;
+                ua.sin6_addr = in6addr_loopback;
+                bind(u, (struct sockaddr *) &ua, sizeof ua);
+                socklen_t ual = sizeof ua;
+                getsockname(u, (struct sockaddr *) &ua, &ual);
+                int v = socket(AF_INET6, SOCK_DGRAM, 0);
+                sendto(v, "ping6", 5, 0, (struct sockaddr *) &ua, sizeof ua);
+                struct sockaddr_in6 from = {0};
+                socklen_t fl = sizeof from;
+                n = recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *) &from, &fl);
+                sendto(u, buf, n, 0, (struct sockaddr *) &from, fl);
+                n = recv(v, buf, sizeof buf, 0);
+                printf("udp6 echo: %.*s from %s\\n", n, buf, addr(&from, b));
+                printf("udp type %d\\n", opt(v, SOL_SOCKET, SO_TYPE));
+                return 0;
+            }
+            """;
 
     /** SCM_RIGHTS: over a socket pair to a forked child (a thread without fork), and between two processes. */
     static final String SCM_C = """
