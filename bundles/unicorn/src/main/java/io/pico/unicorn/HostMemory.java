@@ -51,6 +51,24 @@ public final class HostMemory {
         return p;
     }
 
+    /**
+     * Turns transparent huge pages off for this whole host process (prctl PR_SET_THP_DISABLE), for memory
+     * mapped from now on. unicorn asks for huge pages (madvise) on each engine's translated-code buffer, so an
+     * engine's first translated block costs a whole 2 MiB page of RAM; with many small guest processes that is
+     * most of their resident memory. Memory the process maps without asking for huge pages is unaffected when
+     * the host's THP mode is "madvise". Returns whether the setting holds afterwards.
+     */
+    public static boolean disableTransparentHugePages() {
+        LibC c = Native.libc();
+        c.prctl(LibC.PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        return transparentHugePagesDisabled();
+    }
+
+    /** Whether transparent huge pages are off for this host process (prctl PR_GET_THP_DISABLE). */
+    public static boolean transparentHugePagesDisabled() {
+        return Native.libc().prctl(LibC.PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1;
+    }
+
     /** Releases memory from {@link #allocate} (munmap; {@code size} as given to allocate). */
     public static void free(long address, long size) {
         long len = pageRound(size);

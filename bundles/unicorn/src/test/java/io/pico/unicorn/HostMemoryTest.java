@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 class HostMemoryTest {
 
     @Test
+    void transparentHugePagesCanBeTurnedOffForTheProcess() throws Exception {
+        assertTrue(HostMemory.disableTransparentHugePages());
+        assertTrue(HostMemory.transparentHugePagesDisabled());
+        String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status"));
+        if (status.contains("THP_enabled:")) { // Linux 5.0 and later: the kernel's own view
+            assertTrue(status.matches("(?s).*THP_enabled:\\s+0\\b.*"), status);
+        }
+    }
+
+    @Test
     void allocateIsPageAlignedZeroedAndReadWrite() {
         long size = 3 * 4096 + 5; // rounded up to 4 pages
         long a = HostMemory.allocate(size);

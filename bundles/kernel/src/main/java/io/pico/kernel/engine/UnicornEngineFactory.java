@@ -18,6 +18,20 @@ public final class UnicornEngineFactory implements EngineFactory {
     private final java.util.Map<CpuMode, java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine>> pools =
             new java.util.EnumMap<>(CpuMode.class);
 
+    /**
+     * Whether engines may use transparent huge pages ({@code pico.engine.thp=true}). By default the factory turns
+     * them off for the host process before the first engine opens: unicorn puts each engine's translated code in
+     * huge pages, ~1.6 MiB more resident memory per guest thread, with no measured gain in speed (bench/README.md,
+     * density).
+     */
+    static final boolean HUGE_PAGES = Boolean.getBoolean("pico.engine.thp");
+
+    static {
+        if (!HUGE_PAGES) {
+            io.pico.unicorn.HostMemory.disableTransparentHugePages();
+        }
+    }
+
     /** A factory with empty pools. */
     public UnicornEngineFactory() {
         for (CpuMode m : CpuMode.values()) {

@@ -18,6 +18,12 @@ public interface LibC {
     @SaveError
     int munmap(long addr, long length);
 
+    int PR_SET_THP_DISABLE = 41;
+    int PR_GET_THP_DISABLE = 42;
+
+    @SaveError
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
     long strnlen(long s, long maxlen);
 
     long memchr(long s, int c, long n);
