@@ -37,8 +37,17 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private long pendingPc = -1;
     private CpuException pendingFault;
     private Object providerState;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred =
+    /** Provider code to run at the next call boundary, with the provider (service id) that asked for it. */
+    private record Deferred(long providerId, Runnable action) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Set while a call's deferred actions run (execve replaces the image there): the call is not over, a
+     * hot-swap waits for it and does not interrupt it.
+     */
+    private volatile boolean continuing;
 
     KThread(KernelImpl kernel, KProcess process, int tid, CpuMode mode) {
         this.kernel = kernel;
@@ -125,7 +134,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
     synchronized void interruptForPark() {
-        if (inCallVolatile && !parked && !parkInterrupted) {
+        if (inCallVolatile && !parked && !parkInterrupted && !continuing) {
             parkInterrupted = true;
             Thread t = host;
             if (t != null) {
@@ -136,6 +145,16 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     boolean inCall() {
         return inCallVolatile;
+    }
+
+    /** Whether the host thread waits (a kernel wait primitive, a sleep): an interrupt ends the wait at once. */
+    boolean waiting() {
+        Thread t = host;
+        if (t == null) {
+            return false;
+        }
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 
     void parked(boolean p) {
@@ -185,7 +204,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     public void defer(Runnable action) {
         // from another thread the action waits for this thread's next call boundary: guest code is never
         // stopped from outside (unicorn's asynchronous stop leaves a stale instruction pointer)
-        deferred.add(action);
+        deferred.add(new Deferred(process.providerId(), action));
     }
 
     @Override
@@ -296,15 +315,49 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     }
 
     private void runDeferred() {
-        Runnable action;
-        while ((action = deferred.poll()) != null) {
-            inCall = true;
-            try {
-                action.run();
-            } catch (Throwable t) {
-                providerFailed("a deferred action", t);
-            } finally {
-                inCall = false;
+        // actions a call deferred to its own thread continue that call: it is still "in call" (onSyscall left
+        // inCallVolatile set), so no swap is between it and them; actions queued from other threads pass the
+        // call gate like a new call
+        continuing = inCallVolatile;
+        try {
+            while (!deferred.isEmpty() && !stopRequested) {
+                if (!inCallVolatile) {
+                    inCallVolatile = true;
+                    if (process.parkRequested() || provider() == null) {
+                        inCallVolatile = false;
+                        if (!process.parkIfRequested(this)) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                Deferred d = deferred.poll();
+                if (d == null) {
+                    break;
+                }
+                if (d.providerId() != process.providerId()) {
+                    // queued by the provider that handed the process over: its closure knows the old state only
+                    kernel.log("pid " + process.pid() + " thread " + tid + ": dropped an action deferred by the "
+                            + "provider before a hot-swap (pending signals are delivered at the next call)");
+                    continue;
+                }
+                inCall = true;
+                try {
+                    d.action().run();
+                } catch (Throwable t) {
+                    providerFailed("a deferred action", t);
+                } finally {
+                    inCall = false;
+                }
+            }
+        } finally {
+            continuing = false;
+            synchronized (this) {
+                inCallVolatile = false;
+                if (parkInterrupted) {
+                    Thread.interrupted();
+                    parkInterrupted = false;
+                }
             }
         }
     }
@@ -345,7 +398,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             inCall = false;
             boolean cutShort;
             synchronized (this) {
-                inCallVolatile = false;
+                // a call that deferred work to this thread (execve) is over only when that ran (runDeferred)
+                inCallVolatile = !deferred.isEmpty() && !stopRequested;
                 // A call that saw a park's interrupt (a blocking wait threw InterruptedException, which
                 // clears the flag) was cut short; a call that finished first still has the flag set.
                 cutShort = parkInterrupted && !Thread.interrupted();
@@ -455,7 +509,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             }
             boolean cutShort;
             synchronized (this) {
-                inCallVolatile = false;
+                inCallVolatile = !deferred.isEmpty() && !stopRequested;
                 cutShort = parkInterrupted && !Thread.interrupted();
                 parkInterrupted = false;
             }

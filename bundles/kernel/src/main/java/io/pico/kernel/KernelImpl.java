@@ -385,16 +385,20 @@ public final class KernelImpl implements Kernel {
             throw new IllegalArgumentException("no running process " + pid);
         }
         boolean kill = KILL.contains(signal.toUpperCase(java.util.Locale.ROOT));
-        Provider provider = registry.current(p.personality()).map(ProviderRegistry.Entry::provider).orElse(null);
-        if (provider == null) {
-            if (kill) {
-                p.crash("killed (no provider for " + p.personality() + ")");
-                return;
-            }
-            throw new IllegalArgumentException("no provider for " + p.personality());
-        }
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
         try {
-            provider.signal(p, signal);
+            // the provider that runs the process (not the newest of its personality), never between two providers
+            ProviderRegistry.Entry entry = registry.byId(p.providerId());
+            if (entry == null) {
+                if (kill) {
+                    p.crash("killed (no provider for " + p.personality() + "; the process was suspended)");
+                    return;
+                }
+                throw new IllegalArgumentException("pid " + pid + " is suspended: no provider for " + p.personality()
+                        + " runs it now");
+            }
+            entry.provider().signal(p, signal);
         } catch (RuntimeException | Error e) {
             if (!kill) {
                 throw e;
@@ -403,6 +407,8 @@ public final class KernelImpl implements Kernel {
                     + "; the kernel ends the process");
             p.crash("killed (the provider failed delivering it: " + e + ")");
             return;
+        } finally {
+            gate.unlock();
         }
         if (kill && p.exitStatus().isEmpty()) {
             // KILL always ends a process: a provider that delivers it late, loses it or ignores it is overruled
@@ -594,7 +600,8 @@ public final class KernelImpl implements Kernel {
             exits.notifyAll();
         }
         observers.exited(process, process.exitStatus().orElseThrow());
-        registry.current(process.personality()).ifPresent(e -> {
+        // the provider that runs the process, not a newer one of its personality that may not know it yet
+        withProvider(process, e -> {
             try {
                 e.provider().processExited(process);
             } catch (RuntimeException ex) {
@@ -604,13 +611,27 @@ public final class KernelImpl implements Kernel {
     }
 
     void threadEnded(KThread thread) {
-        registry.current(thread.process().personality()).ifPresent(e -> {
+        withProvider(thread.process(), e -> {
             try {
                 e.provider().threadExited(thread);
             } catch (RuntimeException ex) {
                 log("provider " + thread.process().personality() + " failed in threadExited: " + ex);
             }
         });
+    }
+
+    /** Calls the process's provider, if it has one, never while the process is between two providers. */
+    private void withProvider(KProcess process, java.util.function.Consumer<ProviderRegistry.Entry> action) {
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
+        try {
+            ProviderRegistry.Entry e = registry.byId(process.providerId());
+            if (e != null) {
+                action.accept(e);
+            }
+        } finally {
+            gate.unlock();
+        }
     }
 
     /**

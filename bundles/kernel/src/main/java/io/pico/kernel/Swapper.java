@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Hot-swap: parks every thread of a set of processes at a block or call boundary, hands each process's
@@ -22,10 +24,24 @@ final class Swapper {
     /** How long a thread may stay inside a call before a park interrupts it (its call is restarted). */
     private static final long CALL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** How long resumed threads have to leave their park before the pause is taken anyway. */
+    private static final long RESUME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final KernelImpl kernel;
+    /**
+     * Held for writing while provider state changes hands; callers into a provider from outside a guest
+     * thread (signals from the shell, exit notifications) hold it for reading, so that they never see a
+     * process between two providers.
+     */
+    private final ReentrantReadWriteLock handOverLock = new ReentrantReadWriteLock();
 
     Swapper(KernelImpl kernel) {
         this.kernel = kernel;
+    }
+
+    /** The lock a caller into a process's provider from outside its threads holds while it calls. */
+    Lock providerCalls() {
+        return handOverLock.readLock();
     }
 
     /** Parks every thread of the processes; false (and nothing parked) when that took too long. */
@@ -41,7 +57,9 @@ final class Swapper {
                 all = false;
                 boolean grace = System.nanoTime() - start > CALL_GRACE_NANOS;
                 for (KThread t : p.kthreads()) {
-                    if (t.inCall() && grace) {
+                    // a thread waiting in a kernel wait primitive is interrupted at once; one that computes
+                    // or does host I/O inside its call gets a short grace to finish it
+                    if (t.inCall() && (grace || t.waiting())) {
                         t.interruptForPark();
                     }
                 }
@@ -63,11 +81,39 @@ final class Swapper {
     }
 
     /**
+     * Lets parked threads go on and waits (a second at most) until every one has left its park, so that
+     * the pause measured ends when the processes run again, not when they were told to.
+     */
+    void resumeAndAwait(List<KProcess> processes) {
+        resume(processes);
+        long deadline = System.nanoTime() + RESUME_WAIT_NANOS;
+        for (KProcess p : processes) {
+            for (KThread t : p.kthreads()) {
+                while (t.isParked() && !t.stopRequested() && t.alive() && System.nanoTime() < deadline
+                        && kernel.registry().byId(p.providerId()) != null && !t.suspended()) {
+                    Thread.onSpinWait();
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        }
+    }
+
+    /**
      * Hands the processes (all parked) to the target provider. The source of each process's state is its
      * pending snapshot if it has one, else the given old provider. On any failure every process keeps
      * (or gets back) its previous provider state and the exception says why.
      */
     void handOver(List<KProcess> processes, Map<KProcess, Provider> oldProviders, ProviderRegistry.Entry target) {
+        handOverLock.writeLock().lock();
+        try {
+            handOverLocked(processes, oldProviders, target);
+        } finally {
+            handOverLock.writeLock().unlock();
+        }
+    }
+
+    private void handOverLocked(List<KProcess> processes, Map<KProcess, Provider> oldProviders,
+            ProviderRegistry.Entry target) {
         Map<KProcess, Object> savedProcess = new HashMap<>();
         Map<PicoThread, Object> savedThreads = new HashMap<>();
         List<KProcess> done = new ArrayList<>();
@@ -114,9 +160,48 @@ final class Swapper {
         List<KProcess> processes = new ArrayList<>();
         Map<KProcess, Provider> old = new HashMap<>();
         Set<String> from = new LinkedHashSet<>();
+        String to = target.bundle() + " " + target.version();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        // parking may let a fork finish: its child runs under the old provider too, so collect until stable
+        while (true) {
+            List<KProcess> more = collect(personality, target, processes, old, from);
+            if (more.isEmpty()) {
+                break;
+            }
+            processes.addAll(more);
+            if (!park(processes, Math.max(0, deadline - System.nanoTime()))) {
+                throw new IllegalStateException("rolled back: the threads of " + personality
+                        + " did not park within " + timeoutMillis + " ms");
+            }
+        }
+        if (processes.isEmpty()) {
+            return new SwapReport(personality, "", to, 0, System.nanoTime() - start);
+        }
+        long parked = System.nanoTime();
+        try {
+            handOver(processes, old, target);
+        } catch (IllegalStateException e) {
+            resume(processes);
+            throw new IllegalStateException("rolled back: " + e.getMessage(), e);
+        }
+        long handedOver = System.nanoTime();
+        resumeAndAwait(processes);
+        long end = System.nanoTime();
+        long pause = end - start;
+        kernel.log("swapped " + processes.size() + " " + personality + " processes to " + to + " in "
+                + TimeUnit.NANOSECONDS.toMicros(pause) + " us (park " + TimeUnit.NANOSECONDS.toMicros(parked - start)
+                + ", hand-over " + TimeUnit.NANOSECONDS.toMicros(handedOver - parked) + ", resume "
+                + TimeUnit.NANOSECONDS.toMicros(end - handedOver) + ")");
+        return new SwapReport(personality, String.join(", ", from), to, processes.size(), pause);
+    }
+
+    /** The live processes of the personality not yet in the list that another provider than the target runs. */
+    private List<KProcess> collect(String personality, ProviderRegistry.Entry target, List<KProcess> have,
+            Map<KProcess, Provider> old, Set<String> from) {
+        List<KProcess> more = new ArrayList<>();
         for (KProcess p : kernel.kprocesses()) {
             if (p.personality().equals(personality) && p.exitStatus().isEmpty()
-                    && p.providerId() != target.serviceId()) {
+                    && p.providerId() != target.serviceId() && !have.contains(p)) {
                 ProviderRegistry.Entry e = kernel.registry().byId(p.providerId());
                 if (e != null) {
                     old.put(p, e.provider());
@@ -124,28 +209,10 @@ final class Swapper {
                 } else if (p.pendingState() == null) {
                     continue; // still starting or already gone: nothing to hand over
                 }
-                processes.add(p);
+                more.add(p);
             }
         }
-        String to = target.bundle() + " " + target.version();
-        if (processes.isEmpty()) {
-            return new SwapReport(personality, "", to, 0, System.nanoTime() - start);
-        }
-        if (!park(processes, TimeUnit.MILLISECONDS.toNanos(timeoutMillis))) {
-            throw new IllegalStateException("rolled back: the threads of " + personality + " did not park within "
-                    + timeoutMillis + " ms");
-        }
-        try {
-            handOver(processes, old, target);
-        } catch (IllegalStateException e) {
-            resume(processes);
-            throw new IllegalStateException("rolled back: " + e.getMessage(), e);
-        }
-        resume(processes);
-        long pause = System.nanoTime() - start;
-        kernel.log("swapped " + processes.size() + " " + personality + " processes to " + to + " in "
-                + TimeUnit.NANOSECONDS.toMicros(pause) + " us");
-        return new SwapReport(personality, String.join(", ", from), to, processes.size(), pause);
+        return more;
     }
 
     /**
@@ -166,15 +233,32 @@ final class Swapper {
             kernel.log("provider " + leaving.bundle() + " left while threads were still inside it; exporting anyway");
             processes.forEach(p -> p.requestPark(true));
         }
-        for (KProcess p : processes) {
+        handOverLock.writeLock().lock();
+        try {
+            for (KProcess p : processes) {
+                try {
+                    p.pendingState(leaving.provider().exportState(p), leaving.provider().stateVersion());
+                } catch (RuntimeException e) {
+                    kernel.log("provider " + leaving.bundle() + " could not export pid " + p.pid() + ": " + e);
+                    p.crash("provider " + leaving.bundle() + " left without handing the process over: " + e);
+                }
+            }
+        } finally {
+            handOverLock.writeLock().unlock();
+        }
+        // another provider of the personality (one that shadowed it, or a successor started first) takes over
+        // at once; without one the threads stay parked: parkIfRequested waits while the process has no provider
+        ProviderRegistry.Entry next = kernel.registry().current(leaving.personality()).orElse(null);
+        if (next != null) {
+            List<KProcess> waiting = processes.stream().filter(p -> p.exitStatus().isEmpty()).toList();
             try {
-                p.pendingState(leaving.provider().exportState(p), leaving.provider().stateVersion());
-            } catch (RuntimeException e) {
-                kernel.log("provider " + leaving.bundle() + " could not export pid " + p.pid() + ": " + e);
-                p.crash("provider " + leaving.bundle() + " left without handing the process over: " + e);
+                handOver(waiting, Map.of(), next);
+                kernel.log("provider " + leaving.bundle() + " " + leaving.version() + " left; " + next.bundle() + " "
+                        + next.version() + " took over " + waiting.size() + " " + leaving.personality() + " processes");
+            } catch (IllegalStateException e) {
+                kernel.log(e.getMessage() + "; the processes stay suspended until a provider takes them");
             }
         }
-        // threads stay parked: the process has no provider now; parkIfRequested waits for one
         resume(processes);
     }
 

@@ -1,0 +1,246 @@
+package io.pico.runtime.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.api.CallInfo;
+import io.pico.api.CpuException;
+import io.pico.api.Image;
+import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.ProcessState;
+import io.pico.api.Provider;
+import io.pico.api.SwapReport;
+import io.pico.runtime.test.HotSwapKit.Counter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * Hot-swap of the real Linux provider bundle under real busybox shells: three {@code sh -c} loops write a
+ * counter every few milliseconds through a pipe into {@code busybox cat > FILE} while the provider is updated,
+ * swapped with {@code pico:swap} and {@link Kernel#swap} to builds with other bundle versions, stopped and
+ * started, and refused by a provider that will not take the state; each file must hold every number once and
+ * in order.
+ */
+class LinuxHotSwapTest {
+
+    @InjectService(timeout = 10_000)
+    Kernel kernel;
+
+    @TempDir
+    Path dir;
+
+    private final BundleContext context = FrameworkUtil.getBundle(getClass()).getBundleContext();
+    private HotSwapKit kit;
+
+    @BeforeEach
+    void kit() {
+        kit = new HotSwapKit(kernel, context, dir);
+    }
+
+    private List<Counter> counters(int n) throws Exception {
+        List<Counter> counters = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            counters.add(kit.counter("count" + i));
+        }
+        kit.awaitProgress(counters, 5, "start");
+        return counters;
+    }
+
+    private void assertProvider(List<Counter> counters, String version) {
+        for (Counter c : counters) {
+            assertEquals(HotSwapKit.LINUX + " " + version, c.shell().provider().orElse("-"),
+                    () -> "the provider of pid " + c.shell().pid());
+        }
+    }
+
+    @Test
+    void countersSurviveFiveSwapsIncludingUpdatesAndBuildsWithOtherVersions() throws Exception {
+        Bundle original = kit.bundle(HotSwapKit.LINUX);
+        String originalLocation = original.getLocation();
+        String originalVersion = original.getVersion().toString();
+        Path other = kit.withVersion(original, "0.1.0.hotswapA");
+        Path third = kit.withVersion(original, "0.1.0.hotswapB");
+        List<Counter> counters = counters(3);
+
+        // 1: update of the bundle in place (Felix stops it: the state is exported; starts it: imported)
+        long service = HotSwapKit.providerService(original);
+        original.update();
+        kit.awaitNewProviderService(original, service);
+        kit.awaitProgress(counters, 5, "after swap 1 (update)");
+
+        // 2: pico:swap to a build with another bundle version, installed from a file
+        String printed = kit.gogo("pico:swap linux " + other);
+        assertTrue(printed.contains("to " + HotSwapKit.LINUX + " 0.1.0.hotswapA"), printed);
+        assertEquals(Bundle.UNINSTALLED, original.getState(), "pico:swap uninstalls the provider it replaced");
+        assertProvider(counters, "0.1.0.hotswapA");
+        kit.awaitProgress(counters, 5, "after swap 2 (pico:swap)");
+
+        // 3: Kernel.swap to a third build, started beside the second
+        Bundle a = kit.bundle(HotSwapKit.LINUX);
+        Bundle b = context.installBundle(third.toUri().toString());
+        b.start();
+        kit.awaitProvider("linux", "0.1.0.hotswapB");
+        SwapReport report = kernel.swap("linux", 5000);
+        assertEquals(HotSwapKit.LINUX + " 0.1.0.hotswapB", report.to(), report::toString);
+        assertTrue(report.from().contains("0.1.0.hotswapA"), report::toString);
+        assertTrue(report.processes() >= 6, () -> "3 shells and 3 cats at least: " + report);
+        assertTrue(report.pauseNanos() > 0 && report.pauseNanos() < TimeUnit.SECONDS.toNanos(5), report::toString);
+        assertProvider(counters, "0.1.0.hotswapB");
+        a.uninstall();
+        kit.awaitProgress(counters, 5, "after swap 3 (Kernel.swap)");
+
+        // 4: update of the third build
+        service = HotSwapKit.providerService(b);
+        b.update();
+        kit.awaitNewProviderService(b, service);
+        kit.awaitProgress(counters, 5, "after swap 4 (update)");
+
+        // 5: back to the original build (this also leaves the framework as the other tests expect it)
+        printed = kit.gogo("pico:swap linux " + originalLocation);
+        assertTrue(printed.contains("to " + HotSwapKit.LINUX + " " + originalVersion), printed);
+        assertEquals(Bundle.UNINSTALLED, b.getState());
+        assertProvider(counters, originalVersion);
+        kit.awaitProgress(counters, 5, "after swap 5 (pico:swap back)");
+
+        kit.finish(counters);
+    }
+
+    @Test
+    void stoppingTheProviderSuspendsItsProcessesStartingItResumesThemAndKillStillEndsThem() throws Exception {
+        List<Counter> counters = counters(3);
+        Counter victim = kit.counter("victim");
+        Bundle linux = kit.bundle(HotSwapKit.LINUX);
+        linux.stop();
+        try {
+            List<PicoProcess> all = new ArrayList<>();
+            counters.forEach(c -> all.add(c.shell()));
+            all.add(victim.shell());
+            HotSwapKit.await(() -> all.stream().allMatch(p -> p.state() == ProcessState.SUSPENDED), 10,
+                    () -> "suspended: " + all.stream().map(p -> p.pid() + "=" + p.state()).toList());
+            String ps = kit.gogo("pico:ps");
+            for (PicoProcess p : all) {
+                assertTrue(ps.lines().anyMatch(l -> l.trim().startsWith(p.pid() + " ") && l.contains("SUSPENDED")),
+                        () -> "pico:ps shows pid " + p.pid() + " suspended:\n" + ps);
+            }
+            int[] before = new int[counters.size()];
+            for (int i = 0; i < before.length; i++) {
+                before[i] = counters.get(i).lines();
+            }
+            Thread.sleep(200);
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(before[i], counters.get(i).lines(), "a suspended counter writes nothing");
+            }
+            // pico:kill still ends a suspended process
+            kit.gogo("pico:kill " + victim.shell().pid() + " KILL");
+            assertTrue(kernel.awaitProcesses(() -> victim.shell().exitStatus().isPresent(),
+                    TimeUnit.SECONDS.toNanos(10)), "KILL ends a suspended process");
+            assertEquals(9, victim.shell().exitStatus().orElseThrow().signal());
+            kernel.reap(victim.shell().pid());
+        } finally {
+            linux.start();
+        }
+        kit.awaitProvider("linux", null);
+        kit.awaitProgress(counters, 5, "after the provider came back");
+        kit.finish(counters);
+    }
+
+    /** A Linux provider that takes over no state: it throws, or refuses the snapshot's version. */
+    static final class Refusing implements Provider {
+        private final boolean byVersion;
+
+        Refusing(boolean byVersion) {
+            this.byVersion = byVersion;
+        }
+
+        @Override
+        public List<String> formats() {
+            return List.of();
+        }
+
+        @Override
+        public boolean claims(Image image) {
+            return false;
+        }
+
+        @Override
+        public void start(PicoProcess process, Image image, Launch launch) {
+            throw new UnsupportedOperationException("a test provider");
+        }
+
+        @Override
+        public void systemCall(PicoThread thread) {
+            throw new UnsupportedOperationException("a test provider");
+        }
+
+        @Override
+        public void exception(PicoThread thread, CpuException exception) {
+            throw new UnsupportedOperationException("a test provider");
+        }
+
+        @Override
+        public void signal(PicoProcess process, String signal) {
+        }
+
+        @Override
+        public List<CallInfo> calls() {
+            return List.of();
+        }
+
+        @Override
+        public int stateVersion() {
+            return 99;
+        }
+
+        @Override
+        public void importState(PicoProcess process, int version, Map<String, Object> state) {
+            if (byVersion && version != 99) {
+                throw new IllegalArgumentException("snapshot version " + version + " is not supported (reads 99)");
+            }
+            throw new IllegalStateException("the importer broke down");
+        }
+    }
+
+    @Test
+    void aRefusedStateRollsBackWithAClearMessageAndTheProcessesKeepRunning() throws Exception {
+        List<Counter> counters = counters(3);
+        String version = kit.bundle(HotSwapKit.LINUX).getVersion().toString();
+        for (boolean byVersion : new boolean[] {true, false}) {
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(Provider.PERSONALITY, "linux");
+            props.put(Constants.SERVICE_RANKING, 100);
+            ServiceRegistration<Provider> refusing = context.registerService(Provider.class, new Refusing(byVersion),
+                    props);
+            try {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> kernel.swap("linux", 5000));
+                String expected = byVersion ? "snapshot version 1 is not supported" : "the importer broke down";
+                assertTrue(e.getMessage().startsWith("rolled back: ") && e.getMessage().contains(expected)
+                        && e.getMessage().contains("refused the state"), e.getMessage());
+                // the same through the shell command, which says why
+                Exception shell = assertThrows(Exception.class, () -> kit.gogo("pico:swap linux"));
+                assertTrue(String.valueOf(shell.getMessage()).contains("rolled back"), String.valueOf(shell));
+            } finally {
+                refusing.unregister();
+            }
+            assertProvider(counters, version);
+            kit.awaitProgress(counters, 5, "after the refusal");
+        }
+        kit.finish(counters);
+    }
+}
