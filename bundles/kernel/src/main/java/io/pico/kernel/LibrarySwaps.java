@@ -12,7 +12,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -29,10 +30,12 @@ import org.osgi.service.component.annotations.Reference;
  * state), the same hand-over as a provider bundle's own update.
  */
 @Component(immediate = true)
-public final class LibrarySwaps implements SynchronousBundleListener {
+public final class LibrarySwaps implements BundleListener {
 
     private final BundleContext context;
     private final Kernel kernel;
+    /** Updated libraries to refresh once the framework has started them again. */
+    private final Set<Long> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Listens for updated bundles. */
     @Activate
@@ -47,12 +50,26 @@ public final class LibrarySwaps implements SynchronousBundleListener {
         context.removeBundleListener(this);
     }
 
+    /**
+     * Delivered asynchronously, in order: the refresh must not start while the update still restarts the
+     * library (Felix then fails that start: "Unable to acquire global lock for resolve").
+     */
     @Override
     public void bundleChanged(BundleEvent event) {
-        if (event.getType() != BundleEvent.UPDATED) {
-            return;
-        }
         Bundle library = event.getBundle();
+        if (event.getType() == BundleEvent.STARTED && pending.remove(library.getBundleId())) {
+            refresh(library);
+        } else if (event.getType() == BundleEvent.UPDATED) {
+            BundleStartLevel level = library.adapt(BundleStartLevel.class);
+            if (library.getState() != Bundle.ACTIVE && level != null && level.isPersistentlyStarted()) {
+                pending.add(library.getBundleId()); // the update starts it again: refresh after that
+            } else {
+                refresh(library);
+            }
+        }
+    }
+
+    private void refresh(Bundle library) {
         if (wiredTo(context.getBundle(), library)) {
             // a library the kernel itself uses (the API): a refresh would restart the kernel, ending every process
             return;
