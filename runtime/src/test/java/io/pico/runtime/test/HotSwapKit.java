@@ -71,8 +71,13 @@ final class HotSwapKit {
     }
 
     Counter counter(String name) throws Exception {
+        return counter(name, 3000);
+    }
+
+    Counter counter(String name, int micros) throws Exception {
         Path out = dir.resolve(name + ".txt");
-        String script = "i=0; while [ ! -e " + stopFile() + " ]; do i=$((i+1)); echo $i; /bin/busybox usleep 3000 || exit 3; done"
+        String script = "i=0; while [ ! -e " + stopFile() + " ]; do i=$((i+1)); echo $i; /bin/busybox usleep " + micros
+                + " || exit 3; done"
                 + " | /bin/busybox cat > " + out;
         IoObject[] stdio = {kernel.hostStream(InputStream.nullInputStream(), null, false),
             kernel.hostStream(null, OutputStream.nullOutputStream(), false),
@@ -111,6 +116,83 @@ final class HotSwapKit {
                 return e.toString();
             }
         }).toList());
+    }
+
+    /** Checks that the processes run under the Linux provider bundle of the version. */
+    void assertProvider(List<PicoProcess> processes, String version) {
+        for (PicoProcess p : processes) {
+            assertEquals(LINUX + " " + version, p.provider().orElse("-"), () -> "the provider of pid " + p.pid());
+        }
+    }
+
+    /**
+     * Five swaps of the Linux provider while the counters run, each followed by progress of every counter:
+     * an update of the bundle, {@code pico:swap} to a build with another version, {@link Kernel#swap} to a
+     * third build started beside it, an update of that one, and {@code pico:swap} back to the original build
+     * (which leaves the framework as the other tests expect it). Returns the reports of the three swaps that
+     * make one (updates hand over through the leaving and arriving provider).
+     */
+    List<io.pico.api.SwapReport> fiveSwaps(List<Counter> counters, List<PicoProcess> others) throws Exception {
+        List<PicoProcess> all = new java.util.ArrayList<>(others);
+        counters.forEach(c -> all.add(c.shell()));
+        List<io.pico.api.SwapReport> reports = new java.util.ArrayList<>();
+        Bundle original = bundle(LINUX);
+        String originalLocation = original.getLocation();
+        String originalVersion = original.getVersion().toString();
+        Path other = withVersion(original, "0.1.0.hotswapA");
+        Path third = withVersion(original, "0.1.0.hotswapB");
+
+        // 1: update of the bundle in place (Felix stops it: the state is exported; starts it: imported)
+        long service = providerService(original);
+        original.update();
+        awaitNewProviderService(original, service);
+        awaitProgress(counters, 3, "after swap 1 (update)");
+
+        // 2: pico:swap to a build with another bundle version, installed from a file
+        String printed = gogo("pico:swap linux " + other);
+        assertTrue(printed.contains("to " + LINUX + " 0.1.0.hotswapA"), printed);
+        reports.add(parse(printed));
+        assertEquals(Bundle.UNINSTALLED, original.getState(), "pico:swap uninstalls the provider it replaced");
+        assertProvider(all, "0.1.0.hotswapA");
+        awaitProgress(counters, 3, "after swap 2 (pico:swap)");
+
+        // 3: Kernel.swap to a third build, started beside the second
+        Bundle a = bundle(LINUX);
+        Bundle b = context.installBundle(third.toUri().toString());
+        b.start();
+        awaitProvider("linux", "0.1.0.hotswapB");
+        io.pico.api.SwapReport report = kernel.swap("linux", 5000);
+        assertEquals(LINUX + " 0.1.0.hotswapB", report.to(), report::toString);
+        assertTrue(report.from().contains("0.1.0.hotswapA"), report::toString);
+        assertTrue(report.pauseNanos() > 0 && report.pauseNanos() < TimeUnit.SECONDS.toNanos(5), report::toString);
+        reports.add(report);
+        assertProvider(all, "0.1.0.hotswapB");
+        a.uninstall();
+        awaitProgress(counters, 3, "after swap 3 (Kernel.swap)");
+
+        // 4: update of the third build
+        service = providerService(b);
+        b.update();
+        awaitNewProviderService(b, service);
+        awaitProgress(counters, 3, "after swap 4 (update)");
+
+        // 5: back to the original build
+        printed = gogo("pico:swap linux " + originalLocation);
+        assertTrue(printed.contains("to " + LINUX + " " + originalVersion), printed);
+        reports.add(parse(printed));
+        assertEquals(Bundle.UNINSTALLED, b.getState());
+        assertProvider(all, originalVersion);
+        awaitProgress(counters, 3, "after swap 5 (pico:swap back)");
+        return reports;
+    }
+
+    /** The report pico:swap printed ("linux: N processes from X to Y, paused T ms"). */
+    private static io.pico.api.SwapReport parse(String printed) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\S+): (\\d+) process(?:es)? from (.*) to (.*), paused ([0-9.]+) ms").matcher(printed);
+        assertTrue(m.find(), printed);
+        return new io.pico.api.SwapReport(m.group(1), m.group(3), m.group(4), Integer.parseInt(m.group(2)),
+                (long) (Double.parseDouble(m.group(5)) * 1e6));
     }
 
     /** Stops the counters and checks that each file holds 1..n, every number once, in order. */

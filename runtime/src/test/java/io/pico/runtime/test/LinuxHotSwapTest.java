@@ -64,61 +64,16 @@ class LinuxHotSwapTest {
     }
 
     private void assertProvider(List<Counter> counters, String version) {
-        for (Counter c : counters) {
-            assertEquals(HotSwapKit.LINUX + " " + version, c.shell().provider().orElse("-"),
-                    () -> "the provider of pid " + c.shell().pid());
-        }
+        kit.assertProvider(counters.stream().map(Counter::shell).toList(), version);
     }
 
     @Test
     void countersSurviveFiveSwapsIncludingUpdatesAndBuildsWithOtherVersions() throws Exception {
-        Bundle original = kit.bundle(HotSwapKit.LINUX);
-        String originalLocation = original.getLocation();
-        String originalVersion = original.getVersion().toString();
-        Path other = kit.withVersion(original, "0.1.0.hotswapA");
-        Path third = kit.withVersion(original, "0.1.0.hotswapB");
         List<Counter> counters = counters(3);
-
-        // 1: update of the bundle in place (Felix stops it: the state is exported; starts it: imported)
-        long service = HotSwapKit.providerService(original);
-        original.update();
-        kit.awaitNewProviderService(original, service);
-        kit.awaitProgress(counters, 5, "after swap 1 (update)");
-
-        // 2: pico:swap to a build with another bundle version, installed from a file
-        String printed = kit.gogo("pico:swap linux " + other);
-        assertTrue(printed.contains("to " + HotSwapKit.LINUX + " 0.1.0.hotswapA"), printed);
-        assertEquals(Bundle.UNINSTALLED, original.getState(), "pico:swap uninstalls the provider it replaced");
-        assertProvider(counters, "0.1.0.hotswapA");
-        kit.awaitProgress(counters, 5, "after swap 2 (pico:swap)");
-
-        // 3: Kernel.swap to a third build, started beside the second
-        Bundle a = kit.bundle(HotSwapKit.LINUX);
-        Bundle b = context.installBundle(third.toUri().toString());
-        b.start();
-        kit.awaitProvider("linux", "0.1.0.hotswapB");
-        SwapReport report = kernel.swap("linux", 5000);
-        assertEquals(HotSwapKit.LINUX + " 0.1.0.hotswapB", report.to(), report::toString);
-        assertTrue(report.from().contains("0.1.0.hotswapA"), report::toString);
-        assertTrue(report.processes() >= 6, () -> "3 shells and 3 cats at least: " + report);
-        assertTrue(report.pauseNanos() > 0 && report.pauseNanos() < TimeUnit.SECONDS.toNanos(5), report::toString);
-        assertProvider(counters, "0.1.0.hotswapB");
-        a.uninstall();
-        kit.awaitProgress(counters, 5, "after swap 3 (Kernel.swap)");
-
-        // 4: update of the third build
-        service = HotSwapKit.providerService(b);
-        b.update();
-        kit.awaitNewProviderService(b, service);
-        kit.awaitProgress(counters, 5, "after swap 4 (update)");
-
-        // 5: back to the original build (this also leaves the framework as the other tests expect it)
-        printed = kit.gogo("pico:swap linux " + originalLocation);
-        assertTrue(printed.contains("to " + HotSwapKit.LINUX + " " + originalVersion), printed);
-        assertEquals(Bundle.UNINSTALLED, b.getState());
-        assertProvider(counters, originalVersion);
-        kit.awaitProgress(counters, 5, "after swap 5 (pico:swap back)");
-
+        List<SwapReport> reports = kit.fiveSwaps(counters, List.of());
+        for (SwapReport r : reports) {
+            assertTrue(r.processes() >= 6, () -> "3 shells and 3 cats at least: " + r);
+        }
         kit.finish(counters);
     }
 
