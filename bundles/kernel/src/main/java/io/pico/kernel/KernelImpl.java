@@ -272,6 +272,9 @@ public final class KernelImpl implements Kernel {
             abandon(process);
             throw new ImageException(launch.program() + ": Permission denied (" + veto.getMessage() + ")");
         }
+        // a swap does not hand the process over while its provider is still building its state
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
         try {
             entry.provider().start(process, image, launch);
         } catch (io.pico.api.ResourceLimitException e) {
@@ -284,6 +287,8 @@ public final class KernelImpl implements Kernel {
             abandon(process);
             log("provider " + entry.personality() + " failed loading " + launch.program() + ": " + e);
             throw new ImageException(launch.program() + ": provider " + entry.personality() + " failed: " + e);
+        } finally {
+            gate.unlock();
         }
         if (process.kthreads().isEmpty() && process.exitStatus().isEmpty()) {
             abandon(process);

@@ -34,6 +34,8 @@ final class Swapper {
      * process between two providers.
      */
     private final ReentrantReadWriteLock handOverLock = new ReentrantReadWriteLock();
+    /** Held by a swap, a leaving and an arriving provider: they park and resume the same threads. */
+    private final Object swapping = new Object();
 
     Swapper(KernelImpl kernel) {
         this.kernel = kernel;
@@ -154,6 +156,13 @@ final class Swapper {
 
     /** Swaps every live process of the personality that another provider runs to the current provider. */
     SwapReport swap(String personality, long timeoutMillis) {
+        // one swap at a time: a second one would let the first one's parked threads go (or the reverse)
+        synchronized (swapping) {
+            return swapOnce(personality, timeoutMillis);
+        }
+    }
+
+    private SwapReport swapOnce(String personality, long timeoutMillis) {
         long start = System.nanoTime();
         ProviderRegistry.Entry target = kernel.registry().current(personality)
                 .orElseThrow(() -> new IllegalStateException("no provider for " + personality));
@@ -220,6 +229,12 @@ final class Swapper {
      * they stay parked with their state exported until a provider comes.
      */
     void leaving(ProviderRegistry.Entry leaving) {
+        synchronized (swapping) {
+            leavingOnce(leaving);
+        }
+    }
+
+    private void leavingOnce(ProviderRegistry.Entry leaving) {
         List<KProcess> processes = new ArrayList<>();
         for (KProcess p : kernel.kprocesses()) {
             if (p.providerId() == leaving.serviceId() && p.exitStatus().isEmpty()) {
@@ -264,6 +279,12 @@ final class Swapper {
 
     /** A provider arrived: it takes over the processes of its personality that wait with exported state. */
     void arrived(ProviderRegistry.Entry entry) {
+        synchronized (swapping) {
+            arrivedOnce(entry);
+        }
+    }
+
+    private void arrivedOnce(ProviderRegistry.Entry entry) {
         List<KProcess> waiting = new ArrayList<>();
         for (KProcess p : kernel.kprocesses()) {
             if (p.personality().equals(entry.personality()) && p.exitStatus().isEmpty() && p.pendingState() != null
