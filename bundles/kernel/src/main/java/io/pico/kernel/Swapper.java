@@ -121,6 +121,9 @@ final class Swapper {
         List<KProcess> done = new ArrayList<>();
         try {
             for (KProcess p : processes) {
+                if (p.exitStatus().isPresent()) {
+                    continue; // ended while the others parked (its exit call finished): its handles are gone
+                }
                 Map<String, Object> state = p.pendingState();
                 int version = p.pendingVersion();
                 if (state == null) {
@@ -236,21 +239,34 @@ final class Swapper {
 
     private void leavingOnce(ProviderRegistry.Entry leaving) {
         List<KProcess> processes = new ArrayList<>();
-        for (KProcess p : kernel.kprocesses()) {
-            if (p.providerId() == leaving.serviceId() && p.exitStatus().isEmpty()) {
-                processes.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        // as in a swap: a fork that finishes while parking leaves a child the leaving provider runs too
+        while (true) {
+            List<KProcess> more = new ArrayList<>();
+            for (KProcess p : kernel.kprocesses()) {
+                if (p.providerId() == leaving.serviceId() && p.exitStatus().isEmpty() && !processes.contains(p)) {
+                    more.add(p);
+                }
+            }
+            if (more.isEmpty()) {
+                break;
+            }
+            processes.addAll(more);
+            if (!park(processes, Math.max(0, deadline - System.nanoTime()))) {
+                kernel.log("provider " + leaving.bundle() + " left while threads were still inside it; exporting anyway");
+                processes.forEach(p -> p.requestPark(true));
+                break;
             }
         }
         if (processes.isEmpty()) {
             return;
         }
-        if (!park(processes, TimeUnit.SECONDS.toNanos(5))) {
-            kernel.log("provider " + leaving.bundle() + " left while threads were still inside it; exporting anyway");
-            processes.forEach(p -> p.requestPark(true));
-        }
         handOverLock.writeLock().lock();
         try {
             for (KProcess p : processes) {
+                if (p.exitStatus().isPresent()) {
+                    continue;
+                }
                 try {
                     p.pendingState(leaving.provider().exportState(p), leaving.provider().stateVersion());
                 } catch (RuntimeException e) {

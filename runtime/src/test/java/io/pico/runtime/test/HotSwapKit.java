@@ -56,6 +56,13 @@ final class HotSwapKit {
 
     /** A shell writing 1, 2, 3 ... every few ms through a pipe into {@code cat > out} until the stop file exists. */
     record Counter(Path out, PicoProcess shell) {
+        /** What the shell wrote to its standard error, if anything, as " stderr: ...". */
+        String errors() throws IOException {
+            Path err = out.resolveSibling(out.getFileName().toString().replace(".txt", ".err"));
+            String s = Files.exists(err) ? Files.readString(err).strip() : "";
+            return s.isEmpty() ? "" : " stderr: " + s;
+        }
+
         /** The numbers written so far (whole lines only). */
         int lines() throws IOException {
             if (!Files.exists(out)) {
@@ -76,12 +83,13 @@ final class HotSwapKit {
 
     Counter counter(String name, int micros) throws Exception {
         Path out = dir.resolve(name + ".txt");
-        String script = "i=0; while [ ! -e " + stopFile() + " ]; do i=$((i+1)); echo $i; /bin/busybox usleep " + micros
+        String script = "set -o pipefail; i=0; while [ ! -e " + stopFile() + " ]; do i=$((i+1)); echo $i; /bin/busybox usleep " + micros
                 + " || exit 3; done"
                 + " | /bin/busybox cat > " + out;
+        Path err = dir.resolve(name + ".err");
         IoObject[] stdio = {kernel.hostStream(InputStream.nullInputStream(), null, false),
             kernel.hostStream(null, OutputStream.nullOutputStream(), false),
-            kernel.hostStream(null, OutputStream.nullOutputStream(), false)};
+            kernel.openFile(err, false, true, false, true, true, false)};
         try {
             return new Counter(out, kernel.spawn(new Launch("/bin/busybox", List.of("busybox", "sh", "-c", script),
                     Map.of("PATH", "/bin:/usr/bin"), "/", Path.of("/"), stdio, null, 0)));
@@ -111,7 +119,8 @@ final class HotSwapKit {
             return true;
         }, 60, () -> when + ": the counters did not go on: " + counters.stream().map(c -> {
             try {
-                return c.shell().pid() + ":" + c.lines() + ":" + c.shell().state() + ":" + c.shell().exitStatus();
+                return c.shell().pid() + ":" + c.lines() + ":" + c.shell().state() + ":" + c.shell().exitStatus()
+                        + c.errors();
             } catch (IOException e) {
                 return e.toString();
             }
@@ -202,7 +211,13 @@ final class HotSwapKit {
             PicoProcess p = c.shell();
             assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(60)),
                     () -> "pid " + p.pid() + " did not end");
-            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow(), () -> "pid " + p.pid());
+            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow(), () -> {
+                try {
+                    return "pid " + p.pid() + c.errors();
+                } catch (IOException e) {
+                    return "pid " + p.pid();
+                }
+            });
             kernel.reap(p.pid());
         }
         for (Counter c : counters) {
