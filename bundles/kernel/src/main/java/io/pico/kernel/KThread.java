@@ -134,7 +134,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
     synchronized void interruptForPark() {
-        if (inCallVolatile && !parked && !parkInterrupted && !continuing) {
+        if (inCallVolatile && !parked && !parkInterrupted && !continuing && waitingInterruptibly()) {
             parkInterrupted = true;
             Thread t = host;
             if (t != null) {
@@ -147,14 +147,35 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         return inCallVolatile;
     }
 
-    /** Whether the host thread waits (a kernel wait primitive, a sleep): an interrupt ends the wait at once. */
-    boolean waiting() {
+    /**
+     * Whether the host thread is blocked in an interruptible wait (Object.wait, a sleep, a condition, latch or
+     * timed wait): an interrupt ends such a wait with InterruptedException and the call can be made again. A
+     * running thread, or one waiting for a lock, is never interrupted for a park: the interrupt would stay set
+     * and close the next interruptible channel it uses (a file read fails with ClosedByInterruptException).
+     */
+    boolean waitingInterruptibly() {
         Thread t = host;
         if (t == null) {
             return false;
         }
         Thread.State s = t.getState();
-        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        // the JDK frames on top of the stack say which wait it is
+        for (StackTraceElement e : t.getStackTrace()) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+                return false;
+            }
+            String m = e.getMethodName();
+            if ((c.equals("java.lang.Object") && m.equals("wait")) || (c.equals("java.lang.Thread")
+                    && (m.equals("sleep") || m.equals("join"))) || m.startsWith("await") || m.endsWith("Interruptibly")
+                    || (m.endsWith("Nanos") && !m.startsWith("park"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void parked(boolean p) {

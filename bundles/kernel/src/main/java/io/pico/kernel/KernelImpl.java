@@ -214,6 +214,11 @@ public final class KernelImpl implements Kernel {
         return swapper.swap(personality, timeoutMillis);
     }
 
+    /** The process with the pid, or null. */
+    KProcess kprocess(int pid) {
+        return processes.get(pid);
+    }
+
     /** All processes, for the kernel's own bookkeeping. */
     java.util.Collection<KProcess> kprocesses() {
         return processes.values();

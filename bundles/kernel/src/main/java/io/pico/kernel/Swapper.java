@@ -21,9 +21,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class Swapper {
 
-    /** How long a thread may stay inside a call before a park interrupts it (its call is restarted). */
-    private static final long CALL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
     /** How long resumed threads have to leave their park before the pause is taken anyway. */
     private static final long RESUME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -49,19 +46,29 @@ final class Swapper {
     /** Parks every thread of the processes; false (and nothing parked) when that took too long. */
     boolean park(List<KProcess> processes, long timeoutNanos) {
         processes.forEach(p -> p.requestPark(true));
+        Set<KProcess> set = new java.util.HashSet<>(processes);
         long start = System.nanoTime();
         while (true) {
             boolean all = true;
             for (KProcess p : processes) {
+                // a child made by a call still in progress belongs to that call: a vfork parent waits inside
+                // its call for the child's execve, so the child is parked only once the parent is out
+                boolean hold = parentInCall(p, set);
+                if (hold != !p.parkRequested()) {
+                    p.requestPark(!hold);
+                }
+                if (hold) {
+                    all = false;
+                    continue;
+                }
                 if (p.allParked()) {
                     continue;
                 }
                 all = false;
-                boolean grace = System.nanoTime() - start > CALL_GRACE_NANOS;
                 for (KThread t : p.kthreads()) {
-                    // a thread waiting in a kernel wait primitive is interrupted at once; one that computes
-                    // or does host I/O inside its call gets a short grace to finish it
-                    if (t.inCall() && (grace || t.waiting())) {
+                    // a thread blocked in an interruptible wait inside its call is interrupted (its call is made
+                    // again after the swap); one that computes or does host I/O finishes its call first
+                    if (t.inCall() && !t.isParked()) {
                         t.interruptForPark();
                     }
                 }
@@ -75,6 +82,20 @@ final class Swapper {
             }
             LockSupport.parkNanos(100_000);
         }
+    }
+
+    /** Whether the process's parent is one of the processes and has a thread inside a call. */
+    private boolean parentInCall(KProcess p, Set<KProcess> processes) {
+        KProcess parent = kernel.kprocess(p.parentPid());
+        if (parent == null || parent == p || !processes.contains(parent)) {
+            return false;
+        }
+        for (KThread t : parent.kthreads()) {
+            if (t.started() && t.alive() && !t.isParked() && t.inCall()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets parked threads go on. */

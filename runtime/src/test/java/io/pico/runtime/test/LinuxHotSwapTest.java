@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pico.api.CallInfo;
 import io.pico.api.CpuException;
 import io.pico.api.Image;
+import io.pico.api.IoObject;
 import io.pico.api.Kernel;
 import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
@@ -197,5 +198,87 @@ class LinuxHotSwapTest {
             kit.awaitProgress(counters, 5, "after the refusal");
         }
         kit.finish(counters);
+    }
+
+    /**
+     * A vfork child between vfork and its execve holds its parent inside the vfork call: parking the child at
+     * its execve would leave the parent in its call for ever (the swap would time out and roll back). Five
+     * swaps while a program does nothing but vfork + execve + wait must each go through.
+     */
+    @Test
+    void vforkChildrenBetweenVforkAndExecveDoNotHoldASwap() throws Exception {
+        Path src = dir.resolve("vforker.c");
+        Path exe = dir.resolve("vforker");
+        java.nio.file.Files.writeString(src, """
+                #include <stdio.h>
+                #include <unistd.h>
+                #include <sys/wait.h>
+                int main(int argc, char **argv) {
+                    int n = 0;
+                    while (access(argv[1], F_OK) != 0) {
+                        pid_t p = vfork();
+                        if (p == 0) {
+                            execl("/bin/busybox", "busybox", "true", (char *) 0);
+                            _exit(127);
+                        }
+                        int st;
+                        if (p < 0 || waitpid(p, &st, 0) != p || st != 0) {
+                            fprintf(stderr, "child %d failed: %d\\n", n, p < 0 ? -1 : st);
+                            return 3;
+                        }
+                        n++;
+                    }
+                    printf("%d children\\n", n);
+                    return 0;
+                }
+                """);
+        LinuxTestSupport.require("/usr/bin/musl-gcc");
+        Process cc = new ProcessBuilder("/usr/bin/musl-gcc", "-static", "-O1", "-o", exe.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, cc.waitFor(), ccOut);
+        Path stop = dir.resolve("stop");
+        IoObject[] out = kernel.pipe();
+        List<ServiceRegistration<Provider>> relays = new ArrayList<>();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString(), stop.toString()), Map.of(), "/",
+                    Path.of("/"), new IoObject[] {out[1], out[1], out[1]}, null, 0));
+        } finally {
+            out[1].release();
+        }
+        try {
+            Thread.sleep(200);
+            org.osgi.framework.ServiceReference<Provider> linux = context.getServiceReferences(Provider.class,
+                    "(" + Provider.PERSONALITY + "=linux)").iterator().next();
+            Provider inner = context.getService(linux);
+            // each swap goes to a new relay of the Linux provider ranked above the last: Kernel.swap rolls back
+            // (throws) when parking does not finish in time
+            for (int i = 0; i < 5; i++) {
+                Hashtable<String, Object> props = new Hashtable<>();
+                props.put(Provider.PERSONALITY, "linux");
+                props.put(Constants.SERVICE_RANKING, 50 + i);
+                relays.add(context.registerService(Provider.class, new NetProgramsTest.Relay(inner), props));
+                SwapReport report = kernel.swap("linux", 5000);
+                assertTrue(report.processes() >= 1, report::toString);
+                assertTrue(p.exitStatus().isEmpty(), () -> "the vforker still runs: " + p.exitStatus());
+                Thread.sleep(50);
+            }
+            java.nio.file.Files.writeString(stop, "");
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(30)));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
+            int n = out[0].read(buf);
+            String text = new String(buf.array(), 0, Math.max(0, n), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(io.pico.api.ExitStatus.exited(0), p.exitStatus().orElseThrow(), text);
+            assertTrue(text.matches("[1-9][0-9]* children\\n"), text);
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            out[0].release();
+            relays.forEach(ServiceRegistration::unregister);
+        }
     }
 }
