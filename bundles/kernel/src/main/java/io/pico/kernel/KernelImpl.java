@@ -205,8 +205,13 @@ public final class KernelImpl implements Kernel {
         if (entry == null) {
             return;
         }
-        registry.remove(entry.serviceId());
-        swapper.leaving(entry);
+        // retired first, removed once its processes are parked and exported (Swapper.leaving)
+        registry.retire(entry.serviceId());
+        try {
+            swapper.leaving(entry);
+        } finally {
+            registry.remove(entry.serviceId());
+        }
     }
 
     @Override

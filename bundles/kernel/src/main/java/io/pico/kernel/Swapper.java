@@ -142,9 +142,6 @@ final class Swapper {
         List<KProcess> done = new ArrayList<>();
         try {
             for (KProcess p : processes) {
-                if (p.exitStatus().isPresent()) {
-                    continue; // ended while the others parked (its exit call finished): its handles are gone
-                }
                 Map<String, Object> state = p.pendingState();
                 int version = p.pendingVersion();
                 if (state == null) {
@@ -233,8 +230,8 @@ final class Swapper {
             Map<KProcess, Provider> old, Set<String> from) {
         List<KProcess> more = new ArrayList<>();
         for (KProcess p : kernel.kprocesses()) {
-            if (p.personality().equals(personality) && p.exitStatus().isEmpty()
-                    && p.providerId() != target.serviceId() && !have.contains(p)) {
+            // ended processes not yet reaped too: their parent still waits for them through their state
+            if (p.personality().equals(personality) && p.providerId() != target.serviceId() && !have.contains(p)) {
                 ProviderRegistry.Entry e = kernel.registry().byId(p.providerId());
                 if (e != null) {
                     old.put(p, e.provider());
@@ -265,7 +262,7 @@ final class Swapper {
         while (true) {
             List<KProcess> more = new ArrayList<>();
             for (KProcess p : kernel.kprocesses()) {
-                if (p.providerId() == leaving.serviceId() && p.exitStatus().isEmpty() && !processes.contains(p)) {
+                if (p.providerId() == leaving.serviceId() && !processes.contains(p)) {
                     more.add(p);
                 }
             }
@@ -285,9 +282,6 @@ final class Swapper {
         handOverLock.writeLock().lock();
         try {
             for (KProcess p : processes) {
-                if (p.exitStatus().isPresent()) {
-                    continue;
-                }
                 try {
                     p.pendingState(leaving.provider().exportState(p), leaving.provider().stateVersion());
                 } catch (RuntimeException e) {
@@ -295,6 +289,8 @@ final class Swapper {
                     p.crash("provider " + leaving.bundle() + " left without handing the process over: " + e);
                 }
             }
+            // from here on the processes have no provider until the next one takes them
+            kernel.registry().remove(leaving.serviceId());
         } finally {
             handOverLock.writeLock().unlock();
         }
@@ -302,7 +298,7 @@ final class Swapper {
         // at once; without one the threads stay parked: parkIfRequested waits while the process has no provider
         ProviderRegistry.Entry next = kernel.registry().current(leaving.personality()).orElse(null);
         if (next != null) {
-            List<KProcess> waiting = processes.stream().filter(p -> p.exitStatus().isEmpty()).toList();
+            List<KProcess> waiting = processes.stream().filter(p -> p.pendingState() != null).toList();
             try {
                 handOver(waiting, Map.of(), next);
                 kernel.log("provider " + leaving.bundle() + " " + leaving.version() + " left; " + next.bundle() + " "
@@ -324,7 +320,7 @@ final class Swapper {
     private void arrivedOnce(ProviderRegistry.Entry entry) {
         List<KProcess> waiting = new ArrayList<>();
         for (KProcess p : kernel.kprocesses()) {
-            if (p.personality().equals(entry.personality()) && p.exitStatus().isEmpty() && p.pendingState() != null
+            if (p.personality().equals(entry.personality()) && p.pendingState() != null
                     && kernel.registry().byId(p.providerId()) == null) {
                 waiting.add(p);
             }

@@ -84,7 +84,7 @@ final class HotSwapKit {
     Counter counter(String name, int micros) throws Exception {
         Path out = dir.resolve(name + ".txt");
         String script = "set -o pipefail; i=0; while [ ! -e " + stopFile() + " ]; do i=$((i+1)); echo $i; /bin/busybox usleep " + micros
-                + " || exit 3; done"
+                + " || { echo \"usleep after $i: status $?\" >&2; exit 3; }; done"
                 + " | /bin/busybox cat > " + out;
         Path err = dir.resolve(name + ".err");
         IoObject[] stdio = {kernel.hostStream(InputStream.nullInputStream(), null, false),
