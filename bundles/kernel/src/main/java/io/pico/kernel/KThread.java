@@ -132,9 +132,29 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
+    /**
+     * The host thread's id when it may be interrupted for a park: inside a call (not a call's continuation),
+     * not parked, not yet interrupted, and waiting (WAITING or TIMED_WAITING); else -1. Whether the wait is an
+     * interruptible one is decided from its stack ({@link #interruptible}), sampled for all candidates at once.
+     */
+    synchronized long parkCandidate() {
+        Thread t = host;
+        if (t == null || !inCallVolatile || parked || parkInterrupted || continuing) {
+            return -1;
+        }
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING ? t.getId() : -1;
+    }
+
+    /** The host thread's id, or -1 before it started. */
+    long hostId() {
+        Thread t = host;
+        return t == null ? -1 : t.getId();
+    }
+
     /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
     synchronized void interruptForPark() {
-        if (inCallVolatile && !parked && !parkInterrupted && !continuing && waitingInterruptibly()) {
+        if (inCallVolatile && !parked && !parkInterrupted && !continuing) {
             parkInterrupted = true;
             Thread t = host;
             if (t != null) {
@@ -143,27 +163,15 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
-    boolean inCall() {
-        return inCallVolatile;
-    }
-
     /**
-     * Whether the host thread is blocked in an interruptible wait (Object.wait, a sleep, a condition, latch or
-     * timed wait): an interrupt ends such a wait with InterruptedException and the call can be made again. A
-     * running thread, or one waiting for a lock, is never interrupted for a park: the interrupt would stay set
-     * and close the next interruptible channel it uses (a file read fails with ClosedByInterruptException).
+     * Whether a stack shows an interruptible wait (Object.wait, a sleep, a condition, latch or timed wait): an
+     * interrupt ends it with InterruptedException and the call is made again after the swap. A running thread,
+     * or one waiting for a lock, is never interrupted for a park: the interrupt would stay set and close the
+     * next interruptible channel it uses (a file read fails with ClosedByInterruptException).
      */
-    boolean waitingInterruptibly() {
-        Thread t = host;
-        if (t == null) {
-            return false;
-        }
-        Thread.State s = t.getState();
-        if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
-            return false;
-        }
+    static boolean interruptible(StackTraceElement[] stack) {
         // the JDK frames on top of the stack say which wait it is
-        for (StackTraceElement e : t.getStackTrace()) {
+        for (StackTraceElement e : stack) {
             String c = e.getClassName();
             if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
                 return false;
@@ -176,6 +184,10 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             }
         }
         return false;
+    }
+
+    boolean inCall() {
+        return inCallVolatile;
     }
 
     void parked(boolean p) {

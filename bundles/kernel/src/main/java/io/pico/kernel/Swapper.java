@@ -50,6 +50,7 @@ final class Swapper {
         long start = System.nanoTime();
         while (true) {
             boolean all = true;
+            List<KThread> candidates = new ArrayList<>();
             for (KProcess p : processes) {
                 // a child made by a call still in progress belongs to that call: a vfork parent waits inside
                 // its call for the child's execve, so the child is parked only once the parent is out
@@ -66,13 +67,12 @@ final class Swapper {
                 }
                 all = false;
                 for (KThread t : p.kthreads()) {
-                    // a thread blocked in an interruptible wait inside its call is interrupted (its call is made
-                    // again after the swap); one that computes or does host I/O finishes its call first
-                    if (t.inCall() && !t.isParked()) {
-                        t.interruptForPark();
+                    if (t.parkCandidate() != -1) {
+                        candidates.add(t);
                     }
                 }
             }
+            interruptWaiting(candidates);
             if (all) {
                 return true;
             }
@@ -81,6 +81,30 @@ final class Swapper {
                 return false;
             }
             LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Interrupts the threads blocked in an interruptible wait inside their call (their calls are made again
+     * after the swap); one that computes, does host I/O or waits for a lock finishes its call first. The
+     * stacks of all candidates are sampled in one go (one stack walk each would cost a handshake each).
+     */
+    private static void interruptWaiting(List<KThread> candidates) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        long[] ids = candidates.stream().mapToLong(KThread::parkCandidate).filter(id -> id > 0).toArray();
+        java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids, 8);
+        Map<Long, KThread> byId = new HashMap<>();
+        candidates.forEach(t -> byId.put(t.hostId(), t));
+        for (java.lang.management.ThreadInfo info : infos) {
+            KThread t = info == null ? null : byId.get(info.getThreadId());
+            if (t != null && KThread.interruptible(info.getStackTrace())) {
+                t.interruptForPark();
+            }
         }
     }
 
