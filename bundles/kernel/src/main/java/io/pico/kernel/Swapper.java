@@ -166,19 +166,30 @@ final class Swapper {
         List<KProcess> done = new ArrayList<>();
         try {
             for (KProcess p : processes) {
-                Map<String, Object> state = p.pendingState();
-                int version = p.pendingVersion();
-                if (state == null) {
-                    Provider old = oldProviders.get(p);
-                    state = old.exportState(p);
-                    version = old.stateVersion();
-                }
                 savedProcess.put(p, p.providerState());
                 p.kthreads().forEach(t -> savedThreads.put(t, t.providerState()));
-                p.providerState(null);
-                p.kthreads().forEach(t -> t.providerState(null));
-                target.provider().importState(p, version, state);
-                done.add(p);
+                try {
+                    Map<String, Object> state = p.pendingState();
+                    int version = p.pendingVersion();
+                    if (state == null) {
+                        Provider old = oldProviders.get(p);
+                        state = old.exportState(p);
+                        version = old.stateVersion();
+                    }
+                    p.providerState(null);
+                    p.kthreads().forEach(t -> t.providerState(null));
+                    target.provider().importState(p, version, state);
+                    done.add(p);
+                } catch (RuntimeException | Error e) {
+                    if (p.exitStatus().isEmpty()) {
+                        throw e;
+                    }
+                    // an ended process (kept for its parent's wait) that a provider cannot take: it stays with
+                    // the provider it had, the live processes go on
+                    p.providerState(savedProcess.remove(p));
+                    kernel.log("pid " + p.pid() + " (ended, not yet waited for) stays with its provider: " + target.bundle()
+                            + " " + target.version() + " did not take it: " + e);
+                }
             }
         } catch (RuntimeException | Error e) {
             for (KProcess p : processes) {

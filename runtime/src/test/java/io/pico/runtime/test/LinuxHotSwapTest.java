@@ -281,4 +281,68 @@ class LinuxHotSwapTest {
             relays.forEach(ServiceRegistration::unregister);
         }
     }
+
+    /**
+     * A child that has ended but that its parent has not waited for yet is handed over with the others: after
+     * an update of the provider bundle (new classes) the parent's waitpid still finds it with its status.
+     */
+    @Test
+    void anEndedChildNotYetWaitedForIsHandedOverToo() throws Exception {
+        Path src = dir.resolve("zombie.c");
+        Path exe = dir.resolve("zombie");
+        java.nio.file.Files.writeString(src, """
+                #include <stdio.h>
+                #include <unistd.h>
+                #include <sys/wait.h>
+                int main(int argc, char **argv) {
+                    pid_t p = fork();
+                    if (p == 0) {
+                        _exit(7);
+                    }
+                    while (access(argv[1], F_OK) != 0) {
+                        usleep(2000);
+                    }
+                    int st = 0;
+                    pid_t r = waitpid(p, &st, 0);
+                    printf("%d %d\\n", r == p, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+                    return 0;
+                }
+                """);
+        LinuxTestSupport.require("/usr/bin/musl-gcc");
+        Process cc = new ProcessBuilder("/usr/bin/musl-gcc", "-static", "-O1", "-o", exe.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, cc.waitFor(), ccOut);
+        Path stop = dir.resolve("stop");
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString(), stop.toString()), Map.of(), "/",
+                    Path.of("/"), new IoObject[] {out[1], out[1], out[1]}, null, 0));
+        } finally {
+            out[1].release();
+        }
+        try {
+            HotSwapKit.await(() -> kernel.processes().stream().anyMatch(c -> c.parentPid() == p.pid()
+                    && c.exitStatus().isPresent()), 20, () -> "the child ended");
+            Bundle linux = kit.bundle(HotSwapKit.LINUX);
+            long service = HotSwapKit.providerService(linux);
+            linux.update();
+            kit.awaitNewProviderService(linux, service);
+            java.nio.file.Files.writeString(stop, "");
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(30)));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+            int n = out[0].read(buf);
+            assertEquals("1 7\n", new String(buf.array(), 0, Math.max(0, n), java.nio.charset.StandardCharsets.UTF_8),
+                    "waitpid found the child and its status");
+            assertEquals(io.pico.api.ExitStatus.exited(0), p.exitStatus().orElseThrow());
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            out[0].release();
+        }
+    }
 }
