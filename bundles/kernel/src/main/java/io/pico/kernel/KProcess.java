@@ -78,7 +78,12 @@ final class KProcess implements PicoProcess {
 
     @Override
     public ProcessState state() {
-        return state;
+        ProcessState s = state;
+        if (s == ProcessState.RUNNING && pendingState != null && kernel.registry().byId(providerId) == null) {
+            // its provider left without a successor: every thread waits at its next call for one
+            return ProcessState.SUSPENDED;
+        }
+        return s;
     }
 
     @Override

@@ -37,8 +37,17 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private long pendingPc = -1;
     private CpuException pendingFault;
     private Object providerState;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred =
+    /** Provider code to run at the next call boundary, with the provider (service id) that asked for it. */
+    private record Deferred(long providerId, Runnable action) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deferred> deferred =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Set while a call's deferred actions run (execve replaces the image there): the call is not over, a
+     * hot-swap waits for it and does not interrupt it.
+     */
+    private volatile boolean continuing;
 
     KThread(KernelImpl kernel, KProcess process, int tid, CpuMode mode) {
         this.kernel = kernel;
@@ -123,15 +132,58 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         }
     }
 
+    /**
+     * The host thread's id when it may be interrupted for a park: inside a call (not a call's continuation),
+     * not parked, not yet interrupted, and waiting (WAITING or TIMED_WAITING); else -1. Whether the wait is an
+     * interruptible one is decided from its stack ({@link #interruptible}), sampled for all candidates at once.
+     */
+    synchronized long parkCandidate() {
+        Thread t = host;
+        if (t == null || !inCallVolatile || parked || parkInterrupted || continuing) {
+            return -1;
+        }
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING ? t.getId() : -1;
+    }
+
+    /** The host thread's id, or -1 before it started. */
+    long hostId() {
+        Thread t = host;
+        return t == null ? -1 : t.getId();
+    }
+
     /** Interrupts a thread blocked inside a call so that it parks; the call is restarted afterwards. */
     synchronized void interruptForPark() {
-        if (inCallVolatile && !parked && !parkInterrupted) {
+        if (inCallVolatile && !parked && !parkInterrupted && !continuing) {
             parkInterrupted = true;
             Thread t = host;
             if (t != null) {
                 t.interrupt();
             }
         }
+    }
+
+    /**
+     * Whether a stack shows an interruptible wait (Object.wait, a sleep, a condition, latch or timed wait): an
+     * interrupt ends it with InterruptedException and the call is made again after the swap. A running thread,
+     * or one waiting for a lock, is never interrupted for a park: the interrupt would stay set and close the
+     * next interruptible channel it uses (a file read fails with ClosedByInterruptException).
+     */
+    static boolean interruptible(StackTraceElement[] stack) {
+        // the JDK frames on top of the stack say which wait it is
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+                return false;
+            }
+            String m = e.getMethodName();
+            if ((c.equals("java.lang.Object") && m.equals("wait")) || (c.equals("java.lang.Thread")
+                    && (m.equals("sleep") || m.equals("join"))) || m.startsWith("await") || m.endsWith("Interruptibly")
+                    || (m.endsWith("Nanos") && !m.startsWith("park"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean inCall() {
@@ -185,7 +237,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     public void defer(Runnable action) {
         // from another thread the action waits for this thread's next call boundary: guest code is never
         // stopped from outside (unicorn's asynchronous stop leaves a stale instruction pointer)
-        deferred.add(action);
+        deferred.add(new Deferred(process.providerId(), action));
     }
 
     @Override
@@ -296,15 +348,49 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     }
 
     private void runDeferred() {
-        Runnable action;
-        while ((action = deferred.poll()) != null) {
-            inCall = true;
-            try {
-                action.run();
-            } catch (Throwable t) {
-                providerFailed("a deferred action", t);
-            } finally {
-                inCall = false;
+        // actions a call deferred to its own thread continue that call: it is still "in call" (onSyscall left
+        // inCallVolatile set), so no swap is between it and them; actions queued from other threads pass the
+        // call gate like a new call
+        continuing = inCallVolatile;
+        try {
+            while (!deferred.isEmpty() && !stopRequested) {
+                if (!inCallVolatile) {
+                    inCallVolatile = true;
+                    if (process.parkRequested() || provider() == null) {
+                        inCallVolatile = false;
+                        if (!process.parkIfRequested(this)) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                Deferred d = deferred.poll();
+                if (d == null) {
+                    break;
+                }
+                if (d.providerId() != process.providerId()) {
+                    // queued by the provider that handed the process over: its closure knows the old state only
+                    kernel.log("pid " + process.pid() + " thread " + tid + ": dropped an action deferred by the "
+                            + "provider before a hot-swap (pending signals are delivered at the next call)");
+                    continue;
+                }
+                inCall = true;
+                try {
+                    d.action().run();
+                } catch (Throwable t) {
+                    providerFailed("a deferred action", t);
+                } finally {
+                    inCall = false;
+                }
+            }
+        } finally {
+            continuing = false;
+            synchronized (this) {
+                inCallVolatile = false;
+                if (parkInterrupted) {
+                    Thread.interrupted();
+                    parkInterrupted = false;
+                }
             }
         }
     }
@@ -345,7 +431,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             inCall = false;
             boolean cutShort;
             synchronized (this) {
-                inCallVolatile = false;
+                // a call that deferred work to this thread (execve) is over only when that ran (runDeferred)
+                inCallVolatile = !deferred.isEmpty() && !stopRequested;
                 // A call that saw a park's interrupt (a blocking wait threw InterruptedException, which
                 // clears the flag) was cut short; a call that finished first still has the flag set.
                 cutShort = parkInterrupted && !Thread.interrupted();
@@ -455,7 +542,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             }
             boolean cutShort;
             synchronized (this) {
-                inCallVolatile = false;
+                inCallVolatile = !deferred.isEmpty() && !stopRequested;
                 cutShort = parkInterrupted && !Thread.interrupted();
                 parkInterrupted = false;
             }

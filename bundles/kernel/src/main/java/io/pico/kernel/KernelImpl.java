@@ -205,13 +205,23 @@ public final class KernelImpl implements Kernel {
         if (entry == null) {
             return;
         }
-        registry.remove(entry.serviceId());
-        swapper.leaving(entry);
+        // retired first, removed once its processes are parked and exported (Swapper.leaving)
+        registry.retire(entry.serviceId());
+        try {
+            swapper.leaving(entry);
+        } finally {
+            registry.remove(entry.serviceId());
+        }
     }
 
     @Override
     public io.pico.api.SwapReport swap(String personality, long timeoutMillis) {
         return swapper.swap(personality, timeoutMillis);
+    }
+
+    /** The process with the pid, or null. */
+    KProcess kprocess(int pid) {
+        return processes.get(pid);
     }
 
     /** All processes, for the kernel's own bookkeeping. */
@@ -272,6 +282,9 @@ public final class KernelImpl implements Kernel {
             abandon(process);
             throw new ImageException(launch.program() + ": Permission denied (" + veto.getMessage() + ")");
         }
+        // a swap does not hand the process over while its provider is still building its state
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
         try {
             entry.provider().start(process, image, launch);
         } catch (io.pico.api.ResourceLimitException e) {
@@ -284,6 +297,8 @@ public final class KernelImpl implements Kernel {
             abandon(process);
             log("provider " + entry.personality() + " failed loading " + launch.program() + ": " + e);
             throw new ImageException(launch.program() + ": provider " + entry.personality() + " failed: " + e);
+        } finally {
+            gate.unlock();
         }
         if (process.kthreads().isEmpty() && process.exitStatus().isEmpty()) {
             abandon(process);
@@ -385,16 +400,20 @@ public final class KernelImpl implements Kernel {
             throw new IllegalArgumentException("no running process " + pid);
         }
         boolean kill = KILL.contains(signal.toUpperCase(java.util.Locale.ROOT));
-        Provider provider = registry.current(p.personality()).map(ProviderRegistry.Entry::provider).orElse(null);
-        if (provider == null) {
-            if (kill) {
-                p.crash("killed (no provider for " + p.personality() + ")");
-                return;
-            }
-            throw new IllegalArgumentException("no provider for " + p.personality());
-        }
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
         try {
-            provider.signal(p, signal);
+            // the provider that runs the process (not the newest of its personality), never between two providers
+            ProviderRegistry.Entry entry = registry.byId(p.providerId());
+            if (entry == null) {
+                if (kill) {
+                    p.crash("killed (no provider for " + p.personality() + "; the process was suspended)");
+                    return;
+                }
+                throw new IllegalArgumentException("pid " + pid + " is suspended: no provider for " + p.personality()
+                        + " runs it now");
+            }
+            entry.provider().signal(p, signal);
         } catch (RuntimeException | Error e) {
             if (!kill) {
                 throw e;
@@ -403,6 +422,8 @@ public final class KernelImpl implements Kernel {
                     + "; the kernel ends the process");
             p.crash("killed (the provider failed delivering it: " + e + ")");
             return;
+        } finally {
+            gate.unlock();
         }
         if (kill && p.exitStatus().isEmpty()) {
             // KILL always ends a process: a provider that delivers it late, loses it or ignores it is overruled
@@ -594,7 +615,8 @@ public final class KernelImpl implements Kernel {
             exits.notifyAll();
         }
         observers.exited(process, process.exitStatus().orElseThrow());
-        registry.current(process.personality()).ifPresent(e -> {
+        // the provider that runs the process, not a newer one of its personality that may not know it yet
+        withProvider(process, e -> {
             try {
                 e.provider().processExited(process);
             } catch (RuntimeException ex) {
@@ -604,13 +626,27 @@ public final class KernelImpl implements Kernel {
     }
 
     void threadEnded(KThread thread) {
-        registry.current(thread.process().personality()).ifPresent(e -> {
+        withProvider(thread.process(), e -> {
             try {
                 e.provider().threadExited(thread);
             } catch (RuntimeException ex) {
                 log("provider " + thread.process().personality() + " failed in threadExited: " + ex);
             }
         });
+    }
+
+    /** Calls the process's provider, if it has one, never while the process is between two providers. */
+    private void withProvider(KProcess process, java.util.function.Consumer<ProviderRegistry.Entry> action) {
+        java.util.concurrent.locks.Lock gate = swapper.providerCalls();
+        gate.lock();
+        try {
+            ProviderRegistry.Entry e = registry.byId(process.providerId());
+            if (e != null) {
+                action.accept(e);
+            }
+        } finally {
+            gate.unlock();
+        }
     }
 
     /**

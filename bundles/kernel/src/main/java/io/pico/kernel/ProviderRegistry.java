@@ -44,6 +44,15 @@ final class ProviderRegistry {
         wait(millis);
     }
 
+    /**
+     * Takes a leaving provider out of the ranking (no longer current, claims no image) while its processes
+     * still find it by id: the calls they are in finish, and processes that end meanwhile are reported to it.
+     */
+    synchronized void retire(long serviceId) {
+        byPersonality.values().forEach(list -> list.removeIf(e -> e.serviceId() == serviceId));
+        byPersonality.values().removeIf(List::isEmpty);
+    }
+
     synchronized void remove(long serviceId) {
         byId.remove(serviceId);
         byPersonality.values().forEach(list -> list.removeIf(e -> e.serviceId() == serviceId));

@@ -231,6 +231,12 @@ public final class LinuxState {
         }
         lp.stopped(Boolean.TRUE.equals(m.get("stopped")), (int) num(m, "waitEvent", 0));
         lp.execed(Boolean.TRUE.equals(m.get("execed")));
+        if (process.exitStatus().isPresent()) {
+            // an ended process its parent has not waited for: its descriptors, threads and timers are gone,
+            // what the parent's wait needs (group, orphan, exit signal) is restored above
+            process.providerState(lp);
+            return;
+        }
         if (m.get("cttyHandle") instanceof Number h && process.handles().get(h.intValue()) != null) {
             io.pico.api.IoObject tty = process.handles().get(h.intValue());
             lp.ctty(tty);
