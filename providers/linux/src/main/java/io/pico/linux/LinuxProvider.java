@@ -80,9 +80,15 @@ public final class LinuxProvider implements Provider {
         if (ProgramLoader.stringBytes(name, launch.argv(), env) > StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
-        ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
-        LinuxProcess state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
-        ProgramLoader.Start start = ProgramLoader.load(program, state, launch.argv(), env);
+        LinuxProcess state;
+        ProgramLoader.Start start;
+        try {
+            ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
+            state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
+            start = ProgramLoader.load(program, state, launch.argv(), env);
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall();
+        }
         for (int fd = 0; fd < 3; fd++) {
             IoObject io = process.handles().get(fd);
             if (io != null) {

@@ -85,8 +85,8 @@ final class DirCalls {
             }
             return result;
         }
-        Path host = f.hostPath();
-        StatInfo self = StatInfo.of(host, false);
+        Path host = c.fs().described(guest, f.hostPath()).directory();
+        StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Dirent(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
         result.add(new Dirent(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,

@@ -212,6 +212,8 @@ public final class SyscallTable {
         } catch (Exception e) {
             kernel.log("linux: pid " + pid + ": " + sc.name() + " failed: " + e);
             result = -Errno.EIO;
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall(); // the host names the call used are no longer valid
         }
         lt.inCall(false);
         if (call.returns()) {
