@@ -224,7 +224,9 @@ final class OpenCalls {
             }
         }
         try {
-            Files.setPosixFilePermissions(host, perms);
+            // never through a link (one swapped in since the file was made)
+            Files.getFileAttributeView(host, java.nio.file.attribute.PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
         } catch (IOException | UnsupportedOperationException e) {
             // the file exists; a file system without permissions keeps its default
         }

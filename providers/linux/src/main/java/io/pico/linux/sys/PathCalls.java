@@ -91,6 +91,9 @@ final class PathCalls {
         if (io != null && io.isTerminal()) {
             return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
         }
+        if (io instanceof io.pico.api.SocketObject) {
+            return StatInfo.synthetic(StatInfo.S_IFSOCK | 0777, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
+        }
         return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
     }
 
