@@ -162,7 +162,7 @@ public final class GuestFs {
             if (last && !follow) {
                 continue;
             }
-            String target = linkTarget(done);
+            String target = linkTarget(done, last);
             if (target != null) {
                 if (++links > MAX_LINKS) {
                     throw Errno.error(Errno.ELOOP);
@@ -196,7 +196,7 @@ public final class GuestFs {
     }
 
     /** The link target of the path made of {@code parts}, or null when it is not a symbolic link. */
-    private String linkTarget(List<String> parts) {
+    private String linkTarget(List<String> parts, boolean last) {
         if (parts.get(0).equals("proc")) {
             return proc.link("/" + String.join("/", parts));
         }
@@ -216,6 +216,17 @@ public final class GuestFs {
                 }
                 default -> {
                     // a host device or file under the root
+                }
+            }
+        }
+        if (!last) {
+            // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
+            try {
+                HostDirs.directory(root, parts);
+                return null;
+            } catch (SysError e) {
+                if (e.errno() != Errno.ELOOP) {
+                    return null; // gone or not a directory: the caller's walk fails the same way
                 }
             }
         }
