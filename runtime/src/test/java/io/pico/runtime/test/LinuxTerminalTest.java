@@ -122,6 +122,27 @@ class LinuxTerminalTest {
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("errno="), "trace lines on the guest's output");
     }
 
+    /** Runs a guest confined to {@code root} with a trace: the trace's text and the guest's output. */
+    private String[] traced(Path root, String... argv) throws Exception {
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
+            kernel.hostStream(null, out, false), kernel.hostStream(null, out, false)};
+        try (PrintStream ps = new PrintStream(trace, true, StandardCharsets.UTF_8)) {
+            PicoProcess p;
+            try {
+                p = kernel.spawn(new Launch(argv[0], List.of(argv), LinuxTestSupport.ENV, "/", root, stdio, ps, 0));
+            } finally {
+                for (IoObject io : stdio) {
+                    io.release();
+                }
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+        }
+        return new String[] {trace.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8)};
+    }
+
     @Test
     void procAndDevicesAnswerAsNatively() throws Exception {
         Path exe = LinuxTestSupport.cc("/usr/bin/musl-gcc", "syscalls.c", "syscalls");
@@ -151,5 +172,9 @@ class LinuxTerminalTest {
             assertEquals(1, added.lines().filter(l -> l.contains("unknown system call uselib (134)")).count(),
                     () -> "the log since: " + added);
         }
+        String[] traced = traced(dir, "/syscalls", "unknown");
+        assertEquals(actual.out(), traced[1], "with --strace the guest's output is the same");
+        assertEquals(2, traced[0].lines().filter(l -> l.contains("[unknown system call 999]")
+                && l.contains("= -1 errno=38 (Function not implemented)")).count(), () -> traced[0]);
     }
 }
