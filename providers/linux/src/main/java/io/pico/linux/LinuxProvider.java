@@ -72,6 +72,8 @@ public final class LinuxProvider implements Provider {
             exe = fs.resolve(cwd, name, true).guest();
         } catch (SysError e) {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : launch.env().entrySet()) {
