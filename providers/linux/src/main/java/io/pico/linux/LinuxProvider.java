@@ -72,6 +72,8 @@ public final class LinuxProvider implements Provider {
             exe = fs.resolve(cwd, name, true).guest();
         } catch (SysError e) {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : launch.env().entrySet()) {
@@ -80,9 +82,15 @@ public final class LinuxProvider implements Provider {
         if (ProgramLoader.stringBytes(name, launch.argv(), env) > StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
-        ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
-        LinuxProcess state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
-        ProgramLoader.Start start = ProgramLoader.load(program, state, launch.argv(), env);
+        LinuxProcess state;
+        ProgramLoader.Start start;
+        try {
+            ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
+            state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
+            start = ProgramLoader.load(program, state, launch.argv(), env);
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall();
+        }
         for (int fd = 0; fd < 3; fd++) {
             IoObject io = process.handles().get(fd);
             if (io != null) {

@@ -62,7 +62,7 @@ public final class ProgramLoader {
             throw new ImageException(name + ": interpreter " + interp + ": " + Errno.text(e.errno()),
                     ImageException.NOT_FOUND);
         }
-        if (r.host() == null || !Files.isRegularFile(r.host())) {
+        if (r.host() == null || !Files.isRegularFile(r.host(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new ImageException(name + ": interpreter " + interp + " not found under the root",
                     ImageException.NOT_FOUND);
         }

@@ -41,7 +41,7 @@ import org.osgi.test.common.annotation.InjectService;
  * links through the OS/2 provider.
  *
  * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names
- * the bug.
+ * the bug (only the OS/2 DLL search is left).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfinementTest {
@@ -94,6 +94,30 @@ class ConfinementTest {
                     int fd = open(path, O_RDONLY);
                     tries++;
                     if (fd >= 0) { char b[256]; ssize_t n = read(fd, b, sizeof b - 1); if (n > 0) { b[n] = 0; printf("race: READ [%s]\\n", b); escapes++; } close(fd); }
+                }
+                return NULL;
+            }
+            static void *operator(void *arg) {
+                char f[512], made[512], planted[512], moved[512], sub[256];
+                snprintf(sub, sizeof sub, "%s/sub", race_dir);
+                snprintf(f, sizeof f, "%s/sub/%s", race_dir, race_name);
+                snprintf(made, sizeof made, "%s/sub/made", race_dir);
+                snprintf(planted, sizeof planted, "%s/sub/planted", race_dir);
+                snprintf(moved, sizeof moved, "%s/moved", race_dir);
+                struct timespec ts[2] = {{1000000, 0}, {1000000, 0}};
+                struct stat st;
+                while (!stop) {
+                    tries++;
+                    if (stat(f, &st) == 0) { printf("race-ops: stat LEAK size=%ld\\n", (long) st.st_size); escapes++; }
+                    if (chmod(f, 0777) == 0) { printf("race-ops: chmod LEAK\\n"); escapes++; }
+                    if (utimensat(AT_FDCWD, f, ts, 0) == 0) { printf("race-ops: utimensat LEAK\\n"); escapes++; }
+                    if (truncate(f, 0) == 0) { printf("race-ops: truncate LEAK\\n"); escapes++; }
+                    if (rename(f, moved) == 0) { printf("race-ops: rename LEAK\\n"); escapes++; }
+                    if (mkdir(made, 0777) == 0) rmdir(made);
+                    int fd = open(planted, O_CREAT | O_EXCL | O_WRONLY, 0666);
+                    if (fd >= 0) { close(fd); unlink(planted); }
+                    DIR *d = opendir(sub);
+                    if (d) { struct dirent *e; while ((e = readdir(d))) if (e->d_name[0] != '.' && strcmp(e->d_name, "made") && strcmp(e->d_name, "planted")) { printf("race-ops: list LEAK %s\\n", e->d_name); escapes++; } closedir(d); }
                 }
                 return NULL;
             }
@@ -191,6 +215,15 @@ class ConfinementTest {
                     sleep(secs); stop = 1;
                     pthread_join(t1, NULL); pthread_join(t2, NULL); pthread_join(t3, NULL);
                     printf("race: %ld tries, %ld escapes\\n", tries, escapes);
+                } else if (!strcmp(m, "race-ops")) {
+                    race_dir = a; race_name = b;
+                    int secs = argc > 4 ? atoi(argv[4]) : 2;
+                    pthread_t t1, t2;
+                    pthread_create(&t1, NULL, swapper, NULL);
+                    pthread_create(&t2, NULL, operator, NULL);
+                    sleep(secs); stop = 1;
+                    pthread_join(t1, NULL); pthread_join(t2, NULL);
+                    printf("race-ops: %ld tries, %ld escapes\\n", tries, escapes);
                 } else if (!strcmp(m, "swap")) { race_dir = a; int secs = argc > 3 ? atoi(b) : 2; pthread_t t; pthread_create(&t, NULL, swapper, NULL); sleep(secs); stop = 1; pthread_join(t, NULL); printf("swapped\\n"); }
                 else if (!strcmp(m, "open-loop")) { race_dir = a; race_name = b; int secs = argc > 4 ? atoi(argv[4]) : 2; pthread_t t; pthread_create(&t, NULL, opener, NULL); sleep(secs); stop = 1; pthread_join(t, NULL); printf("open-loop: %ld tries, %ld escapes\\n", tries, escapes); }
                 else printf("unknown mode %s\\n", m);
@@ -470,15 +503,11 @@ class ConfinementTest {
     }
 
     /**
-     * O_PATH|O_NOFOLLOW opens a symbolic link itself; reopening it through /proc/self/fd/N then opens the link's
-     * HOST target: the provider re-opens the descriptor's host path with the kernel (which follows host links),
-     * so a guest reads and writes any host file a link names (the guest can make the link itself). Linux
-     * provider bug, see the enabled twin below.
+     * O_PATH|O_NOFOLLOW opens a symbolic link itself; reopening it through /proc/self/fd/N must not open the link's
+     * HOST target (the guest can make the link itself): the provider reopens the descriptor by its guest path,
+     * and the host open never follows a link (ELOOP, as on Linux).
      */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (linux "
-            + "provider, OpenCalls.reopen): open(link, O_PATH|O_NOFOLLOW) then open(/proc/self/fd/N) follows the "
-            + "link on the host, reading and writing outside the root")
     void oPathDescriptorsReopenedThroughProcSelfFdStayInside() throws Exception {
         for (String[] r : new String[][] {{"/", "opath", "/abs"}, {"/", "opath-write", "/abs"},
             {"/", "opath-exec", "/absprog"}, {"/", "symlink", "@T/outside/@S", "/guest-opath"},
@@ -492,24 +521,32 @@ class ConfinementTest {
 
     /**
      * Path resolution and the host's open are two steps: between them another thread (or process) renames a
-     * checked directory into a link to the outside, and the host follows it. A swapper thread renames
+     * checked directory into a link to the outside; the host must not follow it (the provider opens each directory
+     * relative to the one before with O_NOFOLLOW and the file in it with O_NOFOLLOW). A swapper thread renames
      * /race/sub to a link and back while two threads open /race/sub/SECRET and chdir into /race/sub then open
      * SECRET, for two seconds.
      */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (linux "
-            + "provider, GuestFs.resolve + kernel openFile): time-of-check to time-of-use race between path "
-            + "resolution and the host open; a concurrent rename of a directory into a link escapes the root")
     void aRenameRaceBetweenResolutionAndOpenStaysInside() throws Exception {
         Run r = route("/", "/bin/probe", "race", "/race", "@S", "2");
         assertTrue(r.out().contains("tries"), r::toString);
         assertConfined("the rename race", r);
     }
 
+    /**
+     * The rename race against the other calls that take a path: stat, chmod, utimensat, truncate, rename, mkdir,
+     * creat and unlink, opendir and getdents in /race/sub while it turns into a link to the outside and back.
+     */
+    @Test
+    void aRenameRaceCannotRedirectOtherPathCalls() throws Exception {
+        Run r = route("/", "/bin/probe", "race-ops", "/race", "@S", "2");
+        assertTrue(r.out().contains("tries"), r::toString);
+        assertFalse(r.out().contains("LEAK"), () -> "a path call reached the outside: " + r);
+        assertConfined("the rename race against path calls", r);
+    }
+
     /** The rename race with two processes instead of threads: one renames, the other opens. */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (linux "
-            + "provider): the rename race of aRenameRaceBetweenResolutionAndOpenStaysInside, across processes")
     void aRenameRaceAcrossProcessesStaysInside() throws Exception {
         var swapper = ReliabilityKit.start(kernel, Guest.of(root, "/bin/probe", "swap", "/race", "2"));
         Run opener = route("/", "/bin/probe", "open-loop", "/race", "@S", "2");

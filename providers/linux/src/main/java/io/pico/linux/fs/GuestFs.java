@@ -1,6 +1,7 @@
 package io.pico.linux.fs;
 
 import io.pico.linux.Errno;
+import io.pico.linux.SysError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +24,74 @@ public final class GuestFs {
     private static final int MAX_LINKS = 40;
 
     /**
-     * A resolved path.
-     *
-     * @param guest the canonical guest path (absolute, no {@code .}, {@code ..} or followed links)
-     * @param host the host path, or null for a synthetic {@code /proc} path
+     * A resolved path: its canonical guest path and, unless it is in the synthetic {@code /proc}, the host object.
+     * {@link #host()} names that object so that the host reaches it without following any host link: every
+     * directory on the way has been opened relative to the one before with {@code O_NOFOLLOW} (a
+     * {@link SecureDirectoryStream}), and the name handed out is {@code /proc/self/fd/N/last}, N being the open
+     * parent. A directory renamed into a link between resolution and use can then no longer lead out of the root:
+     * the open fails (ELOOP) or finds the directory that was checked. The last component is the caller's: open
+     * it with {@code NOFOLLOW_LINKS} (resolution has already followed the guest's links in it).
      */
-    public record Resolved(String guest, Path host) {
+    public static final class Resolved {
+        private final String guest;
+        private final List<String> parts;
+        private final Path device;
+        private final GuestFs fs;
+        private Path host;
+
+        private Resolved(String guest, List<String> parts, Path device, GuestFs fs) {
+            this.guest = guest;
+            this.parts = parts;
+            this.device = device;
+            this.fs = fs;
+        }
+
+        /** A path in the synthetic /proc. */
+        public static Resolved synthetic(String guest) {
+            return new Resolved(guest, null, null, null);
+        }
+
+        /** The canonical guest path (absolute, no {@code .}, {@code ..} or followed links). */
+        public String guest() {
+            return guest;
+        }
+
         /** Whether the path is in the synthetic /proc. */
         public boolean synthetic() {
-            return host == null;
+            return parts == null && device == null;
+        }
+
+        /**
+         * The host name of the object, reached without following host links, valid until the current system
+         * call ends ({@link GuestFs#endCall()}); null for a synthetic path. Never store it: see {@link #path()}.
+         */
+        public Path host() {
+            if (device != null) {
+                return device;
+            }
+            if (parts == null) {
+                return null;
+            }
+            if (host == null) {
+                host = fs.secureHost(parts);
+            }
+            return host;
+        }
+
+        /**
+         * A host name of the directory itself ({@code /proc/self/fd/K}, K the directory opened with O_NOFOLLOW),
+         * to list it, valid until the current call ends.
+         */
+        public Path directory() {
+            if (device != null || parts == null) {
+                throw Errno.error(Errno.ENOTDIR);
+            }
+            return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(fs.root, parts)));
+        }
+
+        /** The plain host path under the root, to show and to store, never to open (host links follow). */
+        public Path path() {
+            return device != null ? device : parts == null ? null : fs.hostOf(parts);
         }
     }
 
@@ -52,6 +112,22 @@ public final class GuestFs {
     /** The host directory that is the guest's {@code /}. */
     public Path root() {
         return root;
+    }
+
+    /** Closes the host directories the calling thread opened in its current call ({@link HostDirs#endCall()}). */
+    public static void endCall() {
+        HostDirs.endCall();
+    }
+
+    /** Hands the host directories opened in the current call to the caller ({@link HostDirs#detach()}). */
+    public static AutoCloseable detach() {
+        return HostDirs.detach();
+    }
+
+    /** Opens with O_NOFOLLOW what a name from {@link Resolved#host()} names ({@link HostDirs#withOpen}). */
+    public static <T> T withOpen(Path host, java.util.Set<java.nio.file.OpenOption> options,
+            HostDirs.IoFunction<T> use) throws IOException {
+        return HostDirs.withOpen(host, options, use);
     }
 
     /**
@@ -86,7 +162,7 @@ public final class GuestFs {
             if (last && !follow) {
                 continue;
             }
-            String target = linkTarget(done);
+            String target = linkTarget(done, last);
             if (target != null) {
                 if (++links > MAX_LINKS) {
                     throw Errno.error(Errno.ELOOP);
@@ -99,11 +175,28 @@ public final class GuestFs {
             }
         }
         String guest = "/" + String.join("/", done);
-        return new Resolved(guest, host(guest, done));
+        if (!done.isEmpty() && done.get(0).equals("proc")) {
+            return Resolved.synthetic(guest);
+        }
+        if (HOST_DEVICES.contains(guest)) {
+            return new Resolved(guest, null, Path.of(guest), this);
+        }
+        return new Resolved(guest, List.copyOf(done), null, this);
+    }
+
+    /** The resolved object an open description names by its guest path (a memfd or the like: none). */
+    public Resolved described(String guest, Path stored) {
+        if (stored != null && HOST_DEVICES.contains(stored.toString())) {
+            return new Resolved(guest, null, stored, this);
+        }
+        if (guest == null || !guest.startsWith("/") || guest.startsWith("/memfd:")) {
+            throw Errno.error(Errno.ENOENT);
+        }
+        return resolve("/", guest, false);
     }
 
     /** The link target of the path made of {@code parts}, or null when it is not a symbolic link. */
-    private String linkTarget(List<String> parts) {
+    private String linkTarget(List<String> parts, boolean last) {
         if (parts.get(0).equals("proc")) {
             return proc.link("/" + String.join("/", parts));
         }
@@ -126,7 +219,23 @@ public final class GuestFs {
                 }
             }
         }
-        Path host = hostOf(parts);
+        if (!last) {
+            // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
+            try {
+                HostDirs.directory(root, parts);
+                return null;
+            } catch (SysError e) {
+                if (e.errno() != Errno.ELOOP) {
+                    return null; // gone or not a directory: the caller's walk fails the same way
+                }
+            }
+        }
+        Path host;
+        try {
+            host = secureHost(parts);
+        } catch (SysError e) {
+            return null; // a parent that is gone or not a directory: the walk of the caller fails the same way
+        }
         if (!Files.isSymbolicLink(host)) {
             return null;
         }
@@ -137,17 +246,12 @@ public final class GuestFs {
         }
     }
 
-    private Path host(String guest, List<String> parts) {
-        if (!parts.isEmpty() && parts.get(0).equals("proc")) {
-            return null;
-        }
-        if (HOST_DEVICES.contains(guest)) {
-            return Path.of(guest);
-        }
-        return hostOf(parts);
+    /** The name of {@code parts} under the root, reached through its parent opened without following links. */
+    Path secureHost(List<String> parts) {
+        return HostDirs.name(root, parts);
     }
 
-    private Path hostOf(List<String> parts) {
+    Path hostOf(List<String> parts) {
         Path p = root;
         for (String s : parts) {
             p = p.resolve(s);

@@ -59,11 +59,11 @@ final class AttrCalls {
         OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() == null) {
             if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
-                return new GuestFs.Resolved(f.guestPath(), null);
+                return GuestFs.Resolved.synthetic(f.guestPath());
             }
             throw Errno.error(Errno.EINVAL);
         }
-        return new GuestFs.Resolved(f.guestPath() == null ? "" : f.guestPath(), f.hostPath());
+        return c.fs().described(f.guestPath(), f.hostPath());
     }
 
     private static void real(GuestFs.Resolved r) {
@@ -78,7 +78,8 @@ final class AttrCalls {
     /** Implements Linux chmod(2), fchmod(2) and fchmodat(2). */
     private static long chmod(GuestFs.Resolved r, int mode) throws IOException {
         real(r);
-        Files.setAttribute(r.host(), "unix:mode", mode & 07777);
+        // resolution has followed the guest's links: the host must not follow one (swapped in since)
+        Files.setAttribute(r.host(), "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
         return 0;
     }
 
@@ -86,7 +87,7 @@ final class AttrCalls {
     private static long chown(GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
         real(r);
         StatInfo s = StatInfo.of(r.host(), false);
-        LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        LinkOption[] opts = {LinkOption.NOFOLLOW_LINKS}; // resolution has followed the guest's links
         try {
             if (uid != -1 && uid != s.uid()) {
                 Files.setAttribute(r.host(), "unix:uid", uid, opts);
@@ -107,10 +108,10 @@ final class AttrCalls {
         if (c.arg(1) < 0) {
             return -Errno.EINVAL;
         }
-        if (Files.isDirectory(r.host())) {
+        if (Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EISDIR;
         }
-        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (c.arg(1) < ch.size()) {
                 ch.truncate(c.arg(1));
             } else if (c.arg(1) > ch.size()) {
@@ -146,9 +147,9 @@ final class AttrCalls {
         real(r);
         FileTime atime = time(c, c.arg(2), 0);
         FileTime mtime = time(c, c.arg(2), 1);
-        BasicFileAttributeView view = (flags & AT_SYMLINK_NOFOLLOW) != 0
-                ? Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                : Files.getFileAttributeView(r.host(), BasicFileAttributeView.class);
+        // resolution has followed the guest's links (unless AT_SYMLINK_NOFOLLOW): the host follows none
+        BasicFileAttributeView view = Files.getFileAttributeView(r.host(), BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         view.setTimes(mtime, atime, null);
         return 0;
     }
@@ -169,7 +170,8 @@ final class AttrCalls {
             atime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times)));
             mtime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times + 8)));
         }
-        Files.getFileAttributeView(r.host(), BasicFileAttributeView.class).setTimes(mtime, atime, null);
+        Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(mtime, atime, null);
         return 0;
     }
 
@@ -203,7 +205,7 @@ final class AttrCalls {
             b.putLong(0x9fa0).putLong(4096).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0);
         } else {
             Path host = r.host();
-            if (!Files.exists(host)) {
+            if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 return -Errno.ENOENT;
             }
             FileStore store = Files.getFileStore(host);

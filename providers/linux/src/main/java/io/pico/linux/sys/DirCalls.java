@@ -46,6 +46,9 @@ final class DirCalls {
         t.full(264, "fsfs", c -> rename(c, c.intArg(0), c.path(1), c.intArg(2), c.path(3), 0));
         t.partial(316, "fsfsx", c -> rename(c, c.intArg(0), c.path(1), c.intArg(2), c.path(3), c.intArg(4)),
                 "RENAME_NOREPLACE only, no RENAME_EXCHANGE or RENAME_WHITEOUT");
+        t.partial(133, "sox", c -> mknod(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1)),
+                MKNOD);
+        t.partial(259, "fsox", c -> mknod(c, OpenCalls.at(c, c.intArg(0), c.path(1), false), c.intArg(2)), MKNOD);
         t.full(86, "ss", c -> link(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false),
                 OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(1), false)));
         t.full(265, "fsfsx", c -> link(c, OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(4) & AT_SYMLINK_FOLLOW) != 0),
@@ -85,8 +88,8 @@ final class DirCalls {
             }
             return result;
         }
-        Path host = f.hostPath();
-        StatInfo self = StatInfo.of(host, false);
+        Path host = c.fs().described(guest, f.hostPath()).directory();
+        StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Dirent(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
         result.add(new Dirent(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,
@@ -163,6 +166,24 @@ final class DirCalls {
         }
         Files.createDirectory(r.host());
         OpenCalls.applyMode(r.host(), mode & ~c.state().umask());
+        return 0;
+    }
+
+    private static final String MKNOD = "regular files only: FIFOs, sockets and device nodes cannot be made (EPERM)";
+
+    /** Implements Linux mknod(2) and mknodat(2) for regular files. */
+    private static long mknod(Call c, GuestFs.Resolved r, int mode) throws IOException {
+        writable(r);
+        int type = mode & StatInfo.S_IFMT;
+        if (type != 0 && type != StatInfo.S_IFREG) {
+            return type == StatInfo.S_IFDIR || type == StatInfo.S_IFLNK ? -Errno.EINVAL : -Errno.EPERM;
+        }
+        if (Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            return -Errno.EEXIST;
+        }
+        GuestFs.withOpen(r.host(), java.util.Set.of(java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.CREATE_NEW), p -> p);
+        OpenCalls.applyMode(r.host(), mode & 07777 & ~c.state().umask());
         return 0;
     }
 

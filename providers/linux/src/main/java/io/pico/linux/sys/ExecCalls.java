@@ -74,12 +74,12 @@ final class ExecCalls {
             if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
                 return -Errno.ENOENT;
             }
-            if (!Files.isRegularFile(r.host()) || !Files.isExecutable(r.host())) {
+            if (!Files.isRegularFile(r.host(), LinkOption.NOFOLLOW_LINKS) || !Files.isExecutable(r.host())) {
                 return -Errno.EACCES;
             }
             byte[] head = new byte[256];
             int n;
-            try (InputStream in = Files.newInputStream(r.host())) {
+            try (InputStream in = Files.newInputStream(r.host(), LinkOption.NOFOLLOW_LINKS)) {
                 n = in.readNBytes(head, 0, head.length);
             }
             if (n >= 2 && head[0] == '#' && head[1] == '!') {
@@ -123,7 +123,17 @@ final class ExecCalls {
         }
         c.noReturn();
         List<String> finalArgv = argv;
-        c.thread().defer(() -> replace(c, program, finalArgv, env));
+        // the program is loaded after the call, through the directories opened now
+        AutoCloseable opened = GuestFs.detach();
+        c.thread().defer(() -> {
+            try (opened) {
+                replace(c, program, finalArgv, env);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                // closing directory streams
+            }
+        });
         return 0;
     }
 
@@ -132,7 +142,7 @@ final class ExecCalls {
         if (f.hostPath() == null || f.guestPath() == null) {
             throw Errno.error(Errno.EACCES);
         }
-        return new GuestFs.Resolved(f.guestPath(), f.hostPath());
+        return c.fs().described(f.guestPath(), f.hostPath());
     }
 
     /** The interpreter and its optional single argument of a #! line, or null when there is none. */

@@ -8,7 +8,9 @@ import io.pico.linux.fs.ProcFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
@@ -125,24 +127,40 @@ final class OpenCalls {
             if ((flags & OpenFile.O_PATH) == 0 && !Files.isReadable(host)) {
                 return -Errno.EACCES;
             }
-            return install(c, OpenFile.pathOnly(c.process(), r.guest(), host, true, kept), flags);
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), true, kept), flags);
         }
         if ((flags & OpenFile.O_DIRECTORY) != 0) {
             return exists ? -Errno.ENOTDIR : -Errno.ENOENT;
         }
         if ((flags & OpenFile.O_PATH) != 0) {
-            return install(c, OpenFile.pathOnly(c.process(), r.guest(), host, false, kept), flags);
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), false, kept), flags);
         }
         boolean read = acc != OpenFile.O_WRONLY;
         boolean write = acc != OpenFile.O_RDONLY;
         // devices (/dev/null) cannot be truncated: O_TRUNC only means something for regular files
-        boolean truncate = (flags & OpenFile.O_TRUNC) != 0 && write && (!exists || Files.isRegularFile(host));
-        IoObject io = c.kernel().openFile(host, read, write, (flags & OpenFile.O_APPEND) != 0, create, truncate,
-                (flags & OpenFile.O_EXCL) != 0);
-        if (!exists) {
-            applyMode(host, mode & ~c.state().umask());
+        boolean truncate = (flags & OpenFile.O_TRUNC) != 0 && write && (!exists || Files.isRegularFile(host,
+                LinkOption.NOFOLLOW_LINKS));
+        boolean append = (flags & OpenFile.O_APPEND) != 0;
+        IoObject io;
+        if (r.path().equals(host)) { // a host device (/dev/null...), not a file under the root
+            io = c.kernel().openFile(host, read, write, append, create, truncate, (flags & OpenFile.O_EXCL) != 0);
+        } else {
+            if (!exists) {
+                // made with O_CREAT|O_EXCL|O_NOFOLLOW in the open parent; losing a race to another creator is fine
+                try {
+                    GuestFs.withOpen(host, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), p -> p);
+                    applyMode(host, mode & ~c.state().umask());
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if ((flags & OpenFile.O_EXCL) != 0) {
+                        return -Errno.EEXIST;
+                    }
+                }
+            }
+            Set<OpenOption> how = write ? Set.of(StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
+            io = GuestFs.withOpen(host, how, same -> c.kernel().openFile(same, read, write, append, false, truncate,
+                    false));
         }
-        return install(c, OpenFile.adopt(c.process(), io, r.guest(), false, kept), flags);
+        return install(c, OpenFile.adopt(c.process(), io, r.guest(), r.path(), false, kept), flags);
     }
 
     /** Implements Linux openat2(2) for the resolve modes that need no change to path lookup. */
@@ -206,7 +224,9 @@ final class OpenCalls {
             }
         }
         try {
-            Files.setPosixFilePermissions(host, perms);
+            // never through a link (one swapped in since the file was made)
+            Files.getFileAttributeView(host, java.nio.file.attribute.PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
         } catch (IOException | UnsupportedOperationException e) {
             // the file exists; a file system without permissions keeps its default
         }
@@ -241,7 +261,8 @@ final class OpenCalls {
         }
         int kept = flags & ~OPEN_ONLY;
         if (src.hostPath() != null && src.guestPath() != null) {
-            return openResolved(c, new GuestFs.Resolved(src.guestPath(), src.hostPath()), flags, mode);
+            // the file again by its guest path, never the host path: that may be a link, opened with O_PATH
+            return openResolved(c, c.fs().described(src.guestPath(), src.hostPath()), flags, mode);
         }
         if (src.content() != null || src.io() == null) {
             return install(c, OpenFile.synthetic(c.process(), src.guestPath(), src.content(), src.directory()), flags);

@@ -63,8 +63,8 @@ final class PathCalls {
         OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() != null) {
             try {
-                return StatInfo.of(f.hostPath(), false);
-            } catch (java.nio.file.NoSuchFileException e) {
+                return StatInfo.of(c.fs().described(f.guestPath(), f.hostPath()).host(), false);
+            } catch (java.nio.file.NoSuchFileException | io.pico.linux.SysError e) {
                 if (f.io() == null || !f.io().kind().equals("file")) {
                     throw e;
                 }
@@ -80,7 +80,7 @@ final class PathCalls {
                 return StatInfo.synthetic(StatInfo.S_IFREG | 0444, 0x1000 + (f.guestPath().hashCode() & 0xfffffffL),
                         0, 0, HostIds.uid(), HostIds.gid(), START);
             }
-            return statOf(c, new GuestFs.Resolved(f.guestPath(), null));
+            return statOf(c, GuestFs.Resolved.synthetic(f.guestPath()));
         }
         if (f.special() != null) {
             return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
@@ -90,6 +90,9 @@ final class PathCalls {
         long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);
         if (io != null && io.isTerminal()) {
             return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
+        }
+        if (io instanceof io.pico.api.SocketObject) {
+            return StatInfo.synthetic(StatInfo.S_IFSOCK | 0777, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
         }
         return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
     }

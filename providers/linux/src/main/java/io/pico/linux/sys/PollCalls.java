@@ -9,6 +9,7 @@ import io.pico.linux.OpenFile;
 final class PollCalls {
 
     static final int POLLIN = 1;
+    static final int POLLHUP = 0x10;
     private static final int POLLOUT = 4;
     static final int POLLNVAL = 0x20;
     private static final int POLLRDNORM = 0x40;
@@ -58,6 +59,10 @@ final class PollCalls {
             return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
         }
         int r = 0;
+        if (io.kind().equals("pipe") && (f.flags() & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY && io.readable()
+                && drained(io)) {
+            return POLLHUP; // the read end of a pipe whose writers have all closed, drained: as Linux reports it
+        }
         if (io.readable()) {
             r |= POLLIN | POLLRDNORM;
         }
@@ -65,6 +70,14 @@ final class PollCalls {
             r |= POLLOUT | POLLWRNORM;
         }
         return r;
+    }
+
+    private static boolean drained(IoObject io) {
+        try {
+            return io.available() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Sleeps a little before the next check, less when an I/O object changes; false when the deadline has passed. */
@@ -150,7 +163,7 @@ final class PollCalls {
                     continue;
                 }
                 int r = ready(c.state().fds(), fd);
-                if ((in[0][fd / 64] & bit) != 0 && (r & POLLIN) != 0) {
+                if ((in[0][fd / 64] & bit) != 0 && (r & (POLLIN | POLLHUP)) != 0) { // end of file reads at once
                     out[0][fd / 64] |= bit;
                     count++;
                 }

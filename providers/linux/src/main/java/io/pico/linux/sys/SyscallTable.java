@@ -26,6 +26,7 @@ public final class SyscallTable {
     private static final Register[] ARG_REGS = {Register.RDI, Register.RSI, Register.RDX, Register.R10, Register.R8,
         Register.R9};
 
+    private static final int SYS_EXIT_GROUP = 231;
     private final Syscall[] rows = new Syscall[SyscallNames.size()];
 
     /** The table with every family's handlers. */
@@ -171,6 +172,12 @@ public final class SyscallTable {
             return;
         }
         String shown = trace == null ? null : prefix + Strace.call(sc, args, thread.process().memory());
+        if (shown != null && sc.number() == SYS_EXIT_GROUP) {
+            // shown before it runs: once the process has ended, whoever waits for it may read the trace at once
+            trace.println(tid + " " + shown);
+            trace.println(pid + " +++ exited with " + (args[0] & 0xff) + " +++");
+            shown = null;
+        }
         Call call = new Call(kernel, thread, state, args);
         long result;
         if (lt.takeSignalInterrupt()) {
@@ -212,6 +219,8 @@ public final class SyscallTable {
         } catch (Exception e) {
             kernel.log("linux: pid " + pid + ": " + sc.name() + " failed: " + e);
             result = -Errno.EIO;
+        } finally {
+            io.pico.linux.fs.GuestFs.endCall(); // the host names the call used are no longer valid
         }
         lt.inCall(false);
         if (call.returns()) {

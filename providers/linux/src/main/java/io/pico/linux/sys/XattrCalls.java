@@ -24,13 +24,28 @@ final class XattrCalls {
             c.state().fds().get(c.intArg(0));
             return 0;
         }, NOTE);
-        for (int nr : new int[] {188, 189, 190, 197, 198, 199}) {
-            t.partial(nr, "ssxud", c -> -Errno.EOPNOTSUPP, NOTE);
-        }
+        t.partial(188, "ssxud", c -> refuse(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c), NOTE);
+        t.partial(189, "ssxud", c -> refuse(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c), NOTE);
+        t.partial(190, "dsxud", XattrCalls::refuseFd, NOTE);
+        t.partial(197, "ss", c -> refuse(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c), NOTE);
+        t.partial(198, "ss", c -> refuse(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c), NOTE);
+        t.partial(199, "ds", XattrCalls::refuseFd, NOTE);
     }
 
     private static void exists(GuestFs.Resolved r, Call c) throws java.io.IOException {
         PathCalls.statOf(c, r);
+    }
+
+    /** Implements Linux setxattr(2), lsetxattr(2), removexattr(2), lremovexattr(2): refused on a file that exists. */
+    private static long refuse(GuestFs.Resolved r, Call c) throws java.io.IOException {
+        exists(r, c);
+        return -Errno.EOPNOTSUPP;
+    }
+
+    /** Implements Linux fsetxattr(2) and fremovexattr(2): refused on an open descriptor. */
+    private static long refuseFd(Call c) {
+        c.state().fds().get(c.intArg(0));
+        return -Errno.EOPNOTSUPP;
     }
 
     /** Implements Linux getxattr(2) and lgetxattr(2): no attribute exists. */

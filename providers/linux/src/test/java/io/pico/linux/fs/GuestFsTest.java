@@ -36,7 +36,8 @@ class GuestFsTest {
         GuestFs fs = fs(dir.resolve("root"));
         GuestFs.Resolved r = fs.resolve("/", "../../../../etc", true);
         assertEquals("/etc", r.guest());
-        assertEquals(root, r.host());
+        assertEquals(root, r.path());
+        assertTrue(Files.isSameFile(root, r.host()), "the host name reaches the same directory");
         assertEquals("/etc", fs.resolve("/etc", "../../etc/./", true).guest());
     }
 
@@ -48,12 +49,14 @@ class GuestFsTest {
         Files.createSymbolicLink(root.resolve("abs"), Path.of("/target"));
         Files.createSymbolicLink(root.resolve("up"), Path.of("../../../.."));
         GuestFs fs = fs(root);
-        assertEquals(root, fs.resolve("/", "/escape", true).host(), "a link to / is the root");
-        assertEquals(root.resolve("target"), fs.resolve("/", "abs", true).host());
-        assertEquals(root, fs.resolve("/", "up", true).host());
-        assertEquals(root.resolve("target/x"), fs.resolve("/", "/up/escape/abs/x", true).host());
-        assertEquals(root.resolve("abs"), fs.resolve("/", "abs", false).host(), "lstat does not follow");
-        assertTrue(fs.resolve("/", "/escape/../../..", true).host().startsWith(root));
+        assertEquals(root, fs.resolve("/", "/escape", true).path(), "a link to / is the root");
+        assertEquals(root.resolve("target"), fs.resolve("/", "abs", true).path());
+        assertEquals(root, fs.resolve("/", "up", true).path());
+        assertEquals(root.resolve("target/x"), fs.resolve("/", "/up/escape/abs/x", true).path());
+        assertEquals(root.resolve("abs"), fs.resolve("/", "abs", false).path(), "lstat does not follow");
+        assertTrue(fs.resolve("/", "/escape/../../..", true).path().startsWith(root));
+        assertTrue(Files.isSameFile(root, fs.resolve("/", "/escape", true).host()));
+        GuestFs.endCall();
     }
 
     @Test
@@ -62,7 +65,36 @@ class GuestFsTest {
         GuestFs fs = fs(dir.resolve("root"));
         assertEquals("/a/b/c", fs.resolve("/a/b", "c", false).guest());
         assertEquals("/a", fs.resolve("/a/b", "..", false).guest());
-        assertEquals(root.resolve("c"), fs.resolve("/a/b", "c", false).host());
+        assertEquals(root.resolve("c"), fs.resolve("/a/b", "c", false).path());
+    }
+
+    @Test
+    void aDirectoryRenamedIntoALinkAfterResolutionIsNotFollowed() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root/a/b"));
+        Path outside = Files.createDirectories(dir.resolve("outside/b"));
+        GuestFs fs = fs(dir.resolve("root"));
+        GuestFs.Resolved r = fs.resolve("/", "/a/b/new", false);
+        GuestFs.endCall();
+        // between resolution and use, /a becomes a link to the outside
+        Files.move(dir.resolve("root/a"), dir.resolve("root/a-moved"));
+        Files.createSymbolicLink(dir.resolve("root/a"), dir.resolve("outside"));
+        try {
+            SysError e = assertThrows(SysError.class, r::host);
+            assertEquals(Errno.ELOOP, e.errno());
+            // the other order: the host name taken first, the link swapped in while it is in use
+            Files.delete(dir.resolve("root/a"));
+            Files.move(dir.resolve("root/a-moved"), dir.resolve("root/a"));
+            GuestFs.Resolved again = fs.resolve("/", "/a/b/new", false);
+            Path host = again.host();
+            Files.move(dir.resolve("root/a"), dir.resolve("root/a-moved"));
+            Files.createSymbolicLink(dir.resolve("root/a"), dir.resolve("outside"));
+            Files.createFile(host);
+            assertTrue(Files.exists(dir.resolve("root/a-moved/b/new")), "made in the directory that was checked");
+            assertTrue(!Files.exists(outside.resolve("new")), "nothing made outside");
+        } finally {
+            GuestFs.endCall();
+            Files.deleteIfExists(dir.resolve("root/a"));
+        }
     }
 
     @Test
@@ -81,6 +113,8 @@ class GuestFsTest {
         GuestFs fs = fs(root);
         assertTrue(fs.resolve("/", "/proc/cpuinfo", true).synthetic());
         assertEquals(Path.of("/dev/null"), fs.resolve("/", "/dev/null", true).host());
-        assertEquals(root.resolve("dev/sda"), fs.resolve("/", "/dev/sda", true).host());
+        assertEquals(root.resolve("dev/sda"), fs.resolve("/", "/dev/sda", true).path());
+        assertEquals(Errno.ENOENT, assertThrows(SysError.class, () -> fs.resolve("/", "/dev/sda", true).host())
+                .errno(), "no /dev under this root");
     }
 }

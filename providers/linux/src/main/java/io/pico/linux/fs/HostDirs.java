@@ -1,0 +1,139 @@
+package io.pico.linux.fs;
+
+import io.pico.linux.Errno;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Host directories under a root opened without following host links, per system call: each component is opened
+ * relative to the one before with {@code O_NOFOLLOW} ({@link SecureDirectoryStream}), and a file in one is named
+ * {@code /proc/self/fd/N/name}, so that the host reaches the directory that was opened, whatever its path has
+ * become since (a directory renamed into a link to the outside). The directories stay open until the thread's
+ * call ends ({@link #endCall()}, from the system call dispatcher).
+ */
+public final class HostDirs {
+
+    private HostDirs() {
+    }
+
+    /** The directories a thread has opened in its current call, by host path. */
+    private static final ThreadLocal<Map<String, SecureDirectoryStream<Path>>> OPEN = new ThreadLocal<>();
+
+    /** The name of {@code parts} under {@code root}, reached through its parent opened without following links. */
+    static Path name(Path root, List<String> parts) {
+        if (parts.isEmpty()) {
+            return Path.of("/proc/self/fd/" + HostFds.of(directory(root, parts)) + "/.");
+        }
+        SecureDirectoryStream<Path> parent = directory(root, parts.subList(0, parts.size() - 1));
+        return Path.of("/proc/self/fd/" + HostFds.of(parent) + "/" + parts.get(parts.size() - 1));
+    }
+
+    /** The directory {@code parts} under the root, each component opened with O_NOFOLLOW from the one before. */
+    static SecureDirectoryStream<Path> directory(Path root, List<String> parts) {
+        Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
+        if (open == null) {
+            open = new HashMap<>();
+            OPEN.set(open);
+        }
+        String key = root + "\0" + String.join("/", parts);
+        SecureDirectoryStream<Path> d = open.get(key);
+        if (d != null) {
+            return d;
+        }
+        try {
+            if (parts.isEmpty()) {
+                DirectoryStream<Path> ds = Files.newDirectoryStream(root);
+                if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
+                    ds.close();
+                    throw Errno.error(Errno.EACCES); // no openat on this host: refuse rather than follow links
+                }
+                d = sds;
+            } else {
+                SecureDirectoryStream<Path> parent = directory(root, parts.subList(0, parts.size() - 1));
+                d = parent.newDirectoryStream(Path.of(parts.get(parts.size() - 1)), LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            throw Errno.error(walkError(e));
+        } catch (IOException e) {
+            throw Errno.error(Errno.of(e));
+        }
+        open.put(key, d);
+        return d;
+    }
+
+    private static int walkError(java.nio.file.FileSystemException e) {
+        String reason = String.valueOf(e.getReason());
+        if (reason.contains("symbolic links")) {
+            return Errno.ELOOP; // renamed into a link since resolution: the host must not follow it
+        }
+        if (reason.contains("Not a directory") || e instanceof java.nio.file.NotDirectoryException) {
+            return Errno.ENOTDIR;
+        }
+        return Errno.of(e);
+    }
+
+    /** Work on an open file that may fail with an I/O error. */
+    @FunctionalInterface
+    public interface IoFunction<T> {
+        /** Does the work on the name of the open file. */
+        T apply(Path open) throws IOException;
+    }
+
+    /**
+     * Opens what {@code host} (a name from {@link Resolved#host()}) names, with O_NOFOLLOW, and runs {@code use} on
+     * a name of that very file ({@code /proc/self/fd/M}) while it is open: opening that name again (a
+     * RandomAccessFile, say) reaches the same file, never a link swapped in since.
+     */
+    public static <T> T withOpen(Path host, java.util.Set<java.nio.file.OpenOption> options, IoFunction<T> use)
+            throws IOException {
+        java.util.Set<java.nio.file.OpenOption> o = new java.util.HashSet<>(options);
+        o.add(LinkOption.NOFOLLOW_LINKS);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(host, o)) {
+            return use.apply(Path.of("/proc/self/fd/" + HostFds.of(ch)));
+        } catch (java.nio.file.FileSystemException e) {
+            throw Errno.error(walkError(e));
+        }
+    }
+
+    /**
+     * Closes the directories the calling thread opened for host names in its current system call: the names
+     * {@link Resolved#host()} handed out are no longer valid afterwards.
+     */
+    public static void endCall() {
+        Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
+        if (open != null && !open.isEmpty()) {
+            for (SecureDirectoryStream<Path> d : open.values()) {
+                try {
+                    d.close();
+                } catch (IOException e) {
+                    // closing a directory stream does not fail in a way anyone could act on
+                }
+            }
+            open.clear();
+        }
+    }
+
+    /**
+     * Hands the directories opened in the current call to the caller (which closes them), for work that goes on
+     * after the call returns, such as loading the program of an execve.
+     */
+    public static AutoCloseable detach() {
+        Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
+        if (open == null || open.isEmpty()) {
+            return () -> { };
+        }
+        OPEN.set(new HashMap<>());
+        return () -> {
+            for (SecureDirectoryStream<Path> d : open.values()) {
+                d.close();
+            }
+        };
+    }
+}
