@@ -34,8 +34,9 @@ import org.osgi.test.common.annotation.InjectService;
  * The OS/2 personality in the framework: the provider bundle io.pico.provider.os2 registers with the kernel,
  * claims LX images and runs the real OS/2 programs of the shared corpus (../shared/corpus/os2). Two small LX
  * programs come with the tests (src/test/resources/os2, built by the provider's test LxBuilder from
- * providers/os2/src/test/resources/asm/xcpt.asm and from {@code xor eax, eax; mov eax, [eax]}): one whose
- * exception handler recovers from an access violation, one without a handler.
+ * providers/os2/src/test/resources/asm/{xcpt,faults,allocmem}.asm and from {@code xor eax, eax; mov eax, [eax]}):
+ * one whose exception handler recovers from an access violation, one without a handler, one whose faulting
+ * instruction the test patches in, and one that allocates memory until DosAllocMem fails.
  */
 class Os2ProgramsTest {
 
@@ -43,6 +44,9 @@ class Os2ProgramsTest {
 
     @InjectService(timeout = 10_000)
     Kernel kernel;
+
+    @InjectService(timeout = 10_000)
+    org.osgi.service.cm.ConfigurationAdmin configAdmin;
 
     @TempDir
     Path dir;
@@ -350,6 +354,98 @@ class Os2ProgramsTest {
             assertTrue(m.startsWith("126 "), m);
             assertTrue(m.chars().noneMatch(ch -> ch < 0x20 || ch >= 0x7f), () -> "raw bytes: " + m);
             assertTrue(m.length() < 400, m);
+        }
+    }
+
+    /**
+     * A guest fault for faults.exe: the instruction, the OS/2 exception number, the signal when unhandled
+     * (xcpt 0: no handler can run, as with an exhausted stack: the process ends either way).
+     */
+    record Fault(String what, String hex, long xcpt, int signal) {
+    }
+
+    private static final List<Fault> FAULTS = List.of(
+            new Fault("read of address 0", "31c08b00", 0xc0000005L, 11),
+            new Fault("write of address 0", "c7050000000001000000", 0xc0000005L, 11),
+            new Fault("wild jump", "b80000f07fffe0", 0xc0000005L, 11),
+            new Fault("jump into the kernel half", "b8000000c0ffe0", 0xc0000005L, 11),
+            new Fault("division by zero", "31c9f7f1", 0xc000009bL, 8),
+            new Fault("ud2", "0f0b", 0xc000001cL, 4),
+            new Fault("int3", "cc", 0xc000009fL, 5),
+            new Fault("hlt (privileged)", "f4", 0xc000009dL, 11),
+            new Fault("cli (privileged)", "fa", 0xc000009dL, 11),
+            new Fault("mov cr0 (privileged)", "0f20c0", 0xc000009dL, 11),
+            new Fault("int 0x80", "cd80", 0xc0000005L, 11),
+            new Fault("stack overflow", "e8fbffffff", 0, 11));
+
+    /**
+     * Issue 10, point 2 for OS/2: each guest fault reaches the handler installed with DosSetExceptionHandler with
+     * its OS/2 exception number (the handler exits with its low byte), and ends the process with the matching
+     * signal when the handler passes it on (XCPT_CONTINUE_SEARCH). The runtime carries on.
+     */
+    @Test
+    void eachGuestFaultIsAnOs2ExceptionOrEndsTheProcess() throws Exception {
+        byte[] template = Files.readAllBytes(resource("faults.exe"));
+        int nops = indexOf(template, new byte[] {(byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90,
+            (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90,
+            (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90,
+            (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90, (byte) 0x90,
+            (byte) 0x90, (byte) 0x90, (byte) 0x90});
+        int mode = indexOf(template, "MODE".getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(nops > 0 && mode > 0, "faults.exe has its patch places");
+        Run none = run("/", resource("faults.exe"));
+        assertEquals(ExitStatus.exited(0), none.status(), "without a fault: " + none.trace());
+        List<String> results = new ArrayList<>();
+        for (Fault f : FAULTS) {
+            byte[] code = java.util.HexFormat.of().parseHex(f.hex());
+            for (boolean handled : new boolean[] {true, false}) {
+                byte[] b = template.clone();
+                System.arraycopy(code, 0, b, nops, code.length);
+                if (!handled) {
+                    System.arraycopy("PASS".getBytes(StandardCharsets.ISO_8859_1), 0, b, mode, 4);
+                }
+                Path exe = dir.resolve("fault.exe");
+                Files.write(exe, b);
+                Run r = run("/", exe);
+                String what = f.what() + (handled ? ", handled" : ", passed on") + ": " + r.status() + " "
+                        + r.trace().lines().filter(l -> l.contains("exception") || l.contains("SYS3175")).toList();
+                results.add(what);
+                if (f.xcpt() == 0) {
+                    assertEquals(f.signal(), r.status().signal(), what);
+                    assertTrue(r.trace().contains("SYS3175"), what);
+                    continue;
+                }
+                assertTrue(r.trace().contains(String.format("exception 0x%08x", f.xcpt())), what + "\n" + r.trace());
+                if (handled) {
+                    assertEquals(ExitStatus.exited((int) (f.xcpt() & 0xff)), r.status(), what);
+                } else {
+                    assertEquals(f.signal(), r.status().signal(), what);
+                    assertTrue(r.trace().contains("SYS3175"), what);
+                }
+            }
+        }
+        System.out.println("Os2ProgramsTest faults:\n  " + String.join("\n  ", results));
+        assertEquals(ExitStatus.exited(0), run("/", corpus().resolve("2ine/hello.exe")).status());
+    }
+
+    /**
+     * Issue 10, point 4 for OS/2: with a memory limit of 128 MB, DosAllocMem of committed 16 MiB blocks fails
+     * with ERROR_NOT_ENOUGH_MEMORY before the limit is passed, and the program carries on (frees a block,
+     * allocates again, prints, exits with the number of blocks it got).
+     */
+    @Test
+    void beyondTheMemoryLimitDosAllocMemIsNotEnoughMemoryAndTheProgramCarriesOn() throws Exception {
+        Path exe = resource("allocmem.exe");
+        try {
+            ReliabilityKit.configure(kernel, configAdmin, Map.of("memoryLimitMB", 128L));
+            Run r = run("/", exe);
+            assertEquals("carried on\r\n", r.out(), r.status() + " " + r.trace());
+            int blocks = r.status().code();
+            assertTrue(blocks >= 3 && blocks < 8, "16 MiB blocks under a 128 MB limit: " + blocks);
+            assertTrue(r.trace().contains("DosAllocMem(") && r.trace().contains("= 8 ERROR_NOT_ENOUGH_MEMORY"),
+                    r.trace());
+        } finally {
+            ReliabilityKit.restoreDefaults(kernel, configAdmin);
         }
     }
 
