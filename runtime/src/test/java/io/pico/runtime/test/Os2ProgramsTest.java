@@ -449,6 +449,50 @@ class Os2ProgramsTest {
         }
     }
 
+    /**
+     * Drive letters: without configuration only C: (the root) exists; the provider's {@code drives} setting
+     * (configuration io.pico.provider.os2) maps D: to a guest directory for processes started afterwards, and
+     * {@code ..} stops at D:'s top.
+     */
+    @Test
+    void driveLettersOtherThanCExistOnlyWhenConfigured() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("one"), "same");
+        Files.writeString(dir.resolve("one"), "same");
+        Files.writeString(data.resolve("probe"), "same");
+        Files.writeString(dir.resolve("probe"), "other");
+        Path cmp = corpus().resolve("os2tools/cmp.exe");
+        Run before = run(dir.toString(), cmp, "D:\\one", "one");
+        assertTrue(before.status().code() != 0 && before.trace().contains("ERROR_INVALID_DRIVE"), before.trace());
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.pico.provider.os2", "?");
+        try {
+            java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+            props.put("drives", new String[] {"D:=" + data, "C:=/", "E:=/../.."});
+            c.update(props);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Run mapped;
+            while ((mapped = run(dir.toString(), cmp, "D:\\one", "one")).status().code() != 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(ExitStatus.exited(0), mapped.status(), mapped.trace());
+            assertTrue(mapped.trace().contains("\"D:\\\\one\""), mapped.trace());
+            // .. stops at D:'s top: D:\..\..\probe is data/probe (the same as one), not the probe beside data
+            Run up = run(dir.toString(), cmp, "D:\\..\\..\\probe", "one");
+            assertEquals(ExitStatus.exited(0), up.status(), up.out() + up.trace());
+            Run e = run(dir.toString(), cmp, "E:\\one", "one");
+            assertTrue(e.status().code() != 0 && e.trace().contains("ERROR_INVALID_DRIVE"), e.trace());
+        } finally {
+            c.delete();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Run after;
+        while ((after = run(dir.toString(), cmp, "D:\\one", "one")).status().code() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(after.trace().contains("ERROR_INVALID_DRIVE"), after.trace());
+    }
+
     private static int indexOf(byte[] data, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= data.length; i++) {
