@@ -493,6 +493,28 @@ class Os2ProgramsTest {
         assertTrue(after.trace().contains("ERROR_INVALID_DRIVE"), after.trace());
     }
 
+    /**
+     * The APIs of issue 6 that no corpus program calls, in one program (apis.asm): DosCreateDir,
+     * DosSetCurrentDir (case-insensitive), DosQueryCurrentDir and DosQueryCurrentDisk, DosOpen/DosWrite/DosClose,
+     * DosCopy, DosQueryFileInfo, DosCreateThread + DosKillThread of a thread in DosSleep + DosWaitThread, an event
+     * semaphore posted, waited for and reset, DosAllocMem reserved then committed with DosSetMem (DosQueryMem
+     * before and after) and DosFreeMem, NLS DosMapCase and DosQueryCtryInfo, DosDeleteDir refusing a directory
+     * with files, DosDelete, DosDeleteDir. A wrong result exits with the step's number.
+     */
+    @Test
+    void theFileThreadSemaphoreMemoryAndNlsApisBehave() throws Exception {
+        Path exe = resource("apis.exe");
+        Run r = run(dir.toString(), exe);
+        assertEquals(ExitStatus.exited(0), r.status(), r.out() + r.trace());
+        assertEquals("cwd=" + dir.toString().substring(1).replace('/', '\\') + "\\newdir\r\nHELLO\r\n", r.out());
+        assertTrue(Files.notExists(dir.resolve("newdir")), "the directory was deleted");
+        for (String call : List.of("DOSCALLS.258 DosCopy(", "DOSCALLS.111 DosKillThread(", "DOSCALLS.349 DosWaitThread(",
+            "DOSCALLS.305 DosSetMem(", "NLS.7 DosMapCase(", "NLS.5 DosQueryCtryInfo(")) {
+            assertTrue(r.trace().lines().anyMatch(l -> l.contains(call) && l.endsWith("= 0 NO_ERROR")), call + "\n" + r.trace());
+        }
+        assertTrue(r.trace().lines().anyMatch(l -> l.contains("DosDeleteDir(") && !l.endsWith("= 0 NO_ERROR")), r.trace());
+    }
+
     private static int indexOf(byte[] data, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= data.length; i++) {
