@@ -597,4 +597,32 @@ class ConfinementTest {
             before = snapshot(outside);
         }
     }
+
+    /**
+     * The rename race through OS/2 names: a Linux process (the probe's swap mode) renames /race/sub to a link to
+     * the outside and back while an OS/2 program opens C:\\race\\sub\\secret 20,000 times and prints whatever
+     * it reads (openloop.exe, built from providers/os2/src/test/resources/asm/openloop.asm). The OS/2 twin of
+     * aRenameRaceAcrossProcessesStaysInside: Drives.resolve checks the path, then Kernel.openFile opens it on
+     * the host, following links; OS/2 programs cannot make links, but any other guest sharing the root can.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (os2 "
+            + "provider Drives.resolve + kernel openFile): time-of-check to time-of-use race between the OS/2 name "
+            + "check and the host open; a concurrent rename of a directory into a link (by another guest) escapes "
+            + "the root (hundreds of reads in 20,000 opens); the fix needs a confined open in the kernel (openat "
+            + "with O_NOFOLLOW per component, or the opened file's identity), as the Linux twin does")
+    void os2OpensRacingALinkSwapStayInside() throws Exception {
+        Path bin = Files.createDirectories(root.resolve("os2race"));
+        try (java.io.InputStream in = ConfinementTest.class.getResourceAsStream("/os2/openloop.exe")) {
+            Files.write(bin.resolve("OPENLOOP.EXE"), in.readAllBytes());
+        }
+        var swapper = ReliabilityKit.start(kernel, Guest.of(root, "/bin/probe", "swap", "/race", "3"));
+        Run opener = route("/", "/os2race/OPENLOOP.EXE");
+        Run swapped = ReliabilityKit.finish(kernel, swapper, 10_000);
+        assertEquals(0, opener.shell(), opener::toString);
+        assertTrue(swapped.out().contains("swapped"), swapped::toString);
+        System.out.println("ConfinementTest os2 race: " + (opener.out().split(contentToken, -1).length - 1)
+                + " reads of the secret in 20000 opens");
+        assertConfined("OS/2 opens racing the rename of a directory into a link", opener);
+    }
 }
