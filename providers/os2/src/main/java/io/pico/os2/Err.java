@@ -90,7 +90,7 @@ final class Err {
             Map.entry(WAIT_NO_CHILDREN, "ERROR_WAIT_NO_CHILDREN"), Map.entry(MORE_DATA, "ERROR_MORE_DATA"),
             Map.entry(INVALID_PROCID, "ERROR_INVALID_PROCID"), Map.entry(BAD_EXE_FORMAT, "ERROR_BAD_EXE_FORMAT"),
             Map.entry(SHARING_VIOLATION, "ERROR_SHARING_VIOLATION"), Map.entry(HANDLE_EOF, "ERROR_HANDLE_EOF"),
-            Map.entry(BAD_NETPATH, "ERROR_BAD_NETPATH"));
+            Map.entry(BAD_NETPATH, "ERROR_BAD_NETPATH"), Map.entry(SEM_OWNER_DIED, "ERROR_SEM_OWNER_DIED"));
 
     private Err() {
     }

@@ -360,6 +360,7 @@ public final class Os2Provider implements Provider {
                 p.timers.clear();
             }
             Queues.forget(p);
+            p.sems.closeAll();
             reported.removeIf(k -> k.startsWith(process.pid() + " "));
         }
     }

@@ -515,6 +515,21 @@ class Os2ProgramsTest {
         assertTrue(r.trace().lines().anyMatch(l -> l.contains("DosDeleteDir(") && !l.endsWith("= 0 NO_ERROR")), r.trace());
     }
 
+    /**
+     * A process's end closes its semaphores: semname.exe creates the named mutex \\SEM32\\PICOTEST, takes it and
+     * exits without closing it; run again (and a third time), it can create the name anew instead of getting
+     * ERROR_DUPLICATE_NAME from a semaphore that outlived its only process.
+     */
+    @Test
+    void aProcessEndClosesItsNamedSemaphores() throws Exception {
+        Path exe = resource("semname.exe");
+        for (int i = 0; i < 3; i++) {
+            Run r = run("/", exe);
+            assertEquals(ExitStatus.exited(0), r.status(), "run " + i + ": " + r.trace());
+            assertTrue(r.trace().contains("DosCreateMutexSem(") && r.trace().contains("\\SEM32\\PICOTEST"), r.trace());
+        }
+    }
+
     private static int indexOf(byte[] data, byte[] what) {
         outer:
         for (int i = 0; i + what.length <= data.length; i++) {
