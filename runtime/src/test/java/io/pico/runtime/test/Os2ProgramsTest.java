@@ -32,11 +32,11 @@ import org.osgi.test.common.annotation.InjectService;
 
 /**
  * The OS/2 personality in the framework: the provider bundle io.pico.provider.os2 registers with the kernel,
- * claims LX images and runs the real OS/2 programs of the shared corpus (../shared/corpus/os2). Two small LX
- * programs come with the tests (src/test/resources/os2, built by the provider's test LxBuilder from
- * providers/os2/src/test/resources/asm/{xcpt,faults,allocmem}.asm and from {@code xor eax, eax; mov eax, [eax]}):
- * one whose exception handler recovers from an access violation, one without a handler, one whose faulting
- * instruction the test patches in, and one that allocates memory until DosAllocMem fails.
+ * claims LX images and runs the real OS/2 programs of the shared corpus (../shared/corpus/os2). Small LX
+ * programs come with the tests (src/test/resources/os2, built by nasm and the provider's test LxBuilder from
+ * providers/os2/src/test/resources/asm/*.asm; the provider's BuiltProgramsTest checks that they still are):
+ * exception handling (xcpt, fault, faults), the memory limit (allocmem), the APIs no corpus program calls (apis),
+ * named semaphores at process end (semname).
  */
 class Os2ProgramsTest {
 
