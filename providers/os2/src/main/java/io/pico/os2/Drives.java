@@ -66,7 +66,8 @@ final class Drives {
         }
         for (String part : guestDir.split("[\\\\/]")) {
             if (part.equals("..") || part.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("drive " + d + ": " + guestDir + " is not a directory under the root");
+                throw new IllegalArgumentException("drive " + d + ": " + guestDir
+                        + " is not a directory under the root");
             }
         }
         tops.put(d, guestDir.replace('\\', '/'));

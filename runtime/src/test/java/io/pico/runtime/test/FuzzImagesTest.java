@@ -41,9 +41,10 @@ import org.osgi.test.common.annotation.InjectService;
  * mutated by a seeded generator (truncation, bit flips in headers, tables and fixups, absurd sizes and offsets
  * in header and table fields, random splats, pairs of these) and started, one after the other on two workers,
  * inside this one framework. Every case must end in an {@link ImageException} with a one-line message (for
- * the OS/2 images also printable, no raw bytes of the image, and status 126) or in a guest exit or fault; a case that still runs after {@value #RUN_MILLIS} ms is killed (KILL) and must then
- * end; nothing may take longer than {@link ReliabilityKit#CASE_LIMIT_SECONDS} s; a provider that throws
- * (an exception wrapped by the kernel) is a failure. The kernel's memory limit is set to {@value #LIMIT_MB} MB
+ * the OS/2 images also printable, no raw bytes of the image, and status 126) or in a guest exit or fault; a
+ * case that still runs after {@value #RUN_MILLIS} ms is killed (KILL) and must then end; nothing may take
+ * longer than {@link ReliabilityKit#CASE_LIMIT_SECONDS} s; a provider that throws (an exception wrapped by the
+ * kernel) is a failure. The kernel's memory limit is set to {@value #LIMIT_MB} MB
  * for the run: the guest memory the kernel holds never exceeds it per running case, a load never allocates
  * more than that on the Java heap, and the kernel's tables return to the baseline afterwards. A busybox shell
  * started before the first case must still answer after the last.
