@@ -89,9 +89,14 @@ class Os2ScriptIT {
 
     @Test
     void shellApisPrintsTheOs2OrdinalTable() throws Exception {
-        Result r = pico("shell", "-c", "pico:apis os2");
+        Result r = pico("shell", "-c", "pico:apis os2; pico:apis --level missing os2");
         assertEquals(0, r.status(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("MODULE +ORDINAL +NAME +LEVEL +NOTE")), r::toString);
+        assertEquals(2, r.out().lines().filter(l -> l.matches("MODULE +ORDINAL +NAME +LEVEL +NOTE")).count(),
+                r::toString);
+        String missing = r.out().substring(r.out().lastIndexOf("MODULE"));
+        assertTrue(missing.lines().skip(1).filter(l -> !l.startsWith("os2: ")).allMatch(l -> l.contains(" missing ")),
+                missing);
+        assertTrue(missing.contains("DosCallNPipe"), missing);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("DOSCALLS +282 +DosWrite +full")), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("os2: \\d+ full, \\d+ partial, \\d+ missing")), r::toString);
         assertFalse(r.err().contains("Exception"), r::toString);
