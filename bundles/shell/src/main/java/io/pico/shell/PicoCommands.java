@@ -31,6 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = PicoCommands.class, property = {"osgi.command.scope=pico",
     "osgi.command.function=ps", "osgi.command.function=run", "osgi.command.function=kill",
     "osgi.command.function=wait", "osgi.command.function=providers", "osgi.command.function=syscalls",
+    "osgi.command.function=apis",
     "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace",
     "osgi.command.function=install", "osgi.command.function=pids", "osgi.command.function=personalities",
     "osgi.command.function=observers"})
@@ -374,6 +375,27 @@ public final class PicoCommands {
         long partial = calls.stream().filter(c -> c.support() == Support.PARTIAL).count();
         t.footer(personality + ": " + full + " full, " + partial + " partial, " + (calls.size() - full - partial)
                 + " missing");
+        return t;
+    }
+
+    /** Prints the API table: the OS/2 name of the support matrix (module, ordinal, name, level, note). */
+    @Descriptor("print the API table of a personality: module (or table), ordinal (or number), name, support level, "
+            + "note; for OS/2 one row per ordinal of DOSCALLS, MSG, NLS, VIOCALLS, KBDCALLS, QUECALLS, SESMGR")
+    public Table apis(
+            @Descriptor("only APIs of this support level: full, partial or missing") @Parameter(names = {"-l",
+                "--level"}, absentValue = "") String level,
+            @Descriptor("the personality, e.g. os2") String personality) {
+        if (!level.isEmpty() && Arrays.stream(Support.values()).noneMatch(s -> s.name().equalsIgnoreCase(level))) {
+            throw new IllegalArgumentException("unknown level " + level + " (full, partial or missing)");
+        }
+        Table calls = syscalls(level, personality);
+        Table t = new Table("MODULE", "ORDINAL", "NAME", "LEVEL", "NOTE");
+        for (List<String> r : calls.rows()) {
+            t.row(r.toArray());
+        }
+        for (String f : calls.footer()) {
+            t.footer(f);
+        }
         return t;
     }
 }

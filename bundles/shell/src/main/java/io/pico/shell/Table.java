@@ -41,6 +41,11 @@ public final class Table {
         return rows;
     }
 
+    /** The lines printed under the table. */
+    public List<String> footer() {
+        return footer;
+    }
+
     @Override
     public String toString() {
         int[] width = new int[headers.size()];

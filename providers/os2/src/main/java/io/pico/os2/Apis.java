@@ -37,10 +37,32 @@ final class Apis {
         return TABLES;
     }
 
-    /** A function for an ordinal no table lists: ERROR_INVALID_FUNCTION and a log line when called. */
+    /**
+     * A function for an ordinal no table lists: ERROR_INVALID_FUNCTION and a log line when called. The first
+     * {@value #MAX_UNKNOWN} are shared by all processes; beyond that (images importing every ordinal there is)
+     * each import gets a function of its own, so that no stream of programs grows the runtime's memory.
+     */
     static Fn unknown(String module, int ordinal) {
-        return UNKNOWN.computeIfAbsent(module + "." + ordinal, k -> new Fn(module, ordinal, "ordinal " + ordinal,
-                Support.MISSING, "unknown ordinal", new String[0], null, false));
+        String key = module + "." + ordinal;
+        Fn known = UNKNOWN.get(key);
+        if (known != null) {
+            return known;
+        }
+        Fn fn = new Fn(module, ordinal, "ordinal " + ordinal, Support.MISSING, "unknown ordinal", new String[0], null,
+                false);
+        if (UNKNOWN.size() >= MAX_UNKNOWN) {
+            return fn;
+        }
+        Fn raced = UNKNOWN.putIfAbsent(key, fn);
+        return raced == null ? fn : raced;
+    }
+
+    /** How many unknown functions are shared at most. */
+    static final int MAX_UNKNOWN = 1024;
+
+    /** The shared unknown functions (for tests). */
+    static int unknownShared() {
+        return UNKNOWN.size();
     }
 
     private static final Map<String, Fn> UNKNOWN = new java.util.concurrent.ConcurrentHashMap<>();

@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * OS/2 file names over the guest's file system: drive letters mapped to guest directories (C: is the guest
  * root), a current drive and a current directory per drive, backslashes or slashes, case-insensitive lookup
  * with case-preserving creation. No name leads outside the process's root: {@code ..} stops at the drive's
- * top and a symbolic link that points outside the root is refused.
+ * top, a symbolic link that points outside the root is refused, UNC names ({@code \\server\share}) are
+ * ERROR_BAD_NETPATH and a drive letter other than C: exists only when it is mapped. Every method is
+ * synchronized: threads changing the drive or directory while others resolve names see one consistent state.
  */
 final class Drives {
 
@@ -53,10 +55,22 @@ final class Drives {
         current.put('C', dir);
     }
 
-    /** Maps a further drive letter to a guest directory (e.g. D: to /data). */
+    /**
+     * Maps a further drive letter to a guest directory under the root (e.g. D: to /data); C: stays the root.
+     * The directory is a guest path without {@code ..}.
+     */
     synchronized void map(char letter, String guestDir) {
         char d = Character.toUpperCase(letter);
-        tops.put(d, guestDir);
+        if (d < 'A' || d > 'Z' || d == 'C') {
+            throw new IllegalArgumentException("drive " + letter + ": cannot be mapped (A: to Z:, C: is the root)");
+        }
+        for (String part : guestDir.split("[\\\\/]")) {
+            if (part.equals("..") || part.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("drive " + d + ": " + guestDir
+                        + " is not a directory under the root");
+            }
+        }
+        tops.put(d, guestDir.replace('\\', '/'));
         current.putIfAbsent(d, "");
     }
 
@@ -131,6 +145,10 @@ final class Drives {
         if (dev != null) {
             return new Resolved(null, "\\DEV\\" + dev, true);
         }
+        if (name.length() >= 2 && isSeparator(name.charAt(0)) && isSeparator(name.charAt(1))) {
+            // a UNC name (\\server\share, \\?\, \\.\): there is no network, and it names nothing under the root
+            throw new Os2Exception(Err.BAD_NETPATH);
+        }
         char d = drive;
         String rest = name;
         if (rest.length() >= 2 && rest.charAt(1) == ':') {
@@ -186,6 +204,10 @@ final class Drives {
         return new Resolved(host, full.toString(), false);
     }
 
+    private static boolean isSeparator(char c) {
+        return c == '\\' || c == '/';
+    }
+
     /** The name of an entry of a directory, matched without regard to case; the name as given when absent. */
     static String lookup(Path dir, String name) {
         if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
@@ -226,6 +248,23 @@ final class Drives {
         }
     }
 
+    /**
+     * The real host path of an existing file under the root, for the loader: a file reached through a symbolic
+     * link that leads outside the root is refused with a load error naming {@code name}.
+     */
+    Path inside(Path host, String name) throws Loader.LoadException {
+        Path real;
+        try {
+            real = host.toRealPath();
+        } catch (IOException e) {
+            throw new Loader.LoadException(name + ": not found", Err.FILE_NOT_FOUND);
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new Loader.LoadException(name + ": refused: the file leads outside the root", Err.ACCESS_DENIED);
+        }
+        return real;
+    }
+
     /** The OS/2 full name of a guest path (an absolute path under the root): {@code /a/b} is {@code C:\a\b}. */
     static String os2Name(String guestPath) {
         String p = guestPath.replace('/', '\\');
@@ -237,7 +276,8 @@ final class Drives {
 
     /** The guest path of a host path under the root, with slashes. */
     String guestPath(Path host) {
-        Path rel = root.relativize(host.toAbsolutePath().normalize());
+        Path h = host.toAbsolutePath().normalize();
+        Path rel = !h.startsWith(root) && h.startsWith(realRoot) ? realRoot.relativize(h) : root.relativize(h);
         return "/" + rel.toString().replace('\\', '/');
     }
 

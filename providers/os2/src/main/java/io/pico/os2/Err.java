@@ -23,6 +23,7 @@ final class Err {
     static final int WRITE_PROTECT = 19;
     static final int NOT_DOS_DISK = 26;
     static final int SHARING_VIOLATION = 32;
+    static final int BAD_NETPATH = 53;
     static final int HANDLE_EOF = 38;
     static final int FILE_EXISTS = 80;
     static final int INVALID_PARAMETER = 87;
@@ -88,7 +89,8 @@ final class Err {
             Map.entry(TIMEOUT, "ERROR_TIMEOUT"), Map.entry(SEM_NOT_FOUND, "ERROR_SEM_NOT_FOUND"),
             Map.entry(WAIT_NO_CHILDREN, "ERROR_WAIT_NO_CHILDREN"), Map.entry(MORE_DATA, "ERROR_MORE_DATA"),
             Map.entry(INVALID_PROCID, "ERROR_INVALID_PROCID"), Map.entry(BAD_EXE_FORMAT, "ERROR_BAD_EXE_FORMAT"),
-            Map.entry(SHARING_VIOLATION, "ERROR_SHARING_VIOLATION"), Map.entry(HANDLE_EOF, "ERROR_HANDLE_EOF"));
+            Map.entry(SHARING_VIOLATION, "ERROR_SHARING_VIOLATION"), Map.entry(HANDLE_EOF, "ERROR_HANDLE_EOF"),
+            Map.entry(BAD_NETPATH, "ERROR_BAD_NETPATH"), Map.entry(SEM_OWNER_DIED, "ERROR_SEM_OWNER_DIED"));
 
     private Err() {
     }

@@ -257,14 +257,24 @@ final class Exceptions {
                 sig = 11;
             }
         }
+        boolean gp = ex.kind() == CpuException.Kind.OTHER || ex.kind() == CpuException.Kind.INVALID_INSTRUCTION
+                || ex.kind() == CpuException.Kind.INTERRUPT && number == ACCESS_VIOLATION;
+        if (gp && privileged(t.p.mem, ex.pc())) {
+            // hlt, cli, mov cr0 ... at ring 3: OS/2 reports these general protection faults as their own kind
+            number = PRIVILEGED_INSTRUCTION;
+            info = new long[] {};
+            what = "privileged instruction";
+            sig = 11;
+        }
         long eip = ex.pc();
         long esp = thread.get(Register.RSP);
         Os2Process p = t.p;
         String reason = String.format("SYS3175: %s at 0x%08x in thread %d", what, eip, t.tid);
+        int signal = sig;
         Runnable unhandled = () -> {
             p.kernel.log("pid " + p.process.pid() + ": " + reason + " " + describe(p, eip));
             p.traceLine("--- " + reason + " ---");
-            p.process.exit(ExitStatus.signalled(sig, reason));
+            p.process.exit(ExitStatus.signalled(signal, reason));
         };
         if (p.exiting()) {
             if (p.isExitThread(t)) {
@@ -277,6 +287,45 @@ final class Exceptions {
             return;
         }
         dispatch(t, thread, number, 0, eip, info, eip, esp, unhandled);
+    }
+
+    /**
+     * Whether the instruction at {@code pc} is one a program may not execute at ring 3 (hlt, cli, sti, in, out,
+     * ins, outs, lgdt, lidt, lldt, ltr, lmsw, invlpg, clts, invd, wbinvd, mov to or from a control or debug
+     * register, rdmsr, wrmsr, sysexit).
+     */
+    static boolean privileged(AddressSpace m, long pc) {
+        byte[] b = new byte[6];
+        try {
+            m.read(pc, b, 0, b.length);
+        } catch (RuntimeException e) {
+            try {
+                m.read(pc, b, 0, 3);
+            } catch (RuntimeException e2) {
+                return false;
+            }
+        }
+        int i = 0;
+        while (i < 3 && ((b[i] & 0xff) == 0x66 || (b[i] & 0xff) == 0x67 || (b[i] & 0xff) == 0xf3
+                || (b[i] & 0xff) == 0xf2)) {
+            i++;
+        }
+        int op = b[i] & 0xff;
+        if (op == 0xf4 || op == 0xfa || op == 0xfb || op >= 0xe4 && op <= 0xe7 || op >= 0xec && op <= 0xef
+                || op >= 0x6c && op <= 0x6f) {
+            return true;
+        }
+        if (op != 0x0f) {
+            return false;
+        }
+        int op2 = b[i + 1] & 0xff;
+        int reg = (b[i + 2] >> 3) & 7;
+        return switch (op2) {
+            case 0x00 -> reg == 2 || reg == 3;
+            case 0x01 -> (b[i + 2] & 0xc0) != 0xc0 ? reg == 2 || reg == 3 || reg == 6 || reg == 7 : reg == 6;
+            case 0x06, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x35 -> true;
+            default -> false;
+        };
     }
 
     /** Names the module a code address belongs to, for the log. */

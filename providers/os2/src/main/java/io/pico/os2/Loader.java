@@ -24,9 +24,33 @@ final class Loader {
         final int error;
 
         LoadException(String message, int error) {
-            super(message);
+            super(oneLine(message));
             this.error = error;
         }
+    }
+
+    /** The longest load error message; a longer one (a corrupt name) is cut. */
+    static final int MAX_MESSAGE = 300;
+
+    /**
+     * A message as one printable line: bytes of a corrupt image (control characters, line breaks, bytes above
+     * 0x7e) become {@code \xNN}, and an absurdly long message is cut.
+     */
+    static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < message.length() && sb.length() < MAX_MESSAGE; i++) {
+            char c = message.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c & 0xff));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (sb.length() >= MAX_MESSAGE) {
+            sb.setLength(MAX_MESSAGE);
+            sb.append("...");
+        }
+        return sb.toString();
     }
 
     private static final int MAX_DEPTH = 32;
@@ -105,6 +129,7 @@ final class Loader {
             if (host == null || !Files.isRegularFile(host)) {
                 throw new LoadException(name + ": not found", Err.FILE_NOT_FOUND);
             }
+            host = p.drives.inside(host, full);
         } else {
             host = search(modName + ".DLL");
             if (host == null) {
@@ -120,15 +145,20 @@ final class Loader {
         return loadFile(host, full, read(host, full), false, depth);
     }
 
-    private Path search(String fileName) {
-        if (fileName.indexOf('\0') >= 0 || fileName.indexOf('/') >= 0) {
+    /**
+     * The DLL of a module name in the program's directory and the LIBPATH, as its real host path: a file found
+     * through a symbolic link leading outside the root is refused (as DosOpen refuses it), not loaded.
+     */
+    private Path search(String fileName) throws LoadException {
+        if (fileName.indexOf('\0') >= 0 || fileName.indexOf('/') >= 0 || fileName.indexOf('\\') >= 0
+                || fileName.startsWith("..")) {
             return null; // a corrupt module name: no file has it (and it must not name a path)
         }
         for (Path dir : libpath) {
             String actual = Drives.lookup(dir, fileName);
             Path candidate = dir.resolve(actual);
             if (Files.isRegularFile(candidate)) {
-                return candidate;
+                return p.drives.inside(candidate, fileName);
             }
         }
         return null;

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -31,17 +32,79 @@ import org.osgi.service.component.annotations.Reference;
  * selectors, the system DLLs (DOSCALLS, MSG, NLS, VIOCALLS, KBDCALLS, QUECALLS, SESMGR) as provider code
  * reached through trap stubs, and OS/2 exception handling for guest faults.
  */
-@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2")
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2", configurationPid = Os2Provider.PID)
 public final class Os2Provider implements Provider {
+
+    /**
+     * The configuration PID. Property {@code drives}: drive letters other than C: for new processes, each
+     * {@code D:=/guest/dir} (a String or String[], also comma-separated), the directory a guest path under the
+     * process's root. Without it only C: (the root) exists.
+     */
+    public static final String PID = "io.pico.provider.os2";
 
     private final Kernel kernel;
     /** Functions already reported to the log as missing, per process. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    /** The configured drives (letter to guest directory), for processes started from now on. */
+    private volatile Map<Character, String> drives = Map.of();
 
-    /** The provider, using the kernel for files, pipes, child processes and the log. */
-    @Activate
-    public Os2Provider(@Reference Kernel kernel) {
+    /** The provider, using the kernel for files, pipes, child processes and the log; only drive C:. */
+    public Os2Provider(Kernel kernel) {
         this.kernel = kernel;
+    }
+
+    /** The provider with its configuration (see {@link #PID}). */
+    @Activate
+    public Os2Provider(@Reference Kernel kernel, Map<String, Object> config) {
+        this.kernel = kernel;
+        modified(config);
+    }
+
+    /** A changed configuration applies to processes started afterwards. */
+    @Modified
+    void modified(Map<String, Object> config) {
+        drives = parseDrives(config.get("drives"), kernel::log);
+    }
+
+    /**
+     * The {@code drives} setting: entries {@code D:=/dir} or {@code D=/dir}; an entry that is malformed, names C:
+     * or a directory with {@code ..} is left out with a log line.
+     */
+    static Map<Character, String> parseDrives(Object value, java.util.function.Consumer<String> log) {
+        List<String> entries = new ArrayList<>();
+        if (value instanceof String[] a) {
+            entries.addAll(List.of(a));
+        } else if (value instanceof java.util.Collection<?> c) {
+            c.forEach(o -> entries.add(String.valueOf(o)));
+        } else if (value != null) {
+            entries.add(String.valueOf(value));
+        }
+        Map<Character, String> map = new java.util.TreeMap<>();
+        for (String list : entries) {
+            for (String entry : list.split(",")) {
+                String e = entry.trim();
+                if (e.isEmpty()) {
+                    continue;
+                }
+                int eq = e.indexOf('=');
+                String letter = eq < 0 ? "" : e.substring(0, eq).trim();
+                String dir = eq < 0 ? "" : e.substring(eq + 1).trim();
+                if (letter.endsWith(":")) {
+                    letter = letter.substring(0, letter.length() - 1);
+                }
+                char d = letter.length() == 1 ? Character.toUpperCase(letter.charAt(0)) : 0;
+                boolean ok = d >= 'A' && d <= 'Z' && d != 'C' && dir.startsWith("/")
+                        && java.util.Arrays.stream(dir.split("/")).noneMatch(x -> x.equals(".."))
+                        && dir.chars().noneMatch(ch -> ch < 0x20);
+                if (ok) {
+                    map.put(d, dir);
+                } else {
+                    log.accept("os2: drives: ignoring \"" + Loader.oneLine(e) + "\" (want D:=/guest/dir, a letter "
+                            + "other than C:, a directory without ..)");
+                }
+            }
+        }
+        return Map.copyOf(map);
     }
 
     @Override
@@ -83,6 +146,7 @@ public final class Os2Provider implements Provider {
         Path host = image.hostPath();
         String shortName = image.fileName();
         Drives drives = new Drives(launch.root(), launch.cwd());
+        this.drives.forEach(drives::map);
         Os2Process p = new Os2Process(this, kernel, process, drives);
         process.providerState(p);
         try {
@@ -296,6 +360,7 @@ public final class Os2Provider implements Provider {
                 p.timers.clear();
             }
             Queues.forget(p);
+            p.sems.closeAll();
             reported.removeIf(k -> k.startsWith(process.pid() + " "));
         }
     }

@@ -52,6 +52,8 @@ final class Semaphores {
         int ownerPid;
         int ownerTid;
         int count;
+        /** Its owner's process ended while it held it: the next request gets ERROR_SEM_OWNER_DIED. */
+        boolean ownerDied;
 
         Mutex(String name, boolean shared) {
             super(name, shared);
@@ -201,6 +203,32 @@ final class Semaphores {
         return Err.NO_ERROR;
     }
 
+    /**
+     * The process ended: its handles are closed (a named semaphore no other process has open is gone, so the
+     * name can be created again) and the mutexes it owned are released, their next requester told
+     * ERROR_SEM_OWNER_DIED.
+     */
+    void closeAll() {
+        int pid = p.process.pid();
+        for (Sem s : handles.values()) {
+            if (s instanceof Mutex m) {
+                synchronized (m) {
+                    if (m.count > 0 && m.ownerPid == pid) {
+                        m.count = 0;
+                        m.ownerPid = 0;
+                        m.ownerTid = 0;
+                        m.ownerDied = true;
+                    }
+                }
+            }
+            if (s.opens.decrementAndGet() <= 0 && s.name != null) {
+                NAMED.remove(s.name, s);
+            }
+        }
+        handles.clear();
+        changed();
+    }
+
     // ------------------------------------------------------------------------------------------ event
 
     long createEvent(Call c) throws Os2Exception {
@@ -318,7 +346,7 @@ final class Semaphores {
         long timeout = c.arg(1);
         int tid = c.t.tid;
         int pid = p.process.pid();
-        boolean[] got = {false};
+        boolean[] got = {false, false};
         boolean ok = await(() -> {
             synchronized (m) {
                 if (m.count == 0 || m.ownerPid == pid && m.ownerTid == tid) {
@@ -326,12 +354,14 @@ final class Semaphores {
                     m.ownerTid = tid;
                     m.count++;
                     got[0] = true;
+                    got[1] = m.ownerDied;
+                    m.ownerDied = false;
                     return true;
                 }
                 return false;
             }
         }, timeout);
-        return ok && got[0] ? Err.NO_ERROR : Err.TIMEOUT;
+        return !ok || !got[0] ? Err.TIMEOUT : got[1] ? Err.SEM_OWNER_DIED : Err.NO_ERROR;
     }
 
     long releaseMutex(Call c) throws Os2Exception {

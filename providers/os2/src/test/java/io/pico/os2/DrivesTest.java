@@ -37,6 +37,128 @@ class DrivesTest {
         Drives d = new Drives(root, "/");
         assertEquals(root.resolve("secret"), d.resolve("..\\..\\..\\secret").host());
         assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class, () -> d.resolve("escape\\secret")).code);
+        // the loader's check of a file it found: a link out is refused, a file inside is its real path
+        Files.createSymbolicLink(root.resolve("EMX.DLL"), outside.resolve("secret"));
+        Files.writeString(root.resolve("in.dll"), "d");
+        Loader.LoadException e = assertThrows(Loader.LoadException.class, () -> d.inside(root.resolve("EMX.DLL"),
+                "EMX.DLL"));
+        assertEquals(Err.ACCESS_DENIED, e.error);
+        assertEquals("EMX.DLL: refused: the file leads outside the root", e.getMessage());
+        assertEquals(root.resolve("in.dll").toRealPath(), d.inside(root.resolve("in.dll"), "in.dll"));
+    }
+
+    @Test
+    void uncNamesAreBadNetPaths(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("server/share"));
+        Drives d = new Drives(root, "/");
+        for (String n : new String[] {"\\\\server\\share\\x", "//server/share/x", "\\\\?\\C:\\x", "\\\\.\\C:\\x",
+            "\\/server\\share", "\\\\localhost\\C$\\x"}) {
+            assertEquals(Err.BAD_NETPATH, assertThrows(Os2Exception.class, () -> d.resolve(n), n).code, n);
+        }
+        assertEquals(Err.BAD_NETPATH, assertThrows(Os2Exception.class, () -> d.setCurrentDir("\\\\server\\share")).code);
+        // one backslash is the drive's top, and a doubled one inside a name is one separator
+        assertEquals(root.resolve("server/share/x"), d.resolve("\\server\\share\\x").host());
+        assertEquals(root.resolve("server/share/x"), d.resolve("C:\\server\\\\share\\x").host());
+    }
+
+    @Test
+    void otherDrivesExistOnlyWhenMappedAndStayUnderTheirDirectory(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("data/sub"));
+        Files.writeString(root.resolve("top"), "t");
+        Drives d = new Drives(root, "/");
+        for (char c = 'A'; c <= 'Z'; c++) {
+            String n = c + ":\\x";
+            if (c == 'C') {
+                assertEquals(root.resolve("x"), d.resolve(n).host());
+            } else {
+                assertEquals(Err.INVALID_DRIVE, assertThrows(Os2Exception.class, () -> d.resolve(n), n).code, n);
+                assertEquals(Err.INVALID_DRIVE, assertThrows(Os2Exception.class, () -> d.setDrive(n.charAt(0) - 'A' + 1)).code);
+            }
+        }
+        assertEquals(1L << 2, d.driveMap());
+        d.map('d', "/data");
+        assertEquals((1L << 2) | (1L << 3), d.driveMap());
+        assertEquals(root.resolve("data/sub/f"), d.resolve("D:\\SUB\\f").host());
+        assertEquals("D:\\top", d.resolve("D:\\..\\..\\top").full(), ".. stops at D:'s top");
+        assertEquals(root.resolve("data/top"), d.resolve("D:..\\..\\top").host());
+        d.setDrive(4);
+        assertEquals(root.resolve("data/top"), d.resolve("\\..\\top").host());
+        assertThrows(IllegalArgumentException.class, () -> d.map('E', "/data/../.."));
+        assertThrows(IllegalArgumentException.class, () -> d.map('C', "/data"));
+        assertThrows(IllegalArgumentException.class, () -> d.map('1', "/data"));
+    }
+
+    /**
+     * Threads changing the current drive and directory while others resolve relative names: every name
+     * resolves under the root, to one of the directories a thread set, and the state stays consistent.
+     */
+    @Test
+    void drivesAreConsistentWhenThreadsChangeDriveAndDirectoryConcurrently(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createDirectories(root.resolve("a/b/c"));
+        Files.createDirectories(root.resolve("data/x"));
+        Files.createSymbolicLink(root.resolve("a/out"), outside);
+        Drives d = new Drives(root, "/a");
+        d.map('D', "/data");
+        String[] dirs = {"C:\\a", "C:\\a\\b", "C:\\a\\b\\c", "C:\\", "D:\\x", "D:\\", "..", "b", "C:..\\..\\..\\.."};
+        java.util.Set<Path> allowed = java.util.Set.of(root, root.resolve("a"), root.resolve("a/b"),
+                root.resolve("a/b/c"), root.resolve("data"), root.resolve("data/x"));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] threads = new Thread[6];
+        for (int i = 0; i < threads.length; i++) {
+            int id = i;
+            threads[i] = new Thread(() -> {
+                java.util.Random r = new java.util.Random(id);
+                try {
+                    for (int k = 0; k < 3000; k++) {
+                        if (id % 2 == 0) {
+                            try {
+                                if (r.nextInt(4) == 0) {
+                                    d.setDrive(r.nextBoolean() ? 3 : 4);
+                                } else {
+                                    d.setCurrentDir(dirs[r.nextInt(dirs.length)]);
+                                }
+                            } catch (Os2Exception e) {
+                                // "b" or ".." from a directory where it does not exist: refused, nothing changes
+                                if (e.code != Err.PATH_NOT_FOUND) {
+                                    throw e;
+                                }
+                            }
+                        } else {
+                            Drives.Resolved res = d.resolve(r.nextBoolean() ? "f" : "..\\..\\..\\f");
+                            Path parent = res.host().getParent();
+                            if (!allowed.contains(parent) || !res.host().startsWith(root)) {
+                                throw new AssertionError("resolved outside the directories set: " + res);
+                            }
+                            assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class,
+                                    () -> d.resolve("C:\\a\\out\\f")).code);
+                            int drive = d.currentDrive();
+                            if (drive != 3 && drive != 4) {
+                                throw new AssertionError("current drive " + drive);
+                            }
+                            String cur = d.currentDir(drive);
+                            if (!allowed.contains(d.resolve((char) ('A' + drive - 1) + ":\\" + cur).host())) {
+                                throw new AssertionError("current directory " + cur + " of drive " + drive);
+                            }
+                            resolved.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(3 * 3000, resolved.get());
     }
 
     @Test
@@ -49,6 +171,19 @@ class DrivesTest {
         assertEquals(root.resolve("a/b/f"), d.resolve("f").host());
         assertEquals(Err.PATH_NOT_FOUND, assertThrows(Os2Exception.class, () -> d.setCurrentDir("nope")).code);
         assertEquals(3, d.currentDrive());
+    }
+
+    @Test
+    void theDrivesSettingMapsLettersToGuestDirectoriesAndLeavesOutBadEntries() {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        assertEquals(java.util.Map.of('D', "/data", 'E', "/mnt/cd", 'Z', "/z"), Os2Provider.parseDrives(
+                new String[] {"D:=/data", "e=/mnt/cd, Z: = /z"}, log::add));
+        assertEquals(java.util.List.of(), log);
+        assertEquals(java.util.Map.of(), Os2Provider.parseDrives(null, log::add));
+        assertEquals(java.util.Map.of('D', "/ok"), Os2Provider.parseDrives("C:=/data,D:=/ok,E:=/a/../..,F:=rel,"
+                + "GG:=/x,H/x,1:=/y,I:=/x\u0000\ny", log::add));
+        assertEquals(7, log.size(), log.toString());
+        assertTrue(log.stream().allMatch(l -> l.startsWith("os2: drives: ignoring \"") && !l.contains("\n")), log.toString());
     }
 
     @Test

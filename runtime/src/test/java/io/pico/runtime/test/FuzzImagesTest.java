@@ -40,10 +40,11 @@ import org.osgi.test.common.annotation.InjectService;
  * emx.dll, loaded by helloc.exe) and NE programs — are
  * mutated by a seeded generator (truncation, bit flips in headers, tables and fixups, absurd sizes and offsets
  * in header and table fields, random splats, pairs of these) and started, one after the other on two workers,
- * inside this one framework. Every case must end in an {@link ImageException} with a one-line message or in
- * a guest exit or fault; a case that still runs after {@value #RUN_MILLIS} ms is killed (KILL) and must then
- * end; nothing may take longer than {@link ReliabilityKit#CASE_LIMIT_SECONDS} s; a provider that throws
- * (an exception wrapped by the kernel) is a failure. The kernel's memory limit is set to {@value #LIMIT_MB} MB
+ * inside this one framework. Every case must end in an {@link ImageException} with a one-line message (for
+ * the OS/2 images also printable, no raw bytes of the image, and status 126) or in a guest exit or fault; a
+ * case that still runs after {@value #RUN_MILLIS} ms is killed (KILL) and must then end; nothing may take
+ * longer than {@link ReliabilityKit#CASE_LIMIT_SECONDS} s; a provider that throws (an exception wrapped by the
+ * kernel) is a failure. The kernel's memory limit is set to {@value #LIMIT_MB} MB
  * for the run: the guest memory the kernel holds never exceeds it per running case, a load never allocates
  * more than that on the Java heap, and the kernel's tables return to the baseline afterwards. A busybox shell
  * started before the first case must still answer after the last.
@@ -426,6 +427,16 @@ class FuzzImagesTest {
                 String msg = String.valueOf(ie.getMessage());
                 if (msg.isBlank() || msg.contains("\n")) {
                     return result(index, base, m, Outcome.FAILED, "an unclear image error: [" + msg + "]");
+                }
+                boolean os2 = base.name().startsWith("lx ") || base.name().startsWith("ne ");
+                if (os2 && msg.chars().anyMatch(c -> c < 0x20 || c >= 0x7f)) {
+                    // OS/2 (issue 6): one printable line; the bytes of a corrupt name appear as \xNN, never raw
+                    return result(index, base, m, Outcome.FAILED, "raw bytes in the image error: ["
+                            + msg.chars().mapToObj(c -> c < 0x20 || c >= 0x7f ? String.format("<%02x>", c)
+                                    : String.valueOf((char) c)).collect(java.util.stream.Collectors.joining()) + "]");
+                }
+                if (os2 && ie.status() != ImageException.NOT_EXECUTABLE) {
+                    return result(index, base, m, Outcome.FAILED, "status " + ie.status() + ", not 126: " + msg);
                 }
                 if (msg.contains(": provider ") && msg.contains(" failed: ")) {
                     return result(index, base, m, Outcome.FAILED, "the provider threw while loading: " + msg);
