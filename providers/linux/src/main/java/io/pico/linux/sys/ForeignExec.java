@@ -1,0 +1,199 @@
+package io.pico.linux.sys;
+
+import io.pico.api.ExitStatus;
+import io.pico.api.Image;
+import io.pico.api.ImageException;
+import io.pico.api.IoObject;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import io.pico.api.PicoThread;
+import io.pico.api.ResourceLimitException;
+import io.pico.api.VetoException;
+import io.pico.linux.Errno;
+import io.pico.linux.FdTable;
+import io.pico.linux.LinuxProcess;
+import io.pico.linux.OpenFile;
+import io.pico.linux.fs.GuestFs;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * execve of an image another personality claims (an OS/2 LX program, a FreeBSD ELF): the calling process
+ * starts it as a child pico process under that personality's provider, with its descriptors 0, 1 and 2 as
+ * the child's standard handles (the kernel objects themselves, so pipes connect them), its working
+ * directory and its environment; then it stays behind as the program's stand-in: its Linux image is gone,
+ * it waits for the child and exits with the child's status in Linux terms. A signal that ends it (SIGINT,
+ * SIGKILL, ...) kills the child too, so to its parent shell it is the program.
+ */
+final class ForeignExec {
+
+    private ForeignExec() {
+    }
+
+    /**
+     * The foreign-exec path of execve, after the Linux loaders have declined the file: -ENOEXEC when no
+     * other personality claims it either, an errno when the child cannot start, else 0 (the call does not
+     * return).
+     */
+    static long exec(Call c, GuestFs.Resolved r, String name, List<String> argv, List<String> env) throws IOException {
+        Image image = c.kernel().image(r.host(), r.guest());
+        Optional<String> personality = c.kernel().personalityOf(image);
+        if (personality.isEmpty() || personality.get().equals("linux")) {
+            return -Errno.ENOEXEC;
+        }
+        try {
+            // the calling process gives up its image for this one: the observers see it as an exec
+            c.kernel().imageStarting(c.process(), image, argv);
+        } catch (VetoException e) {
+            return -Errno.EACCES;
+        }
+        IoObject[] stdio = new IoObject[3];
+        boolean[] made = new boolean[3];
+        FdTable fds = c.state().fds();
+        for (int fd = 0; fd < 3; fd++) {
+            FdTable.Fd d = fds.entry(fd);
+            OpenFile f = d == null ? null : d.file();
+            if (f != null && f.io() != null) {
+                stdio[fd] = f.io();
+            } else {
+                // closed, or a descriptor without a kernel object (eventfd, /proc): the child gets a dead end
+                stdio[fd] = c.kernel().hostStream(null, null, false);
+                made[fd] = true;
+            }
+        }
+        PicoProcess child;
+        try {
+            child = c.kernel().spawn(new Launch(r.guest(), argv, environment(env, personality.get()), c.state().cwd(),
+                    c.process().root(), stdio, c.process().trace().orElse(null), c.process().pid()));
+        } catch (ImageException e) {
+            c.kernel().log("linux: pid " + c.process().pid() + ": execve of " + name + " under " + personality.get()
+                    + " failed: " + e.getMessage());
+            if (e.getMessage() != null && e.getMessage().contains(": Permission denied")) {
+                return -Errno.EACCES; // an observer vetoed the child process
+            }
+            return e.status() == ImageException.NOT_FOUND ? -Errno.ENOENT : -Errno.ENOEXEC;
+        } catch (ResourceLimitException e) {
+            return -Errno.EAGAIN;
+        } finally {
+            for (int fd = 0; fd < 3; fd++) {
+                if (made[fd]) {
+                    stdio[fd].release();
+                }
+            }
+        }
+        // the point of no return: the child runs; this process becomes its stand-in
+        c.noReturn();
+        c.thread().defer(() -> standIn(c, child, r.guest(), argv, env));
+        return 0;
+    }
+
+    /** The environment as a map, with PATH in the target's terms (OS/2: C: drive paths separated by semicolons). */
+    static Map<String, String> environment(List<String> env, String personality) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String s : env) {
+            int eq = s.indexOf('=');
+            if (eq > 0 && !result.containsKey(s.substring(0, eq))) {
+                result.put(s.substring(0, eq), s.substring(eq + 1));
+            }
+        }
+        String path = result.get("PATH");
+        if (path != null && personality.equals("os2")) {
+            StringBuilder sb = new StringBuilder();
+            for (String dir : path.split(":")) {
+                if (dir.startsWith("/")) {
+                    sb.append(sb.length() == 0 ? "" : ";").append("C:").append(dir.replace('/', '\\'));
+                }
+            }
+            result.put("PATH", sb.toString());
+        }
+        return result;
+    }
+
+    /**
+     * The stand-in's life after the point of no return, on its own thread: its other threads, memory and
+     * close-on-exec descriptors go as in an exec; it waits until the child ends (its exit status becomes
+     * this process's) or this process is ended (the child is killed).
+     */
+    private static void standIn(Call c, PicoProcess child, String guest, List<String> argv, List<String> env) {
+        PicoProcess self = c.process();
+        PicoThread me = c.thread();
+        LinuxProcess state = c.state();
+        state.vforkRelease();
+        for (PicoThread t : self.threads()) {
+            if (t != me) {
+                t.exit();
+            }
+        }
+        for (io.pico.api.AddressSpace.Region region : self.memory().regions()) {
+            self.memory().unmap(region.start(), region.end() - region.start());
+        }
+        FdTable fds = state.fds();
+        for (Map.Entry<Integer, FdTable.Fd> e : fds.all().entrySet()) {
+            if (e.getValue().cloexec()) {
+                fds.close(e.getKey());
+            }
+        }
+        // caught signals return to their default: a signal that would end the program ends the stand-in
+        state.exec(guest, argv, env);
+        self.command(argv);
+        while (true) {
+            try {
+                c.kernel().awaitProcesses(() -> child.exitStatus().isPresent() || self.exitStatus().isPresent(), -1);
+            } catch (InterruptedException e) {
+                Thread.interrupted();
+            }
+            if (self.exitStatus().isPresent()) {
+                // ended by a signal (or killed): the program goes with it
+                if (child.exitStatus().isEmpty()) {
+                    try {
+                        c.kernel().signal(child.pid(), "KILL");
+                    } catch (IllegalArgumentException gone) {
+                        // it ended meanwhile
+                    }
+                }
+                reapLater(c, child);
+                return;
+            }
+            if (child.exitStatus().isPresent()) {
+                break;
+            }
+        }
+        ExitStatus status = linuxStatus(child.exitStatus().orElseThrow());
+        c.kernel().reap(child.pid());
+        self.trace().ifPresent(t -> t.println(self.pid() + (status.signalled() ? " +++ killed by SIG"
+                + io.pico.linux.Signals.name(status.signal()) + " +++" : " +++ exited with " + status.code() + " +++")));
+        self.exit(status);
+    }
+
+    /** The stand-in is gone: the child's entry leaves the process table once it has ended. */
+    private static void reapLater(Call c, PicoProcess child) {
+        Thread t = new Thread(() -> {
+            try {
+                child.waitFor();
+                c.kernel().reap(child.pid());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pico-foreign-exec-reaper");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * A child's status in Linux terms: an exit code as it is; signals 1 to 15, which the POSIX personalities and
+     * OS/2's provider number as Linux does, as that signal; any other signal as the exit code a shell shows
+     * for it (128 + the number).
+     */
+    static ExitStatus linuxStatus(ExitStatus s) {
+        if (!s.signalled()) {
+            return ExitStatus.exited(s.code());
+        }
+        if (s.signal() >= 1 && s.signal() <= 15) {
+            return ExitStatus.signalled(s.signal(), s.reason());
+        }
+        return ExitStatus.exited(Math.min(255, 128 + s.signal()));
+    }
+}
