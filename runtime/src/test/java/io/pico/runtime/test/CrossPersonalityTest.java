@@ -285,10 +285,11 @@ class CrossPersonalityTest {
     }
 
     @Test
-    void aSignalToTheLinuxStandInEndsItsOs2ChildAndPsShowsTheTree() throws Exception {
+    void signalsEndTheLinuxStandInAndItsOs2ChildTogetherAndPsShowsTheTree() throws Exception {
         LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
         os2Programs(dir);
-        for (String signal : new String[] {"INT", "KILL"}) {
+        // SIGINT and SIGKILL to the Linux stand-in end its OS/2 child; the child killed ends the stand-in
+        for (String signal : new String[] {"INT", "KILL", "KILL the child"}) {
             PipedOutputStream feed = new PipedOutputStream();
             BlockingQueue<String> signals = new LinkedBlockingQueue<>();
             CompletableFuture<LinuxTestSupport.Result> run = standIn(feed, signals);
@@ -313,10 +314,14 @@ class CrossPersonalityTest {
             assertTrue(parentRow >= 0 && childRow == parentRow + 1, "the OS/2 child right under its Linux parent:\n" + ps);
             feed.write("ping\n".getBytes(StandardCharsets.UTF_8));
             feed.flush();
-            signals.add(signal);
+            if (signal.endsWith("child")) {
+                kernel.signal(child.pid(), "KILL");
+            } else {
+                signals.add(signal);
+            }
             LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             feed.close();
-            assertEquals(signal.equals("INT") ? 130 : 137, r.status(), r::toString);
+            assertEquals(signal.equals("INT") ? 130 : 137, r.status(), () -> signal + ": " + r);
             assertTrue(child.waitFor().signalled(), () -> "the OS/2 child was killed: " + child.exitStatus());
         }
     }

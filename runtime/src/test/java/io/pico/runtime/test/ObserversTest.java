@@ -241,4 +241,36 @@ class ObserversTest {
         assertEquals(3, ours.size(), infos::toString);
         assertTrue(ours.stream().allMatch(ObserverInfo::disabled), () -> "all disabled after repeated faults: " + ours);
     }
+
+    @Test
+    void aProcessObserverThatHangsIsDisabledAndProcessesStartWithoutIt() throws Exception {
+        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        ProcessObserver hanging = new ProcessObserver() {
+            @Override
+            public void starting(PicoProcess process, Image image, List<String> argv) {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        ServiceRegistration<ProcessObserver> registration = context.registerService(ProcessObserver.class, hanging,
+                null);
+        LinuxTestSupport.Result r;
+        List<ObserverInfo> infos;
+        try {
+            r = sh("/bin/busybox echo one; /bin/busybox echo two", false);
+            infos = kernel.observers();
+        } finally {
+            registration.unregister();
+            never.countDown();
+        }
+        assertEquals(new LinuxTestSupport.Result(0, "one\ntwo\n", ""), r);
+        String bundle = context.getBundle().getSymbolicName();
+        ObserverInfo info = infos.stream().filter(i -> i.bundle().equals(bundle) && i.kind().equals("process"))
+                .findFirst().orElseThrow(() -> new AssertionError(infos));
+        assertTrue(info.disabled() && info.calls() == 1, () -> "disabled at its first hang: " + info);
+    }
 }

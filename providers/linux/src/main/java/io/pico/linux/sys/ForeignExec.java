@@ -13,6 +13,7 @@ import io.pico.linux.Errno;
 import io.pico.linux.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.OpenFile;
+import io.pico.linux.SignalDelivery;
 import io.pico.linux.fs.GuestFs;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * the child's standard handles (the kernel objects themselves, so pipes connect them), its working
  * directory and its environment; then it stays behind as the program's stand-in: its Linux image is gone,
  * it waits for the child and exits with the child's status in Linux terms. A signal that ends it (SIGINT,
- * SIGKILL, ...) kills the child too, so to its parent shell it is the program.
+ * SIGKILL, ...) kills the child too, so to its parent shell it is the program. Process observers see both
+ * steps, the exec of the calling process and the start of the child; a veto of either is EACCES.
  */
 final class ForeignExec {
 
@@ -86,7 +88,8 @@ final class ForeignExec {
         }
         // the point of no return: the child runs; this process becomes its stand-in
         c.noReturn();
-        c.thread().defer(() -> standIn(c, child, r.guest(), argv, env));
+        becomeStandIn(c, r.guest(), argv, env);
+        c.thread().defer(() -> standIn(c, child));
         return 0;
     }
 
@@ -113,11 +116,11 @@ final class ForeignExec {
     }
 
     /**
-     * The stand-in's life after the point of no return, on its own thread: its other threads, memory and
-     * close-on-exec descriptors go as in an exec; it waits until the child ends (its exit status becomes
-     * this process's) or this process is ended (the child is killed).
+     * What an exec does to the calling process, at once: a vfork parent goes on; the other threads, the memory
+     * and the close-on-exec descriptors go; caught signals return to their default (so that a signal that
+     * would end the program ends the stand-in); the program's name and arguments are shown.
      */
-    private static void standIn(Call c, PicoProcess child, String guest, List<String> argv, List<String> env) {
+    private static void becomeStandIn(Call c, String guest, List<String> argv, List<String> env) {
         PicoProcess self = c.process();
         PicoThread me = c.thread();
         LinuxProcess state = c.state();
@@ -136,9 +139,18 @@ final class ForeignExec {
                 fds.close(e.getKey());
             }
         }
-        // caught signals return to their default: a signal that would end the program ends the stand-in
         state.exec(guest, argv, env);
         self.command(argv);
+    }
+
+    /**
+     * The stand-in's life after the exec, on its thread: it waits until the child ends (the child's exit
+     * status becomes its own) or it is ended itself (then the child is killed). Signals that came before its
+     * handlers were reset are taken first.
+     */
+    private static void standIn(Call c, PicoProcess child) {
+        PicoProcess self = c.process();
+        SignalDelivery.afterCall(c.kernel(), c.thread(), c.state(), -1, 0);
         while (true) {
             try {
                 c.kernel().awaitProcesses(() -> child.exitStatus().isPresent() || self.exitStatus().isPresent(), -1);
