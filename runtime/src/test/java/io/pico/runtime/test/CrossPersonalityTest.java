@@ -152,12 +152,15 @@ class CrossPersonalityTest {
             data[i] = (byte) ("pico" + i % 97 + "\n").charAt(i % 3);
         }
         Files.write(dir.resolve("data"), data);
+        // hello.exe and testargv.exe (with emx.dll beside it) straight from the corpus
+        String corpus = corpus("os2").resolve("2ine").toString();
         Files.writeString(dir.resolve("s.sh"), String.join("\n",
+                "C=" + corpus,
                 "/bin/busybox env > env.txt",
-                "./hello.exe > hello.out; echo \"hello=$?\"",
-                "./testargv.exe x > argv.out; echo \"testargv=$?\"",
-                "echo \"hello-lines=$(./hello.exe | /bin/busybox wc -l)\"",
-                "echo \"testargv-lines=$(./testargv.exe x | /bin/busybox wc -l)\"",
+                "$C/hello.exe > hello.out; echo \"hello=$?\"",
+                "$C/testargv.exe x > argv.out; echo \"testargv=$?\"",
+                "echo \"hello-lines=$($C/hello.exe | /bin/busybox wc -l)\"",
+                "echo \"testargv-lines=$($C/testargv.exe x | /bin/busybox wc -l)\"",
                 "./cmp.exe one two > /dev/null; echo \"cmp-differ=$?\"",
                 "./cmp.exe one one > /dev/null; echo \"cmp-same=$?\"",
                 "./cmp.exe - one > /dev/null 2>&1; echo \"cmp-dash=$?\"",
@@ -175,8 +178,8 @@ class CrossPersonalityTest {
             env.put(line.substring(0, eq), line.substring(eq + 1));
         }
         env.put("PATH", "C:\\bin;C:\\usr\\bin");
-        Run hello = direct(kernel, dir, env, "./hello.exe");
-        Run argv = direct(kernel, dir, env, "./testargv.exe", "x");
+        Run hello = direct(kernel, dir, env, corpus + "/hello.exe");
+        Run argv = direct(kernel, dir, env, corpus + "/testargv.exe", "x");
         assertEquals(String.valueOf(hello.status().code()), v.get("hello"), r::toString);
         assertEquals(hello.text(), Files.readString(dir.resolve("hello.out"), StandardCharsets.ISO_8859_1));
         assertEquals(String.valueOf(argv.status().code()), v.get("testargv"), r::toString);
@@ -266,14 +269,19 @@ class CrossPersonalityTest {
         return found[0];
     }
 
-    /** What pico:ps prints (the command component called as Gogo calls it). */
+    /** What pico:ps prints. */
     private String ps() throws Exception {
-        BundleContext context = FrameworkUtil.getBundle(getClass()).getBundleContext();
+        return picoCommand("ps");
+    }
+
+    /** What a pico: command without arguments prints (the command component called as Gogo calls it). */
+    static String picoCommand(String name) throws Exception {
+        BundleContext context = FrameworkUtil.getBundle(CrossPersonalityTest.class).getBundleContext();
         for (ServiceReference<?> ref : context.getServiceReferences((String) null, "(osgi.command.scope=pico)")) {
             Object commands = context.getService(ref);
             try {
                 for (Method m : commands.getClass().getMethods()) {
-                    if (m.getName().equals("ps") && m.getParameterCount() == 0) {
+                    if (m.getName().equals(name) && m.getParameterCount() == 0) {
                         return String.valueOf(m.invoke(commands));
                     }
                 }
@@ -281,7 +289,7 @@ class CrossPersonalityTest {
                 context.ungetService(ref);
             }
         }
-        throw new AssertionError("no pico:ps command");
+        throw new AssertionError("no pico:" + name + " command");
     }
 
     @Test

@@ -227,9 +227,11 @@ class ObserversTest {
                 context.registerService(ProcessObserver.class, throwingProcess, null));
         LinuxTestSupport.Result r;
         List<ObserverInfo> infos;
+        String listed;
         try {
             r = sh("./hello.exe; /bin/busybox echo done", false);
             infos = kernel.observers();
+            listed = CrossPersonalityTest.picoCommand("observers");
         } finally {
             registrations.forEach(ServiceRegistration::unregister);
         }
@@ -240,6 +242,11 @@ class ObserversTest {
         List<ObserverInfo> ours = infos.stream().filter(i -> i.bundle().contains(bundle)).toList();
         assertEquals(3, ours.size(), infos::toString);
         assertTrue(ours.stream().allMatch(ObserverInfo::disabled), () -> "all disabled after repeated faults: " + ours);
+        // pico:observers lists them: kind, bundle, calls, faults, state
+        List<String> rows = listed.lines().filter(l -> l.contains(bundle)).toList();
+        assertEquals(3, rows.size(), listed);
+        assertTrue(rows.stream().allMatch(l -> l.trim().endsWith("disabled")), listed);
+        assertEquals(2, rows.stream().filter(l -> l.trim().startsWith("call ")).count(), listed);
     }
 
     @Test
