@@ -344,4 +344,29 @@ class CrossPersonalityTest {
         assertEquals(ExitStatus.exited(107), r.status(), "100 + the Linux child's exit code 7: " + r.text());
         assertEquals("linux child: argc=1 argv0=hello cwd=" + dir.toRealPath() + " PATH=/bin:/usr/bin\n", r.text());
     }
+
+    @Test
+    void aStandInSurvivesARestartOfTheLinuxProvider() throws Exception {
+        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
+        os2Programs(dir);
+        PipedOutputStream feed = new PipedOutputStream();
+        CompletableFuture<LinuxTestSupport.Result> run = standIn(feed, new LinkedBlockingQueue<>());
+        PicoProcess child = os2Child();
+        PicoProcess standIn = kernel.process(child.parentPid()).orElseThrow();
+        org.osgi.framework.Bundle provider = java.util.Arrays.stream(FrameworkUtil.getBundle(getClass())
+                .getBundleContext().getBundles()).filter(b -> "io.pico.provider.linux".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        provider.stop();
+        try {
+            assertTrue(standIn.exitStatus().isEmpty() && standIn.provider().isEmpty(),
+                    "the stand-in waits, parked, for a provider");
+        } finally {
+            provider.start();
+        }
+        feed.write("after the restart\n".getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(new LinuxTestSupport.Result(0, "after the restart\n", ""), r);
+        assertEquals(ExitStatus.exited(0), child.waitFor());
+    }
 }
