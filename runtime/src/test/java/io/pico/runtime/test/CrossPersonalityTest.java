@@ -253,20 +253,18 @@ class CrossPersonalityTest {
 
     /** The OS/2 child of a running stand-in, once it is there. */
     private PicoProcess os2Child() throws Exception {
-        PicoProcess[] found = new PicoProcess[1];
-        kernel.awaitProcesses(() -> {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (System.nanoTime() < end) {
             for (PicoProcess p : kernel.processes()) {
                 Optional<PicoProcess> parent = kernel.process(p.parentPid());
                 if (p.personality().equals("os2") && p.exitStatus().isEmpty() && parent.isPresent()
                         && parent.get().personality().equals("linux") && p.command().contains("./os2cat.exe")) {
-                    found[0] = p;
-                    return true;
+                    return p;
                 }
             }
-            return false;
-        }, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
-        assertTrue(found[0] != null, () -> "no OS/2 child among " + kernel.processes());
-        return found[0];
+            Thread.sleep(10); // a process appearing wakes no waiter: look again shortly
+        }
+        throw new AssertionError("no OS/2 child among " + kernel.processes());
     }
 
     /** What pico:ps prints. */
@@ -302,36 +300,54 @@ class CrossPersonalityTest {
             BlockingQueue<String> signals = new LinkedBlockingQueue<>();
             CompletableFuture<LinuxTestSupport.Result> run = standIn(feed, signals);
             PicoProcess child = os2Child();
-            PicoProcess parent = kernel.process(child.parentPid()).orElseThrow();
-            assertEquals(List.of("./os2cat.exe"), parent.command(), "the stand-in shows the program it runs");
-            String ps = ps();
-            List<String> rows = ps.lines().toList();
-            int childRow = -1;
-            int parentRow = -1;
-            for (int i = 0; i < rows.size(); i++) {
-                List<String> cells = List.of(rows.get(i).trim().split("\\s+"));
-                if (cells.size() > 3 && cells.get(0).equals(String.valueOf(child.pid()))
-                        && cells.get(1).equals(String.valueOf(parent.pid())) && cells.get(2).equals("os2")
-                        && rows.get(i).endsWith("\\_ ./os2cat.exe")) {
-                    childRow = i;
+            PicoProcess parent = standInOf(child);
+            try {
+                String ps = ps();
+                List<String> rows = ps.lines().toList();
+                int childRow = -1;
+                int parentRow = -1;
+                for (int i = 0; i < rows.size(); i++) {
+                    List<String> cells = List.of(rows.get(i).trim().split("\\s+"));
+                    if (cells.size() > 3 && cells.get(0).equals(String.valueOf(child.pid()))
+                            && cells.get(1).equals(String.valueOf(parent.pid())) && cells.get(2).equals("os2")
+                            && rows.get(i).endsWith("\\_ ./os2cat.exe")) {
+                        childRow = i;
+                    }
+                    if (cells.size() > 3 && cells.get(0).equals(String.valueOf(parent.pid()))
+                            && cells.get(2).equals("linux") && rows.get(i).endsWith(" ./os2cat.exe")) {
+                        parentRow = i;
+                    }
                 }
-                if (cells.size() > 3 && cells.get(0).equals(String.valueOf(parent.pid())) && cells.get(2).equals("linux")) {
-                    parentRow = i;
+                assertTrue(parentRow >= 0 && childRow == parentRow + 1,
+                        "the OS/2 child right under its Linux parent:\n" + ps);
+                feed.write("ping\n".getBytes(StandardCharsets.UTF_8));
+                feed.flush();
+                if (signal.endsWith("child")) {
+                    kernel.signal(child.pid(), "KILL");
+                } else {
+                    signals.add(signal);
+                }
+                LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertEquals(signal.equals("INT") ? 130 : 137, r.status(), () -> signal + ": " + r);
+                assertTrue(child.waitFor().signalled(), () -> "the OS/2 child was killed: " + child.exitStatus());
+            } finally {
+                feed.close();
+                if (parent.exitStatus().isEmpty()) {
+                    kernel.signal(parent.pid(), "KILL");
                 }
             }
-            assertTrue(parentRow >= 0 && childRow == parentRow + 1, "the OS/2 child right under its Linux parent:\n" + ps);
-            feed.write("ping\n".getBytes(StandardCharsets.UTF_8));
-            feed.flush();
-            if (signal.endsWith("child")) {
-                kernel.signal(child.pid(), "KILL");
-            } else {
-                signals.add(signal);
-            }
-            LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            feed.close();
-            assertEquals(signal.equals("INT") ? 130 : 137, r.status(), () -> signal + ": " + r);
-            assertTrue(child.waitFor().signalled(), () -> "the OS/2 child was killed: " + child.exitStatus());
         }
+    }
+
+    /** The Linux stand-in of a child, once its exec has completed (it shows the program's command line). */
+    private PicoProcess standInOf(PicoProcess child) throws Exception {
+        PicoProcess parent = kernel.process(child.parentPid()).orElseThrow();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!parent.command().equals(child.command()) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("./os2cat.exe"), parent.command(), "the stand-in shows the program it runs");
+        return parent;
     }
 
     @Test
@@ -352,21 +368,28 @@ class CrossPersonalityTest {
         PipedOutputStream feed = new PipedOutputStream();
         CompletableFuture<LinuxTestSupport.Result> run = standIn(feed, new LinkedBlockingQueue<>());
         PicoProcess child = os2Child();
-        PicoProcess standIn = kernel.process(child.parentPid()).orElseThrow();
-        org.osgi.framework.Bundle provider = java.util.Arrays.stream(FrameworkUtil.getBundle(getClass())
-                .getBundleContext().getBundles()).filter(b -> "io.pico.provider.linux".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow();
-        provider.stop();
+        PicoProcess standIn = standInOf(child);
         try {
-            assertTrue(standIn.exitStatus().isEmpty() && standIn.provider().isEmpty(),
-                    "the stand-in waits, parked, for a provider");
+            org.osgi.framework.Bundle provider = java.util.Arrays.stream(FrameworkUtil.getBundle(getClass())
+                    .getBundleContext().getBundles()).filter(b -> "io.pico.provider.linux".equals(b.getSymbolicName()))
+                    .findFirst().orElseThrow();
+            provider.stop();
+            try {
+                assertTrue(standIn.exitStatus().isEmpty() && standIn.provider().isEmpty(),
+                        "the stand-in waits, parked, for a provider");
+            } finally {
+                provider.start();
+            }
+            feed.write("after the restart\n".getBytes(StandardCharsets.UTF_8));
+            feed.close();
+            LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(new LinuxTestSupport.Result(0, "after the restart\n", ""), r);
+            assertEquals(ExitStatus.exited(0), child.waitFor());
         } finally {
-            provider.start();
+            feed.close();
+            if (standIn.exitStatus().isEmpty()) {
+                kernel.signal(standIn.pid(), "KILL");
+            }
         }
-        feed.write("after the restart\n".getBytes(StandardCharsets.UTF_8));
-        feed.close();
-        LinuxTestSupport.Result r = run.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(new LinuxTestSupport.Result(0, "after the restart\n", ""), r);
-        assertEquals(ExitStatus.exited(0), child.waitFor());
     }
 }
