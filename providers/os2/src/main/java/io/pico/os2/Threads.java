@@ -320,14 +320,20 @@ final class Threads {
             }
         }
         String cwd = "/" + p.drives.currentDir(3).replace('\\', '/');
+        translatePath(p, host, env);
         PicoProcess child;
         try {
             child = p.kernel.spawn(new Launch(p.drives.guestPath(host), argv, env, cwd, p.process.root(), stdio,
                     p.trace, p.process.pid()));
         } catch (ImageException ex) {
             failName(c, pFail, cbFail, name);
+            if (ex.getMessage() != null && ex.getMessage().contains(": Permission denied")) {
+                throw new Os2Exception(Err.ACCESS_DENIED); // a process observer vetoed it
+            }
             throw new Os2Exception(ex.status() == ImageException.NOT_FOUND ? Err.FILE_NOT_FOUND
                     : Err.BAD_EXE_FORMAT);
+        } catch (io.pico.api.ResourceLimitException ex) {
+            throw new Os2Exception(Err.NOT_ENOUGH_MEMORY);
         }
         if (flags == 0) {
             ExitStatus status;
@@ -346,6 +352,36 @@ final class Threads {
             c.put32(pRes + 4, 0);
         }
         return Err.NO_ERROR;
+    }
+
+    /**
+     * For a child of another personality (a Linux or FreeBSD program), PATH in POSIX terms: its
+     * entries on drive C: become absolute paths with slashes, separated by colons.
+     */
+    private static void translatePath(Os2Process p, java.nio.file.Path host, Map<String, String> env) {
+        String key = env.keySet().stream().filter(k -> k.equalsIgnoreCase("PATH")).findFirst().orElse(null);
+        if (key == null) {
+            return;
+        }
+        String personality;
+        try {
+            personality = p.kernel.personalityOf(p.kernel.image(host, host.toString())).orElse("os2");
+        } catch (java.io.IOException ex) {
+            return;
+        }
+        if (personality.equals("os2")) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String dir : env.get(key).split(";")) {
+            String d = dir.trim();
+            if (d.length() >= 3 && (d.charAt(0) == 'C' || d.charAt(0) == 'c') && d.charAt(1) == ':'
+                    && d.charAt(2) == '\\') {
+                sb.append(sb.length() == 0 ? "" : ":").append(d.substring(2).replace('\\', '/'));
+            }
+        }
+        env.remove(key);
+        env.put("PATH", sb.toString());
     }
 
     private static void failName(Call c, long pFail, int cbFail, String name) throws Os2Exception {

@@ -32,7 +32,8 @@ final class ExecCalls {
     private static final Register[] CLEARED = {Register.RAX, Register.RBX, Register.RCX, Register.RDX, Register.RSI,
         Register.RDI, Register.RBP, Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13,
         Register.R14, Register.R15, Register.FS_BASE, Register.GS_BASE};
-    private static final String NOTE = "Linux ELF programs and #! scripts; images of other personalities give ENOEXEC";
+    private static final String NOTE = "Linux ELF programs and #! scripts; an image another personality claims runs as a"
+            + " child process the caller stands in for";
 
     private ExecCalls() {
     }
@@ -103,7 +104,10 @@ final class ExecCalls {
                 continue;
             }
             if (!LinuxProvider.claimsHeader(java.util.Arrays.copyOf(head, n))) {
-                return -Errno.ENOEXEC;
+                if (ProgramLoader.stringBytes(name, argv, env) > io.pico.linux.elf.StackBuilder.MAX_STRINGS) {
+                    return -Errno.E2BIG;
+                }
+                return ForeignExec.exec(c, r, name, argv, env);
             }
             break;
         }
