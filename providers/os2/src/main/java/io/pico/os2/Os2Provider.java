@@ -31,17 +31,34 @@ import org.osgi.service.component.annotations.Reference;
  * selectors, the system DLLs (DOSCALLS, MSG, NLS, VIOCALLS, KBDCALLS, QUECALLS, SESMGR) as provider code
  * reached through trap stubs, and OS/2 exception handling for guest faults.
  */
-@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2")
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2", configurationPid = "io.pico.os2")
+@org.osgi.service.metatype.annotations.Designate(ocd = Os2Config.class)
 public final class Os2Provider implements Provider {
 
     private final Kernel kernel;
     /** Functions already reported to the log as missing, per process. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile Os2Settings settings = Os2Settings.NONE;
 
-    /** The provider, using the kernel for files, pipes, child processes and the log. */
-    @Activate
-    public Os2Provider(@Reference Kernel kernel) {
+    /** The provider, using the kernel for files, pipes, child processes and the log, with its configuration. */
+    /** The provider without configuration (every setting at its default), as unit tests build it. */
+    public Os2Provider(Kernel kernel) {
         this.kernel = kernel;
+    }
+
+    @Activate
+    public Os2Provider(@Reference Kernel kernel, Os2Config config) {
+        this.kernel = kernel;
+        modified(config);
+    }
+
+    /** A changed configuration applies to processes started from now on. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(Os2Config config) {
+        settings = Os2Settings.of(config, kernel);
+        if (!settings.empty()) {
+            kernel.log("io.pico.os2: configuration: " + settings);
+        }
     }
 
     @Override
@@ -82,14 +99,18 @@ public final class Os2Provider implements Provider {
         String program = launch.program();
         Path host = image.hostPath();
         String shortName = image.fileName();
+        Os2Settings settings = this.settings;
+        settings.trace(process);
         Drives drives = new Drives(launch.root(), launch.cwd());
+        settings.drives().forEach(drives::map);
+        Map<String, String> environment = settings.environment(launch.env());
         Os2Process p = new Os2Process(this, kernel, process, drives);
         process.providerState(p);
         try {
             p.installSystemAreas();
             p.files.initStdio();
             p.loader.addLibraryDirectory(host.getParent());
-            for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            for (Map.Entry<String, String> e : environment.entrySet()) {
                 String key = e.getKey().toUpperCase(Locale.ROOT);
                 if (key.equals("BEGINLIBPATH") || key.equals("LIBPATH") || key.equals("ENDLIBPATH")) {
                     for (String dir : e.getValue().split(";")) {
@@ -112,7 +133,7 @@ public final class Os2Provider implements Provider {
             Module exe = p.loader.loadProgram(host, os2Name, data);
             p.exe = exe;
             List<String> env = new ArrayList<>();
-            for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            for (Map.Entry<String, String> e : environment.entrySet()) {
                 env.add(e.getKey() + "=" + e.getValue());
             }
             List<String> argv = launch.argv();
