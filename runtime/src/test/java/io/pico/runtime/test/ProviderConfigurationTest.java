@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -46,6 +47,9 @@ class ProviderConfigurationTest {
 
     @InjectBundleContext
     BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    org.osgi.service.metatype.MetaTypeService metaType;
 
     @TempDir
     Path tmp;
@@ -197,5 +201,26 @@ class ProviderConfigurationTest {
         Run os2 = launch(Path.of("/"), Map.of(), testargv.toString());
         assertEquals(0, os2.status(), os2.toString());
         assertTrue(os2.out().contains("PICO_OS2=configured"), os2.out());
+    }
+
+    /** Each PID has a metatype description naming its attributes (what the Web Console's configuration page shows). */
+    @Test
+    void everyPidHasAMetatypeDescription() {
+        Map<String, List<String>> expected = Map.of(
+                "io.pico.provider.linux", List.of("io.pico.linux", "mounts", "env", "trace", "traceFile"),
+                "io.pico.provider.posix", List.of("io.pico.posix", "mounts", "env", "trace", "traceFile"),
+                "io.pico.provider.os2", List.of("io.pico.os2", "drives", "env", "trace", "traceFile"),
+                "io.pico.shell", List.of("io.pico.shell", "root"),
+                "io.pico.kernel", List.of("io.pico.kernel", "memoryLimitMB", "maxProcesses", "netPolicy"));
+        expected.forEach((bsn, pidAndAttributes) -> {
+            org.osgi.framework.Bundle bundle = Arrays.stream(context.getBundles())
+                    .filter(b -> b.getSymbolicName().equals(bsn)).findFirst().orElseThrow();
+            org.osgi.service.metatype.ObjectClassDefinition ocd = metaType.getMetaTypeInformation(bundle)
+                    .getObjectClassDefinition(pidAndAttributes.get(0), null);
+            List<String> ids = Arrays.stream(ocd.getAttributeDefinitions(
+                    org.osgi.service.metatype.ObjectClassDefinition.ALL)).map(a -> a.getID()).toList();
+            assertTrue(ids.containsAll(pidAndAttributes.subList(1, pidAndAttributes.size())), bsn + ": " + ids);
+            assertFalse(ocd.getDescription().isBlank(), bsn);
+        });
     }
 }
