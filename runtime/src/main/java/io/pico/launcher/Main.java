@@ -38,11 +38,18 @@ public final class Main {
     static final int FAILED = 125;
 
     static final String USAGE_TEXT = String.join("\n",
-            "usage: pico run [--root DIR] [--strace] PROGRAM [ARGS...]",
+            "usage: pico run [--root DIR] [--strace] [--mount HOST:GUEST[:ro]] [--env NAME=VALUE] [--drive D:DIR]"
+                    + " PROGRAM [ARGS...]",
             "       pico shell [--web PORT] [-c COMMANDS]",
             "  run     run a guest program (options after PROGRAM belong to the guest)",
-            "          --root DIR  confine the guest's file system to host directory DIR (default /)",
+            "          --root DIR  confine the guest's file system to host directory DIR (default /, or the root",
+            "                      of configuration io.pico.shell)",
             "          --strace    trace the guest's system calls to stderr",
+            "          --mount HOST:GUEST[:ro]  host directory HOST appears at guest path GUEST (Linux, POSIX;",
+            "                      :ro read-only); repeatable",
+            "          --env NAME=VALUE  set a variable in the guest's environment; repeatable",
+            "          --drive D:DIR  OS/2 drive D: is guest directory DIR (C: is the root); repeatable",
+            "  Both read the configurations PID.cfg of $PICO_CONFIG (default .pico/config); the flags go on top.",
             "  shell   the interactive Gogo shell with the pico: commands; -c runs COMMANDS and exits",
             "          --web PORT  also serve the Felix Web Console with its Pico page on 127.0.0.1:PORT",
             "                      (0: any free port; the URL is printed on stderr; login admin/admin)");
@@ -104,20 +111,44 @@ public final class Main {
         }
     }
 
-    /** The options of {@code pico run}. */
-    record RunOptions(Path root, boolean strace, List<String> argv) {
+    /**
+     * The options of {@code pico run}; root is null when not given (the configured default applies). Mounts,
+     * environment and drives become configuration values of the personalities ({@link #configure}).
+     */
+    record RunOptions(Path root, boolean strace, List<String> argv, List<String> mounts, List<String> env,
+            List<String> drives) {
 
         static RunOptions parse(List<String> args) throws UsageException {
-            Path root = Path.of("/");
+            Path root = null;
             boolean strace = false;
+            List<String> mounts = new ArrayList<>();
+            List<String> env = new ArrayList<>();
+            List<String> drives = new ArrayList<>();
             int i = 0;
             for (; i < args.size(); i++) {
                 String a = args.get(i);
+                String value;
                 if (a.equals("--")) {
                     i++;
                     break;
                 } else if (a.equals("--strace")) {
                     strace = true;
+                } else if ((value = value(args, i, "--mount")) != null) {
+                    i += a.equals("--mount") ? 1 : 0;
+                    mounts.add(mount(value));
+                } else if ((value = value(args, i, "--env")) != null) {
+                    i += a.equals("--env") ? 1 : 0;
+                    if (value.indexOf('=') <= 0) {
+                        throw new UsageException("--env needs NAME=VALUE, not '" + value + "'");
+                    }
+                    env.add(value);
+                } else if ((value = value(args, i, "--drive")) != null) {
+                    i += a.equals("--drive") ? 1 : 0;
+                    if (!value.matches("(?i)[abd-z]:/.*")) {
+                        throw new UsageException("--drive needs D:DIR (a letter other than C and an absolute guest "
+                                + "directory), not '" + value + "'");
+                    }
+                    drives.add(value);
                 } else if (a.equals("--root") || a.startsWith("--root=")) {
                     String dir;
                     if (a.equals("--root")) {
@@ -144,7 +175,48 @@ public final class Main {
             if (i >= args.size()) {
                 throw new UsageException("no program given");
             }
-            return new RunOptions(root, strace, List.copyOf(args.subList(i, args.size())));
+            return new RunOptions(root, strace, List.copyOf(args.subList(i, args.size())), List.copyOf(mounts),
+                    List.copyOf(env), List.copyOf(drives));
+        }
+
+        /** The value of option {@code name} at {@code i} ({@code --name VALUE} or {@code --name=VALUE}), or null. */
+        private static String value(List<String> args, int i, String name) throws UsageException {
+            String a = args.get(i);
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+            if (!a.equals(name)) {
+                return null;
+            }
+            if (i + 1 >= args.size()) {
+                throw new UsageException(name + " needs a value");
+            }
+            return args.get(i + 1);
+        }
+
+        /** Checks a mount: HOST:GUEST[:ro] with an existing host directory; HOST is made absolute. */
+        private static String mount(String spec) throws UsageException {
+            String[] parts = spec.split(":", -1);
+            if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || !parts[1].startsWith("/")
+                    || parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw")) {
+                throw new UsageException("--mount needs HOST:GUEST[:ro] (GUEST an absolute guest path), not '" + spec
+                        + "'");
+            }
+            Path host = Path.of(parts[0]).toAbsolutePath().normalize();
+            if (!Files.isDirectory(host)) {
+                throw new UsageException("--mount " + spec + ": " + parts[0] + " is not a directory");
+            }
+            return host + spec.substring(parts[0].length());
+        }
+
+        /** The configuration the flags stand for, on top of the configuration files'. */
+        void configure(Configs configs) {
+            configs.append("io.pico.linux", "mounts", mounts);
+            configs.append("io.pico.posix", "mounts", mounts);
+            for (String pid : List.of("io.pico.linux", "io.pico.posix", "io.pico.os2")) {
+                configs.append(pid, "env", env);
+            }
+            configs.append("io.pico.os2", "drives", drives);
         }
     }
 
@@ -161,13 +233,18 @@ public final class Main {
                 PicoRuntime.exit(128 + number);
             }
         }));
+        Configs configs = Configs.fromSystem();
+        options.configure(configs);
         PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.RUN);
         timing("framework started");
+        runtime.configure(configs);
         Function<Object, Object> launcher = runtime.launcher();
         timing("launcher service");
         Map<String, Object> request = new HashMap<>();
         request.put("argv", new ArrayList<>(options.argv()));
-        request.put("root", options.root().toString());
+        if (options.root() != null) {
+            request.put("root", options.root().toString());
+        }
         request.put("strace", options.strace());
         request.put("cwd", System.getProperty("user.dir"));
         request.put("env", new HashMap<>(System.getenv()));
@@ -211,8 +288,10 @@ public final class Main {
                 throw new UsageException("--web needs a port number, not '" + port + "'");
             }
         }
+        Configs configs = Configs.fromSystem();
         if (args.isEmpty()) {
             PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.SHELL, web);
+            runtime.configure(configs);
             return runtime.awaitStop();
         }
         if (!args.get(0).equals("-c")) {
@@ -223,6 +302,7 @@ public final class Main {
         }
         String commands = String.join(" ", args.subList(1, args.size()));
         PicoRuntime runtime = PicoRuntime.start(PicoRuntime.Mode.COMMAND, web);
+        runtime.configure(configs);
         int status = execute(runtime.commandProcessor(), commands);
         runtime.stop();
         return status;

@@ -305,6 +305,16 @@ final class PicoRuntime {
     }
 
     /** Gogo's CommandProcessor, as an object to call by reflection (its class lives in the framework). */
+    /** Hands the launcher's configurations to Configuration Admin and waits until pico's components have them. */
+    void configure(Configs configs) throws StartupException {
+        try {
+            configs.apply(framework.getBundleContext());
+        } catch (StartupException e) {
+            stop();
+            throw e;
+        }
+    }
+
     Object commandProcessor() throws StartupException {
         return awaitService("(" + Constants.OBJECTCLASS + "=org.apache.felix.service.command.CommandProcessor)",
                 "Gogo's CommandProcessor (bundle org.apache.felix.gogo.runtime)");

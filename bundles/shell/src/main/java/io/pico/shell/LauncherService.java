@@ -22,20 +22,30 @@ import org.osgi.service.component.annotations.Reference;
  * What {@code ./pico run} calls from outside the framework. It is registered as a
  * {@link java.util.function.Function} with {@code pico.launcher=run} so that the launcher, which shares
  * only JDK classes with the framework, can call it. The request is a map:
- * {@code argv} (List of String), {@code root} (String, default "/"), {@code strace} (Boolean),
+ * {@code argv} (List of String), {@code root} (String, default: the configuration {@code io.pico.shell}'s, "/"),
+ * {@code strace} (Boolean),
  * {@code cwd} (String), {@code env} (Map), {@code signals} (BlockingQueue of signal names to forward),
  * optional {@code stdin}/{@code stdout}/{@code stderr} streams (default: the JVM's own descriptors).
  * The result is the Integer shell status.
  */
-@Component(service = Function.class, property = "pico.launcher=run")
+@Component(service = Function.class, property = "pico.launcher=run", configurationPid = "io.pico.shell")
+@org.osgi.service.metatype.annotations.Designate(ocd = ShellConfig.class)
 public final class LauncherService implements Function<Object, Object> {
 
     private final Runner runner;
+    private volatile ShellConfig config;
 
-    /** A launcher running programs on the kernel. */
+    /** A launcher running programs on the kernel, with the launch defaults of configuration io.pico.shell. */
     @Activate
-    public LauncherService(@Reference Kernel kernel) {
+    public LauncherService(@Reference Kernel kernel, ShellConfig config) {
         this.runner = new Runner(kernel);
+        this.config = config;
+    }
+
+    /** A changed configuration applies to the next launch. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(ShellConfig changed) {
+        this.config = changed;
     }
 
     @Override
@@ -51,7 +61,7 @@ public final class LauncherService implements Function<Object, Object> {
         boolean own = !(r.get("stdout") instanceof OutputStream);
         Runner.Stdio stdio = new Runner.Stdio(in, out, errStream, own && Runner.isTerminal(0),
                 own && Runner.isTerminal(1), own && Runner.isTerminal(2));
-        Path root = Path.of(r.get("root") instanceof String s ? s : "/");
+        Path root = Path.of(r.get("root") instanceof String s && !s.isEmpty() ? s : config.root());
         Map<String, String> env = r.get("env") instanceof Map<?, ?> m ? (Map<String, String>) m : System.getenv();
         String cwd = r.get("cwd") instanceof String s ? s : System.getProperty("user.dir");
         PrintStream trace = Boolean.TRUE.equals(r.get("strace")) ? err : null;

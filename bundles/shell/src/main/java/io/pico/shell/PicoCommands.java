@@ -34,20 +34,28 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=apis",
     "osgi.command.function=swap", "osgi.command.function=top", "osgi.command.function=strace",
     "osgi.command.function=install", "osgi.command.function=pids", "osgi.command.function=personalities",
-    "osgi.command.function=observers"})
+    "osgi.command.function=observers"}, configurationPid = "io.pico.shell")
 public final class PicoCommands {
 
     private final Kernel kernel;
     private final Runner runner;
 
     private final BundleContext context;
+    private volatile ShellConfig config;
 
-    /** Commands over the kernel. */
+    /** Commands over the kernel, with the launch defaults of configuration io.pico.shell. */
     @Activate
-    public PicoCommands(@Reference Kernel kernel, BundleContext context) {
+    public PicoCommands(@Reference Kernel kernel, BundleContext context, ShellConfig config) {
         this.kernel = kernel;
         this.context = context;
         this.runner = new Runner(kernel);
+        this.config = config;
+    }
+
+    /** A changed configuration applies to the next pico:run. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(ShellConfig changed) {
+        this.config = changed;
     }
 
     /** Lists pico processes. */
@@ -85,8 +93,8 @@ public final class PicoCommands {
                     presentValue = "true", absentValue = "false") boolean background,
             @Descriptor("send stdout and stderr to this host file") @Parameter(names = {"-o", "--out"},
                     absentValue = "") String out,
-            @Descriptor("confine the guest's file system to this host directory") @Parameter(names = {"-r",
-                "--root"}, absentValue = "/") String root,
+            @Descriptor("confine the guest's file system to this host directory (default: the root of configuration "
+                    + "io.pico.shell, /)") @Parameter(names = {"-r", "--root"}, absentValue = "") String root,
             @Descriptor("trace system calls to stderr") @Parameter(names = {"-s", "--strace"},
                     presentValue = "true", absentValue = "false") boolean strace,
             @Descriptor("the program (a guest path) and its arguments") String... command)
@@ -102,7 +110,8 @@ public final class PicoCommands {
         }
         InputStream stdin = background ? InputStream.nullInputStream() : System.in;
         Runner.Stdio stdio = new Runner.Stdio(stdin, stdout, stderr, false, false, false);
-        PicoProcess p = runner.start(Arrays.asList(command), Path.of(root), System.getProperty("user.dir"),
+        PicoProcess p = runner.start(Arrays.asList(command), Path.of(root.isEmpty() ? config.root() : root),
+                System.getProperty("user.dir"),
                 System.getenv(), stdio, strace ? err : null);
         if (background) {
             return p.pid();
@@ -125,12 +134,14 @@ public final class PicoCommands {
     }
 
     /** Waits for a process. */
-    @Descriptor("wait for a process to end, print its exit status and remove it from the process table")
+    @Descriptor("wait for a process to end, print its exit status and remove it from the process table; while it "
+            + "runs, says every 5 s on stderr what it waits for")
     public String wait(@Descriptor("the process id") int pid) throws InterruptedException {
         Optional<PicoProcess> p = kernel.process(pid);
         if (p.isEmpty()) {
             throw new IllegalArgumentException("no process " + pid);
         }
+        Progress.session().await(kernel, p.get());
         ExitStatus status = p.get().waitFor();
         kernel.reap(pid);
         return pid + ": " + status + " (status " + status.shellStatus() + ")";
@@ -236,9 +247,13 @@ public final class PicoCommands {
     public SwapReport swap(@Descriptor("the personality, e.g. linux") String personality,
             @Descriptor("the new provider bundle: a file path or URL") String location) throws Exception {
         String url = location.contains(":") ? location : Path.of(location).toAbsolutePath().toUri().toString();
+        Progress progress = Progress.session();
         List<Bundle> before = providerBundles(personality);
+        progress.step("installing " + url);
         Bundle bundle = context.installBundle(url);
         try {
+            progress.step("starting " + bundle.getSymbolicName() + " " + bundle.getVersion()
+                    + " and waiting for its " + personality + " provider");
             bundle.start();
             String version = bundle.getVersion().toString();
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -249,9 +264,12 @@ public final class PicoCommands {
                 }
                 Thread.sleep(10);
             }
+            progress.step("swapping " + kernel.processes().stream().filter(p -> p.personality().equals(personality)
+                    && p.exitStatus().isEmpty()).count() + " " + personality + " process(es) to it");
             SwapReport report = kernel.swap(personality, SWAP_TIMEOUT_MS);
             for (Bundle old : before) {
                 if (old.getBundleId() != bundle.getBundleId()) {
+                    progress.step("uninstalling " + old.getSymbolicName() + " " + old.getVersion());
                     old.uninstall();
                 }
             }
@@ -296,12 +314,15 @@ public final class PicoCommands {
 
     /** Installs and starts a bundle, typically a provider, and says which providers it registered. */
     @Descriptor("install and start a bundle (a personality provider) from a file path or URL; prints the providers it "
-            + "registered and whether another provider of the same personality shadows them")
+            + "registered and whether another provider of the same personality shadows them (steps on stderr)")
     public String install(@Descriptor("the bundle: a file path or URL (file:, http: ...)") String location)
             throws Exception {
         String url = location.contains(":") ? location : Path.of(location).toAbsolutePath().toUri().toString();
+        Progress progress = Progress.session();
+        progress.step("installing " + url);
         Bundle bundle = context.installBundle(url);
         try {
+            progress.step("starting " + bundle.getSymbolicName() + " " + bundle.getVersion());
             bundle.start();
         } catch (org.osgi.framework.BundleException e) {
             bundle.uninstall();
@@ -312,6 +333,9 @@ public final class PicoCommands {
         // neither components nor an activator registers nothing
         boolean registers = bundle.getHeaders().get("Service-Component") != null
                 || bundle.getHeaders().get(org.osgi.framework.Constants.BUNDLE_ACTIVATOR) != null;
+        if (registers) {
+            progress.step("waiting for its providers");
+        }
         long deadline = System.nanoTime() + (registers ? INSTALL_WAIT_NANOS : 0);
         List<ProviderInfo> registered;
         while ((registered = providersOf(bundle)).isEmpty() && System.nanoTime() < deadline) {

@@ -28,16 +28,33 @@ import org.osgi.service.component.annotations.Reference;
  * The Linux personality: loads static ELF64 x86-64 programs (and dynamic ones with their interpreter),
  * runs their system calls from a table and turns CPU exceptions into signals.
  */
-@Component(service = Provider.class, property = Provider.PERSONALITY + "=linux")
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=linux", configurationPid = "io.pico.linux")
+@org.osgi.service.metatype.annotations.Designate(ocd = LinuxConfig.class)
 public final class LinuxProvider implements Provider {
 
     private final Kernel kernel;
     private final SyscallTable table = new SyscallTable();
+    private volatile LinuxSettings settings = LinuxSettings.NONE;
 
-    /** The provider, using the kernel for logging, files and pipes. */
-    @Activate
-    public LinuxProvider(@Reference Kernel kernel) {
+    /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.linux). */
+    /** The provider without configuration (every setting at its default), as unit tests build it. */
+    public LinuxProvider(Kernel kernel) {
         this.kernel = kernel;
+    }
+
+    @Activate
+    public LinuxProvider(@Reference Kernel kernel, LinuxConfig config) {
+        this.kernel = kernel;
+        modified(config);
+    }
+
+    /** A changed configuration applies to processes started from now on. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(LinuxConfig config) {
+        settings = LinuxSettings.of(config, kernel);
+        if (!settings.empty()) {
+            kernel.log("io.pico.linux: configuration: " + settings);
+        }
     }
 
     @Override
@@ -65,7 +82,9 @@ public final class LinuxProvider implements Provider {
     @Override
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
-        GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process));
+        LinuxSettings settings = this.settings;
+        settings.trace(process);
+        GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process), settings.mounts());
         String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
         String exe;
         try {
@@ -76,7 +95,7 @@ public final class LinuxProvider implements Provider {
             io.pico.linux.fs.GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : launch.env().entrySet()) {
+        for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
             env.add(e.getKey() + "=" + e.getValue());
         }
         if (ProgramLoader.stringBytes(name, launch.argv(), env) > StackBuilder.MAX_STRINGS) {

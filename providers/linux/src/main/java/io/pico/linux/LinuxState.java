@@ -35,6 +35,9 @@ public final class LinuxState {
         m.put("exe", lp.exe());
         m.put("argv", new ArrayList<>(lp.argv()));
         m.put("env", new ArrayList<>(lp.env()));
+        List<String> mounts = new ArrayList<>();
+        lp.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
+        m.put("mounts", mounts);
         m.put("brkStart", lp.brkStart());
         m.put("brk", lp.brk());
         m.put("umask", lp.umask());
@@ -213,7 +216,10 @@ public final class LinuxState {
         if (version != VERSION) {
             throw new IllegalArgumentException("Linux state version " + version + " is not " + VERSION);
         }
-        GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process));
+        // mounts: absent in snapshots of providers before they existed
+        GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process),
+                m.get("mounts") instanceof List<?> mounts ? io.pico.linux.fs.Mount.parseAll(
+                        mounts.stream().map(String::valueOf).toList()) : List.of());
         List<String> argv = list(m, "argv");
         List<String> env = list(m, "env");
         LinuxProcess lp = new LinuxProcess(process, fs, str(m, "exe"), str(m, "cwd"), argv, env);

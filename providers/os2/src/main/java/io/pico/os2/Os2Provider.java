@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -32,79 +31,34 @@ import org.osgi.service.component.annotations.Reference;
  * selectors, the system DLLs (DOSCALLS, MSG, NLS, VIOCALLS, KBDCALLS, QUECALLS, SESMGR) as provider code
  * reached through trap stubs, and OS/2 exception handling for guest faults.
  */
-@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2", configurationPid = Os2Provider.PID)
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=os2", configurationPid = "io.pico.os2")
+@org.osgi.service.metatype.annotations.Designate(ocd = Os2Config.class)
 public final class Os2Provider implements Provider {
-
-    /**
-     * The configuration PID. Property {@code drives}: drive letters other than C: for new processes, each
-     * {@code D:=/guest/dir} (a String or String[], also comma-separated), the directory a guest path under the
-     * process's root. Without it only C: (the root) exists.
-     */
-    public static final String PID = "io.pico.provider.os2";
 
     private final Kernel kernel;
     /** Functions already reported to the log as missing, per process. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    /** The configured drives (letter to guest directory), for processes started from now on. */
-    private volatile Map<Character, String> drives = Map.of();
+    private volatile Os2Settings settings = Os2Settings.NONE;
 
-    /** The provider, using the kernel for files, pipes, child processes and the log; only drive C:. */
+    /** The provider, using the kernel for files, pipes, child processes and the log, with its configuration. */
+    /** The provider without configuration (every setting at its default), as unit tests build it. */
     public Os2Provider(Kernel kernel) {
         this.kernel = kernel;
     }
 
-    /** The provider with its configuration (see {@link #PID}). */
     @Activate
-    public Os2Provider(@Reference Kernel kernel, Map<String, Object> config) {
+    public Os2Provider(@Reference Kernel kernel, Os2Config config) {
         this.kernel = kernel;
         modified(config);
     }
 
-    /** A changed configuration applies to processes started afterwards. */
-    @Modified
-    void modified(Map<String, Object> config) {
-        drives = parseDrives(config.get("drives"), kernel::log);
-    }
-
-    /**
-     * The {@code drives} setting: entries {@code D:=/dir} or {@code D=/dir}; an entry that is malformed, names C:
-     * or a directory with {@code ..} is left out with a log line.
-     */
-    static Map<Character, String> parseDrives(Object value, java.util.function.Consumer<String> log) {
-        List<String> entries = new ArrayList<>();
-        if (value instanceof String[] a) {
-            entries.addAll(List.of(a));
-        } else if (value instanceof java.util.Collection<?> c) {
-            c.forEach(o -> entries.add(String.valueOf(o)));
-        } else if (value != null) {
-            entries.add(String.valueOf(value));
+    /** A changed configuration applies to processes started from now on. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(Os2Config config) {
+        settings = Os2Settings.of(config, kernel);
+        if (!settings.empty()) {
+            kernel.log("io.pico.os2: configuration: " + settings);
         }
-        Map<Character, String> map = new java.util.TreeMap<>();
-        for (String list : entries) {
-            for (String entry : list.split(",")) {
-                String e = entry.trim();
-                if (e.isEmpty()) {
-                    continue;
-                }
-                int eq = e.indexOf('=');
-                String letter = eq < 0 ? "" : e.substring(0, eq).trim();
-                String dir = eq < 0 ? "" : e.substring(eq + 1).trim();
-                if (letter.endsWith(":")) {
-                    letter = letter.substring(0, letter.length() - 1);
-                }
-                char d = letter.length() == 1 ? Character.toUpperCase(letter.charAt(0)) : 0;
-                boolean ok = d >= 'A' && d <= 'Z' && d != 'C' && dir.startsWith("/")
-                        && java.util.Arrays.stream(dir.split("/")).noneMatch(x -> x.equals(".."))
-                        && dir.chars().noneMatch(ch -> ch < 0x20);
-                if (ok) {
-                    map.put(d, dir);
-                } else {
-                    log.accept("os2: drives: ignoring \"" + Loader.oneLine(e) + "\" (want D:=/guest/dir, a letter "
-                            + "other than C:, a directory without ..)");
-                }
-            }
-        }
-        return Map.copyOf(map);
     }
 
     @Override
@@ -145,15 +99,18 @@ public final class Os2Provider implements Provider {
         String program = launch.program();
         Path host = image.hostPath();
         String shortName = image.fileName();
+        Os2Settings settings = this.settings;
+        settings.trace(process);
         Drives drives = new Drives(launch.root(), launch.cwd());
-        this.drives.forEach(drives::map);
+        settings.drives().forEach(drives::map);
+        Map<String, String> environment = settings.environment(launch.env());
         Os2Process p = new Os2Process(this, kernel, process, drives);
         process.providerState(p);
         try {
             p.installSystemAreas();
             p.files.initStdio();
             p.loader.addLibraryDirectory(host.getParent());
-            for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            for (Map.Entry<String, String> e : environment.entrySet()) {
                 String key = e.getKey().toUpperCase(Locale.ROOT);
                 if (key.equals("BEGINLIBPATH") || key.equals("LIBPATH") || key.equals("ENDLIBPATH")) {
                     for (String dir : e.getValue().split(";")) {
@@ -176,7 +133,7 @@ public final class Os2Provider implements Provider {
             Module exe = p.loader.loadProgram(host, os2Name, data);
             p.exe = exe;
             List<String> env = new ArrayList<>();
-            for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            for (Map.Entry<String, String> e : environment.entrySet()) {
                 env.add(e.getKey() + "=" + e.getValue());
             }
             List<String> argv = launch.argv();
@@ -285,7 +242,6 @@ public final class Os2Provider implements Provider {
         if (ends && p.trace != null) {
             p.trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ") + c.describe());
         }
-        io.pico.api.CallEvent event = CallReports.starting(kernel, thread, c, fn);
         long result;
         if (fn.handler() == null) {
             result = Err.INVALID_FUNCTION;
@@ -302,7 +258,6 @@ public final class Os2Provider implements Provider {
                 result = Err.INVALID_ADDRESS;
             }
         }
-        CallReports.ended(kernel, event, result);
         if (result != Call.NO_RESULT) {
             thread.set(Register.RAX, result & 0xffff_ffffL);
         }
@@ -362,7 +317,6 @@ public final class Os2Provider implements Provider {
                 p.timers.clear();
             }
             Queues.forget(p);
-            p.sems.closeAll();
             reported.removeIf(k -> k.startsWith(process.pid() + " "));
         }
     }

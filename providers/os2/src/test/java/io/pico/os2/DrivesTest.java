@@ -174,16 +174,12 @@ class DrivesTest {
     }
 
     @Test
-    void theDrivesSettingMapsLettersToGuestDirectoriesAndLeavesOutBadEntries() {
-        java.util.List<String> log = new java.util.ArrayList<>();
-        assertEquals(java.util.Map.of('D', "/data", 'E', "/mnt/cd", 'Z', "/z"), Os2Provider.parseDrives(
-                new String[] {"D:=/data", "e=/mnt/cd, Z: = /z"}, log::add));
-        assertEquals(java.util.List.of(), log);
-        assertEquals(java.util.Map.of(), Os2Provider.parseDrives(null, log::add));
-        assertEquals(java.util.Map.of('D', "/ok"), Os2Provider.parseDrives("C:=/data,D:=/ok,E:=/a/../..,F:=rel,"
-                + "GG:=/x,H/x,1:=/y,I:=/x\u0000\ny", log::add));
-        assertEquals(7, log.size(), log.toString());
-        assertTrue(log.stream().allMatch(l -> l.startsWith("os2: drives: ignoring \"") && !l.contains("\n")), log.toString());
+    void theDrivesSettingMapsLettersToGuestDirectoriesAndRefusesBadEntries() {
+        assertEquals(java.util.Map.entry('D', "/data"), Os2Settings.drive("D:/data"));
+        assertEquals(java.util.Map.entry('E', "/mnt/cd"), Os2Settings.drive(" e:\\mnt\\cd "));
+        for (String bad : new String[] {"C:/data", "E:/a/../..", "F:rel", "GG:/x", "H/x", "1:/y", "I:"}) {
+            assertThrows(IllegalArgumentException.class, () -> Os2Settings.drive(bad), bad);
+        }
     }
 
     @Test

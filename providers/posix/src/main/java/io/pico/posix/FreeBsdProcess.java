@@ -36,7 +36,7 @@ public final class FreeBsdProcess extends PosixProcess {
 
     @Override
     protected PosixProcess createChild(PicoProcess child) {
-        FreeBsdProcess c = new FreeBsdProcess(child, new GuestFs(fs().root(), fs().overlay()), exe(), cwd(), argv(),
+        FreeBsdProcess c = new FreeBsdProcess(child, fs().with(fs().overlay()), exe(), cwd(), argv(),
                 env());
         synchronized (limits) {
             for (int i = 0; i < NLIMITS; i++) {

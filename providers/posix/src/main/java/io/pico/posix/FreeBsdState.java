@@ -32,6 +32,9 @@ public final class FreeBsdState {
         }
         m.put("limits", limits);
         m.put("termios", p.termios());
+        List<String> mounts = new ArrayList<>();
+        p.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
+        m.put("mounts", mounts);
         for (PicoThread t : process.threads()) {
             Object ts = PosixState.thread(m, t.tid());
             if (ts instanceof Map<?, ?> map) {
@@ -48,7 +51,10 @@ public final class FreeBsdState {
         if (version != VERSION) {
             throw new IllegalArgumentException("POSIX state version " + version + " is not " + VERSION);
         }
-        GuestFs fs = new GuestFs(process.root(), DevFd.INSTANCE);
+        // mounts: absent in snapshots of providers before they existed
+        GuestFs fs = new GuestFs(process.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES,
+                m.get("mounts") instanceof List<?> mounts ? io.pico.posix.core.fs.Mount.parseAll(
+                        mounts.stream().map(String::valueOf).toList()) : List.of());
         FreeBsdProcess p = new FreeBsdProcess(process, fs, PosixState.exe(m), PosixState.cwd(m), PosixState.argv(m),
                 PosixState.env(m));
         PosixState.restore(kernel, p, m, special -> {

@@ -32,16 +32,33 @@ import org.osgi.service.component.annotations.Reference;
  * The POSIX personality: FreeBSD amd64 programs (ELF OS/ABI FreeBSD, static or with /libexec/ld-elf.so.1) and
  * the FreeBSD system call ABI (carry flag errors, second result in rdx), on the shared POSIX core.
  */
-@Component(service = Provider.class, property = Provider.PERSONALITY + "=posix")
+@Component(service = Provider.class, property = Provider.PERSONALITY + "=posix", configurationPid = "io.pico.posix")
+@org.osgi.service.metatype.annotations.Designate(ocd = PosixConfig.class)
 public final class PosixProvider implements Provider {
 
     private final Kernel kernel;
     private final SyscallTable table = Table.create();
+    private volatile PosixSettings settings = PosixSettings.NONE;
 
-    /** The provider, using the kernel for logging, files and pipes. */
-    @Activate
-    public PosixProvider(@Reference Kernel kernel) {
+    /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.posix). */
+    /** The provider without configuration (every setting at its default), as unit tests build it. */
+    public PosixProvider(Kernel kernel) {
         this.kernel = kernel;
+    }
+
+    @Activate
+    public PosixProvider(@Reference Kernel kernel, PosixConfig config) {
+        this.kernel = kernel;
+        modified(config);
+    }
+
+    /** A changed configuration applies to processes started from now on. */
+    @org.osgi.service.component.annotations.Modified
+    void modified(PosixConfig config) {
+        settings = PosixSettings.of(config, kernel);
+        if (!settings.empty()) {
+            kernel.log("io.pico.posix: configuration: " + settings);
+        }
     }
 
     @Override
@@ -58,7 +75,9 @@ public final class PosixProvider implements Provider {
     @Override
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
-        GuestFs fs = new GuestFs(launch.root(), DevFd.INSTANCE);
+        PosixSettings settings = this.settings;
+        settings.trace(process);
+        GuestFs fs = new GuestFs(launch.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES, settings.mounts());
         String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
         String exe;
         try {
@@ -67,7 +86,7 @@ public final class PosixProvider implements Provider {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
         }
         List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : launch.env().entrySet()) {
+        for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
             env.add(e.getKey() + "=" + e.getValue());
         }
         if (Loader.stringBytes(exe, launch.argv(), env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {

@@ -39,12 +39,19 @@ class PicoScriptIT {
     }
 
     private Result pico(Path cwd, String... args) throws Exception {
+        return pico(cwd, java.util.Map.of(), args);
+    }
+
+    /** Runs ./pico with extra environment variables (e.g. PICO_CONFIG). */
+    private Result pico(Path cwd, java.util.Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(PICO.toString());
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().put("PICO_NO_BUILD", "1");
         pb.environment().put("PICO_LOG", dir.resolve("pico.log").toString());
+        pb.environment().put("PICO_CONFIG", dir.resolve("no-config").toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
@@ -109,6 +116,62 @@ class PicoScriptIT {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("linux ") && l.contains("io.pico.provider.linux")),
                 r::toString);
         assertFalse(r.err().contains("Exception"), r::toString);
+    }
+
+    @Test
+    void runTakesConfigurationFilesAndItsFlagsGoOnTop() throws Exception {
+        Path config = Files.createDirectory(dir.resolve("config"));
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Files.writeString(data.resolve("f.txt"), "mounted\n");
+        Path root = Files.createDirectories(dir.resolve("root/bin"));
+        Files.copy(Path.of(BUSYBOX), root.resolve("busybox"));
+        Files.writeString(config.resolve("io.pico.linux.cfg"), "env.1=FROM_FILE=file\nenv.2=BOTH=file\n"
+                + "mounts.1=" + data + ":/data:ro\n");
+        Files.writeString(config.resolve("io.pico.shell.cfg"), "root=" + root.getParent() + "\n");
+        Result r = pico(dir, java.util.Map.of("PICO_CONFIG", config.toString()), "run", "--env", "BOTH=flag",
+                "--env=ONLY_FLAG=1", "/bin/busybox", "sh", "-c",
+                "echo $FROM_FILE $BOTH $ONLY_FLAG; cat /data/f.txt; ls /; touch /data/x");
+        assertEquals(1, r.status(), r::toString);
+        assertEquals("file flag 1\nmounted\nbin\n", r.out(), r::toString);
+        assertTrue(r.err().contains("Read-only file system"), r::toString);
+
+        Result bad = pico(dir, "run", "--mount", "/no/such/dir:/x", BUSYBOX, "true");
+        assertEquals(2, bad.status(), bad::toString);
+        assertTrue(bad.err().contains("--mount /no/such/dir:/x: /no/such/dir is not a directory"), bad::toString);
+    }
+
+    @Test
+    void shellDashCChangesAConfigurationForTheNextProcess() throws Exception {
+        // Felix's gogo bundles pico ships have no cm commands: pico:config is the shell's Configuration Admin
+        Result r = pico(dir, "shell", "-c", "pico:run /bin/busybox sh -c 'echo cm=$PICO_CM'; "
+                + "pico:config io.pico.linux env=PICO_CM=set; pico:run /bin/busybox sh -c 'echo cm=$PICO_CM'; "
+                + "pico:config");
+        assertEquals(0, r.status(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals("cm=", lines.get(0), r::toString);
+        assertTrue(lines.indexOf("cm=set") > 0, r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("io\\.pico\\.linux +env +PICO_CM=set *")), r::toString);
+    }
+
+    @Test
+    void installShowsItsStepsOnStderr() throws Exception {
+        Path jar = REPO.resolve("runtime/target/pico/web/encoder-1.2.3.jar");
+        Result r = pico(dir, "shell", "-c", "pico:install " + jar);
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().contains("installed org.owasp.encoder 1.2.3") && r.out().contains("no pico provider"),
+                r::toString);
+        assertTrue(r.err().contains("pico: installing " + jar.toUri() + " ...\n"), r::toString);
+        assertTrue(r.err().contains("pico: starting org.owasp.encoder 1.2.3 ...\n"), r::toString);
+    }
+
+    @Test
+    void helpDescribesEveryOptionOfPicoRun() throws Exception {
+        Result r = pico(dir, "shell", "-c", "help pico:run");
+        assertEquals(0, r.status(), r::toString);
+        for (String option : List.of("--background", "--out", "--root", "--strace", "run a guest program",
+                "the program (a guest path) and its arguments")) {
+            assertTrue(r.out().contains(option), () -> option + " in " + r);
+        }
     }
 
     /**

@@ -464,10 +464,10 @@ class Os2ProgramsTest {
         Path cmp = corpus().resolve("os2tools/cmp.exe");
         Run before = run(dir.toString(), cmp, "D:\\one", "one");
         assertTrue(before.status().code() != 0 && before.trace().contains("ERROR_INVALID_DRIVE"), before.trace());
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.pico.provider.os2", "?");
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("io.pico.os2", "?");
         try {
             java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
-            props.put("drives", new String[] {"D:=" + data, "C:=/", "E:=/../.."});
+            props.put("drives", new String[] {"D:" + data, "C:/", "E:/../.."});
             c.update(props);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             Run mapped;

@@ -67,8 +67,9 @@ public final class Dirs {
         StatInfo self = StatInfo.of(host, false);
         result.add(new Entry(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
-        result.add(new Entry(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,
-                "..".getBytes(StandardCharsets.UTF_8)));
+        // a mount's guest directory may have no parent under the root: its .. is then itself
+        Path up = parent.host() == null || !java.nio.file.Files.exists(parent.host()) ? host : parent.host();
+        result.add(new Entry(StatInfo.of(up, false).ino(), 4, "..".getBytes(StandardCharsets.UTF_8)));
         try (DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(host)) {
             for (Path p : ds) {
                 long ino = 0;

@@ -104,6 +104,9 @@ public final class Files {
         Path host = r.host();
         boolean exists = java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         boolean create = (flags & OpenFile.CREAT) != 0;
+        if ((write || (create && !exists)) && c.fs().readOnly(r.guest())) {
+            throw Errno.EROFS.error(); // a read-only mount
+        }
         if (exists && create && (flags & OpenFile.EXCL) != 0) {
             throw Errno.EEXIST.error();
         }
@@ -318,15 +321,18 @@ public final class Files {
         return 0;
     }
 
-    private static void writable(GuestFs.Resolved r) {
+    private static void writable(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
             throw Errno.EACCES.error();
+        }
+        if (c.fs().readOnly(r.guest())) {
+            throw Errno.EROFS.error();
         }
     }
 
     /** mkdir(2) and mkdirat(2). */
     public static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
-        writable(r);
+        writable(c, r);
         if (java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
@@ -337,7 +343,7 @@ public final class Files {
 
     /** unlink(2), rmdir(2) and unlinkat(2). */
     public static long remove(Call c, GuestFs.Resolved r, boolean directory) throws IOException {
-        writable(r);
+        writable(c, r);
         if (r.guest().equals("/")) {
             throw Errno.EBUSY.error();
         }
@@ -358,8 +364,8 @@ public final class Files {
     /** rename(2) and renameat(2); with {@code noReplace} an existing target fails with EEXIST. */
     public static long rename(Call c, GuestFs.Resolved from, GuestFs.Resolved to, boolean noReplace)
             throws IOException {
-        writable(from);
-        writable(to);
+        writable(c, from);
+        writable(c, to);
         if (!java.nio.file.Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.ENOENT.error();
         }
@@ -379,8 +385,8 @@ public final class Files {
 
     /** link(2) and linkat(2). */
     public static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
-        writable(existing);
-        writable(name);
+        writable(c, existing);
+        writable(c, name);
         if (java.nio.file.Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
@@ -393,7 +399,7 @@ public final class Files {
 
     /** symlink(2) and symlinkat(2); the target is stored as the guest wrote it (resolved in the guest's view). */
     public static long symlink(Call c, String target, GuestFs.Resolved name) throws IOException {
-        writable(name);
+        writable(c, name);
         if (target.isEmpty()) {
             throw Errno.ENOENT.error();
         }

@@ -103,7 +103,7 @@ public class PosixProcess {
      * personality overrides this to create its subclass and copy its own fields.
      */
     protected PosixProcess createChild(PicoProcess child) {
-        return new PosixProcess(child, abi, new GuestFs(fs.root(), fs.overlay()), exe, cwd, argv, env);
+        return new PosixProcess(child, abi, fs.with(fs.overlay()), exe, cwd, argv, env);
     }
 
     /**

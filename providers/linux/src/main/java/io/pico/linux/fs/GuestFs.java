@@ -97,11 +97,38 @@ public final class GuestFs {
 
     private final Path root;
     private final ProcFs proc;
+    private final List<Mount> mounts;
 
     /** A view confined to {@code root}, with the given /proc. */
     public GuestFs(Path root, ProcFs proc) {
+        this(root, proc, List.of());
+    }
+
+    /** A view confined to {@code root} and the host directories of {@code mounts}, with the given /proc. */
+    public GuestFs(Path root, ProcFs proc, List<Mount> mounts) {
         this.root = root;
         this.proc = proc;
+        this.mounts = Mount.ordered(mounts);
+    }
+
+    /** The same view (root and mounts) with another /proc: a forked or taken-over process's. */
+    public GuestFs with(ProcFs other) {
+        return new GuestFs(root, other, mounts);
+    }
+
+    /** The host directories visible at guest paths, deepest first. */
+    public List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** Whether a canonical guest path lies in a read-only mount (writes fail with EROFS). */
+    public boolean readOnly(String guest) {
+        for (Mount m : mounts) {
+            if (m.covers(guest)) {
+                return m.readOnly();
+            }
+        }
+        return false;
     }
 
     /** The synthetic /proc. */
@@ -253,8 +280,19 @@ public final class GuestFs {
 
     Path hostOf(List<String> parts) {
         Path p = root;
-        for (String s : parts) {
-            p = p.resolve(s);
+        int from = 0;
+        if (!mounts.isEmpty()) {
+            String guest = "/" + String.join("/", parts);
+            for (Mount m : mounts) {
+                if (m.covers(guest)) {
+                    p = m.host();
+                    from = (int) m.guest().chars().filter(ch -> ch == '/').count();
+                    break;
+                }
+            }
+        }
+        for (int i = from; i < parts.size(); i++) {
+            p = p.resolve(parts.get(i));
         }
         return p;
     }

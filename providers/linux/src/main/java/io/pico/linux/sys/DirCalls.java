@@ -92,8 +92,9 @@ final class DirCalls {
         StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Dirent(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
-        result.add(new Dirent(StatInfo.of(parent.host() == null ? host : parent.host(), false).ino(), 4,
-                "..".getBytes(StandardCharsets.UTF_8)));
+        // a mount's guest directory may have no parent under the root: its .. is then itself
+        Path up = parent.host() == null || !Files.exists(parent.host()) ? host : parent.host();
+        result.add(new Dirent(StatInfo.of(up, false).ino(), 4, "..".getBytes(StandardCharsets.UTF_8)));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(host)) {
             for (Path p : ds) {
                 long ino = 0;
@@ -152,15 +153,18 @@ final class DirCalls {
         }
     }
 
-    private static void writable(GuestFs.Resolved r) {
+    private static void writable(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
             throw Errno.error(Errno.EACCES);
+        }
+        if (c.fs().readOnly(r.guest())) {
+            throw Errno.error(Errno.EROFS);
         }
     }
 
     /** Implements Linux mkdir(2) and mkdirat(2). */
     private static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
-        writable(r);
+        writable(c, r);
         if (Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
@@ -189,7 +193,7 @@ final class DirCalls {
 
     /** Implements Linux unlink(2), rmdir(2) and unlinkat(2). */
     private static long remove(Call c, GuestFs.Resolved r, boolean directory) throws IOException {
-        writable(r);
+        writable(c, r);
         if (r.guest().equals("/")) {
             return -Errno.EBUSY;
         }
@@ -215,8 +219,8 @@ final class DirCalls {
         }
         GuestFs.Resolved from = OpenCalls.at(c, olddir, oldPath, false);
         GuestFs.Resolved to = OpenCalls.at(c, newdir, newPath, false);
-        writable(from);
-        writable(to);
+        writable(c, from);
+        writable(c, to);
         if (!Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.ENOENT;
         }
@@ -236,8 +240,8 @@ final class DirCalls {
 
     /** Implements Linux link(2) and linkat(2). */
     private static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
-        writable(existing);
-        writable(name);
+        writable(c, existing);
+        writable(c, name);
         if (Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
@@ -250,7 +254,7 @@ final class DirCalls {
 
     /** Implements Linux symlink(2) and symlinkat(2); the target is stored as the guest wrote it. */
     private static long symlink(Call c, String target, GuestFs.Resolved name) throws IOException {
-        writable(name);
+        writable(c, name);
         if (target.isEmpty()) {
             return -Errno.ENOENT;
         }

@@ -11,7 +11,6 @@ import io.pico.linux.LinuxThread;
 import io.pico.linux.OpenFile;
 import io.pico.linux.SigInfo;
 import io.pico.linux.Signals;
-import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -89,7 +88,7 @@ final class ForkCalls {
         CountDownLatch vforkDone;
         PicoThread thread;
         try {
-            cs = new LinuxProcess(child, new GuestFs(parent.root(), new ProcFs(c.kernel(), child)), lp);
+            cs = new LinuxProcess(child, lp.fs().with(new ProcFs(c.kernel(), child)), lp);
             Map<OpenFile, OpenFile> copies = new IdentityHashMap<>();
             for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
                 OpenFile copy = copies.computeIfAbsent(e.getValue().file(), f -> f.forkInto(child));

@@ -112,6 +112,9 @@ final class OpenCalls {
         Path host = r.host();
         boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         boolean create = (flags & OpenFile.O_CREAT) != 0;
+        if ((acc != OpenFile.O_RDONLY || (create && !exists)) && c.fs().readOnly(r.guest())) {
+            return -Errno.EROFS; // a read-only mount
+        }
         if (exists && create && (flags & OpenFile.O_EXCL) != 0) {
             return -Errno.EEXIST;
         }

@@ -40,6 +40,7 @@ public final class GuestFs {
     private final Path root;
     private final Overlay overlay;
     private final Set<String> devices;
+    private final List<Mount> mounts;
 
     /** A view confined to {@code root} with the given overlay and the default host devices. */
     public GuestFs(Path root, Overlay overlay) {
@@ -48,9 +49,38 @@ public final class GuestFs {
 
     /** A view confined to {@code root} with the given overlay and host devices passed through. */
     public GuestFs(Path root, Overlay overlay, Set<String> hostDevices) {
+        this(root, overlay, hostDevices, List.of());
+    }
+
+    /**
+     * A view confined to {@code root} and the host directories of {@code mounts}, with the given overlay and host
+     * devices passed through.
+     */
+    public GuestFs(Path root, Overlay overlay, Set<String> hostDevices, List<Mount> mounts) {
         this.root = root.toAbsolutePath().normalize();
         this.overlay = overlay;
         this.devices = Set.copyOf(hostDevices);
+        this.mounts = Mount.ordered(mounts);
+    }
+
+    /** The same view (root, devices, mounts) with another overlay: a forked process's. */
+    public GuestFs with(Overlay other) {
+        return new GuestFs(root, other, devices, mounts);
+    }
+
+    /** The host directories visible at guest paths, deepest first. */
+    public List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** Whether a canonical guest path lies in a read-only mount (writes fail with EROFS). */
+    public boolean readOnly(String guest) {
+        for (Mount m : mounts) {
+            if (m.covers(guest)) {
+                return m.readOnly();
+            }
+        }
+        return false;
     }
 
     /** The host directory that is the guest's {@code /}. */
@@ -153,8 +183,19 @@ public final class GuestFs {
 
     private Path hostOf(List<String> parts) {
         Path p = root;
-        for (String s : parts) {
-            p = p.resolve(s);
+        int from = 0;
+        if (!mounts.isEmpty()) {
+            String guest = "/" + String.join("/", parts);
+            for (Mount m : mounts) {
+                if (m.covers(guest)) {
+                    p = m.host();
+                    from = (int) m.guest().chars().filter(ch -> ch == '/').count();
+                    break;
+                }
+            }
+        }
+        for (int i = from; i < parts.size(); i++) {
+            p = p.resolve(parts.get(i));
         }
         return p;
     }

@@ -4,7 +4,7 @@
  * ({@link io.pico.posix.core.fs.Overlay}) and what stat reports ({@link io.pico.posix.core.fs.StatInfo}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.pico.posix.core.fs;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,111 @@
+package io.pico.linux;
+
+import io.pico.api.Kernel;
+import io.pico.api.PicoProcess;
+import io.pico.linux.fs.Mount;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed {@link LinuxConfig}: what a new process gets besides its launch. A bad entry is logged and skipped,
+ * never fatal; the trace file stays open until the next configuration replaces these settings.
+ */
+final class LinuxSettings implements AutoCloseable {
+
+    static final LinuxSettings NONE = new LinuxSettings(List.of(), Map.of(), false, null);
+
+    private final List<Mount> mounts;
+    private final Map<String, String> env;
+    private final boolean trace;
+    private final PrintStream traceFile;
+
+    private LinuxSettings(List<Mount> mounts, Map<String, String> env, boolean trace, PrintStream traceFile) {
+        this.mounts = mounts;
+        this.env = env;
+        this.trace = trace;
+        this.traceFile = traceFile;
+    }
+
+    /** Parses a configuration, logging what is wrong with it. */
+    static LinuxSettings of(LinuxConfig config, Kernel kernel) {
+        return of("io.pico.linux", config.mounts(), config.env(), config.trace(), config.traceFile(), kernel);
+    }
+
+    /** Parses settings given as configuration values, logging what is wrong with them under the PID. */
+    static LinuxSettings of(String pid, String[] mountSpecs, String[] envEntries, boolean trace, String traceFile,
+            Kernel kernel) {
+        List<Mount> mounts = new ArrayList<>();
+        for (String spec : mountSpecs) {
+            if (spec.isBlank()) {
+                continue;
+            }
+            try {
+                mounts.add(Mount.parse(spec));
+            } catch (IllegalArgumentException e) {
+                kernel.log(pid + ": " + e.getMessage() + "; ignored");
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : envEntries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                kernel.log(pid + ": environment entry '" + entry + "' is not NAME=VALUE; ignored");
+            } else {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        PrintStream file = null;
+        if (trace && !traceFile.isBlank()) {
+            try {
+                file = new PrintStream(new FileOutputStream(traceFile, true), true);
+            } catch (IOException e) {
+                kernel.log(pid + ": cannot open the trace file " + traceFile + ": " + e.getMessage()
+                        + "; tracing to standard error");
+            }
+        }
+        return new LinuxSettings(Mount.ordered(mounts), Map.copyOf(env), trace, file);
+    }
+
+    /** Whether nothing is configured. */
+    boolean empty() {
+        return mounts.isEmpty() && env.isEmpty() && !trace;
+    }
+
+    List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** The launch's environment with the configured variables added or replaced. */
+    Map<String, String> environment(Map<String, String> launched) {
+        if (env.isEmpty()) {
+            return launched;
+        }
+        Map<String, String> result = new LinkedHashMap<>(launched);
+        result.putAll(env);
+        return result;
+    }
+
+    /** Turns the trace on for a process that the launch did not trace already. */
+    void trace(PicoProcess process) {
+        if (trace && process.trace().isEmpty()) {
+            process.trace(traceFile != null ? traceFile : System.err);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (traceFile != null) {
+            traceFile.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mounts=" + mounts.stream().map(Mount::spec).toList() + ", env=" + env.keySet() + ", trace=" + trace;
+    }
+}
