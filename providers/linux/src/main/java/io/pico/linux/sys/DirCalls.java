@@ -177,7 +177,7 @@ final class DirCalls {
 
     /** Implements Linux mknod(2) and mknodat(2) for regular files. */
     private static long mknod(Call c, GuestFs.Resolved r, int mode) throws IOException {
-        writable(r);
+        writable(c, r);
         int type = mode & StatInfo.S_IFMT;
         if (type != 0 && type != StatInfo.S_IFREG) {
             return type == StatInfo.S_IFDIR || type == StatInfo.S_IFLNK ? -Errno.EINVAL : -Errno.EPERM;
