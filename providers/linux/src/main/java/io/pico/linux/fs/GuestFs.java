@@ -86,7 +86,7 @@ public final class GuestFs {
             if (device != null || parts == null) {
                 throw Errno.error(Errno.ENOTDIR);
             }
-            return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(fs.root, parts)));
+            return Path.of("/proc/self/fd/" + HostFds.of(fs.hostDirectory(parts)));
         }
 
         /** The plain host path under the root, to show and to store, never to open (host links follow). */
@@ -249,7 +249,7 @@ public final class GuestFs {
         if (!last) {
             // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
             try {
-                HostDirs.directory(root, parts);
+                hostDirectory(parts);
                 return null;
             } catch (SysError e) {
                 if (e.errno() != Errno.ELOOP) {
@@ -275,7 +275,34 @@ public final class GuestFs {
 
     /** The name of {@code parts} under the root, reached through its parent opened without following links. */
     Path secureHost(List<String> parts) {
-        return HostDirs.name(root, parts);
+        int from = mountDepth(parts);
+        return HostDirs.name(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0), parts.size()));
+    }
+
+    /** The host directory {@code parts} names, opened from the root or from the mount covering it, never following links. */
+    java.nio.file.SecureDirectoryStream<Path> hostDirectory(List<String> parts) {
+        int from = mountDepth(parts);
+        return HostDirs.directory(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0), parts.size()));
+    }
+
+    /** The deepest mount covering the guest path of {@code parts}, or null. */
+    private Mount mountOf(List<String> parts) {
+        if (mounts.isEmpty()) {
+            return null;
+        }
+        String guest = "/" + String.join("/", parts);
+        for (Mount m : mounts) {
+            if (m.covers(guest)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** How many leading parts the covering mount's guest path takes, or -1 when no mount covers them. */
+    private int mountDepth(List<String> parts) {
+        Mount m = mountOf(parts);
+        return m == null ? -1 : (int) m.guest().chars().filter(ch -> ch == '/').count();
     }
 
     Path hostOf(List<String> parts) {
