@@ -242,6 +242,7 @@ public final class Os2Provider implements Provider {
         if (ends && p.trace != null) {
             p.trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ") + c.describe());
         }
+        io.pico.api.CallEvent event = CallReports.starting(kernel, thread, c, fn);
         long result;
         if (fn.handler() == null) {
             result = Err.INVALID_FUNCTION;
@@ -258,6 +259,7 @@ public final class Os2Provider implements Provider {
                 result = Err.INVALID_ADDRESS;
             }
         }
+        CallReports.ended(kernel, event, result);
         if (result != Call.NO_RESULT) {
             thread.set(Register.RAX, result & 0xffff_ffffL);
         }
@@ -317,6 +319,7 @@ public final class Os2Provider implements Provider {
                 p.timers.clear();
             }
             Queues.forget(p);
+            p.sems.closeAll();
             reported.removeIf(k -> k.startsWith(process.pid() + " "));
         }
     }
