@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.PersonalitySettings;
 import io.pico.api.CallInfo;
 import io.pico.api.CpuException;
 import io.pico.api.CpuMode;
@@ -34,7 +35,7 @@ public final class LinuxProvider implements Provider {
 
     private final Kernel kernel;
     private final SyscallTable table = new SyscallTable();
-    private volatile LinuxSettings settings = LinuxSettings.NONE;
+    private volatile PersonalitySettings settings = PersonalitySettings.NONE;
 
     /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.linux). */
     /** The provider without configuration (every setting at its default), as unit tests build it. */
@@ -51,7 +52,8 @@ public final class LinuxProvider implements Provider {
     /** A changed configuration applies to processes started from now on. */
     @org.osgi.service.component.annotations.Modified
     void modified(LinuxConfig config) {
-        settings = LinuxSettings.of(config, kernel);
+        settings = PersonalitySettings.of("io.pico.linux", config.mounts(), config.env(), config.trace(),
+                config.traceFile(), kernel);
         if (!settings.empty()) {
             kernel.log("io.pico.linux: configuration: " + settings);
         }
@@ -82,7 +84,7 @@ public final class LinuxProvider implements Provider {
     @Override
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
-        LinuxSettings settings = this.settings;
+        PersonalitySettings settings = this.settings;
         settings.trace(process);
         GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process), settings.mounts());
         String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();

@@ -218,7 +218,7 @@ public final class LinuxState {
         }
         // mounts: absent in snapshots of providers before they existed
         GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process),
-                m.get("mounts") instanceof List<?> mounts ? io.pico.linux.fs.Mount.parseAll(
+                m.get("mounts") instanceof List<?> mounts ? io.pico.posix.core.fs.Mount.parseAll(
                         mounts.stream().map(String::valueOf).toList()) : List.of());
         List<String> argv = list(m, "argv");
         List<String> env = list(m, "env");

@@ -1,5 +1,6 @@
 package io.pico.posix;
 
+import io.pico.posix.core.PersonalitySettings;
 import io.pico.api.CallInfo;
 import io.pico.api.CpuException;
 import io.pico.api.CpuMode;
@@ -38,7 +39,7 @@ public final class PosixProvider implements Provider {
 
     private final Kernel kernel;
     private final SyscallTable table = Table.create();
-    private volatile PosixSettings settings = PosixSettings.NONE;
+    private volatile PersonalitySettings settings = PersonalitySettings.NONE;
 
     /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.posix). */
     /** The provider without configuration (every setting at its default), as unit tests build it. */
@@ -55,7 +56,8 @@ public final class PosixProvider implements Provider {
     /** A changed configuration applies to processes started from now on. */
     @org.osgi.service.component.annotations.Modified
     void modified(PosixConfig config) {
-        settings = PosixSettings.of(config, kernel);
+        settings = PersonalitySettings.of("io.pico.posix", config.mounts(), config.env(), config.trace(),
+                config.traceFile(), kernel);
         if (!settings.empty()) {
             kernel.log("io.pico.posix: configuration: " + settings);
         }
@@ -75,7 +77,7 @@ public final class PosixProvider implements Provider {
     @Override
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
-        PosixSettings settings = this.settings;
+        PersonalitySettings settings = this.settings;
         settings.trace(process);
         GuestFs fs = new GuestFs(launch.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES, settings.mounts());
         String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();

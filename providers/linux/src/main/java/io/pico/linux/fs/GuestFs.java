@@ -1,5 +1,6 @@
 package io.pico.linux.fs;
 
+import io.pico.posix.core.fs.Mount;
 import io.pico.linux.Errno;
 import io.pico.linux.SysError;
 import java.io.IOException;

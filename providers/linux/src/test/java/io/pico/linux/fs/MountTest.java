@@ -1,5 +1,6 @@
 package io.pico.linux.fs;
 
+import io.pico.posix.core.fs.Mount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

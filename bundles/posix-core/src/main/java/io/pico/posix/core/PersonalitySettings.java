@@ -1,4 +1,4 @@
-package io.pico.posix;
+package io.pico.posix.core;
 
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
@@ -12,32 +12,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed {@link PosixConfig}: what a new process gets besides its launch. A bad entry is logged and skipped,
- * never fatal; the trace file stays open until the next configuration replaces these settings.
+ * A Unix personality's parsed configuration (mounts, environment, trace): what a new process gets besides its
+ * launch. A bad entry is logged and skipped, never fatal; the trace file stays open until the next configuration
+ * replaces these settings. The Linux and POSIX providers each read their own PID into one of these.
  */
-final class PosixSettings implements AutoCloseable {
+public final class PersonalitySettings implements AutoCloseable {
 
-    static final PosixSettings NONE = new PosixSettings(List.of(), Map.of(), false, null);
+    /** Nothing configured. */
+    public static final PersonalitySettings NONE = new PersonalitySettings(List.of(), Map.of(), false, null);
 
     private final List<Mount> mounts;
     private final Map<String, String> env;
     private final boolean trace;
     private final PrintStream traceFile;
 
-    private PosixSettings(List<Mount> mounts, Map<String, String> env, boolean trace, PrintStream traceFile) {
+    private PersonalitySettings(List<Mount> mounts, Map<String, String> env, boolean trace, PrintStream traceFile) {
         this.mounts = mounts;
         this.env = env;
         this.trace = trace;
         this.traceFile = traceFile;
     }
 
-    /** Parses a configuration, logging what is wrong with it. */
-    static PosixSettings of(PosixConfig config, Kernel kernel) {
-        return of("io.pico.posix", config.mounts(), config.env(), config.trace(), config.traceFile(), kernel);
-    }
-
     /** Parses settings given as configuration values, logging what is wrong with them under the PID. */
-    static PosixSettings of(String pid, String[] mountSpecs, String[] envEntries, boolean trace, String traceFile,
+    public static PersonalitySettings of(String pid, String[] mountSpecs, String[] envEntries, boolean trace, String traceFile,
             Kernel kernel) {
         List<Mount> mounts = new ArrayList<>();
         for (String spec : mountSpecs) {
@@ -68,20 +65,21 @@ final class PosixSettings implements AutoCloseable {
                         + "; tracing to standard error");
             }
         }
-        return new PosixSettings(Mount.ordered(mounts), Map.copyOf(env), trace, file);
+        return new PersonalitySettings(Mount.ordered(mounts), Map.copyOf(env), trace, file);
     }
 
     /** Whether nothing is configured. */
-    boolean empty() {
+    public boolean empty() {
         return mounts.isEmpty() && env.isEmpty() && !trace;
     }
 
-    List<Mount> mounts() {
+    /** The configured mounts, deepest guest path first. */
+    public List<Mount> mounts() {
         return mounts;
     }
 
     /** The launch's environment with the configured variables added or replaced. */
-    Map<String, String> environment(Map<String, String> launched) {
+    public Map<String, String> environment(Map<String, String> launched) {
         if (env.isEmpty()) {
             return launched;
         }
@@ -91,7 +89,7 @@ final class PosixSettings implements AutoCloseable {
     }
 
     /** Turns the trace on for a process that the launch did not trace already. */
-    void trace(PicoProcess process) {
+    public void trace(PicoProcess process) {
         if (trace && process.trace().isEmpty()) {
             process.trace(traceFile != null ? traceFile : System.err);
         }
