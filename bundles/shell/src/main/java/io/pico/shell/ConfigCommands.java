@@ -29,12 +29,21 @@ public final class ConfigCommands {
     static final List<String> PIDS = List.of("io.pico.kernel", "io.pico.shell", "io.pico.linux", "io.pico.posix",
         "io.pico.os2");
 
+    /**
+     * The property a change carries so that its arrival can be seen: Declarative Services copies a configuration's
+     * values into its components' service properties (the launcher's start-up configuration uses the same key).
+     */
+    static final String STAMP = "pico.config.stamp";
+    private static final long WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final ConfigurationAdmin admin;
+    private final org.osgi.framework.BundleContext context;
 
     /** Commands over Configuration Admin. */
     @Activate
-    public ConfigCommands(@Reference ConfigurationAdmin admin) {
+    public ConfigCommands(@Reference ConfigurationAdmin admin, org.osgi.framework.BundleContext context) {
         this.admin = admin;
+        this.context = context;
     }
 
     /** Lists configurations. */
@@ -89,7 +98,10 @@ public final class ConfigCommands {
                     props.put(k, v.toArray(new String[0]));
                 }
             });
+            String stamp = java.util.UUID.randomUUID().toString();
+            props.put(STAMP, stamp);
             c.update(props);
+            awaitApplied(pid, stamp);
         }
         Table t = new Table("PID", "KEY", "VALUE");
         Map<String, Object> now = delete ? Map.of() : values(pid);
@@ -100,6 +112,32 @@ public final class ConfigCommands {
         return t;
     }
 
+    /**
+     * Waits until every component of one of pico's PIDs has the change (Configuration Admin and Declarative
+     * Services deliver it asynchronously), so that "the next process" really gets it: none lacks the stamp and
+     * one at least carries it. Gives up quietly after 10 s (a PID nothing uses yet has no component).
+     */
+    private void awaitApplied(String pid, String stamp) throws InvalidSyntaxException {
+        if (!PIDS.contains(pid)) {
+            return;
+        }
+        String done = "(&(service.pid=" + pid + ")(" + STAMP + "=" + stamp + "))";
+        String pending = "(&(service.pid=" + pid + ")(!(" + STAMP + "=" + stamp + ")))";
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (context.getServiceReferences((String) null, done) == null
+                || context.getServiceReferences((String) null, pending) != null) {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private Map<String, Object> values(String pid) throws IOException, InvalidSyntaxException {
         Configuration[] found = admin.listConfigurations("(service.pid=" + pid + ")");
         Map<String, Object> result = new LinkedHashMap<>();
@@ -108,7 +146,7 @@ public final class ConfigCommands {
         }
         Dictionary<String, Object> props = found[0].getProperties();
         for (String k : Collections.list(props.keys())) {
-            if (!k.equals("service.pid") && !k.startsWith("service.") && !k.startsWith("felix.")) {
+            if (!k.equals("service.pid") && !k.startsWith("service.") && !k.startsWith("felix.") && !k.equals(STAMP)) {
                 Object v = props.get(k);
                 result.put(k, v instanceof Object[] a ? String.join(" ", java.util.Arrays.stream(a)
                         .map(String::valueOf).toList()) : v);
