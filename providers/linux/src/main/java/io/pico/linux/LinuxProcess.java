@@ -32,7 +32,7 @@ public final class LinuxProcess {
     private volatile List<String> env;
     private long brkStart;
     private long brk;
-    private volatile int umask = 022;
+    private volatile int umask = HostIds.UMASK;
     private volatile String comm;
     private volatile int pgid;
     private volatile int sid;
