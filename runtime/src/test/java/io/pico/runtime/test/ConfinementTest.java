@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -40,8 +39,8 @@ import org.osgi.test.common.annotation.InjectService;
  * be exactly as before. OS/2 programs (cmp.exe, helloc.exe with its DLL) try drive letters, UNC names and
  * links through the OS/2 provider.
  *
- * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names
- * the bug (only the OS/2 DLL search is left).
+ * <p>Routes that escape today would be separate tests, enabled with {@code PICO_KNOWN_BUGS=1}, their reason
+ * naming the bug; there is none left.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfinementTest {
@@ -639,15 +638,11 @@ class ConfinementTest {
      * The rename race through OS/2 names: a Linux process (the probe's swap mode) renames /race/sub to a link to
      * the outside and back while an OS/2 program opens C:\\race\\sub\\secret 20,000 times and prints whatever
      * it reads (openloop.exe, built from providers/os2/src/test/resources/asm/openloop.asm). The OS/2 twin of
-     * aRenameRaceAcrossProcessesStaysInside: Drives.resolve checks the path, then Kernel.openFile opens it on
-     * the host, following links; OS/2 programs cannot make links, but any other guest sharing the root can.
+     * aRenameRaceAcrossProcessesStaysInside: Drives.resolve walks the name with each directory opened relative to
+     * the one before with O_NOFOLLOW (posix-core's HostDirs), and DosOpen opens the file in the opened parent with
+     * O_NOFOLLOW; OS/2 programs cannot make links, but any other guest sharing the root can.
      */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (os2 "
-            + "provider Drives.resolve + kernel openFile): time-of-check to time-of-use race between the OS/2 name "
-            + "check and the host open; a concurrent rename of a directory into a link (by another guest) escapes "
-            + "the root (hundreds of reads in 20,000 opens); the fix needs a confined open in the kernel (openat "
-            + "with O_NOFOLLOW per component, or the opened file's identity), as the Linux twin does")
     void os2OpensRacingALinkSwapStayInside() throws Exception {
         Path bin = Files.createDirectories(root.resolve("os2race"));
         try (java.io.InputStream in = ConfinementTest.class.getResourceAsStream("/os2/openloop.exe")) {
