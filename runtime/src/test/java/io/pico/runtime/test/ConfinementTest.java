@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -39,8 +40,8 @@ import org.osgi.test.common.annotation.InjectService;
  * be exactly as before. OS/2 programs (cmp.exe, helloc.exe with its DLL) try drive letters, UNC names and
  * links through the OS/2 provider.
  *
- * <p>Routes that escape today would be separate tests, enabled with {@code PICO_KNOWN_BUGS=1}, their reason
- * naming the bug; there is none left.
+ * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names the
+ * bug (only the POSIX personality's rename race is left).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfinementTest {
@@ -656,5 +657,77 @@ class ConfinementTest {
         System.out.println("ConfinementTest os2 race: " + (opener.out().split(contentToken, -1).length - 1)
                 + " reads of the secret in 20000 opens");
         assertConfined("OS/2 opens racing the rename of a directory into a link", opener);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // POSIX (FreeBSD)
+
+    /** A FreeBSD program: opens /race/sub/secret 20,000 times and writes whatever it reads to stdout. */
+    static final String FREEBSD_OPENLOOP = """
+            bits 64
+            global _start
+            section .text
+            _start:
+                    mov r12, 20000
+            .loop:  mov eax, 5                  ; open(name, O_RDONLY)
+                    lea rdi, [rel name]
+                    xor esi, esi
+                    xor edx, edx
+                    syscall
+                    jc .next                    ; FreeBSD: carry set on error
+                    mov r13, rax
+                    mov eax, 3                  ; read(fd, buf, 200)
+                    mov rdi, r13
+                    lea rsi, [rel buf]
+                    mov edx, 200
+                    syscall
+                    jc .close
+                    mov rdx, rax
+                    mov eax, 4                  ; write(1, buf, n)
+                    mov edi, 1
+                    lea rsi, [rel buf]
+                    syscall
+            .close: mov eax, 6                  ; close(fd)
+                    mov rdi, r13
+                    syscall
+            .next:  dec r12
+                    jnz .loop
+                    mov eax, 1                  ; exit(0)
+                    xor edi, edi
+                    syscall
+            section .data
+            name:   db "/race/sub/secret", 0
+            section .bss
+            buf:    resb 256
+            """;
+
+    /**
+     * The rename race through the POSIX personality: a Linux process (the probe's swap mode) renames /race/sub to
+     * a link to the outside and back while a FreeBSD program (assembled here, branded FreeBSD) opens
+     * /race/sub/secret 20,000 times and prints whatever it reads. The POSIX twin of
+     * aRenameRaceAcrossProcessesStaysInside and os2OpensRacingALinkSwapStayInside.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (posix-core "
+            + "io.pico.posix.core.Files, the POSIX personality's file calls): time-of-check to time-of-use race between "
+            + "GuestFs.resolve and the host call, which uses the plain host path; a concurrent rename of a directory "
+            + "into a link (by another guest) escapes the root (tens of reads in 20,000 opens). posix-core's fs "
+            + "package has the walk (HostDirs, GuestFs.secure/withOpen/endCall); Files, OpenFile.adopt (store the plain "
+            + "path) and SyscallTable.dispatch (GuestFs.endCall) must use it, as Linux does")
+    void posixOpensRacingALinkSwapStayInside() throws Exception {
+        Path exe = ReliabilityKit.asm("openloop-freebsd", FREEBSD_OPENLOOP);
+        byte[] b = Files.readAllBytes(exe);
+        b[7] = 9; // ELFOSABI_FREEBSD: the POSIX personality claims it
+        Path bin = Files.createDirectories(root.resolve("bsdrace"));
+        Files.write(bin.resolve("openloop"), b);
+        bin.resolve("openloop").toFile().setExecutable(true);
+        var swapper = ReliabilityKit.start(kernel, Guest.of(root, "/bin/probe", "swap", "/race", "3"));
+        Run opener = route("/", "/bsdrace/openloop");
+        Run swapped = ReliabilityKit.finish(kernel, swapper, 10_000);
+        assertEquals(0, opener.shell(), opener::toString);
+        assertTrue(swapped.out().contains("swapped"), swapped::toString);
+        System.out.println("ConfinementTest posix race: " + (opener.out().split(contentToken, -1).length - 1)
+                + " reads of the secret in 20000 opens");
+        assertConfined("POSIX opens racing the rename of a directory into a link", opener);
     }
 }
