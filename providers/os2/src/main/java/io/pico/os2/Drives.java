@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import io.pico.posix.core.SysError;
+import io.pico.posix.core.fs.HostDirs;
+import io.pico.posix.core.fs.HostFds;
 
 /**
  * OS/2 file names over the guest's file system: drive letters mapped to guest directories (C: is the guest
@@ -21,8 +24,24 @@ import java.util.TreeMap;
  */
 final class Drives {
 
-    /** A resolved name: the host path and the OS/2 full name ({@code C:\DIR\FILE}). */
-    record Resolved(Path host, String full, boolean device) {
+    /**
+     * A resolved name: the host name to use in the current call, the plain host path (to store and show, never to
+     * open), and the OS/2 full name ({@code C:\DIR\FILE}).
+     *
+     * @param host {@code /proc/self/fd/N/NAME}, N the parent directory opened without following links (valid until
+     *     the call ends, {@link HostDirs#endCall()}); open the file itself with {@link #open}; null for a device
+     * @param path the plain host path under the root, null for a device
+     */
+    record Resolved(Path host, Path path, String full, boolean device) {
+        /** Runs {@code use} on the file opened with O_NOFOLLOW (a link swapped in since resolution is refused). */
+        <T> T open(java.util.Set<java.nio.file.OpenOption> options, HostDirs.IoFunction<T> use) throws IOException,
+                Os2Exception {
+            try {
+                return HostDirs.withOpen(host, options, use);
+            } catch (SysError e) {
+                throw new Os2Exception(error(e));
+            }
+        }
     }
 
     private final Path root;
@@ -132,7 +151,12 @@ final class Drives {
         };
     }
 
-    /** Resolves an OS/2 name to a host path (which may not exist) and its OS/2 full name. */
+    /**
+     * Resolves an OS/2 name to a host name (which may not exist) and its OS/2 full name. The host name is reached
+     * without following host links ({@link Resolved#host()}); a host link under the root is followed only while it
+     * leads to a place under the root (its target's components are walked instead), one leading outside is
+     * ACCESS_DENIED.
+     */
     synchronized Resolved resolve(String name) throws Os2Exception {
         if (name == null || name.isEmpty()) {
             throw new Os2Exception(Err.PATH_NOT_FOUND);
@@ -143,7 +167,7 @@ final class Drives {
         }
         String dev = device(name);
         if (dev != null) {
-            return new Resolved(null, "\\DEV\\" + dev, true);
+            return new Resolved(null, null, "\\DEV\\" + dev, true);
         }
         if (name.length() >= 2 && isSeparator(name.charAt(0)) && isSeparator(name.charAt(1))) {
             // a UNC name (\\server\share, \\?\, \\.\): there is no network, and it names nothing under the root
@@ -185,23 +209,140 @@ final class Drives {
             }
             parts.add(p);
         }
-        Path host = root;
+        Walk w = new Walk();
         for (String t : top.split("/")) {
             if (!t.isEmpty()) {
-                host = host.resolve(t);
+                w.step(t);
             }
         }
         StringBuilder full = new StringBuilder().append(d).append(":\\");
         for (int i = 0; i < parts.size(); i++) {
-            String actual = lookup(host, parts.get(i));
-            host = host.resolve(actual);
+            String actual = w.step(parts.get(i));
             if (i > 0) {
                 full.append('\\');
             }
             full.append(actual);
         }
-        confine(host);
-        return new Resolved(host, full.toString(), false);
+        return new Resolved(w.host(), w.path(), full.toString(), false);
+    }
+
+    /**
+     * A walk down from the real root: the host components reached so far, none of them a link (a link met on the
+     * way is replaced by the components of its target, which must lie under the root). Directories are opened
+     * relative to the one before with O_NOFOLLOW ({@link HostDirs}), so what is checked is what is used.
+     */
+    private final class Walk {
+        private final List<String> at = new ArrayList<>();
+
+        /** Adds a component (matched without regard to case); returns the name as it is on the host. */
+        String step(String name) throws Os2Exception {
+            java.nio.file.SecureDirectoryStream<Path> dir = directory();
+            if (dir == null) {
+                at.add(name); // under a missing directory or a file: nothing to look up
+                return name;
+            }
+            Path listed = Path.of("/proc/self/fd/" + HostFds.of(dir));
+            String actual = lookup(listed, name);
+            Path entry = listed.resolve(actual);
+            if (Files.isSymbolicLink(entry)) {
+                Path real;
+                try {
+                    real = realRoot.resolve(String.join("/", at)).resolve(actual).toRealPath();
+                } catch (IOException e) {
+                    at.add(actual); // a dangling link: the O_NOFOLLOW open refuses it later
+                    return actual;
+                }
+                if (!real.startsWith(realRoot)) {
+                    throw new Os2Exception(Err.ACCESS_DENIED); // a link leading outside the root
+                }
+                at.clear();
+                for (Path p : realRoot.relativize(real)) {
+                    if (!p.toString().isEmpty()) {
+                        at.add(p.toString());
+                    }
+                }
+                return actual;
+            }
+            at.add(actual);
+            return actual;
+        }
+
+        /** The directory of all components so far, opened without following links; null when there is none. */
+        private java.nio.file.SecureDirectoryStream<Path> directory() throws Os2Exception {
+            try {
+                return HostDirs.directory(realRoot, at);
+            } catch (SysError e) {
+                if (e.errno() == io.pico.posix.core.Errno.ELOOP) {
+                    throw new Os2Exception(Err.ACCESS_DENIED); // became a link since it was checked
+                }
+                if (at.isEmpty()) {
+                    throw new Os2Exception(Err.ACCESS_DENIED); // the root itself cannot be opened
+                }
+                return null;
+            }
+        }
+
+        /**
+         * The host name to use now: the last component in its parent opened without following links. When a
+         * directory on the way is missing (or a file), a name that cannot exist ({@code /proc/self/fd/-1/...}, every
+         * use fails with ENOENT): never a plain name through a directory that was not opened, which a rename could
+         * turn into a link by the time the name is used.
+         */
+        Path host() throws Os2Exception {
+            if (at.isEmpty()) {
+                try {
+                    return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(realRoot, at)) + "/.");
+                } catch (SysError e) {
+                    throw new Os2Exception(Err.ACCESS_DENIED); // the root cannot be opened
+                }
+            }
+            try {
+                java.nio.file.SecureDirectoryStream<Path> dir = HostDirs.directory(realRoot,
+                        at.subList(0, at.size() - 1));
+                return Path.of("/proc/self/fd/" + HostFds.of(dir) + "/" + at.get(at.size() - 1));
+            } catch (SysError e) {
+                if (e.errno() == io.pico.posix.core.Errno.ELOOP || at.size() == 1) {
+                    throw new Os2Exception(Err.ACCESS_DENIED); // a link swapped in, or no root
+                }
+                return Path.of("/proc/self/fd/-1/" + String.join("/", at));
+            }
+        }
+
+        /** The plain host path (to store and show, never to use: host links follow). */
+        Path path() {
+            Path p = realRoot;
+            for (String c : at) {
+                p = p.resolve(c);
+            }
+            return p;
+        }
+    }
+
+    /** A host name of a resolved directory itself ({@code /proc/self/fd/K}, K opened without following links). */
+    Path directory(Resolved r) throws Os2Exception {
+        List<String> parts = new ArrayList<>();
+        for (Path p : realRoot.relativize(r.path())) {
+            if (!p.toString().isEmpty()) {
+                parts.add(p.toString());
+            }
+        }
+        try {
+            return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(realRoot, parts)));
+        } catch (SysError e) {
+            throw new Os2Exception(e.errno() == io.pico.posix.core.Errno.ENOENT ? Err.PATH_NOT_FOUND : error(e));
+        }
+    }
+
+    /** The OS/2 error of a failure of the O_NOFOLLOW walk or open. */
+    static int error(SysError e) {
+        io.pico.posix.core.Errno n = e.errno();
+        if (n == io.pico.posix.core.Errno.ENOENT) {
+            return Err.FILE_NOT_FOUND;
+        }
+        if (n == io.pico.posix.core.Errno.ENOTDIR) {
+            return Err.PATH_NOT_FOUND;
+        }
+        return Err.ACCESS_DENIED; // ELOOP (a link swapped in), EACCES and the rest
     }
 
     private static boolean isSeparator(char c) {
@@ -227,42 +368,6 @@ final class Drives {
             // unreadable: keep the name
         }
         return name;
-    }
-
-    /** Refuses a host path that leaves the root (through a symbolic link). */
-    private void confine(Path host) throws Os2Exception {
-        Path p = host;
-        while (p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new Os2Exception(Err.PATH_NOT_FOUND);
-        }
-        try {
-            Path real = p.toRealPath();
-            if (!real.startsWith(realRoot)) {
-                throw new Os2Exception(Err.ACCESS_DENIED);
-            }
-        } catch (IOException e) {
-            // a dangling link: the host refuses it later
-        }
-    }
-
-    /**
-     * The real host path of an existing file under the root, for the loader: a file reached through a symbolic
-     * link that leads outside the root is refused with a load error naming {@code name}.
-     */
-    Path inside(Path host, String name) throws Loader.LoadException {
-        Path real;
-        try {
-            real = host.toRealPath();
-        } catch (IOException e) {
-            throw new Loader.LoadException(name + ": not found", Err.FILE_NOT_FOUND);
-        }
-        if (!real.startsWith(realRoot)) {
-            throw new Loader.LoadException(name + ": refused: the file leads outside the root", Err.ACCESS_DENIED);
-        }
-        return real;
     }
 
     /** The OS/2 full name of a guest path (an absolute path under the root): {@code /a/b} is {@code C:\a\b}. */

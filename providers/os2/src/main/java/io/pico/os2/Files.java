@@ -63,8 +63,20 @@ final class Files {
         }
     }
 
-    /** A directory entry found by a search. */
-    record Entry(String name, Path host) {
+    /**
+     * A directory entry found by a search, with its attributes read when it was found (later calls cannot use the
+     * host name of the directory, opened for the search's first call only); null attributes: vanished.
+     */
+    record Entry(String name, BasicFileAttributes attrs, int attributes) {
+        static Entry of(String name, Path host) {
+            try {
+                BasicFileAttributes a = java.nio.file.Files.readAttributes(host, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                return new Entry(name, a, Files.attributes(host, a));
+            } catch (IOException e) {
+                return new Entry(name, null, 0);
+            }
+        }
     }
 
     private final Os2Process p;
@@ -230,7 +242,21 @@ final class Files {
         }
         IoObject io;
         try {
-            io = p.kernel.openFile(host, read || !write, write, false, create, truncate, false);
+            if (create) {
+                // made with O_CREAT|O_EXCL|O_NOFOLLOW in the opened parent; losing a race to another creator is fine
+                try {
+                    r.open(java.util.Set.of(java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.StandardOpenOption.CREATE_NEW), same -> same);
+                } catch (FileAlreadyExistsException e) {
+                    // made meanwhile: opened below
+                }
+            }
+            boolean w = write;
+            boolean t = truncate;
+            // the file itself opened with O_NOFOLLOW: a link renamed over it since resolution is refused
+            io = r.open(w ? java.util.Set.of(java.nio.file.StandardOpenOption.WRITE)
+                    : java.util.Set.of(java.nio.file.StandardOpenOption.READ),
+                    same -> p.kernel.openFile(same, read || !w, w, false, false, t, false));
         } catch (NoSuchFileException e) {
             throw new Os2Exception(Err.FILE_NOT_FOUND);
         } catch (AccessDeniedException e) {
@@ -397,6 +423,14 @@ final class Files {
         return Err.NO_ERROR;
     }
 
+    /**
+     * The host name of an open file, found again by its OS/2 full name through the O_NOFOLLOW walk: the name the
+     * kernel opened ({@code /proc/self/fd/N}) was valid only in the call that opened it.
+     */
+    Path hostOf(Handle h) throws Os2Exception {
+        return p.drives.resolve(h.name).host();
+    }
+
     /** DosSetFHState: the inheritance, write-through and fail-on-error flags may change. */
     long setState(Call c) throws Os2Exception {
         Handle h = handle(c.arg(0));
@@ -414,12 +448,11 @@ final class Files {
         int level = c.iarg(1);
         long buf = c.arg(2);
         int cb = c.iarg(3);
-        Path host = io.hostPath();
         byte[] info;
-        if (host == null || h.device) {
+        if (io.hostPath() == null || h.device) {
             info = status(null, 0, false, level);
         } else {
-            info = status(host, level);
+            info = status(hostOf(h), level);
         }
         if (info == null) {
             throw new Os2Exception(Err.INVALID_LEVEL);
@@ -475,7 +508,8 @@ final class Files {
     /** FILESTATUS3 (level 1) or FILESTATUS4 (level 2) of a host file. */
     static byte[] status(Path host, int level) throws Os2Exception {
         try {
-            BasicFileAttributes a = java.nio.file.Files.readAttributes(host, BasicFileAttributes.class);
+            BasicFileAttributes a = java.nio.file.Files.readAttributes(host, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             return status(a, attributes(host, a), true, level);
         } catch (IOException e) {
             throw new Os2Exception(Err.FILE_NOT_FOUND);
@@ -485,7 +519,8 @@ final class Files {
     static int attributes(Path host, BasicFileAttributes a) {
         int attr = a.isDirectory() ? FILE_DIRECTORY : FILE_ARCHIVED;
         try {
-            PosixFileAttributes px = java.nio.file.Files.readAttributes(host, PosixFileAttributes.class);
+            PosixFileAttributes px = java.nio.file.Files.readAttributes(host, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             if (!px.permissions().contains(PosixFilePermission.OWNER_WRITE)) {
                 attr |= FILE_READONLY;
             }
@@ -597,18 +632,23 @@ final class Files {
         }
         Path dst = r.host();
         try {
-            if (java.nio.file.Files.isDirectory(dst) && !java.nio.file.Files.isDirectory(src)) {
-                dst = dst.resolve(src.getFileName().toString());
+            if (java.nio.file.Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)
+                    && !java.nio.file.Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+                dst = p.drives.resolve(r.full() + "\\" + src.getFileName()).host();
             }
-            if (java.nio.file.Files.isDirectory(src)) {
+            if (java.nio.file.Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
                 copyTree(src, dst, (option & 1) != 0);
-            } else if ((option & 2) != 0 && java.nio.file.Files.exists(dst)) {
-                java.nio.file.Files.write(dst, java.nio.file.Files.readAllBytes(src),
-                        java.nio.file.StandardOpenOption.APPEND);
+            } else if ((option & 2) != 0 && java.nio.file.Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] data;
+                try (var in = java.nio.file.Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS)) {
+                    data = in.readAllBytes();
+                }
+                java.nio.file.Files.write(dst, data, java.nio.file.StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS);
             } else if ((option & 1) != 0) {
-                java.nio.file.Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                java.nio.file.Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             } else {
-                java.nio.file.Files.copy(src, dst);
+                java.nio.file.Files.copy(src, dst, LinkOption.NOFOLLOW_LINKS);
             }
         } catch (FileAlreadyExistsException e) {
             throw new Os2Exception(Err.ACCESS_DENIED);
@@ -621,18 +661,20 @@ final class Files {
     }
 
     private static void copyTree(Path src, Path dst, boolean replace) throws IOException {
-        if (!java.nio.file.Files.exists(dst)) {
+        if (!java.nio.file.Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
             java.nio.file.Files.createDirectory(dst);
         }
         try (var s = java.nio.file.Files.list(src)) {
             for (Path child : s.toList()) {
                 Path target = dst.resolve(child.getFileName().toString());
-                if (java.nio.file.Files.isDirectory(child)) {
+                // a link in the tree is copied as a link, never followed (it may lead outside the root)
+                if (java.nio.file.Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     copyTree(child, target, replace);
                 } else if (replace) {
-                    java.nio.file.Files.copy(child, target, StandardCopyOption.REPLACE_EXISTING);
+                    java.nio.file.Files.copy(child, target, StandardCopyOption.REPLACE_EXISTING,
+                            LinkOption.NOFOLLOW_LINKS);
                 } else {
-                    java.nio.file.Files.copy(child, target);
+                    java.nio.file.Files.copy(child, target, LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }
@@ -706,10 +748,11 @@ final class Files {
             pattern = "*";
         }
         Drives.Resolved r = p.drives.resolve(dirPart.isEmpty() ? "." : dirPart);
-        if (r.device() || !java.nio.file.Files.isDirectory(r.host())) {
+        if (r.device() || !java.nio.file.Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS)) {
             throw new Os2Exception(Err.PATH_NOT_FOUND);
         }
-        List<Entry> entries = list(r.host(), pattern, attr, !r.full().endsWith(":\\"));
+        Path dir = p.drives.directory(r); // the directory itself, opened without following links
+        List<Entry> entries = list(dir, pattern, attr, !r.full().endsWith(":\\"));
         if (entries.isEmpty()) {
             throw new Os2Exception(Err.NO_MORE_FILES);
         }
@@ -783,17 +826,15 @@ final class Files {
         int nameLen = Math.min(name.length, 255);
         int head = level == 1 ? 29 : 33;
         byte[] b = new byte[head + nameLen + 1];
-        try {
-            BasicFileAttributes a = java.nio.file.Files.readAttributes(e.host(), BasicFileAttributes.class);
+        BasicFileAttributes a = e.attrs();
+        if (a != null) {
             putDateTime(b, 4, a.creationTime());
             putDateTime(b, 8, a.lastAccessTime());
             putDateTime(b, 12, a.lastModifiedTime());
             long size = a.isDirectory() ? 0 : a.size();
             putInt(b, 16, (int) Math.min(size, 0xffff_ffffL));
             putInt(b, 20, (int) Math.min((size + 4095) & -4096L, 0xffff_ffffL));
-            putInt(b, 24, attributes(e.host(), a));
-        } catch (IOException ex) {
-            // vanished meanwhile: zero dates and size
+            putInt(b, 24, e.attributes());
         }
         b[head - 1] = (byte) nameLen;
         System.arraycopy(name, 0, b, head, nameLen);
@@ -807,7 +848,7 @@ final class Files {
         if (dots && dirs) {
             for (String d : new String[] {".", ".."}) {
                 if (Drives.matches(pattern, d)) {
-                    result.add(new Entry(d, d.equals(".") ? dir : dir.getParent() == null ? dir : dir.getParent()));
+                    result.add(Entry.of(d, dir.resolve(d))); // the opened directory and its own parent
                 }
             }
         }
@@ -822,7 +863,7 @@ final class Files {
             if (!Drives.matches(pattern, name)) {
                 continue;
             }
-            boolean isDir = java.nio.file.Files.isDirectory(child);
+            boolean isDir = java.nio.file.Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
             int a = isDir ? FILE_DIRECTORY : FILE_ARCHIVED;
             if (isDir && !dirs) {
                 continue;
@@ -830,7 +871,7 @@ final class Files {
             if ((a & mustHave) != mustHave) {
                 continue;
             }
-            result.add(new Entry(name, child));
+            result.add(Entry.of(name, child));
         }
         return result;
     }

@@ -57,15 +57,16 @@ final class Loader {
     private final Os2Process p;
     private final AddressSpace mem;
     /** Directories searched for DLLs (host paths). */
-    private final List<Path> libpath = new ArrayList<>();
+    /** The DLL search path: OS/2 full names of directories, resolved again (without following links) per search. */
+    private final List<String> libpath = new ArrayList<>();
 
     Loader(Os2Process p) {
         this.p = p;
         this.mem = p.mem;
     }
 
-    /** Adds a directory to the DLL search path. */
-    void addLibraryDirectory(Path dir) {
+    /** Adds a directory (its OS/2 full name, {@code C:\\DIR}) to the DLL search path. */
+    void addLibraryDirectory(String dir) {
         if (dir != null && !libpath.contains(dir)) {
             libpath.add(dir);
         }
@@ -82,6 +83,29 @@ final class Loader {
         } catch (IOException e) {
             throw new LoadException(name + ": cannot read: " + e.getMessage(), Err.FILE_NOT_FOUND);
         }
+    }
+
+    /**
+     * Reads a module file resolved by {@link Drives}, opened with O_NOFOLLOW in its directory opened the same way:
+     * a link renamed over it, or over a directory on its way, since resolution is refused.
+     */
+    static byte[] read(Drives.Resolved r, String name) throws LoadException {
+        long[] size = new long[1];
+        byte[] data;
+        try {
+            data = r.open(java.util.Set.of(java.nio.file.StandardOpenOption.READ), same -> {
+                size[0] = Files.size(same);
+                return size[0] > LxFile.MAX_FILE ? null : Files.readAllBytes(same);
+            });
+        } catch (Os2Exception e) {
+            throw new LoadException(name + ": refused: the file leads outside the root", Err.ACCESS_DENIED);
+        } catch (IOException e) {
+            throw new LoadException(name + ": cannot read: " + e.getMessage(), Err.FILE_NOT_FOUND);
+        }
+        if (data == null) {
+            throw new LoadException(name + ": too large for a module (" + size[0] + " bytes)", Err.BAD_EXE_FORMAT);
+        }
+        return data;
     }
 
     /** Loads the program. */
@@ -116,49 +140,54 @@ final class Loader {
                 }
             }
         }
-        Path host;
-        String full;
+        Drives.Resolved r;
         if (isPath) {
             try {
-                Drives.Resolved r = p.drives.resolve(name);
-                host = r.device() ? null : r.host();
-                full = r.full();
+                r = p.drives.resolve(name);
             } catch (Os2Exception e) {
                 throw new LoadException(name + ": path not found", Err.PATH_NOT_FOUND);
             }
-            if (host == null || !Files.isRegularFile(host)) {
+            if (r.device() || !Files.isRegularFile(r.host(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new LoadException(name + ": not found", Err.FILE_NOT_FOUND);
             }
-            host = p.drives.inside(host, full);
         } else {
-            host = search(modName + ".DLL");
-            if (host == null) {
+            r = search(modName + ".DLL");
+            if (r == null) {
                 throw new LoadException("cannot find module " + modName + " (" + modName
                         + ".DLL is neither in the program's directory nor in LIBPATH)", Err.MOD_NOT_FOUND);
             }
-            full = Drives.os2Name(p.drives.guestPath(host));
         }
+        String full = r.full();
         if (depth > MAX_DEPTH) {
             throw new LoadException(modName + ": modules import each other more than " + MAX_DEPTH + " deep",
                     Err.BAD_EXE_FORMAT);
         }
-        return loadFile(host, full, read(host, full), false, depth);
+        byte[] data = read(r, isPath ? full : full.substring(full.lastIndexOf('\\') + 1));
+        return loadFile(r.path(), full, data, false, depth);
     }
 
     /**
      * The DLL of a module name in the program's directory and the LIBPATH, as its real host path: a file found
      * through a symbolic link leading outside the root is refused (as DosOpen refuses it), not loaded.
      */
-    private Path search(String fileName) throws LoadException {
+    private Drives.Resolved search(String fileName) throws LoadException {
         if (fileName.indexOf('\0') >= 0 || fileName.indexOf('/') >= 0 || fileName.indexOf('\\') >= 0
-                || fileName.startsWith("..")) {
+                || fileName.indexOf(':') >= 0 || fileName.startsWith("..")) {
             return null; // a corrupt module name: no file has it (and it must not name a path)
         }
-        for (Path dir : libpath) {
-            String actual = Drives.lookup(dir, fileName);
-            Path candidate = dir.resolve(actual);
-            if (Files.isRegularFile(candidate)) {
-                return p.drives.inside(candidate, fileName);
+        for (String dir : libpath) {
+            Drives.Resolved r;
+            try {
+                // the O_NOFOLLOW walk of Drives: a link leading outside the root is refused, as DosOpen refuses it
+                r = p.drives.resolve(dir + "\\" + fileName);
+            } catch (Os2Exception e) {
+                if (e.code == Err.ACCESS_DENIED) {
+                    throw new LoadException(fileName + ": refused: the file leads outside the root", Err.ACCESS_DENIED);
+                }
+                continue;
+            }
+            if (!r.device() && Files.isRegularFile(r.host(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return r;
             }
         }
         return null;

@@ -476,8 +476,9 @@ final class Misc {
         try {
             LocalDateTime t = LocalDateTime.of(1980 + (date >> 9), Math.max(1, (date >> 5) & 0xf), Math.max(1, date & 0x1f),
                     time >> 11, (time >> 5) & 0x3f, (time & 0x1f) * 2);
-            java.nio.file.Files.setLastModifiedTime(host, java.nio.file.attribute.FileTime.from(
-                    t.atZone(ZoneId.systemDefault()).toInstant()));
+            java.nio.file.Files.getFileAttributeView(host, java.nio.file.attribute.BasicFileAttributeView.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.from(
+                    t.atZone(ZoneId.systemDefault()).toInstant()), null, null);
         } catch (java.io.IOException | java.time.DateTimeException e) {
             // ignored, as a file system without times would
         }
@@ -490,7 +491,8 @@ final class Misc {
             throw new Os2Exception(Err.INVALID_LEVEL);
         }
         if (io.hostPath() != null && c.arg(3) >= 12) {
-            setTimes(io.hostPath(), c.bytes(Call.need(c.arg(2)), 12));
+            // by the handle's name through the O_NOFOLLOW walk: the kernel's name of it was valid in its open only
+            setTimes(c.p.files.hostOf(c.p.files.handle(c.arg(0))), c.bytes(Call.need(c.arg(2)), 12));
         }
         return Err.NO_ERROR;
     }

@@ -162,7 +162,7 @@ final class Modules {
         }
         byte[] head = new byte[0x40];
         int type;
-        try (var in = java.nio.file.Files.newInputStream(host)) {
+        try (var in = java.nio.file.Files.newInputStream(host, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             int n = in.readNBytes(head, 0, head.length);
             if (n < 2 || head[0] != 'M' || head[1] != 'Z') {
                 throw new Os2Exception(Err.INVALID_EXE_SIGNATURE);

@@ -14,6 +14,7 @@ import io.pico.api.Provider;
 import io.pico.api.Register;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import io.pico.posix.core.fs.HostDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ public final class Os2Provider implements Provider {
         try {
             p.installSystemAreas();
             p.files.initStdio();
-            p.loader.addLibraryDirectory(host.getParent());
+            p.loader.addLibraryDirectory(Drives.os2Name(drives.guestPath(host.getParent())));
             for (Map.Entry<String, String> e : environment.entrySet()) {
                 String key = e.getKey().toUpperCase(Locale.ROOT);
                 if (key.equals("BEGINLIBPATH") || key.equals("LIBPATH") || key.equals("ENDLIBPATH")) {
@@ -119,8 +120,8 @@ public final class Os2Provider implements Provider {
                         }
                         try {
                             Drives.Resolved r = drives.resolve(dir.trim());
-                            if (!r.device() && Files.isDirectory(r.host())) {
-                                p.loader.addLibraryDirectory(r.host());
+                            if (!r.device() && Files.isDirectory(r.host(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                                p.loader.addLibraryDirectory(r.full());
                             }
                         } catch (Os2Exception ex) {
                             // a LIBPATH entry that does not exist
@@ -158,6 +159,8 @@ public final class Os2Provider implements Provider {
             throw new ImageException(program + ": cannot be started (" + Err.name(e.code) + ")");
         } catch (io.pico.api.MemoryLimitException e) {
             throw new ImageException(program + ": not enough memory (" + e.getMessage() + ")");
+        } finally {
+            HostDirs.endCall(); // the directories the DLL search opened
         }
     }
 
@@ -257,6 +260,10 @@ public final class Os2Provider implements Provider {
                 result = e.code;
             } catch (MemoryFault e) {
                 result = Err.INVALID_ADDRESS;
+            } catch (io.pico.posix.core.SysError e) {
+                result = Drives.error(e); // the O_NOFOLLOW walk refused a name (a link swapped in)
+            } finally {
+                HostDirs.endCall(); // the host names the call resolved are no longer valid
             }
         }
         CallReports.ended(kernel, event, result);

@@ -198,7 +198,7 @@ final class Queues {
         }
         PicoProcess child;
         try {
-            child = p.kernel.spawn(new Launch(p.drives.guestPath(r.host()), argv, env,
+            child = p.kernel.spawn(new Launch(p.drives.guestPath(r.path()), argv, env,
                     "/" + p.drives.currentDir(3).replace('\\', '/'), p.process.root(), stdio, p.trace,
                     p.process.pid()));
         } catch (ImageException ex) {

@@ -281,6 +281,7 @@ final class Threads {
         c.detail = name;
         Drives.Resolved r = p.drives.resolve(name);
         java.nio.file.Path host = r.host();
+        java.nio.file.Path plain = r.path(); // the kernel resolves the child's program again by its guest path
         if (r.device() || !java.nio.file.Files.isRegularFile(host)) {
             Drives.Resolved exe = p.drives.resolve(name + ".EXE");
             if (exe.device() || !java.nio.file.Files.isRegularFile(exe.host())) {
@@ -288,6 +289,7 @@ final class Threads {
                 throw new Os2Exception(Err.FILE_NOT_FOUND);
             }
             host = exe.host();
+            plain = exe.path();
         }
         List<String> argv = new ArrayList<>();
         if (pArgs != 0) {
@@ -323,7 +325,7 @@ final class Threads {
         translatePath(p, host, env);
         PicoProcess child;
         try {
-            child = p.kernel.spawn(new Launch(p.drives.guestPath(host), argv, env, cwd, p.process.root(), stdio,
+            child = p.kernel.spawn(new Launch(p.drives.guestPath(plain), argv, env, cwd, p.process.root(), stdio,
                     p.trace, p.process.pid()));
         } catch (ImageException ex) {
             failName(c, pFail, cbFail, name);

@@ -19,9 +19,9 @@ class DrivesTest {
         Files.writeString(root.resolve("Work/Src/Main.C"), "x");
         Drives d = new Drives(root, "/Work");
         Drives.Resolved r = d.resolve("src\\MAIN.c");
-        assertEquals(root.resolve("Work/Src/Main.C"), r.host());
+        assertEquals(root.resolve("Work/Src/Main.C"), r.path());
         assertEquals("C:\\Work\\Src\\Main.C", r.full());
-        assertEquals(root.resolve("Work/Src/Main.C"), d.resolve("C:/work/src/./x/../main.c").host());
+        assertEquals(root.resolve("Work/Src/Main.C"), d.resolve("C:/work/src/./x/../main.c").path());
         assertEquals("C:\\Work\\Src\\new.txt", d.resolve("\\WORK\\SRC\\new.txt").full(), "new names keep their case");
         assertTrue(d.resolve("nul").device());
         assertTrue(d.resolve("\\DEV\\CON").device());
@@ -35,16 +35,56 @@ class DrivesTest {
         Files.writeString(outside.resolve("secret"), "s");
         Files.createSymbolicLink(root.resolve("escape"), outside);
         Drives d = new Drives(root, "/");
-        assertEquals(root.resolve("secret"), d.resolve("..\\..\\..\\secret").host());
+        assertEquals(root.resolve("secret"), d.resolve("..\\..\\..\\secret").path());
         assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class, () -> d.resolve("escape\\secret")).code);
-        // the loader's check of a file it found: a link out is refused, a file inside is its real path
+        // a file that is a link out is refused (the loader's DLL search gets ACCESS_DENIED), a file inside is read
         Files.createSymbolicLink(root.resolve("EMX.DLL"), outside.resolve("secret"));
         Files.writeString(root.resolve("in.dll"), "d");
-        Loader.LoadException e = assertThrows(Loader.LoadException.class, () -> d.inside(root.resolve("EMX.DLL"),
-                "EMX.DLL"));
-        assertEquals(Err.ACCESS_DENIED, e.error);
-        assertEquals("EMX.DLL: refused: the file leads outside the root", e.getMessage());
-        assertEquals(root.resolve("in.dll").toRealPath(), d.inside(root.resolve("in.dll"), "in.dll"));
+        assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class, () -> d.resolve("emx.dll")).code);
+        assertEquals("d", new String(Loader.read(d.resolve("IN.DLL"), "IN.DLL")));
+        // a link inside the root is followed by its target's components
+        Files.createDirectories(root.resolve("real"));
+        Files.writeString(root.resolve("real/f"), "inside");
+        Files.createSymbolicLink(root.resolve("alias"), Path.of("real"));
+        assertEquals(root.resolve("real/f"), d.resolve("ALIAS\\F").path());
+        assertEquals("inside", new String(Loader.read(d.resolve("alias\\f"), "f")));
+        io.pico.posix.core.fs.HostDirs.endCall();
+    }
+
+    /**
+     * The rename race, one step at a time: a name is resolved, then its directory is renamed away and a link to the
+     * outside takes its place before the file is used. The host name handed out still reaches the directory that
+     * was checked (opened without following links), never the outside; a new resolution refuses the link.
+     */
+    @Test
+    void aDirectoryRenamedIntoALinkAfterResolutionDoesNotLeadOut(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "OUTSIDE");
+        Files.createDirectories(root.resolve("race/sub"));
+        Files.writeString(root.resolve("race/sub/secret"), "inside");
+        Drives d = new Drives(root, "/");
+        try {
+            Drives.Resolved r = d.resolve("C:\\race\\sub\\secret");
+            Files.move(root.resolve("race/sub"), root.resolve("race/moved"));
+            Files.createSymbolicLink(root.resolve("race/sub"), outside);
+            assertEquals("inside", new String(Loader.read(r, "secret")));
+            assertEquals("inside", Files.readString(r.host()));
+            byte[] info = io.pico.os2.Files.status(r.host(), 1);
+            assertEquals(6, (info[12] & 0xff), "the size of the file inside, not of the one outside");
+            io.pico.posix.core.fs.HostDirs.endCall();
+            assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class,
+                    () -> d.resolve("C:\\race\\sub\\secret")).code);
+            // the file itself swapped for a link after resolution: the O_NOFOLLOW open refuses it
+            Files.writeString(root.resolve("race/moved/other"), "inside");
+            Drives.Resolved f = d.resolve("C:\\race\\moved\\other");
+            Files.delete(root.resolve("race/moved/other"));
+            Files.createSymbolicLink(root.resolve("race/moved/other"), outside.resolve("secret"));
+            Loader.LoadException e = assertThrows(Loader.LoadException.class, () -> Loader.read(f, "other"));
+            assertEquals(Err.ACCESS_DENIED, e.error, e::getMessage);
+        } finally {
+            io.pico.posix.core.fs.HostDirs.endCall();
+        }
     }
 
     @Test
@@ -57,8 +97,8 @@ class DrivesTest {
         }
         assertEquals(Err.BAD_NETPATH, assertThrows(Os2Exception.class, () -> d.setCurrentDir("\\\\server\\share")).code);
         // one backslash is the drive's top, and a doubled one inside a name is one separator
-        assertEquals(root.resolve("server/share/x"), d.resolve("\\server\\share\\x").host());
-        assertEquals(root.resolve("server/share/x"), d.resolve("C:\\server\\\\share\\x").host());
+        assertEquals(root.resolve("server/share/x"), d.resolve("\\server\\share\\x").path());
+        assertEquals(root.resolve("server/share/x"), d.resolve("C:\\server\\\\share\\x").path());
     }
 
     @Test
@@ -70,7 +110,7 @@ class DrivesTest {
         for (char c = 'A'; c <= 'Z'; c++) {
             String n = c + ":\\x";
             if (c == 'C') {
-                assertEquals(root.resolve("x"), d.resolve(n).host());
+                assertEquals(root.resolve("x"), d.resolve(n).path());
             } else {
                 assertEquals(Err.INVALID_DRIVE, assertThrows(Os2Exception.class, () -> d.resolve(n), n).code, n);
                 assertEquals(Err.INVALID_DRIVE, assertThrows(Os2Exception.class, () -> d.setDrive(n.charAt(0) - 'A' + 1)).code);
@@ -79,11 +119,11 @@ class DrivesTest {
         assertEquals(1L << 2, d.driveMap());
         d.map('d', "/data");
         assertEquals((1L << 2) | (1L << 3), d.driveMap());
-        assertEquals(root.resolve("data/sub/f"), d.resolve("D:\\SUB\\f").host());
+        assertEquals(root.resolve("data/sub/f"), d.resolve("D:\\SUB\\f").path());
         assertEquals("D:\\top", d.resolve("D:\\..\\..\\top").full(), ".. stops at D:'s top");
-        assertEquals(root.resolve("data/top"), d.resolve("D:..\\..\\top").host());
+        assertEquals(root.resolve("data/top"), d.resolve("D:..\\..\\top").path());
         d.setDrive(4);
-        assertEquals(root.resolve("data/top"), d.resolve("\\..\\top").host());
+        assertEquals(root.resolve("data/top"), d.resolve("\\..\\top").path());
         assertThrows(IllegalArgumentException.class, () -> d.map('E', "/data/../.."));
         assertThrows(IllegalArgumentException.class, () -> d.map('C', "/data"));
         assertThrows(IllegalArgumentException.class, () -> d.map('1', "/data"));
@@ -129,8 +169,8 @@ class DrivesTest {
                             }
                         } else {
                             Drives.Resolved res = d.resolve(r.nextBoolean() ? "f" : "..\\..\\..\\f");
-                            Path parent = res.host().getParent();
-                            if (!allowed.contains(parent) || !res.host().startsWith(root)) {
+                            Path parent = res.path().getParent();
+                            if (!allowed.contains(parent) || !res.path().startsWith(root)) {
                                 throw new AssertionError("resolved outside the directories set: " + res);
                             }
                             assertEquals(Err.ACCESS_DENIED, assertThrows(Os2Exception.class,
@@ -140,7 +180,7 @@ class DrivesTest {
                                 throw new AssertionError("current drive " + drive);
                             }
                             String cur = d.currentDir(drive);
-                            if (!allowed.contains(d.resolve((char) ('A' + drive - 1) + ":\\" + cur).host())) {
+                            if (!allowed.contains(d.resolve((char) ('A' + drive - 1) + ":\\" + cur).path())) {
                                 throw new AssertionError("current directory " + cur + " of drive " + drive);
                             }
                             resolved.incrementAndGet();
@@ -168,7 +208,7 @@ class DrivesTest {
         assertEquals("", d.currentDir(0));
         d.setCurrentDir("A\\B");
         assertEquals("a\\b", d.currentDir(3));
-        assertEquals(root.resolve("a/b/f"), d.resolve("f").host());
+        assertEquals(root.resolve("a/b/f"), d.resolve("f").path());
         assertEquals(Err.PATH_NOT_FOUND, assertThrows(Os2Exception.class, () -> d.setCurrentDir("nope")).code);
         assertEquals(3, d.currentDrive());
     }

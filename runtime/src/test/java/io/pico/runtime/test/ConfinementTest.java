@@ -40,8 +40,8 @@ import org.osgi.test.common.annotation.InjectService;
  * be exactly as before. OS/2 programs (cmp.exe, helloc.exe with its DLL) try drive letters, UNC names and
  * links through the OS/2 provider.
  *
- * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names
- * the bug (only the OS/2 DLL search is left).
+ * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names the
+ * bug (only the POSIX personality's rename race is left).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfinementTest {
@@ -639,15 +639,11 @@ class ConfinementTest {
      * The rename race through OS/2 names: a Linux process (the probe's swap mode) renames /race/sub to a link to
      * the outside and back while an OS/2 program opens C:\\race\\sub\\secret 20,000 times and prints whatever
      * it reads (openloop.exe, built from providers/os2/src/test/resources/asm/openloop.asm). The OS/2 twin of
-     * aRenameRaceAcrossProcessesStaysInside: Drives.resolve checks the path, then Kernel.openFile opens it on
-     * the host, following links; OS/2 programs cannot make links, but any other guest sharing the root can.
+     * aRenameRaceAcrossProcessesStaysInside: Drives.resolve walks the name with each directory opened relative to
+     * the one before with O_NOFOLLOW (posix-core's HostDirs), and DosOpen opens the file in the opened parent with
+     * O_NOFOLLOW; OS/2 programs cannot make links, but any other guest sharing the root can.
      */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (os2 "
-            + "provider Drives.resolve + kernel openFile): time-of-check to time-of-use race between the OS/2 name "
-            + "check and the host open; a concurrent rename of a directory into a link (by another guest) escapes "
-            + "the root (hundreds of reads in 20,000 opens); the fix needs a confined open in the kernel (openat "
-            + "with O_NOFOLLOW per component, or the opened file's identity), as the Linux twin does")
     void os2OpensRacingALinkSwapStayInside() throws Exception {
         Path bin = Files.createDirectories(root.resolve("os2race"));
         try (java.io.InputStream in = ConfinementTest.class.getResourceAsStream("/os2/openloop.exe")) {
@@ -661,5 +657,77 @@ class ConfinementTest {
         System.out.println("ConfinementTest os2 race: " + (opener.out().split(contentToken, -1).length - 1)
                 + " reads of the secret in 20000 opens");
         assertConfined("OS/2 opens racing the rename of a directory into a link", opener);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // POSIX (FreeBSD)
+
+    /** A FreeBSD program: opens /race/sub/secret 20,000 times and writes whatever it reads to stdout. */
+    static final String FREEBSD_OPENLOOP = """
+            bits 64
+            global _start
+            section .text
+            _start:
+                    mov r12, 20000
+            .loop:  mov eax, 5                  ; open(name, O_RDONLY)
+                    lea rdi, [rel name]
+                    xor esi, esi
+                    xor edx, edx
+                    syscall
+                    jc .next                    ; FreeBSD: carry set on error
+                    mov r13, rax
+                    mov eax, 3                  ; read(fd, buf, 200)
+                    mov rdi, r13
+                    lea rsi, [rel buf]
+                    mov edx, 200
+                    syscall
+                    jc .close
+                    mov rdx, rax
+                    mov eax, 4                  ; write(1, buf, n)
+                    mov edi, 1
+                    lea rsi, [rel buf]
+                    syscall
+            .close: mov eax, 6                  ; close(fd)
+                    mov rdi, r13
+                    syscall
+            .next:  dec r12
+                    jnz .loop
+                    mov eax, 1                  ; exit(0)
+                    xor edi, edi
+                    syscall
+            section .data
+            name:   db "/race/sub/secret", 0
+            section .bss
+            buf:    resb 256
+            """;
+
+    /**
+     * The rename race through the POSIX personality: a Linux process (the probe's swap mode) renames /race/sub to
+     * a link to the outside and back while a FreeBSD program (assembled here, branded FreeBSD) opens
+     * /race/sub/secret 20,000 times and prints whatever it reads. The POSIX twin of
+     * aRenameRaceAcrossProcessesStaysInside and os2OpensRacingALinkSwapStayInside.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (posix-core "
+            + "io.pico.posix.core.Files, the POSIX personality's file calls): time-of-check to time-of-use race between "
+            + "GuestFs.resolve and the host call, which uses the plain host path; a concurrent rename of a directory "
+            + "into a link (by another guest) escapes the root (tens of reads in 20,000 opens). posix-core's fs "
+            + "package has the walk (HostDirs, GuestFs.secure/withOpen/endCall); Files, OpenFile.adopt (store the plain "
+            + "path) and SyscallTable.dispatch (GuestFs.endCall) must use it, as Linux does")
+    void posixOpensRacingALinkSwapStayInside() throws Exception {
+        Path exe = ReliabilityKit.asm("openloop-freebsd", FREEBSD_OPENLOOP);
+        byte[] b = Files.readAllBytes(exe);
+        b[7] = 9; // ELFOSABI_FREEBSD: the POSIX personality claims it
+        Path bin = Files.createDirectories(root.resolve("bsdrace"));
+        Files.write(bin.resolve("openloop"), b);
+        bin.resolve("openloop").toFile().setExecutable(true);
+        var swapper = ReliabilityKit.start(kernel, Guest.of(root, "/bin/probe", "swap", "/race", "3"));
+        Run opener = route("/", "/bsdrace/openloop");
+        Run swapped = ReliabilityKit.finish(kernel, swapper, 10_000);
+        assertEquals(0, opener.shell(), opener::toString);
+        assertTrue(swapped.out().contains("swapped"), swapped::toString);
+        System.out.println("ConfinementTest posix race: " + (opener.out().split(contentToken, -1).length - 1)
+                + " reads of the secret in 20000 opens");
+        assertConfined("POSIX opens racing the rename of a directory into a link", opener);
     }
 }

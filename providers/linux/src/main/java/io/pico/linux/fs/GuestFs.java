@@ -1,5 +1,7 @@
 package io.pico.linux.fs;
 
+import io.pico.posix.core.fs.HostDirs;
+import io.pico.posix.core.fs.HostFds;
 import io.pico.posix.core.fs.Mount;
 import io.pico.linux.Errno;
 import io.pico.linux.SysError;
@@ -155,7 +157,16 @@ public final class GuestFs {
     /** Opens with O_NOFOLLOW what a name from {@link Resolved#host()} names ({@link HostDirs#withOpen}). */
     public static <T> T withOpen(Path host, java.util.Set<java.nio.file.OpenOption> options,
             HostDirs.IoFunction<T> use) throws IOException {
-        return HostDirs.withOpen(host, options, use);
+        try {
+            return HostDirs.withOpen(host, options, use);
+        } catch (io.pico.posix.core.SysError e) {
+            throw linux(e);
+        }
+    }
+
+    /** The Linux error of a failure of the shared walk ({@link HostDirs}: ELOOP, ENOTDIR, ENOENT...). */
+    private static SysError linux(io.pico.posix.core.SysError e) {
+        return Errno.error(e.errno() == null ? Errno.EIO : Errno.fromMessage(e.errno().name()));
     }
 
     /**
@@ -277,13 +288,23 @@ public final class GuestFs {
     /** The name of {@code parts} under the root, reached through its parent opened without following links. */
     Path secureHost(List<String> parts) {
         int from = mountDepth(parts);
-        return HostDirs.name(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0), parts.size()));
+        try {
+            return HostDirs.name(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0),
+                    parts.size()));
+        } catch (io.pico.posix.core.SysError e) {
+            throw linux(e);
+        }
     }
 
     /** The host directory {@code parts} names, opened from the root or from the mount covering it, never following links. */
     java.nio.file.SecureDirectoryStream<Path> hostDirectory(List<String> parts) {
         int from = mountDepth(parts);
-        return HostDirs.directory(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0), parts.size()));
+        try {
+            return HostDirs.directory(from < 0 ? root : mountOf(parts).host(), parts.subList(Math.max(from, 0),
+                    parts.size()));
+        } catch (io.pico.posix.core.SysError e) {
+            throw linux(e);
+        }
     }
 
     /** The deepest mount covering the guest path of {@code parts}, or null. */

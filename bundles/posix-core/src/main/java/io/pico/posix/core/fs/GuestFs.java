@@ -142,6 +142,90 @@ public final class GuestFs {
         return new Resolved(guest, host(guest, done));
     }
 
+    /**
+     * The host name of a resolved path to use in the current system call, reached without following host links:
+     * {@code /proc/self/fd/N/NAME}, N its parent directory opened relative to the one before with O_NOFOLLOW from
+     * the root or from the mount covering it ({@link HostDirs}). A directory renamed into a link between resolution
+     * and use cannot lead out of the root: the walk fails with ELOOP, or reaches the directory that was checked.
+     * Valid until {@link #endCall()}; never store it ({@link Resolved#host()} is the plain path to store). Null for
+     * a synthetic path, the device itself for a host device. Open the name with {@link #withOpen}.
+     *
+     * @since 1.2
+     */
+    public Path secure(Resolved r) {
+        if (r.synthetic()) {
+            return null;
+        }
+        if (devices.contains(r.guest())) {
+            return r.host();
+        }
+        List<String> parts = parts(r.guest());
+        Mount m = mountOf(r.guest());
+        int from = m == null ? 0 : depth(m);
+        return HostDirs.name(m == null ? root : m.host(), parts.subList(from, parts.size()));
+    }
+
+    /**
+     * A host name of a resolved directory itself ({@code /proc/self/fd/K}, K opened without following links), to
+     * list it in the current system call.
+     *
+     * @since 1.2
+     */
+    public Path directory(Resolved r) {
+        if (r.synthetic() || devices.contains(r.guest())) {
+            throw Errno.ENOTDIR.error();
+        }
+        List<String> parts = parts(r.guest());
+        Mount m = mountOf(r.guest());
+        int from = m == null ? 0 : depth(m);
+        return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(m == null ? root : m.host(),
+                parts.subList(from, parts.size()))));
+    }
+
+    /**
+     * Opens with O_NOFOLLOW what a name from {@link #secure} names and runs {@code use} on a name of the open file
+     * ({@link HostDirs#withOpen}).
+     *
+     * @since 1.2
+     */
+    public static <T> T withOpen(Path secure, Set<java.nio.file.OpenOption> options, HostDirs.IoFunction<T> use)
+            throws IOException {
+        return HostDirs.withOpen(secure, options, use);
+    }
+
+    /**
+     * Closes the host directories the calling thread opened for {@link #secure} names in its current system call:
+     * the dispatcher calls it when a call ends.
+     *
+     * @since 1.2
+     */
+    public static void endCall() {
+        HostDirs.endCall();
+    }
+
+    private static List<String> parts(String guest) {
+        List<String> parts = new ArrayList<>();
+        for (String p : guest.split("/")) {
+            if (!p.isEmpty()) {
+                parts.add(p);
+            }
+        }
+        return parts;
+    }
+
+    private Mount mountOf(String guest) {
+        for (Mount m : mounts) {
+            if (m.covers(guest)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static int depth(Mount m) {
+        return (int) m.guest().chars().filter(ch -> ch == '/').count();
+    }
+
     /** The guest path of a host path under the root, or null when it is outside. */
     public String guestOf(Path host) {
         Path p = host.toAbsolutePath().normalize();

@@ -109,4 +109,43 @@ class GuestFsTest {
         assertEquals("/", fs.guestOf(root));
         assertNull(fs.guestOf(host.resolve("secret")));
     }
+
+    /**
+     * The rename race, one step at a time: a path is resolved, then its directory is renamed away and a link to the
+     * outside takes its place before the host call. The secure name still reaches the directory that was checked;
+     * the plain path would read the outside; a file swapped for a link is refused by the O_NOFOLLOW open.
+     */
+    @Test
+    void secureNamesReachWhatWasResolvedWhateverIsRenamedSince() throws Exception {
+        Path outside = Files.createDirectories(host.resolve("outside"));
+        Files.writeString(outside.resolve("f"), "OUTSIDE");
+        Files.createDirectories(root.resolve("race/sub"));
+        Files.writeString(root.resolve("race/sub/f"), "inside");
+        try {
+            GuestFs.Resolved r = fs.resolve("/", "/race/sub/f", true);
+            Path secure = fs.secure(r);
+            Path dir = fs.directory(fs.resolve("/", "/race/sub", true));
+            Files.move(root.resolve("race/sub"), root.resolve("race/moved"));
+            Files.createSymbolicLink(root.resolve("race/sub"), outside);
+            assertEquals("OUTSIDE", Files.readString(r.host()), "the plain path follows the link");
+            assertEquals("inside", Files.readString(secure));
+            assertEquals("inside", GuestFs.withOpen(secure, java.util.Set.of(java.nio.file.StandardOpenOption.READ),
+                    Files::readString));
+            try (var l = Files.list(dir)) {
+                assertEquals(List.of("f"), l.map(p -> p.getFileName().toString()).toList());
+            }
+            GuestFs.endCall();
+            SysError e = assertThrows(SysError.class, () -> fs.secure(new GuestFs.Resolved("/race/sub/f",
+                    root.resolve("race/sub/f"))));
+            assertEquals(Errno.ELOOP, e.errno(), "a directory that became a link is not followed");
+            Path other = fs.secure(fs.resolve("/", "/race/moved/f", true));
+            Files.delete(root.resolve("race/moved/f"));
+            Files.createSymbolicLink(root.resolve("race/moved/f"), outside.resolve("f"));
+            SysError loop = assertThrows(SysError.class, () -> GuestFs.withOpen(other,
+                    java.util.Set.of(java.nio.file.StandardOpenOption.READ), Files::readString));
+            assertEquals(Errno.ELOOP, loop.errno());
+        } finally {
+            GuestFs.endCall();
+        }
+    }
 }

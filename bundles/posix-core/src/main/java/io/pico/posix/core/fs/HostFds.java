@@ -1,4 +1,4 @@
-package io.pico.linux.fs;
+package io.pico.posix.core.fs;
 
 import java.io.FileDescriptor;
 import java.lang.reflect.Field;
@@ -14,7 +14,7 @@ import java.nio.file.SecureDirectoryStream;
  * no reflection into java.base. Without them every host file operation fails (EACCES): links are never followed
  * by falling back to plain paths.
  */
-final class HostFds {
+public final class HostFds {
 
     private static final sun.misc.Unsafe UNSAFE = unsafe();
     private static volatile long dirFd = -1;
@@ -36,17 +36,17 @@ final class HostFds {
 
     private static long offset(Class<?> type, String field) {
         if (UNSAFE == null) {
-            throw io.pico.linux.Errno.error(io.pico.linux.Errno.EACCES);
+            throw io.pico.posix.core.Errno.EACCES.error();
         }
         try {
             return UNSAFE.objectFieldOffset(type.getDeclaredField(field));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw io.pico.linux.Errno.error(io.pico.linux.Errno.EACCES);
+            throw io.pico.posix.core.Errno.EACCES.error();
         }
     }
 
     /** The descriptor of an open directory stream. */
-    static int of(SecureDirectoryStream<?> dir) {
+    public static int of(SecureDirectoryStream<?> dir) {
         if (dirFd < 0) {
             dirFd = offset(dir.getClass(), "dfd");
         }
@@ -54,7 +54,7 @@ final class HostFds {
     }
 
     /** The descriptor of an open file channel. */
-    static int of(FileChannel channel) {
+    public static int of(FileChannel channel) {
         if (channelFd < 0) {
             channelFd = offset(channel.getClass(), "fd");
         }

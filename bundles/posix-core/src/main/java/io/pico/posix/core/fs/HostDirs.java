@@ -1,6 +1,6 @@
-package io.pico.linux.fs;
+package io.pico.posix.core.fs;
 
-import io.pico.linux.Errno;
+import io.pico.posix.core.Errno;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +16,9 @@ import java.util.Map;
  * relative to the one before with {@code O_NOFOLLOW} ({@link SecureDirectoryStream}), and a file in one is named
  * {@code /proc/self/fd/N/name}, so that the host reaches the directory that was opened, whatever its path has
  * become since (a directory renamed into a link to the outside). The directories stay open until the thread's
- * call ends ({@link #endCall()}, from the system call dispatcher).
+ * call ends ({@link #endCall()}, from the system call dispatcher). Shared by the personalities (Linux, POSIX,
+ * OS/2): failures are {@link io.pico.posix.core.SysError}s with a POSIX {@link Errno} (ELOOP for a directory that
+ * became a link, ENOTDIR, ENOENT ...), which each personality reports its own way.
  */
 public final class HostDirs {
 
@@ -26,8 +28,11 @@ public final class HostDirs {
     /** The directories a thread has opened in its current call, by host path. */
     private static final ThreadLocal<Map<String, SecureDirectoryStream<Path>>> OPEN = new ThreadLocal<>();
 
-    /** The name of {@code parts} under {@code root}, reached through its parent opened without following links. */
-    static Path name(Path root, List<String> parts) {
+    /**
+     * The name of {@code parts} under {@code root} (a directory the caller trusts: the process root or a mount's
+     * host directory), reached through its parent opened without following links; valid until the call ends.
+     */
+    public static Path name(Path root, List<String> parts) {
         if (parts.isEmpty()) {
             return Path.of("/proc/self/fd/" + HostFds.of(directory(root, parts)) + "/.");
         }
@@ -36,7 +41,7 @@ public final class HostDirs {
     }
 
     /** The directory {@code parts} under the root, each component opened with O_NOFOLLOW from the one before. */
-    static SecureDirectoryStream<Path> directory(Path root, List<String> parts) {
+    public static SecureDirectoryStream<Path> directory(Path root, List<String> parts) {
         Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
         if (open == null) {
             open = new HashMap<>();
@@ -52,7 +57,7 @@ public final class HostDirs {
                 DirectoryStream<Path> ds = Files.newDirectoryStream(root);
                 if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
                     ds.close();
-                    throw Errno.error(Errno.EACCES); // no openat on this host: refuse rather than follow links
+                    throw Errno.EACCES.error(); // no openat on this host: refuse rather than follow links
                 }
                 d = sds;
             } else {
@@ -60,15 +65,15 @@ public final class HostDirs {
                 d = parent.newDirectoryStream(Path.of(parts.get(parts.size() - 1)), LinkOption.NOFOLLOW_LINKS);
             }
         } catch (java.nio.file.FileSystemException e) {
-            throw Errno.error(walkError(e));
+            throw walkError(e).error();
         } catch (IOException e) {
-            throw Errno.error(Errno.of(e));
+            throw Errno.of(e).error();
         }
         open.put(key, d);
         return d;
     }
 
-    private static int walkError(java.nio.file.FileSystemException e) {
+    private static Errno walkError(java.nio.file.FileSystemException e) {
         String reason = String.valueOf(e.getReason());
         if (reason.contains("symbolic links")) {
             return Errno.ELOOP; // renamed into a link since resolution: the host must not follow it
@@ -87,7 +92,7 @@ public final class HostDirs {
     }
 
     /**
-     * Opens what {@code host} (a name from {@link Resolved#host()}) names, with O_NOFOLLOW, and runs {@code use} on
+     * Opens what {@code host} (a name from {@link #name}) names, with O_NOFOLLOW, and runs {@code use} on
      * a name of that very file ({@code /proc/self/fd/M}) while it is open: opening that name again (a
      * RandomAccessFile, say) reaches the same file, never a link swapped in since.
      */
@@ -97,14 +102,21 @@ public final class HostDirs {
         o.add(LinkOption.NOFOLLOW_LINKS);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(host, o)) {
             return use.apply(Path.of("/proc/self/fd/" + HostFds.of(ch)));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e; // CREATE_NEW lost a race to another creator: the caller decides
         } catch (java.nio.file.FileSystemException e) {
-            throw Errno.error(walkError(e));
+            throw walkError(e).error();
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("NOFOLLOW_LINKS specified")) {
+                throw Errno.ELOOP.error(); // the JDK's plain IOException for O_NOFOLLOW meeting a link
+            }
+            throw e;
         }
     }
 
     /**
      * Closes the directories the calling thread opened for host names in its current system call: the names
-     * {@link Resolved#host()} handed out are no longer valid afterwards.
+     * {@link #name} handed out are no longer valid afterwards.
      */
     public static void endCall() {
         Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
