@@ -14,7 +14,7 @@ import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Provider;
 import io.pico.api.Register;
-import io.pico.linux.elf.StackBuilder;
+import io.pico.posix.core.elf.StackBuilder;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import io.pico.linux.sys.SyscallTable;

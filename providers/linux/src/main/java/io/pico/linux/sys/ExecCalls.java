@@ -104,14 +104,14 @@ final class ExecCalls {
                 continue;
             }
             if (!LinuxProvider.claimsHeader(java.util.Arrays.copyOf(head, n))) {
-                if (ProgramLoader.stringBytes(name, argv, env) > io.pico.linux.elf.StackBuilder.MAX_STRINGS) {
+                if (ProgramLoader.stringBytes(name, argv, env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
                     return -Errno.E2BIG;
                 }
                 return ForeignExec.exec(c, r, name, argv, env);
             }
             break;
         }
-        if (ProgramLoader.stringBytes(name, argv, env) > io.pico.linux.elf.StackBuilder.MAX_STRINGS) {
+        if (ProgramLoader.stringBytes(name, argv, env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
             return -Errno.E2BIG;
         }
         ProgramLoader.Program program;
