@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.FdTable;
 import io.pico.api.PicoProcess;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,7 @@ public final class LinuxProcess {
 
     private final PicoProcess process;
     private final io.pico.linux.fs.GuestFs fs;
-    private final FdTable fds = new FdTable();
+    private final FdTable fds = new FdTable(LinuxAbi.INSTANCE.maxFds());
     private final Futexes futexes = new Futexes();
     private final java.util.List<Named> named = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Set<Integer> unknownLogged = ConcurrentHashMap.newKeySet();

@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.PersonalitySettings;
 import io.pico.api.CallInfo;
 import io.pico.api.CpuException;
@@ -115,8 +116,8 @@ public final class LinuxProvider implements Provider {
         for (int fd = 0; fd < 3; fd++) {
             IoObject io = process.handles().get(fd);
             if (io != null) {
-                int flags = io.isTerminal() ? OpenFile.O_RDWR : fd == 0 ? OpenFile.O_RDONLY : OpenFile.O_WRONLY;
-                state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, flags), false);
+                int flags = io.isTerminal() ? LinuxAbi.O_RDWR : fd == 0 ? LinuxAbi.O_RDONLY : LinuxAbi.O_WRONLY;
+                state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, LinuxAbi.core(flags)), false);
             }
         }
         List<IoObject> terminals = new ArrayList<>();

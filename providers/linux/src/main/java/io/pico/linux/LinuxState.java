@@ -1,5 +1,8 @@
 package io.pico.linux;
 
+import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.SpecialFile;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
@@ -87,7 +90,7 @@ public final class LinuxState {
                 Map<String, Object> d = new HashMap<>();
                 d.put("id", id);
                 d.put("handle", f.handle());
-                d.put("flags", f.flags());
+                d.put("flags", LinuxAbi.guest(f.flags())); // Linux bits, as snapshots always had
                 d.put("directory", f.directory());
                 d.put("position", f.position());
                 if (f.guestPath() != null) {
@@ -284,13 +287,14 @@ public final class LinuxState {
                     case "eventpoll" -> Epoll.restore(special);
                     default -> throw new IllegalArgumentException("unknown special file " + special.get("kind"));
                 };
-                descriptions.put(num(d, "id"), OpenFile.special(process, file, (int) num(d, "flags")));
+                descriptions.put(num(d, "id"), OpenFile.special(process, file, LinuxAbi.core((int) num(d, "flags"))));
                 continue;
             }
             String host = str(d, "hostPath");
             descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
                     host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
-                    d.get("content") instanceof byte[] b ? b : null, (int) num(d, "flags"), num(d, "position")));
+                    d.get("content") instanceof byte[] b ? b : null, LinuxAbi.core((int) num(d, "flags")),
+                    num(d, "position")));
         }
         for (Map<String, Object> fd : LinuxState.<Map<String, Object>>list(m, "fds")) {
             OpenFile f = descriptions.get(num(fd, "description"));

@@ -6,7 +6,7 @@ import io.pico.api.ImageException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
+import io.pico.posix.core.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxProvider;
 import io.pico.linux.LinuxThread;
@@ -142,7 +142,7 @@ final class ExecCalls {
     }
 
     private static GuestFs.Resolved fdPath(Call c, int fd) {
-        io.pico.linux.OpenFile f = c.state().fds().get(fd);
+        io.pico.posix.core.OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() == null || f.guestPath() == null) {
             throw Errno.error(Errno.EACCES);
         }

@@ -1,9 +1,10 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.OpenFile;
 import java.io.IOException;
 
 /** The descriptor table and descriptor control: close, dup, fcntl, ioctl, pipe, fsync, ftruncate. */
@@ -68,10 +69,10 @@ final class FdCalls {
         int oldfd = c.intArg(0);
         int newfd = c.intArg(1);
         int flags = c.intArg(2);
-        if (oldfd == newfd || (flags & ~OpenFile.O_CLOEXEC) != 0) {
+        if (oldfd == newfd || (flags & ~LinuxAbi.O_CLOEXEC) != 0) {
             return -Errno.EINVAL;
         }
-        fds(c).installAt(newfd, fds(c).get(oldfd), (flags & OpenFile.O_CLOEXEC) != 0);
+        fds(c).installAt(newfd, fds(c).get(oldfd), (flags & LinuxAbi.O_CLOEXEC) != 0);
         return newfd;
     }
 
@@ -83,7 +84,7 @@ final class FdCalls {
         long arg = c.arg(2);
         switch (c.intArg(1)) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= fds.limit()) {
+                if (arg < 0 || arg >= fds.max()) {
                     return -Errno.EINVAL;
                 }
                 return fds.install(f, c.intArg(1) == F_DUPFD_CLOEXEC, (int) arg);
@@ -96,10 +97,10 @@ final class FdCalls {
                 return 0;
             }
             case F_GETFL -> {
-                return f.flags() & ~OpenFile.O_CLOEXEC;
+                return LinuxAbi.guest(f.flags());
             }
             case F_SETFL -> {
-                f.setStatusFlags((int) arg);
+                f.setStatusFlags(LinuxAbi.core((int) arg));
                 return 0;
             }
             case F_GETLK -> {
@@ -127,7 +128,7 @@ final class FdCalls {
 
     /** Implements Linux pipe(2) and pipe2(2) with kernel pipes. */
     private static long pipe(Call c, int flags) {
-        if ((flags & ~(OpenFile.O_CLOEXEC | OpenFile.O_NONBLOCK | 040000)) != 0) {
+        if ((flags & ~(LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK | 040000)) != 0) {
             return -Errno.EINVAL;
         }
         long address = c.arg(0);
@@ -135,10 +136,10 @@ final class FdCalls {
             return -Errno.EFAULT;
         }
         IoObject[] ends = c.kernel().pipe();
-        int status = flags & OpenFile.O_NONBLOCK;
-        OpenFile r = OpenFile.adopt(c.process(), ends[0], null, false, OpenFile.O_RDONLY | status);
-        OpenFile w = OpenFile.adopt(c.process(), ends[1], null, false, OpenFile.O_WRONLY | status);
-        boolean cloexec = (flags & OpenFile.O_CLOEXEC) != 0;
+        int status = flags & LinuxAbi.O_NONBLOCK;
+        OpenFile r = OpenFile.adopt(c.process(), ends[0], null, false, LinuxAbi.core(LinuxAbi.O_RDONLY | status));
+        OpenFile w = OpenFile.adopt(c.process(), ends[1], null, false, LinuxAbi.core(LinuxAbi.O_WRONLY | status));
+        boolean cloexec = (flags & LinuxAbi.O_CLOEXEC) != 0;
         int rfd;
         try {
             rfd = fds(c).install(r, cloexec, 0);

@@ -5,17 +5,13 @@ import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
-import io.pico.linux.OpenFile;
 import io.pico.linux.SigInfo;
 import io.pico.linux.Signals;
 import io.pico.linux.fs.ProcFs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -89,11 +85,7 @@ final class ForkCalls {
         PicoThread thread;
         try {
             cs = new LinuxProcess(child, lp.fs().with(new ProcFs(c.kernel(), child)), lp);
-            Map<OpenFile, OpenFile> copies = new IdentityHashMap<>();
-            for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
-                OpenFile copy = copies.computeIfAbsent(e.getValue().file(), f -> f.forkInto(child));
-                cs.fds().installAt(e.getKey(), copy, e.getValue().cloexec());
-            }
+            cs.fds().copyFrom(lp.fds(), child);
             cs.exitSignal((int) (flags & 0xff));
             vforkDone = vfork ? cs.vfork() : null;
             child.providerState(cs);

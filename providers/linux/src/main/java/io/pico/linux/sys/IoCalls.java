@@ -1,8 +1,9 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class IoCalls {
     /** Reads up to {@code count} bytes into a host array: from a file until full, from a stream once. */
     static int readInto(OpenFile f, byte[] buf, int count, long pos) throws IOException, InterruptedException {
         if (f.special() != null) {
-            int n = f.special().read(buf, count, (f.flags() & OpenFile.O_NONBLOCK) != 0);
+            int n = f.special().read(buf, count, f.nonblocking());
             if (n < 0) {
                 throw Errno.error(-n);
             }
@@ -109,7 +110,7 @@ final class IoCalls {
             }
         }
         IoObject io = f.io();
-        if ((f.flags() & OpenFile.O_NONBLOCK) != 0 && !io.readable()) {
+        if (f.nonblocking() && !io.readable()) {
             throw Errno.error(Errno.EAGAIN);
         }
         boolean file = io.kind().equals("file");
@@ -151,13 +152,13 @@ final class IoCalls {
     static long writeFrom(Call c, OpenFile f, byte[] buf, int length, long pos) throws IOException,
             InterruptedException {
         if (f.special() != null) {
-            return f.special().write(buf, length, (f.flags() & OpenFile.O_NONBLOCK) != 0);
+            return f.special().write(buf, length, f.nonblocking());
         }
         if (f.content() != null) {
             return -Errno.EBADF;
         }
         IoObject io = f.io();
-        if ((f.flags() & OpenFile.O_NONBLOCK) != 0 && !io.writable()) {
+        if (f.nonblocking() && !io.writable()) {
             return -Errno.EAGAIN;
         }
         try {

@@ -4,7 +4,7 @@ import io.pico.api.AddressSpace;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

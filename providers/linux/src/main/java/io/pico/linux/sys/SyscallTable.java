@@ -193,6 +193,8 @@ public final class SyscallTable {
             result = sc.handler().call(call);
         } catch (SysError e) {
             result = -e.errno();
+        } catch (io.pico.posix.core.SysError e) {
+            result = -io.pico.linux.LinuxAbi.errno(e); // the core's descriptor table and special files
         } catch (MemoryFault e) {
             result = -Errno.EFAULT;
         } catch (io.pico.api.MemoryLimitException e) {

@@ -1,9 +1,10 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.Tty;
 import java.io.IOException;
 
@@ -122,7 +123,7 @@ final class TtyCalls {
             }
             case 0x5421 -> { // FIONBIO
                 int on = c.mem().getInt(arg);
-                f.setStatusFlags(on != 0 ? f.flags() | OpenFile.O_NONBLOCK : f.flags() & ~OpenFile.O_NONBLOCK);
+                f.setStatusFlags(on != 0 ? f.flags() | OpenFile.NONBLOCK : f.flags() & ~OpenFile.NONBLOCK);
                 return 0;
             }
             case 0x5451, 0x5450 -> { // FIOCLEX, FIONCLEX

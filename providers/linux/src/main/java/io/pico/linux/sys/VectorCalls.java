@@ -2,7 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import java.io.IOException;
 
 /** Vectored and positioned transfers and file positions: readv, writev, preadv, pwritev, lseek, sendfile. */
