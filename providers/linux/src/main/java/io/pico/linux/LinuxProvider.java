@@ -310,7 +310,7 @@ public final class LinuxProvider implements Provider {
                     reapSelf = true;
                 } else if (parent.get().providerState() instanceof LinuxProcess plp) {
                     parentState = plp;
-                    LinuxProcess.SigAction chld = plp.action(Signals.SIGCHLD);
+                    LinuxProcess.SigAction chld = plp.sigaction(Signals.SIGCHLD);
                     if (chld.handler() == LinuxProcess.SigAction.SIG_IGN
                             || (chld.flags() & SignalDelivery.SA_NOCLDWAIT) != 0) {
                         reapSelf = true;

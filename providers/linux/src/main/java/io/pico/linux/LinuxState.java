@@ -39,7 +39,7 @@ public final class LinuxState {
         m.put("argv", new ArrayList<>(lp.argv()));
         m.put("env", new ArrayList<>(lp.env()));
         List<String> mounts = new ArrayList<>();
-        lp.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
+        lp.guestFs().mounts().forEach(mount -> mounts.add(mount.spec()));
         m.put("mounts", mounts);
         m.put("brkStart", lp.brkStart());
         m.put("brk", lp.brk());
@@ -57,7 +57,7 @@ public final class LinuxState {
         m.put("limits", limits);
         List<Object> actions = new ArrayList<>();
         for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            LinuxProcess.SigAction a = lp.action(sig);
+            LinuxProcess.SigAction a = lp.sigaction(sig);
             if (!a.equals(LinuxProcess.SigAction.DEFAULT)) {
                 actions.add(Map.of("sig", sig, "handler", a.handler(), "flags", a.flags(), "restorer", a.restorer(),
                         "mask", a.mask()));
@@ -129,7 +129,7 @@ public final class LinuxState {
             }
         }
         synchronized (lp.signalLock()) {
-            m.put("pending", signals(lp.pending()));
+            m.put("pending", signals(lp.queue()));
         }
         long[][] cpuTimers = lp.cpuTimers();
         synchronized (cpuTimers) {
@@ -253,7 +253,7 @@ public final class LinuxState {
                 Tty.of(tty).control((int) num(m, "ttySession", lp.sid()), (int) num(m, "ttyForeground", lp.pgid()));
             }
         }
-        signals(m.get("pending"), lp.pending());
+        signals(m.get("pending"), lp.queue());
         if (m.get("cpuTimers") instanceof List<?> ct && ct.size() == 4) {
             long[][] timers = lp.cpuTimers();
             for (int i = 0; i < 4; i++) {
@@ -271,7 +271,7 @@ public final class LinuxState {
             lp.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
         }
         for (Map<String, Object> a : LinuxState.<Map<String, Object>>list(m, "actions")) {
-            lp.action((int) num(a, "sig"), new LinuxProcess.SigAction(num(a, "handler"), num(a, "flags"),
+            lp.sigaction((int) num(a, "sig"), new LinuxProcess.SigAction(num(a, "handler"), num(a, "flags"),
                     num(a, "restorer"), num(a, "mask")));
         }
         for (Map<String, Object> n : LinuxState.<Map<String, Object>>list(m, "named")) {

@@ -212,19 +212,19 @@ public final class SignalDelivery {
         Signals.Action fatal = null;
         synchronized (lp.signalLock()) {
             if (isStop(sig)) {
-                lp.pending().discard(Signals.SIGCONT);
+                lp.queue().discard(Signals.SIGCONT);
                 for (PicoThread t : target.threads()) {
                     LinuxThread.of(t).pending().discard(Signals.SIGCONT);
                 }
             } else if (sig == Signals.SIGCONT) {
                 for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
-                    lp.pending().discard(s);
+                    lp.queue().discard(s);
                     for (PicoThread t : target.threads()) {
                         LinuxThread.of(t).pending().discard(s);
                     }
                 }
             }
-            LinuxProcess.SigAction action = lp.action(sig);
+            LinuxProcess.SigAction action = lp.sigaction(sig);
             long bit = SignalQueue.bit(sig);
             PicoThread probe = thread != null ? thread : mainThread(target);
             boolean blocked = probe != null && (LinuxThread.of(probe).sigmask() & bit) != 0;
@@ -235,7 +235,7 @@ public final class SignalDelivery {
                 LinuxThread.of(thread).pending().add(info);
                 wake = blocked ? null : thread;
             } else {
-                lp.pending().add(info);
+                lp.queue().add(info);
                 wake = chooseThread(target, bit);
             }
             lp.signalLock().notifyAll();
@@ -247,7 +247,7 @@ public final class SignalDelivery {
                     if (thread != null) {
                         LinuxThread.of(thread).pending().take(sig);
                     } else {
-                        lp.pending().take(sig);
+                        lp.queue().take(sig);
                     }
                 }
             }
@@ -366,7 +366,7 @@ public final class SignalDelivery {
         }
         kernel.process(c.parentPid()).ifPresent(parent -> {
             if (parent.providerState() instanceof LinuxProcess plp) {
-                if ((plp.action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+                if ((plp.sigaction(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
                     send(kernel, parent, new SigInfo(Signals.SIGCHLD, code, c.pid(), HostIds.uid(), status, 0), null);
                 }
                 plp.childEvent();
@@ -378,7 +378,7 @@ public final class SignalDelivery {
 
     /** Whether the thread has a signal it would take now (pending and not blocked). */
     public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
-        return ((lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask()) != 0;
+        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask()) != 0;
     }
 
     /**
@@ -414,7 +414,7 @@ public final class SignalDelivery {
             LinuxProcess.SigAction action;
             int sig;
             synchronized (lp.signalLock()) {
-                long avail = (lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask();
+                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask();
                 if (avail == 0) {
                     break;
                 }
@@ -422,14 +422,14 @@ public final class SignalDelivery {
                 sig = Long.numberOfTrailingZeros(sync != 0 ? sync : avail) + 1;
                 info = lt.pending().take(sig);
                 if (info == null) {
-                    info = lp.pending().take(sig);
+                    info = lp.queue().take(sig);
                 }
                 if (info == null) {
                     break;
                 }
-                action = lp.action(sig);
+                action = lp.sigaction(sig);
                 if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
-                    lp.action(sig, LinuxProcess.SigAction.DEFAULT);
+                    lp.sigaction(sig, LinuxProcess.SigAction.DEFAULT);
                 }
             }
             if (action.handler() == LinuxProcess.SigAction.SIG_IGN) {
@@ -497,9 +497,9 @@ public final class SignalDelivery {
         int sig = info.signo();
         long bit = SignalQueue.bit(sig);
         synchronized (lp.signalLock()) {
-            LinuxProcess.SigAction a = lp.action(sig);
+            LinuxProcess.SigAction a = lp.sigaction(sig);
             if ((lt.sigmask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
-                lp.action(sig, LinuxProcess.SigAction.DEFAULT);
+                lp.sigaction(sig, LinuxProcess.SigAction.DEFAULT);
                 lt.sigmask(lt.sigmask() & ~bit);
                 return false;
             }

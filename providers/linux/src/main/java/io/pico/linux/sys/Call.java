@@ -56,7 +56,7 @@ public final class Call {
 
     /** The guest file system of the process. */
     public GuestFs fs() {
-        return state.fs();
+        return state.guestFs();
     }
 
     /** The process's memory. */

@@ -6,7 +6,6 @@ import io.pico.api.ImageException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.posix.core.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxProvider;
 import io.pico.linux.LinuxThread;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Replacing the program of the calling process: execve and execveat, with #! scripts. */
 final class ExecCalls {
@@ -182,14 +180,8 @@ final class ExecCalls {
         for (AddressSpace.Region region : mem.regions()) {
             mem.unmap(region.start(), region.end() - region.start());
         }
-        FdTable fds = c.state().fds();
-        for (Map.Entry<Integer, FdTable.Fd> e : fds.all().entrySet()) {
-            if (e.getValue().cloexec()) {
-                fds.close(e.getKey());
-            }
-        }
         LinuxProcess state = c.state();
-        state.exec(program.guest(), argv, env);
+        state.exec(program.guest(), argv, env); // the core's exec closes the close-on-exec descriptors
         LinuxThread ts = c.threadState();
         ts.clearChildTid(0);
         ts.robustList(0, 0);

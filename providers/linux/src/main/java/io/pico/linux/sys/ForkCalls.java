@@ -84,7 +84,7 @@ final class ForkCalls {
         CountDownLatch vforkDone;
         PicoThread thread;
         try {
-            cs = new LinuxProcess(child, lp.fs().with(new ProcFs(c.kernel(), child)), lp);
+            cs = new LinuxProcess(child, lp.guestFs().with(new ProcFs(c.kernel(), child)), lp);
             cs.fds().copyFrom(lp.fds(), child);
             cs.exitSignal((int) (flags & 0xff));
             vforkDone = vfork ? cs.vfork() : null;

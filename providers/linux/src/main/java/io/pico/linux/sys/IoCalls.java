@@ -67,7 +67,7 @@ final class IoCalls {
             return;
         }
         int ttin = 21;
-        io.pico.linux.LinuxProcess.SigAction a = lp.action(ttin);
+        io.pico.linux.LinuxProcess.SigAction a = lp.sigaction(ttin);
         if (a.handler() == io.pico.linux.LinuxProcess.SigAction.SIG_IGN
                 || (c.threadState().sigmask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
             throw Errno.error(Errno.EIO);

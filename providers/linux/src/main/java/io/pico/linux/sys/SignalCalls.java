@@ -76,15 +76,15 @@ final class SignalCalls {
         }
         LinuxProcess.SigAction previous;
         synchronized (lp.signalLock()) {
-            previous = lp.action(sig);
+            previous = lp.sigaction(sig);
             if (a != null) {
-                lp.action(sig, a);
+                lp.sigaction(sig, a);
                 // setting a signal to be ignored discards it where it is pending (POSIX)
                 boolean ignored = a.handler() == LinuxProcess.SigAction.SIG_IGN || (a.handler() == 0
                         && (Signals.defaultAction(sig) == Signals.Action.IGNORE
                         || Signals.defaultAction(sig) == Signals.Action.CONTINUE));
                 if (ignored) {
-                    lp.pending().discard(sig);
+                    lp.queue().discard(sig);
                     for (PicoThread t : c.process().threads()) {
                         LinuxThread.of(t).pending().discard(sig);
                     }
@@ -135,7 +135,7 @@ final class SignalCalls {
         long pending;
         synchronized (c.state().signalLock()) {
             LinuxThread t = c.threadState();
-            pending = (t.pending().mask() | c.state().pending().mask()) & t.sigmask();
+            pending = (t.pending().mask() | c.state().queue().mask()) & t.sigmask();
         }
         c.mem().putLong(c.arg(0), pending);
         return 0;
@@ -394,18 +394,18 @@ final class SignalCalls {
         SigInfo info = null;
         synchronized (lp.signalLock()) {
             while (true) {
-                long ready = (lt.pending().mask() | lp.pending().mask()) & set;
+                long ready = (lt.pending().mask() | lp.queue().mask()) & set;
                 if (ready != 0) {
                     int sig = Long.numberOfTrailingZeros(ready) + 1;
                     info = lt.pending().take(sig);
                     if (info == null) {
-                        info = lp.pending().take(sig);
+                        info = lp.queue().take(sig);
                     }
                     if (info != null) {
                         break;
                     }
                 }
-                if (((lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask() & ~set) != 0) {
+                if (((lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask() & ~set) != 0) {
                     return -Errno.EINTR;
                 }
                 if (c.process().exitStatus().isPresent()) {
