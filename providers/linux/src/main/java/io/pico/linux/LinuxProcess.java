@@ -105,6 +105,12 @@ public final class LinuxProcess extends PosixProcess {
         }
     }
 
+    /** Linux's threads are {@link LinuxThread}s, not yet the core's {@code PosixThread}s. */
+    @Override
+    protected io.pico.posix.core.PosixThread createThreadState(io.pico.api.PicoThread thread) {
+        throw new UnsupportedOperationException("Linux threads keep their own state (LinuxThread)");
+    }
+
     /** Linux forks with {@link #LinuxProcess(PicoProcess, io.pico.linux.fs.GuestFs, LinuxProcess)}. */
     @Override
     protected PosixProcess createChild(PicoProcess child) {

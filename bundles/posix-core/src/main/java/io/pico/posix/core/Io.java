@@ -237,7 +237,10 @@ public final class Io {
         return done;
     }
 
-    /** lseek(2): the new position; ESPIPE for pipes and terminals, EINVAL for a bad whence or position. */
+    /**
+     * lseek(2): the new position; ESPIPE for pipes, terminals and special files, EBADF for a path-only
+     * descriptor, EINVAL for a bad whence or position, ENXIO for SEEK_DATA/SEEK_HOLE outside the file.
+     */
     public static long lseek(Call c, int fd, long offset, int whence) throws IOException {
         OpenFile f = c.fds().get(fd);
         if (f.directory() || f.content() != null) {
@@ -259,6 +262,9 @@ public final class Io {
                 return p;
             }
         }
+        if (f.io() == null && f.special() == null) {
+            throw Errno.EBADF.error(); // a path-only descriptor
+        }
         if (!f.is("file")) {
             throw Errno.ESPIPE.error();
         }
@@ -270,13 +276,13 @@ public final class Io {
                 case SEEK_CUR -> io.position() + offset;
                 case SEEK_END -> size + offset;
                 case SEEK_DATA -> {
-                    if (offset >= size) {
+                    if (offset < 0 || offset >= size) {
                         throw Errno.ENXIO.error();
                     }
                     yield offset;
                 }
                 case SEEK_HOLE -> {
-                    if (offset >= size) {
+                    if (offset < 0 || offset >= size) {
                         throw Errno.ENXIO.error();
                     }
                     yield size;

@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Memory;
 import io.pico.api.AddressSpace;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
@@ -40,37 +41,25 @@ final class MemoryCalls {
         return (v & (PAGE - 1)) == 0;
     }
 
+    /** Implements Linux brk(2) with the core's Memory.brk: the break after the call, unchanged when refused. */
+    private static long brk(Call c) {
+        return Memory.brk(c.core(), c.arg(0));
+    }
+
+    /** Implements Linux munmap(2) with the core's Memory.munmap. */
+    private static long munmap(Call c) {
+        return Memory.munmap(c.core(), c.arg(0), c.arg(1));
+    }
+
+    /** Implements Linux mprotect(2) with the core's Memory.mprotect (PROT_* bits are the same). */
+    private static long mprotect(Call c) {
+        return Memory.mprotect(c.core(), c.arg(0), c.arg(1), c.intArg(2));
+    }
+
     static boolean free(AddressSpace mem, long address, long size) {
         return address >= 0x10000 && address + size <= USER_TOP && mem.findFree(address, size) == address;
     }
 
-    /** Implements Linux brk(2): moves the program break, refusing to grow into another mapping. */
-    private static long brk(Call c) {
-        LinuxProcess st = c.state();
-        synchronized (st) {
-            long want = c.arg(0);
-            long cur = st.brk();
-            if (want < st.brkStart() || want > USER_TOP) {
-                return cur;
-            }
-            long oldEnd = pageUp(cur);
-            long newEnd = pageUp(want);
-            if (newEnd > oldEnd) {
-                if (!free(c.mem(), oldEnd, newEnd - oldEnd)) {
-                    return cur;
-                }
-                try {
-                    c.mem().map(oldEnd, newEnd - oldEnd, AddressSpace.READ | AddressSpace.WRITE);
-                } catch (io.pico.api.MemoryLimitException e) {
-                    return cur;
-                }
-            } else if (newEnd < oldEnd) {
-                c.mem().unmap(newEnd, oldEnd - newEnd);
-            }
-            st.brk(want);
-            return want;
-        }
-    }
 
     /** Implements Linux mmap(2): anonymous memory and private copies of files. */
     private static long mmap(Call c) throws IOException {
@@ -155,33 +144,5 @@ final class MemoryCalls {
         }
     }
 
-    /** Implements Linux munmap(2). */
-    private static long munmap(Call c) {
-        long addr = c.arg(0);
-        long len = c.arg(1);
-        if (!aligned(addr) || len <= 0 || addr + pageUp(len) > USER_TOP) {
-            return -Errno.EINVAL;
-        }
-        c.mem().unmap(addr, pageUp(len));
-        c.state().unname(addr, addr + pageUp(len));
-        return 0;
-    }
 
-    /** Implements Linux mprotect(2). */
-    private static long mprotect(Call c) {
-        long addr = c.arg(0);
-        long len = c.arg(1);
-        if (!aligned(addr) || len < 0) {
-            return -Errno.EINVAL;
-        }
-        if (len == 0) {
-            return 0;
-        }
-        long size = pageUp(len);
-        if (!c.mem().isMapped(addr, size)) {
-            return -Errno.ENOMEM;
-        }
-        c.mem().protect(addr, size, c.intArg(2) & 7);
-        return 0;
-    }
 }

@@ -178,7 +178,7 @@ public final class SyscallTable {
             trace.println(pid + " +++ exited with " + (args[0] & 0xff) + " +++");
             shown = null;
         }
-        Call call = new Call(kernel, thread, state, args);
+        Call call = new Call(kernel, thread, state, sc.number(), args);
         long result;
         if (lt.takeSignalInterrupt()) {
             Thread.interrupted(); // a signal's wake-up that arrived after the call it was meant for

@@ -1,6 +1,6 @@
 package io.pico.linux.sys;
 
-import io.pico.api.IoObject;
+import io.pico.posix.core.Io;
 import io.pico.linux.Errno;
 import io.pico.posix.core.OpenFile;
 import java.io.IOException;
@@ -96,63 +96,9 @@ final class VectorCalls {
         return IoCalls.writeFrom(c, f, buf, size, pos);
     }
 
-    /** Implements Linux lseek(2). */
+    /** Implements Linux lseek(2) with the core's Io.lseek (SEEK_* values are the same). */
     private static long lseek(Call c) throws IOException {
-        OpenFile f = c.state().fds().get(c.intArg(0));
-        long offset = c.arg(1);
-        int whence = c.intArg(2);
-        if (f.content() != null || f.directory()) {
-            synchronized (f) {
-                long size = f.content() == null ? 0 : f.content().length;
-                long base = switch (whence) {
-                    case 0 -> 0;
-                    case 1 -> f.position();
-                    case 2 -> size;
-                    default -> throw Errno.error(Errno.EINVAL);
-                };
-                if (base + offset < 0) {
-                    return -Errno.EINVAL;
-                }
-                f.position(base + offset);
-                if (f.directory()) {
-                    f.dirCursor = null;
-                }
-                return base + offset;
-            }
-        }
-        IoObject io = f.io();
-        if (f.special() != null) {
-            return -Errno.ESPIPE;
-        }
-        if (io == null) {
-            return -Errno.EBADF;
-        }
-        if (!io.kind().equals("file")) {
-            return -Errno.ESPIPE;
-        }
-        synchronized (io) {
-            long size = io.size();
-            long target;
-            switch (whence) {
-                case 0 -> target = offset;
-                case 1 -> target = io.position() + offset;
-                case 2 -> target = size + offset;
-                case 3, 4 -> { // SEEK_DATA, SEEK_HOLE: no holes are known, the data runs to the end
-                    if (offset < 0 || offset >= size) {
-                        return -Errno.ENXIO;
-                    }
-                    target = whence == 3 ? offset : size;
-                }
-                default -> {
-                    return -Errno.EINVAL;
-                }
-            }
-            if (target < 0) {
-                return -Errno.EINVAL;
-            }
-            io.position(target);
-            return target;
-        }
+        return Io.lseek(c.core(), c.intArg(0), c.arg(1), c.intArg(2));
     }
 
     /** Implements Linux sendfile(2) by reading and writing through the provider. */
