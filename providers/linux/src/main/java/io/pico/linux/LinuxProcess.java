@@ -105,6 +105,12 @@ public final class LinuxProcess extends PosixProcess {
         }
     }
 
+    /** Signals the core's code raises (SIGPIPE from a write) go through Linux's own delivery. */
+    @Override
+    public boolean raise(io.pico.api.Kernel kernel, int sig, String reason) {
+        return SignalDelivery.raise(kernel, process(), sig, reason);
+    }
+
     /** Linux's threads are {@link LinuxThread}s, not yet the core's {@code PosixThread}s. */
     @Override
     protected io.pico.posix.core.PosixThread createThreadState(io.pico.api.PicoThread thread) {

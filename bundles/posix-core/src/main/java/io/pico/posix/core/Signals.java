@@ -47,6 +47,14 @@ public final class Signals {
         if (sig == 0 || process.exitStatus().isPresent() || !(process.providerState() instanceof PosixProcess state)) {
             return false;
         }
+        return state.raise(kernel, sig, reason);
+    }
+
+    /**
+     * The core's own delivery of {@code sig} (what {@link PosixProcess#raise} does unless a personality delivers
+     * signals its own way); returns true when it ended the process.
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
         SignalTable table = state.abi().signals();
         Disposition action = state.action(sig);
         boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
