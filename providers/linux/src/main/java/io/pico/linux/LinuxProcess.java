@@ -25,7 +25,6 @@ public final class LinuxProcess extends PosixProcess {
     public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
     private final io.pico.linux.fs.GuestFs guestFs;
-    private final Futexes futexes = new Futexes();
     private final SigAction[] actions = new SigAction[Signals.NSIG + 1];
     private volatile String comm;
     private volatile int deathSignal;
@@ -276,11 +275,6 @@ public final class LinuxProcess extends PosixProcess {
     /** The process's view of the file system (Linux's own resolution). */
     public io.pico.linux.fs.GuestFs guestFs() {
         return guestFs;
-    }
-
-    /** The futex wait queues. */
-    public Futexes futexes() {
-        return futexes;
     }
 
     /** The command name (prctl PR_SET_NAME, /proc/self/comm). */

@@ -57,7 +57,7 @@ final class ProcessCalls {
             if (tidAddress != 0) {
                 try {
                     c.mem().putInt(tidAddress, 0);
-                    c.state().futexes().wake(tidAddress, 1, -1);
+                    c.state().waits().wake(tidAddress, 1, -1);
                 } catch (io.pico.api.MemoryFault e) {
                     // the thread unmapped its own tid word: nothing to clear, as on Linux
                 }
