@@ -51,6 +51,27 @@ public final class Signals {
     }
 
     /**
+     * Raises a signal given in the numbering of the personality {@code from} in a process of any Unix
+     * personality: the same signal by name in the target's numbering (FreeBSD's SIGCHLD is 20, Linux's 17);
+     * false when the target has no such signal or is not a Unix process.
+     */
+    public static boolean raise(Kernel kernel, PicoProcess process, Abi from, int sig, String reason) {
+        if (sig == 0 || !(process.providerState() instanceof PosixProcess state)) {
+            return false;
+        }
+        if (state.abi() == from) {
+            return raise(kernel, process, sig, reason);
+        }
+        SignalTable to = state.abi().signals();
+        String name = from.signals().name(sig);
+        try {
+            return raise(kernel, process, to.number(name), reason);
+        } catch (IllegalArgumentException e) {
+            return false; // no such signal there (or a real-time one, which has no common name)
+        }
+    }
+
+    /**
      * The core's own delivery of {@code sig} (what {@link PosixProcess#raise} does unless a personality delivers
      * signals its own way); returns true when it ended the process.
      */
