@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.PosixProcess;
@@ -63,7 +64,7 @@ public final class LinuxProcess extends PosixProcess {
             List<String> env) {
         super(process, LinuxAbi.INSTANCE, null, exe, cwd, argv, env);
         this.guestFs = fs;
-        umask(HostIds.UMASK);
+        umask(HostIds.umask());
         String base = exe.substring(exe.lastIndexOf('/') + 1);
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
         java.util.Arrays.fill(actions, SigAction.DEFAULT);

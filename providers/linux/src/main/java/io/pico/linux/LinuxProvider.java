@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.PersonalitySettings;
 import io.pico.api.CallInfo;

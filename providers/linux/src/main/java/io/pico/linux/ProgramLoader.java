@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.AddressSpace;
 import io.pico.api.ImageException;
 import io.pico.posix.core.elf.ByteSource;

@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;

@@ -276,7 +276,7 @@ final class ForkCalls {
         Found f = await(c, which, options);
         if (c.arg(2) != 0) {
             byte[] info = f == null ? new byte[128]
-                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), io.pico.linux.HostIds.uid(), f.value(), 0)
+                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), io.pico.posix.core.HostIds.uid(), f.value(), 0)
                             .bytes();
             c.write(c.arg(2), info);
         }

@@ -10,7 +10,7 @@ import io.pico.api.SocketOptionName;
 import io.pico.api.SocketType;
 import io.pico.api.UnixAddress;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
+import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;

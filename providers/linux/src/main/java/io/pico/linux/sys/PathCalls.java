@@ -2,7 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
+import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;

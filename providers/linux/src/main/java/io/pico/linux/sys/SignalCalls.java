@@ -285,7 +285,7 @@ final class SignalCalls {
         }
         PicoThread t = thread(c, tgid, tid);
         if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t,
-                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), io.pico.linux.HostIds.uid(), 0, 0))
+                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), io.pico.posix.core.HostIds.uid(), 0, 0))
                 && t.process() == c.process()) {
             c.noReturn();
         }
