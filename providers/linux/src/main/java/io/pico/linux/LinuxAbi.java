@@ -91,4 +91,14 @@ public final class LinuxAbi implements Abi {
     public int maxFds() {
         return 1024;
     }
+
+    @Override
+    public String errnoName(int number) {
+        return Errno.name(number);
+    }
+
+    @Override
+    public String errnoText(int number) {
+        return Errno.text(number);
+    }
 }
