@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
@@ -276,7 +277,7 @@ final class ForkCalls {
         Found f = await(c, which, options);
         if (c.arg(2) != 0) {
             byte[] info = f == null ? new byte[128]
-                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), io.pico.posix.core.HostIds.uid(), f.value(), 0)
+                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), HostIds.uid(), f.value(), 0)
                             .bytes();
             c.write(c.arg(2), info);
         }

@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
@@ -285,7 +286,7 @@ final class SignalCalls {
         }
         PicoThread t = thread(c, tgid, tid);
         if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t,
-                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), io.pico.posix.core.HostIds.uid(), 0, 0))
+                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), HostIds.uid(), 0, 0))
                 && t.process() == c.process()) {
             c.noReturn();
         }
