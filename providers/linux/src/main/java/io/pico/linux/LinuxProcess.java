@@ -111,10 +111,10 @@ public final class LinuxProcess extends PosixProcess {
         return SignalDelivery.raise(kernel, process(), sig, reason);
     }
 
-    /** Linux's threads are {@link LinuxThread}s, not yet the core's {@code PosixThread}s. */
+    /** Linux's threads are {@link LinuxThread}s (PosixThreads with Linux's own additions). */
     @Override
     protected io.pico.posix.core.PosixThread createThreadState(io.pico.api.PicoThread thread) {
-        throw new UnsupportedOperationException("Linux threads keep their own state (LinuxThread)");
+        return LinuxThread.of(thread);
     }
 
     /** Linux forks with {@link #LinuxProcess(PicoProcess, io.pico.linux.fs.GuestFs, LinuxProcess)}. */

@@ -139,14 +139,14 @@ public final class LinuxState {
         for (PicoThread t : process.threads()) {
             LinuxThread lt = LinuxThread.of(t);
             long[] robust = lt.robustList();
-            long[] alt = lt.altStack();
+            long[] alt = lt.sigaltstack();
             Map<String, Object> ts = new HashMap<>();
             ts.put("clearChildTid", lt.clearChildTid());
             ts.put("robustList", robust[0]);
             ts.put("robustListSize", robust[1]);
             // a call cut short by the swap with a temporary mask (sigsuspend) sets it again when it reruns
-            long saved = lt.takeSavedMask();
-            ts.put("sigmask", saved != -1 ? saved : lt.sigmask());
+            long saved = lt.takeSavedBits();
+            ts.put("sigmask", saved != -1 ? saved : lt.mask());
             ts.put("altStack", alt[0]);
             ts.put("altStackFlags", alt[1]);
             ts.put("altStackSize", alt[2]);
@@ -310,8 +310,8 @@ public final class LinuxState {
             if (ts != null) {
                 lt.clearChildTid(num(ts, "clearChildTid"));
                 lt.robustList(num(ts, "robustList"), num(ts, "robustListSize"));
-                lt.sigmask(num(ts, "sigmask"));
-                lt.altStack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
+                lt.mask(num(ts, "sigmask"));
+                lt.sigaltstack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
                 signals(ts.get("pending"), lt.pending());
             }
         }

@@ -228,7 +228,7 @@ public final class SignalDelivery {
             LinuxProcess.SigAction action = lp.sigaction(sig);
             long bit = SignalQueue.bit(sig);
             PicoThread probe = thread != null ? thread : mainThread(target);
-            boolean blocked = probe != null && (LinuxThread.of(probe).sigmask() & bit) != 0;
+            boolean blocked = probe != null && (LinuxThread.of(probe).mask() & bit) != 0;
             if (ignoredBy(action, sig) && !blocked) {
                 return false;
             }
@@ -284,14 +284,14 @@ public final class SignalDelivery {
     private static PicoThread chooseThread(PicoProcess p, long bit) {
         PicoThread main = mainThread(p);
         PicoThread any = null;
-        if (main != null && (LinuxThread.of(main).sigmask() & bit) == 0) {
+        if (main != null && (LinuxThread.of(main).mask() & bit) == 0) {
             if (LinuxThread.of(main).inCall()) {
                 return main;
             }
             any = main;
         }
         for (PicoThread t : p.threads()) {
-            if ((LinuxThread.of(t).sigmask() & bit) == 0) {
+            if ((LinuxThread.of(t).mask() & bit) == 0) {
                 if (LinuxThread.of(t).inCall()) {
                     return t;
                 }
@@ -379,7 +379,7 @@ public final class SignalDelivery {
 
     /** Whether the thread has a signal it would take now (pending and not blocked). */
     public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
-        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask()) != 0;
+        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.mask()) != 0;
     }
 
     /**
@@ -415,7 +415,7 @@ public final class SignalDelivery {
             LinuxProcess.SigAction action;
             int sig;
             synchronized (lp.signalLock()) {
-                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask();
+                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.mask();
                 if (avail == 0) {
                     break;
                 }
@@ -470,10 +470,10 @@ public final class SignalDelivery {
             restart(t, nr);
         }
         if (!framed) {
-            long saved = lt.takeSavedMask();
+            long saved = lt.takeSavedBits();
             if (saved != -1) {
                 synchronized (lp.signalLock()) {
-                    lt.sigmask(saved);
+                    lt.mask(saved);
                 }
             }
         }
@@ -499,9 +499,9 @@ public final class SignalDelivery {
         long bit = SignalQueue.bit(sig);
         synchronized (lp.signalLock()) {
             LinuxProcess.SigAction a = lp.sigaction(sig);
-            if ((lt.sigmask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
+            if ((lt.mask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
                 lp.sigaction(sig, LinuxProcess.SigAction.DEFAULT);
-                lt.sigmask(lt.sigmask() & ~bit);
+                lt.mask(lt.mask() & ~bit);
                 return false;
             }
             if (a.handler() == 0) {
@@ -527,7 +527,7 @@ public final class SignalDelivery {
         }
         long rsp = regs[15];
         long rflags = t.get(Register.RFLAGS);
-        long[] alt = lt.altStack();
+        long[] alt = lt.sigaltstack();
         boolean altEnabled = (alt[1] & SS_DISABLE) == 0 && alt[2] != 0;
         boolean onAlt = altEnabled && rsp - alt[0] <= alt[2] && rsp > alt[0];
         long sp;
@@ -538,8 +538,8 @@ public final class SignalDelivery {
         }
         long fpAddr = (sp - 512) & ~63L;
         long frame = ((fpAddr - FRAME_SIZE + 8) & ~15L) - 8;
-        long savedMask = lt.takeSavedMask();
-        long oldMask = savedMask != -1 ? savedMask : lt.sigmask();
+        long savedMask = lt.takeSavedBits();
+        long oldMask = savedMask != -1 ? savedMask : lt.mask();
         byte[] fpu;
         try {
             fpu = t.fpuState();
@@ -590,11 +590,11 @@ public final class SignalDelivery {
             // the handler runs on the interrupted code's FPU state
         }
         synchronized (lp.signalLock()) {
-            long mask = lt.sigmask() | action.mask();
+            long mask = lt.mask() | action.mask();
             if ((action.flags() & SA_NODEFER) == 0) {
                 mask |= SignalQueue.bit(sig);
             }
-            lt.sigmask(mask);
+            lt.mask(mask);
         }
         return true;
     }
@@ -638,20 +638,20 @@ public final class SignalDelivery {
         if (!onAltStack(lt, t.get(Register.RSP))) {
             // as Linux's restore_altstack: the handler may have changed it through uc_stack
             if ((ssFlags & SS_DISABLE) != 0) {
-                lt.altStack(0, SS_DISABLE, 0);
+                lt.sigaltstack(0, SS_DISABLE, 0);
             } else if (ssSize >= 2048) {
-                lt.altStack(ssSp, 0, ssSize);
+                lt.sigaltstack(ssSp, 0, ssSize);
             }
         }
         synchronized (lp.signalLock()) {
-            lt.sigmask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
+            lt.mask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
         }
         return true;
     }
 
     /** Whether the stack pointer is on the thread's alternate signal stack. */
     public static boolean onAltStack(LinuxThread lt, long sp) {
-        long[] alt = lt.altStack();
+        long[] alt = lt.sigaltstack();
         return (alt[1] & SS_DISABLE) == 0 && alt[2] != 0 && sp > alt[0] && sp - alt[0] <= alt[2];
     }
 }

@@ -185,7 +185,7 @@ final class ExecCalls {
         LinuxThread ts = c.threadState();
         ts.clearChildTid(0);
         ts.robustList(0, 0);
-        ts.altStack(0, 2, 0);
+        ts.sigaltstack(0, 2, 0);
         ProgramLoader.Start start;
         try {
             start = ProgramLoader.load(program, state, argv, env);

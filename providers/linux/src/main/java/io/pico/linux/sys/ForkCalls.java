@@ -93,9 +93,9 @@ final class ForkCalls {
             thread = child.threads().get(0);
             LinuxThread ct = LinuxThread.of(thread);
             LinuxThread pt = c.threadState();
-            ct.sigmask(pt.sigmask());
-            long[] alt = pt.altStack();
-            ct.altStack(alt[0], (int) alt[1], alt[2]);
+            ct.mask(pt.mask());
+            long[] alt = pt.sigaltstack();
+            ct.sigaltstack(alt[0], (int) alt[1], alt[2]);
             thread.set(Register.RAX, 0);
             if (stack != 0) {
                 thread.set(Register.RSP, stack);

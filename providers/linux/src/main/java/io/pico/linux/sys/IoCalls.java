@@ -68,7 +68,7 @@ final class IoCalls {
         int ttin = 21;
         io.pico.linux.LinuxProcess.SigAction a = lp.sigaction(ttin);
         if (a.handler() == io.pico.linux.LinuxProcess.SigAction.SIG_IGN
-                || (c.threadState().sigmask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
+                || (c.threadState().mask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
             throw Errno.error(Errno.EIO);
         }
         for (io.pico.api.PicoProcess p : SignalCalls.group(c, lp.pgid())) {

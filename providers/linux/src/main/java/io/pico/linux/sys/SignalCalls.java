@@ -110,12 +110,12 @@ final class SignalCalls {
         long set = c.arg(1) != 0 ? c.mem().getLong(c.arg(1)) : 0;
         long current;
         synchronized (c.state().signalLock()) {
-            current = t.sigmask();
+            current = t.mask();
             if (c.arg(1) != 0) {
                 switch (c.intArg(0)) {
-                    case 0 -> t.sigmask(current | set);
-                    case 1 -> t.sigmask(current & ~set);
-                    case 2 -> t.sigmask(set);
+                    case 0 -> t.mask(current | set);
+                    case 1 -> t.mask(current & ~set);
+                    case 2 -> t.mask(set);
                     default -> {
                         return -Errno.EINVAL;
                     }
@@ -136,7 +136,7 @@ final class SignalCalls {
         long pending;
         synchronized (c.state().signalLock()) {
             LinuxThread t = c.threadState();
-            pending = (t.pending().mask() | c.state().queue().mask()) & t.sigmask();
+            pending = (t.pending().mask() | c.state().queue().mask()) & t.mask();
         }
         c.mem().putLong(c.arg(0), pending);
         return 0;
@@ -145,7 +145,7 @@ final class SignalCalls {
     /** Implements Linux sigaltstack(2). */
     private static long sigaltstack(Call c) {
         LinuxThread t = c.threadState();
-        long[] current = t.altStack();
+        long[] current = t.sigaltstack();
         boolean on = SignalDelivery.onAltStack(t, c.thread().get(Register.RSP));
         if (c.arg(0) != 0) {
             long sp = c.mem().getLong(c.arg(0));
@@ -159,12 +159,12 @@ final class SignalCalls {
                 return -Errno.EINVAL;
             }
             if (mode == SignalDelivery.SS_DISABLE) {
-                t.altStack(0, SignalDelivery.SS_DISABLE, 0);
+                t.sigaltstack(0, SignalDelivery.SS_DISABLE, 0);
             } else {
                 if (size < 2048) {
                     return -Errno.ENOMEM;
                 }
-                t.altStack(sp, 0, size);
+                t.sigaltstack(sp, 0, size);
             }
         }
         if (c.arg(1) != 0) {
@@ -406,7 +406,7 @@ final class SignalCalls {
                         break;
                     }
                 }
-                if (((lt.pending().mask() | lp.queue().mask()) & ~lt.sigmask() & ~set) != 0) {
+                if (((lt.pending().mask() | lp.queue().mask()) & ~lt.mask() & ~set) != 0) {
                     return -Errno.EINTR;
                 }
                 if (c.process().exitStatus().isPresent()) {

@@ -88,7 +88,7 @@ final class ThreadCalls {
             child.set(Register.FS_BASE, tls);
         }
         LinuxThread state = LinuxThread.of(child);
-        state.sigmask(c.threadState().sigmask());
+        state.mask(c.threadState().mask());
         int tid = child.tid();
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             state.clearChildTid(childTid);
