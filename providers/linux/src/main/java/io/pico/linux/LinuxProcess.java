@@ -2,6 +2,7 @@ package io.pico.linux;
 
 import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.PosixProcess;
 import java.util.List;
@@ -14,19 +15,10 @@ import java.util.List;
  */
 public final class LinuxProcess extends PosixProcess {
 
-    /** A signal disposition as rt_sigaction(2) records it. */
-    public record SigAction(long handler, long flags, long restorer, long mask) {
-        /** The default disposition. */
-        public static final SigAction DEFAULT = new SigAction(0, 0, 0, 0);
-        /** SIG_IGN. */
-        public static final long SIG_IGN = 1;
-    }
-
     /** Where anonymous mappings without a hint are placed from. */
     public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
     private final io.pico.linux.fs.GuestFs guestFs;
-    private final SigAction[] actions = new SigAction[Signals.NSIG + 1];
     private volatile String comm;
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
@@ -67,7 +59,6 @@ public final class LinuxProcess extends PosixProcess {
         umask(HostIds.umask());
         String base = exe.substring(exe.lastIndexOf('/') + 1);
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
-        java.util.Arrays.fill(actions, SigAction.DEFAULT);
         this.memoryCap = process.memory().limit();
         fds().limit((int) limits[RLIMIT_NOFILE][0]);
     }
@@ -92,8 +83,8 @@ public final class LinuxProcess extends PosixProcess {
         }
         limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
         limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
-        synchronized (parent.actions) {
-            System.arraycopy(parent.actions, 0, actions, 0, actions.length);
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            action(sig, parent.action(sig)); // the core's dispositions (rt_sigaction's, in Linux's numbering)
         }
         synchronized (parent.termios) {
             System.arraycopy(parent.termios, 0, termios, 0, termios.length);
@@ -255,11 +246,10 @@ public final class LinuxProcess extends PosixProcess {
         String base = newExe.substring(newExe.lastIndexOf('/') + 1);
         comm = base.length() > 15 ? base.substring(0, 15) : base;
         execed = true;
-        synchronized (actions) {
-            for (int i = 0; i < actions.length; i++) {
-                if (actions[i].handler() != SigAction.SIG_IGN) {
-                    actions[i] = SigAction.DEFAULT;
-                }
+        // as Linux's flush_signal_handlers: every disposition but SIG_IGN goes back to the default, flags too
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            if (action(sig).handler() != Disposition.SIG_IGN) {
+                action(sig, Disposition.DEFAULT);
             }
         }
     }
@@ -440,22 +430,6 @@ public final class LinuxProcess extends PosixProcess {
     public void termios(byte[] value) {
         synchronized (termios) {
             System.arraycopy(value, 0, termios, 0, Math.min(value.length, termios.length));
-        }
-    }
-
-    /** The disposition of a signal. */
-    public SigAction sigaction(int sig) {
-        synchronized (actions) {
-            return actions[sig];
-        }
-    }
-
-    /** Replaces the disposition of a signal, returning the old one. */
-    public SigAction sigaction(int sig, SigAction action) {
-        synchronized (actions) {
-            SigAction old = actions[sig];
-            actions[sig] = action;
-            return old;
         }
     }
 

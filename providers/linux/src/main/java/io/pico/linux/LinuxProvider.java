@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.PersonalitySettings;
@@ -311,8 +312,8 @@ public final class LinuxProvider implements Provider {
                     reapSelf = true;
                 } else if (parent.get().providerState() instanceof LinuxProcess plp) {
                     parentState = plp;
-                    LinuxProcess.SigAction chld = plp.sigaction(Signals.SIGCHLD);
-                    if (chld.handler() == LinuxProcess.SigAction.SIG_IGN
+                    Disposition chld = plp.action(Signals.SIGCHLD);
+                    if (chld.handler() == Disposition.SIG_IGN
                             || (chld.flags() & SignalDelivery.SA_NOCLDWAIT) != 0) {
                         reapSelf = true;
                     }

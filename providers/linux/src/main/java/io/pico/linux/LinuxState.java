@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.SpecialFile;
@@ -57,10 +58,10 @@ public final class LinuxState {
         m.put("limits", limits);
         List<Object> actions = new ArrayList<>();
         for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            LinuxProcess.SigAction a = lp.sigaction(sig);
-            if (!a.equals(LinuxProcess.SigAction.DEFAULT)) {
+            Disposition a = lp.action(sig);
+            if (!a.equals(Disposition.DEFAULT)) {
                 actions.add(Map.of("sig", sig, "handler", a.handler(), "flags", a.flags(), "restorer", a.restorer(),
-                        "mask", a.mask()));
+                        "mask", a.mask().low())); // a 64-bit mask, as snapshots always had
             }
         }
         m.put("actions", actions);
@@ -271,8 +272,8 @@ public final class LinuxState {
             lp.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
         }
         for (Map<String, Object> a : LinuxState.<Map<String, Object>>list(m, "actions")) {
-            lp.sigaction((int) num(a, "sig"), new LinuxProcess.SigAction(num(a, "handler"), num(a, "flags"),
-                    num(a, "restorer"), num(a, "mask")));
+            lp.action((int) num(a, "sig"), new Disposition(num(a, "handler"), num(a, "flags"),
+                    io.pico.posix.core.SigSet.of(num(a, "mask")), num(a, "restorer")));
         }
         for (Map<String, Object> n : LinuxState.<Map<String, Object>>list(m, "named")) {
             lp.name(num(n, "start"), num(n, "end"), str(n, "name"));

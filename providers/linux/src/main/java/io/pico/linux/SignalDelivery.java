@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
@@ -158,8 +159,8 @@ public final class SignalDelivery {
     // ---------------------------------------------------------------- generation
 
     /** Whether the disposition drops the signal at once (SIG_IGN, or a default action of ignore). */
-    private static boolean ignoredBy(LinuxProcess.SigAction a, int sig) {
-        if (a.handler() == LinuxProcess.SigAction.SIG_IGN) {
+    private static boolean ignoredBy(Disposition a, int sig) {
+        if (a.handler() == Disposition.SIG_IGN) {
             return true;
         }
         if (a.handler() != 0) {
@@ -225,7 +226,7 @@ public final class SignalDelivery {
                     }
                 }
             }
-            LinuxProcess.SigAction action = lp.sigaction(sig);
+            Disposition action = lp.action(sig);
             long bit = SignalQueue.bit(sig);
             PicoThread probe = thread != null ? thread : mainThread(target);
             boolean blocked = probe != null && (LinuxThread.of(probe).mask() & bit) != 0;
@@ -367,7 +368,7 @@ public final class SignalDelivery {
         }
         kernel.process(c.parentPid()).ifPresent(parent -> {
             if (parent.providerState() instanceof LinuxProcess plp) {
-                if ((plp.sigaction(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+                if ((plp.action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
                     send(kernel, parent, new SigInfo(Signals.SIGCHLD, code, c.pid(), HostIds.uid(), status, 0), null);
                 }
                 plp.childEvent();
@@ -412,7 +413,7 @@ public final class SignalDelivery {
         boolean framed = false;
         while (true) {
             SigInfo info;
-            LinuxProcess.SigAction action;
+            Disposition action;
             int sig;
             synchronized (lp.signalLock()) {
                 long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.mask();
@@ -428,12 +429,12 @@ public final class SignalDelivery {
                 if (info == null) {
                     break;
                 }
-                action = lp.sigaction(sig);
+                action = lp.action(sig);
                 if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
-                    lp.sigaction(sig, LinuxProcess.SigAction.DEFAULT);
+                    lp.action(sig, Disposition.DEFAULT);
                 }
             }
-            if (action.handler() == LinuxProcess.SigAction.SIG_IGN) {
+            if (action.handler() == Disposition.SIG_IGN) {
                 continue;
             }
             if (action.handler() == 0) {
@@ -498,9 +499,9 @@ public final class SignalDelivery {
         int sig = info.signo();
         long bit = SignalQueue.bit(sig);
         synchronized (lp.signalLock()) {
-            LinuxProcess.SigAction a = lp.sigaction(sig);
-            if ((lt.mask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
-                lp.sigaction(sig, LinuxProcess.SigAction.DEFAULT);
+            Disposition a = lp.action(sig);
+            if ((lt.mask() & bit) != 0 || a.handler() == Disposition.SIG_IGN) {
+                lp.action(sig, Disposition.DEFAULT);
                 lt.mask(lt.mask() & ~bit);
                 return false;
             }
@@ -516,7 +517,7 @@ public final class SignalDelivery {
 
     /** Builds the rt_sigframe for a handler and points the thread at it. False when the stack is unusable. */
     private static boolean setupFrame(PicoThread t, LinuxProcess lp, LinuxThread lt, int sig, SigInfo info,
-            LinuxProcess.SigAction action) {
+            Disposition action) {
         if ((action.flags() & SA_RESTORER) == 0 || action.restorer() == 0) {
             return false; // x86-64 Linux has no default restorer
         }
@@ -590,7 +591,7 @@ public final class SignalDelivery {
             // the handler runs on the interrupted code's FPU state
         }
         synchronized (lp.signalLock()) {
-            long mask = lt.mask() | action.mask();
+            long mask = lt.mask() | action.mask().low();
             if ((action.flags() & SA_NODEFER) == 0) {
                 mask |= SignalQueue.bit(sig);
             }

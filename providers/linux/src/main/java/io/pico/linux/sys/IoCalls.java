@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.Io;
 import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
@@ -66,8 +67,8 @@ final class IoCalls {
             return;
         }
         int ttin = 21;
-        io.pico.linux.LinuxProcess.SigAction a = lp.sigaction(ttin);
-        if (a.handler() == io.pico.linux.LinuxProcess.SigAction.SIG_IGN
+        Disposition a = lp.action(ttin);
+        if (a.handler() == Disposition.SIG_IGN
                 || (c.threadState().mask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
             throw Errno.error(Errno.EIO);
         }

@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
@@ -67,21 +68,22 @@ final class SignalCalls {
         long act = c.arg(1);
         long old = c.arg(2);
         LinuxProcess lp = c.state();
-        LinuxProcess.SigAction a = null;
+        Disposition a = null;
         if (act != 0) {
             if (sig == Signals.SIGKILL || sig == Signals.SIGSTOP) {
                 return -Errno.EINVAL;
             }
-            a = new LinuxProcess.SigAction(c.mem().getLong(act), c.mem().getLong(act + 8), c.mem().getLong(act + 16),
-                    c.mem().getLong(act + 24) & ~UNBLOCKABLE);
+            // struct kernel_sigaction: handler, flags, restorer, mask
+            a = new Disposition(c.mem().getLong(act), c.mem().getLong(act + 8),
+                    io.pico.posix.core.SigSet.of(c.mem().getLong(act + 24) & ~UNBLOCKABLE), c.mem().getLong(act + 16));
         }
-        LinuxProcess.SigAction previous;
+        Disposition previous;
         synchronized (lp.signalLock()) {
-            previous = lp.sigaction(sig);
+            previous = lp.action(sig);
             if (a != null) {
-                lp.sigaction(sig, a);
+                lp.action(sig, a);
                 // setting a signal to be ignored discards it where it is pending (POSIX)
-                boolean ignored = a.handler() == LinuxProcess.SigAction.SIG_IGN || (a.handler() == 0
+                boolean ignored = a.handler() == Disposition.SIG_IGN || (a.handler() == 0
                         && (Signals.defaultAction(sig) == Signals.Action.IGNORE
                         || Signals.defaultAction(sig) == Signals.Action.CONTINUE));
                 if (ignored) {
@@ -96,7 +98,7 @@ final class SignalCalls {
             c.mem().putLong(old, previous.handler());
             c.mem().putLong(old + 8, previous.flags());
             c.mem().putLong(old + 16, previous.restorer());
-            c.mem().putLong(old + 24, previous.mask());
+            c.mem().putLong(old + 24, previous.mask().low());
         }
         return 0;
     }
