@@ -18,8 +18,10 @@
  * {@link io.pico.linux.SysError}, or the core's {@code io.pico.posix.core.SysError}) is an errno.</li>
  * <li>{@code fs}: guest paths confined to the process root ({@code GuestFs}), the synthetic {@code /proc}
  * ({@code ProcFs}) and {@code struct stat}.</li>
- * <li>Per-process state: {@link io.pico.linux.LinuxProcess} (descriptors over kernel handles, cwd, break,
- * signal dispositions, futexes); per-thread: {@link io.pico.linux.LinuxThread}.</li>
+ * <li>Per-process state: {@link io.pico.linux.LinuxProcess}, a {@code PosixProcess} of the core (descriptors
+ * over kernel handles, cwd, break, dispositions, futex queues are the core's; Linux adds its signal queues,
+ * limits, timers, terminal state); per-thread: {@link io.pico.linux.LinuxThread}, a {@code PosixThread} (the
+ * core's signal mask).</li>
  * </ul>
  */
 package io.pico.linux;
