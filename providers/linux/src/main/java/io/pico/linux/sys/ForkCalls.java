@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Children;
 import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.PicoProcess;
@@ -145,11 +146,6 @@ final class ForkCalls {
         return child.pid();
     }
 
-    /** The wait status of an ended process: code << 8, or the signal. */
-    static int status(ExitStatus st) {
-        return st.signalled() ? st.signal() & 0x7f : (st.code() & 0xff) << 8;
-    }
-
     /** What one wait found: the child, its wait status and its siginfo code. */
     private record Found(PicoProcess child, int status, int code, int value, boolean ended) {
     }
@@ -162,12 +158,12 @@ final class ForkCalls {
     private static Found scan(Call c, int which, int options) {
         boolean any = false;
         int me = c.process().pid();
+        java.util.function.IntPredicate selected = Children.selector(c.core(), which); // the core's wait4 pid rule
         for (PicoProcess p : c.kernel().processes()) {
             if (p.parentPid() != me || !(p.providerState() instanceof LinuxProcess cs) || cs.orphaned()) {
                 continue;
             }
-            if (which > 0 ? p.pid() != which : which == 0 ? cs.pgid() != c.state().pgid()
-                    : which < -1 && cs.pgid() != -which) {
+            if (!selected.test(p.pid())) {
                 continue;
             }
             any = true;
@@ -180,7 +176,7 @@ final class ForkCalls {
                 if ((options & WNOWAIT) == 0) {
                     c.kernel().reap(p.pid());
                 }
-                return new Found(p, status(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
+                return new Found(p, Children.waitStatus(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
                         s.signalled() ? s.signal() : s.code(), true);
             }
             int event = cs.waitEvent();
