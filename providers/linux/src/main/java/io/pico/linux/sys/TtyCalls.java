@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Descriptors;
 import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
@@ -115,10 +116,8 @@ final class TtyCalls {
                 // TIOCSWINSZ, TCFLSH, TCXONC, TCSBRK, TCSBRKP, TIOCSBRK, TIOCCBRK
                 return tty ? 0 : -Errno.ENOTTY;
             }
-            case 0x541b -> { // FIONREAD
-                int n = f.content() != null ? (int) Math.max(0, f.content().length - f.position())
-                        : io == null ? 0 : io.available();
-                c.mem().putInt(arg, n);
+            case 0x541b -> { // FIONREAD: the core's Descriptors.available
+                c.mem().putInt(arg, Descriptors.available(c.core(), c.intArg(0)));
                 return 0;
             }
             case 0x5421 -> { // FIONBIO
