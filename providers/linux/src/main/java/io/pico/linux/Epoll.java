@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.SpecialFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,12 +84,12 @@ public final class Epoll implements SpecialFile {
 
     @Override
     public int read(byte[] buf, int count, boolean nonblock) {
-        return -Errno.EINVAL;
+        throw io.pico.posix.core.Errno.EINVAL.error();
     }
 
     @Override
     public int write(byte[] buf, int count, boolean nonblock) {
-        return -Errno.EINVAL;
+        throw io.pico.posix.core.Errno.EINVAL.error();
     }
 
     @Override

@@ -150,6 +150,16 @@ public final class Errno {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "E" + errno;
     }
 
+    /** The number of a symbolic name such as {@code ENOENT}, or 0 when Linux has none. */
+    public static int number(String name) {
+        for (int i = 1; i < NAMES.length; i++) {
+            if (name.equals(NAMES[i])) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     /** The strerror text, e.g. {@code No such file or directory}. */
     public static String text(int errno) {
         return errno > 0 && errno < TEXTS.length && TEXTS[errno] != null ? TEXTS[errno] : "Unknown error " + errno;

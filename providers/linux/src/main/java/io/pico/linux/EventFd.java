@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.SpecialFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -30,11 +31,11 @@ public final class EventFd implements SpecialFile {
     @Override
     public synchronized int read(byte[] buf, int count, boolean nonblock) throws InterruptedException {
         if (count < 8) {
-            return -Errno.EINVAL;
+            throw io.pico.posix.core.Errno.EINVAL.error();
         }
         while (counter == 0) {
             if (nonblock) {
-                return -Errno.EAGAIN;
+                throw io.pico.posix.core.Errno.EAGAIN.error();
             }
             wait();
         }
@@ -48,15 +49,15 @@ public final class EventFd implements SpecialFile {
     @Override
     public synchronized int write(byte[] buf, int count, boolean nonblock) throws InterruptedException {
         if (count < 8) {
-            return -Errno.EINVAL;
+            throw io.pico.posix.core.Errno.EINVAL.error();
         }
         long value = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         if (value == -1L) {
-            return -Errno.EINVAL;
+            throw io.pico.posix.core.Errno.EINVAL.error();
         }
         while (Long.compareUnsigned(value, MAX - counter) > 0) {
             if (nonblock) {
-                return -Errno.EAGAIN;
+                throw io.pico.posix.core.Errno.EAGAIN.error();
             }
             wait();
         }

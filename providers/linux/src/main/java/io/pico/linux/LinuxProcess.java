@@ -1,41 +1,25 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.PosixProcess;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The Linux personality's state of one process: descriptors, cwd, program break, signal dispositions. */
-public final class LinuxProcess {
-
-    /** A signal disposition as rt_sigaction(2) records it. */
-    public record SigAction(long handler, long flags, long restorer, long mask) {
-        /** The default disposition. */
-        public static final SigAction DEFAULT = new SigAction(0, 0, 0, 0);
-        /** SIG_IGN. */
-        public static final long SIG_IGN = 1;
-    }
+/**
+ * The Linux personality's state of one process. What every Unix process has (descriptors, working directory,
+ * executable and arguments, program break, umask, process group and session, memory names) is the POSIX core's
+ * {@link PosixProcess}; Linux adds its signal dispositions and queues, limits, timers, terminal settings and
+ * wait events. The core's path resolution is not used yet: Linux resolves with its own {@link #guestFs()}.
+ */
+public final class LinuxProcess extends PosixProcess {
 
     /** Where anonymous mappings without a hint are placed from. */
     public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
-    private final PicoProcess process;
-    private final io.pico.linux.fs.GuestFs fs;
-    private final FdTable fds = new FdTable();
-    private final Futexes futexes = new Futexes();
-    private final java.util.List<Named> named = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Set<Integer> unknownLogged = ConcurrentHashMap.newKeySet();
-    private final SigAction[] actions = new SigAction[Signals.NSIG + 1];
-    private volatile String cwd;
-    private volatile String exe;
-    private volatile List<String> argv;
-    private volatile List<String> env;
-    private long brkStart;
-    private long brk;
-    private volatile int umask = HostIds.UMASK;
+    private final io.pico.linux.fs.GuestFs guestFs;
     private volatile String comm;
-    private volatile int pgid;
-    private volatile int sid;
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
     private final long[][] limits = defaultLimits();
@@ -70,19 +54,13 @@ public final class LinuxProcess {
     /** State for a process started from the executable at guest path {@code exe}. */
     public LinuxProcess(PicoProcess process, io.pico.linux.fs.GuestFs fs, String exe, String cwd, List<String> argv,
             List<String> env) {
-        this.process = process;
-        this.fs = fs;
-        this.exe = exe;
-        this.cwd = cwd;
-        this.argv = List.copyOf(argv);
-        this.env = List.copyOf(env);
+        super(process, LinuxAbi.INSTANCE, null, exe, cwd, argv, env);
+        this.guestFs = fs;
+        umask(HostIds.umask());
         String base = exe.substring(exe.lastIndexOf('/') + 1);
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
-        java.util.Arrays.fill(actions, SigAction.DEFAULT);
-        this.pgid = process.pid();
-        this.sid = process.pid();
         this.memoryCap = process.memory().limit();
-        fds.limit((int) limits[RLIMIT_NOFILE][0]);
+        fds().limit((int) limits[RLIMIT_NOFILE][0]);
     }
 
     /**
@@ -91,11 +69,11 @@ public final class LinuxProcess {
      * child's own descriptor table, which the caller fills.
      */
     public LinuxProcess(PicoProcess child, io.pico.linux.fs.GuestFs fs, LinuxProcess parent) {
-        this(child, fs, parent.exe, parent.cwd, parent.argv, parent.env);
+        this(child, fs, parent.exe(), parent.cwd(), parent.argv(), parent.env());
         this.comm = parent.comm;
-        this.umask = parent.umask;
-        this.pgid = parent.pgid;
-        this.sid = parent.sid;
+        umask(parent.umask());
+        pgid(parent.pgid());
+        sid(parent.sid());
         this.ctty = parent.ctty;
         this.memoryCap = parent.memoryCap;
         synchronized (parent.limits) {
@@ -105,17 +83,35 @@ public final class LinuxProcess {
         }
         limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
         limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
-        synchronized (parent.actions) {
-            System.arraycopy(parent.actions, 0, actions, 0, actions.length);
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            action(sig, parent.action(sig)); // the core's dispositions (rt_sigaction's, in Linux's numbering)
         }
         synchronized (parent.termios) {
             System.arraycopy(parent.termios, 0, termios, 0, termios.length);
         }
-        named.addAll(parent.named);
+        named().addAll(parent.named());
         synchronized (parent) {
-            brkStart = parent.brkStart;
-            brk = parent.brk;
+            initBrk(parent.brkStart());
+            brk(parent.brk());
         }
+    }
+
+    /** Signals the core's code raises (SIGPIPE from a write) go through Linux's own delivery. */
+    @Override
+    public boolean raise(io.pico.api.Kernel kernel, int sig, String reason) {
+        return SignalDelivery.raise(kernel, process(), sig, reason);
+    }
+
+    /** Linux's threads are {@link LinuxThread}s (PosixThreads with Linux's own additions). */
+    @Override
+    protected io.pico.posix.core.PosixThread createThreadState(io.pico.api.PicoThread thread) {
+        return LinuxThread.of(thread);
+    }
+
+    /** Linux forks with {@link #LinuxProcess(PicoProcess, io.pico.linux.fs.GuestFs, LinuxProcess)}. */
+    @Override
+    protected PosixProcess createChild(PicoProcess child) {
+        throw new UnsupportedOperationException("a Linux child is made with its parent's GuestFs by clone");
     }
 
     /** The lock of signal state; waiting for a signal means waiting on it. */
@@ -123,8 +119,8 @@ public final class LinuxProcess {
         return signalLock;
     }
 
-    /** Signals pending for the process as a whole. */
-    public SignalQueue pending() {
+    /** Signals pending for the process as a whole (with their siginfo). */
+    public SignalQueue queue() {
         return pending;
     }
 
@@ -244,22 +240,18 @@ public final class LinuxProcess {
      * Starts over for a new program (execve): the image, its arguments and name change; caught signals
      * return to their default, ignored ones stay ignored; the memory names and the break are reset.
      */
+    @Override
     public void exec(String newExe, List<String> newArgv, List<String> newEnv) {
-        exe = newExe;
-        argv = List.copyOf(newArgv);
-        env = List.copyOf(newEnv);
+        super.exec(newExe, newArgv, newEnv); // also closes the close-on-exec descriptors
         String base = newExe.substring(newExe.lastIndexOf('/') + 1);
         comm = base.length() > 15 ? base.substring(0, 15) : base;
-        named.clear();
         execed = true;
-        synchronized (actions) {
-            for (int i = 0; i < actions.length; i++) {
-                if (actions[i].handler() != SigAction.SIG_IGN) {
-                    actions[i] = SigAction.DEFAULT;
-                }
+        // as Linux's flush_signal_handlers: every disposition but SIG_IGN goes back to the default, flags too
+        for (int sig = 1; sig <= Signals.NSIG; sig++) {
+            if (action(sig).handler() != Disposition.SIG_IGN) {
+                action(sig, Disposition.DEFAULT);
             }
         }
-        initBrk(0);
     }
 
     /** The state of a process run by this provider. */
@@ -271,99 +263,9 @@ public final class LinuxProcess {
         throw new IllegalStateException("pid " + process.pid() + " has no Linux state");
     }
 
-    /** The process. */
-    public PicoProcess process() {
-        return process;
-    }
-
-    /** The process's view of the file system. */
-    public io.pico.linux.fs.GuestFs fs() {
-        return fs;
-    }
-
-    /** An address range shown with a name in /proc/PID/maps (the images and what they were loaded from). */
-    public record Named(long start, long end, String name) {
-    }
-
-    /** Names an address range for /proc/PID/maps. */
-    public void name(long start, long end, String name) {
-        named.add(new Named(start, end, name));
-    }
-
-    /** Forgets the names of ranges overlapping an unmapped or replaced range. */
-    public void unname(long start, long end) {
-        named.removeIf(n -> n.start() < end && start < n.end());
-    }
-
-    /** The named ranges. */
-    public java.util.List<Named> named() {
-        return named;
-    }
-
-    /** The futex wait queues. */
-    public Futexes futexes() {
-        return futexes;
-    }
-
-    /** The descriptor table. */
-    public FdTable fds() {
-        return fds;
-    }
-
-    /** The working directory, a canonical guest path. */
-    public String cwd() {
-        return cwd;
-    }
-
-    /** Changes the working directory. */
-    public void cwd(String dir) {
-        cwd = dir;
-    }
-
-    /** The guest path of the executable (/proc/self/exe). */
-    public String exe() {
-        return exe;
-    }
-
-    /** The argument vector (/proc/self/cmdline). */
-    public List<String> argv() {
-        return argv;
-    }
-
-    /** The initial environment (/proc/self/environ). */
-    public List<String> env() {
-        return env;
-    }
-
-    /** Sets the program break's start (and current value). */
-    public synchronized void initBrk(long start) {
-        brkStart = start;
-        brk = start;
-    }
-
-    /** The program break's start. */
-    public synchronized long brkStart() {
-        return brkStart;
-    }
-
-    /** The current program break. */
-    public synchronized long brk() {
-        return brk;
-    }
-
-    /** Moves the program break (the caller has mapped or unmapped the memory). */
-    public synchronized void brk(long value) {
-        brk = value;
-    }
-
-    /** The file mode creation mask. */
-    public int umask() {
-        return umask;
-    }
-
-    /** Sets the file mode creation mask. */
-    public void umask(int mask) {
-        umask = mask & 0777;
+    /** The process's view of the file system (Linux's own resolution). */
+    public io.pico.linux.fs.GuestFs guestFs() {
+        return guestFs;
     }
 
     /** The command name (prctl PR_SET_NAME, /proc/self/comm). */
@@ -374,26 +276,6 @@ public final class LinuxProcess {
     /** Sets the command name. */
     public void comm(String name) {
         comm = name;
-    }
-
-    /** The process group id. */
-    public int pgid() {
-        return pgid;
-    }
-
-    /** Sets the process group id. */
-    public void pgid(int id) {
-        pgid = id;
-    }
-
-    /** The session id. */
-    public int sid() {
-        return sid;
-    }
-
-    /** Sets the session id. */
-    public void sid(int id) {
-        sid = id;
     }
 
     /** The parent-death signal (prctl PR_SET_PDEATHSIG). */
@@ -470,11 +352,11 @@ public final class LinuxProcess {
             limits[resource] = new long[] {soft, hard};
         }
         if (resource == RLIMIT_NOFILE) {
-            fds.limit((int) Math.min(FdTable.MAX_FDS, Long.compareUnsigned(soft, FdTable.MAX_FDS) > 0
+            fds().limit((int) Math.min(FdTable.MAX_FDS, Long.compareUnsigned(soft, FdTable.MAX_FDS) > 0
                     ? FdTable.MAX_FDS : soft));
         } else if (resource == RLIMIT_AS) {
             long cap = memoryCap;
-            process.memory().limit(soft == INFINITY || Long.compareUnsigned(soft, cap) > 0 ? cap : soft);
+            process().memory().limit(soft == INFINITY || Long.compareUnsigned(soft, cap) > 0 ? cap : soft);
         }
     }
 
@@ -551,24 +433,8 @@ public final class LinuxProcess {
         }
     }
 
-    /** The disposition of a signal. */
-    public SigAction action(int sig) {
-        synchronized (actions) {
-            return actions[sig];
-        }
-    }
-
-    /** Replaces the disposition of a signal, returning the old one. */
-    public SigAction action(int sig, SigAction action) {
-        synchronized (actions) {
-            SigAction old = actions[sig];
-            actions[sig] = action;
-            return old;
-        }
-    }
-
     /** Whether an unknown call number is reported for the first time in this process. */
     public boolean firstUnknown(int nr) {
-        return unknownLogged.add(nr);
+        return firstUnknown((long) nr);
     }
 }

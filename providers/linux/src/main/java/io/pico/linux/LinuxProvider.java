@@ -1,5 +1,8 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.HostIds;
+import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.PersonalitySettings;
 import io.pico.api.CallInfo;
 import io.pico.api.CpuException;
@@ -14,7 +17,7 @@ import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Provider;
 import io.pico.api.Register;
-import io.pico.linux.elf.StackBuilder;
+import io.pico.posix.core.elf.StackBuilder;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import io.pico.linux.sys.SyscallTable;
@@ -115,8 +118,8 @@ public final class LinuxProvider implements Provider {
         for (int fd = 0; fd < 3; fd++) {
             IoObject io = process.handles().get(fd);
             if (io != null) {
-                int flags = io.isTerminal() ? OpenFile.O_RDWR : fd == 0 ? OpenFile.O_RDONLY : OpenFile.O_WRONLY;
-                state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, flags), false);
+                int flags = io.isTerminal() ? LinuxAbi.O_RDWR : fd == 0 ? LinuxAbi.O_RDONLY : LinuxAbi.O_WRONLY;
+                state.fds().installAt(fd, OpenFile.ofHandle(process, fd, null, false, LinuxAbi.core(flags)), false);
             }
         }
         List<IoObject> terminals = new ArrayList<>();
@@ -309,8 +312,8 @@ public final class LinuxProvider implements Provider {
                     reapSelf = true;
                 } else if (parent.get().providerState() instanceof LinuxProcess plp) {
                     parentState = plp;
-                    LinuxProcess.SigAction chld = plp.action(Signals.SIGCHLD);
-                    if (chld.handler() == LinuxProcess.SigAction.SIG_IGN
+                    Disposition chld = plp.action(Signals.SIGCHLD);
+                    if (chld.handler() == Disposition.SIG_IGN
                             || (chld.flags() & SignalDelivery.SA_NOCLDWAIT) != 0) {
                         reapSelf = true;
                     }

@@ -1,5 +1,9 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.SpecialFile;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
@@ -36,7 +40,7 @@ public final class LinuxState {
         m.put("argv", new ArrayList<>(lp.argv()));
         m.put("env", new ArrayList<>(lp.env()));
         List<String> mounts = new ArrayList<>();
-        lp.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
+        lp.guestFs().mounts().forEach(mount -> mounts.add(mount.spec()));
         m.put("mounts", mounts);
         m.put("brkStart", lp.brkStart());
         m.put("brk", lp.brk());
@@ -54,10 +58,10 @@ public final class LinuxState {
         m.put("limits", limits);
         List<Object> actions = new ArrayList<>();
         for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            LinuxProcess.SigAction a = lp.action(sig);
-            if (!a.equals(LinuxProcess.SigAction.DEFAULT)) {
+            Disposition a = lp.action(sig);
+            if (!a.equals(Disposition.DEFAULT)) {
                 actions.add(Map.of("sig", sig, "handler", a.handler(), "flags", a.flags(), "restorer", a.restorer(),
-                        "mask", a.mask()));
+                        "mask", a.mask().low())); // a 64-bit mask, as snapshots always had
             }
         }
         m.put("actions", actions);
@@ -87,7 +91,7 @@ public final class LinuxState {
                 Map<String, Object> d = new HashMap<>();
                 d.put("id", id);
                 d.put("handle", f.handle());
-                d.put("flags", f.flags());
+                d.put("flags", LinuxAbi.guest(f.flags())); // Linux bits, as snapshots always had
                 d.put("directory", f.directory());
                 d.put("position", f.position());
                 if (f.guestPath() != null) {
@@ -126,7 +130,7 @@ public final class LinuxState {
             }
         }
         synchronized (lp.signalLock()) {
-            m.put("pending", signals(lp.pending()));
+            m.put("pending", signals(lp.queue()));
         }
         long[][] cpuTimers = lp.cpuTimers();
         synchronized (cpuTimers) {
@@ -136,14 +140,14 @@ public final class LinuxState {
         for (PicoThread t : process.threads()) {
             LinuxThread lt = LinuxThread.of(t);
             long[] robust = lt.robustList();
-            long[] alt = lt.altStack();
+            long[] alt = lt.sigaltstack();
             Map<String, Object> ts = new HashMap<>();
             ts.put("clearChildTid", lt.clearChildTid());
             ts.put("robustList", robust[0]);
             ts.put("robustListSize", robust[1]);
             // a call cut short by the swap with a temporary mask (sigsuspend) sets it again when it reruns
-            long saved = lt.takeSavedMask();
-            ts.put("sigmask", saved != -1 ? saved : lt.sigmask());
+            long saved = lt.takeSavedBits();
+            ts.put("sigmask", saved != -1 ? saved : lt.mask());
             ts.put("altStack", alt[0]);
             ts.put("altStackFlags", alt[1]);
             ts.put("altStackSize", alt[2]);
@@ -250,7 +254,7 @@ public final class LinuxState {
                 Tty.of(tty).control((int) num(m, "ttySession", lp.sid()), (int) num(m, "ttyForeground", lp.pgid()));
             }
         }
-        signals(m.get("pending"), lp.pending());
+        signals(m.get("pending"), lp.queue());
         if (m.get("cpuTimers") instanceof List<?> ct && ct.size() == 4) {
             long[][] timers = lp.cpuTimers();
             for (int i = 0; i < 4; i++) {
@@ -268,8 +272,8 @@ public final class LinuxState {
             lp.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
         }
         for (Map<String, Object> a : LinuxState.<Map<String, Object>>list(m, "actions")) {
-            lp.action((int) num(a, "sig"), new LinuxProcess.SigAction(num(a, "handler"), num(a, "flags"),
-                    num(a, "restorer"), num(a, "mask")));
+            lp.action((int) num(a, "sig"), new Disposition(num(a, "handler"), num(a, "flags"),
+                    io.pico.posix.core.SigSet.of(num(a, "mask")), num(a, "restorer")));
         }
         for (Map<String, Object> n : LinuxState.<Map<String, Object>>list(m, "named")) {
             lp.name(num(n, "start"), num(n, "end"), str(n, "name"));
@@ -284,13 +288,14 @@ public final class LinuxState {
                     case "eventpoll" -> Epoll.restore(special);
                     default -> throw new IllegalArgumentException("unknown special file " + special.get("kind"));
                 };
-                descriptions.put(num(d, "id"), OpenFile.special(process, file, (int) num(d, "flags")));
+                descriptions.put(num(d, "id"), OpenFile.special(process, file, LinuxAbi.core((int) num(d, "flags"))));
                 continue;
             }
             String host = str(d, "hostPath");
             descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
                     host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
-                    d.get("content") instanceof byte[] b ? b : null, (int) num(d, "flags"), num(d, "position")));
+                    d.get("content") instanceof byte[] b ? b : null, LinuxAbi.core((int) num(d, "flags")),
+                    num(d, "position")));
         }
         for (Map<String, Object> fd : LinuxState.<Map<String, Object>>list(m, "fds")) {
             OpenFile f = descriptions.get(num(fd, "description"));
@@ -306,8 +311,8 @@ public final class LinuxState {
             if (ts != null) {
                 lt.clearChildTid(num(ts, "clearChildTid"));
                 lt.robustList(num(ts, "robustList"), num(ts, "robustListSize"));
-                lt.sigmask(num(ts, "sigmask"));
-                lt.altStack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
+                lt.mask(num(ts, "sigmask"));
+                lt.sigaltstack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
                 signals(ts.get("pending"), lt.pending());
             }
         }

@@ -1,23 +1,30 @@
 package io.pico.linux;
 
 import io.pico.api.PicoThread;
+import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.SigSet;
 
-/** The Linux personality's state of one thread: signal mask, tid address, robust list, altstack. */
-public final class LinuxThread {
+/**
+ * The Linux personality's state of one thread. Its signal mask and the mask saved around sigsuspend are the
+ * POSIX core's ({@link PosixThread}, as a {@link SigSet}; Linux reads and writes them as 64-bit masks, bit n-1
+ * for signal n); Linux adds the tid address, the robust list, its alternate stack flags and the signals queued
+ * for the thread.
+ */
+public final class LinuxThread extends PosixThread {
 
     private long clearChildTid;
     private long robustList;
     private long robustListSize;
-    private volatile long sigmask;
     private long altStack;
     private long altStackSize;
     private int altStackFlags = 2; // SS_DISABLE
     /** Signals sent to this thread (tkill, CPU faults), guarded by the process's signal lock. */
     final SignalQueue pending = new SignalQueue();
-    /** The mask to restore after a handler that interrupted sigsuspend/ppoll/pselect, or -1. */
-    private long savedMask = -1;
-    /** The pico thread. */
-    private PicoThread thread;
+
+    /** The state of a new thread (use {@link #of}). */
+    LinuxThread(PicoThread thread) {
+        super(thread, LinuxAbi.INSTANCE);
+    }
 
     /** The state of a thread, created on first use. */
     public static LinuxThread of(PicoThread thread) {
@@ -25,8 +32,7 @@ public final class LinuxThread {
         if (s instanceof LinuxThread lt) {
             return lt;
         }
-        LinuxThread lt = new LinuxThread();
-        lt.thread = thread;
+        LinuxThread lt = new LinuxThread(thread);
         thread.providerState(lt);
         return lt;
     }
@@ -52,14 +58,14 @@ public final class LinuxThread {
         robustListSize = size;
     }
 
-    /** The blocked signal mask (bit n-1 for signal n). */
-    public long sigmask() {
-        return sigmask;
+    /** The blocked signal mask (bit n-1 for signal n): the core's {@link #sigmask()}. */
+    public long mask() {
+        return sigmask().low();
     }
 
-    /** Sets the blocked signal mask; SIGKILL and SIGSTOP cannot be blocked. */
-    public void sigmask(long mask) {
-        sigmask = mask & ~((1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1)));
+    /** Sets the blocked signal mask; SIGKILL and SIGSTOP cannot be blocked (the core drops them). */
+    public void mask(long mask) {
+        sigmask(SigSet.of(mask));
     }
 
     /** The host thread running this pico thread, known from its first system call. */
@@ -104,16 +110,6 @@ public final class LinuxThread {
         inCall = value;
     }
 
-    /** Whether a temporary mask (sigsuspend ...) is in force. */
-    public boolean hasSavedMask() {
-        return savedMask != -1;
-    }
-
-    /** The pico thread this state belongs to. */
-    public PicoThread thread() {
-        return thread;
-    }
-
     /** Signals pending for this thread alone. */
     public SignalQueue pending() {
         return pending;
@@ -124,26 +120,25 @@ public final class LinuxThread {
      * comes back when the call returns, or, when a handler interrupted it, at that handler's sigreturn.
      */
     public void temporaryMask(long mask) {
-        if (savedMask == -1) {
-            savedMask = sigmask;
+        if (!hasSavedMask()) {
+            saveMask(sigmask());
         }
-        sigmask(mask);
+        mask(mask);
     }
 
     /** The mask saved by {@link #temporaryMask}, or -1; clears it. */
-    public long takeSavedMask() {
-        long m = savedMask;
-        savedMask = -1;
-        return m;
+    public long takeSavedBits() {
+        SigSet m = takeSavedMask();
+        return m == null ? -1 : m.low();
     }
 
-    /** The alternate signal stack: base, size, flags. */
-    public long[] altStack() {
+    /** The alternate signal stack: base, flags, size (Linux's SS_* flags). */
+    public long[] sigaltstack() {
         return new long[] {altStack, altStackFlags, altStackSize};
     }
 
     /** Sets the alternate signal stack. */
-    public void altStack(long base, int flags, long size) {
+    public void sigaltstack(long base, int flags, long size) {
         altStack = base;
         altStackFlags = flags;
         altStackSize = size;

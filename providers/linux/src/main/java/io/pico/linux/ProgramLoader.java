@@ -1,12 +1,13 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import io.pico.api.AddressSpace;
 import io.pico.api.ImageException;
-import io.pico.linux.elf.ByteSource;
-import io.pico.linux.elf.ElfException;
-import io.pico.linux.elf.ElfFile;
-import io.pico.linux.elf.ElfLoader;
-import io.pico.linux.elf.StackBuilder;
+import io.pico.posix.core.elf.ByteSource;
+import io.pico.posix.core.elf.ElfException;
+import io.pico.posix.core.elf.ElfFile;
+import io.pico.posix.core.elf.ElfLoader;
+import io.pico.posix.core.elf.StackBuilder;
 import io.pico.linux.fs.GuestFs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,26 @@ public final class ProgramLoader {
     /** CPUID(1).EDX of the emulated CPU (unicorn's, measured: fpu ... sse2, no vme), what AT_HWCAP carries. */
     private static final long HWCAP = 0x078bfbfdL;
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    // Linux's auxiliary vector types (the core's StackBuilder writes what a personality gives it)
+    public static final int AT_PHDR = 3;
+    public static final int AT_PHENT = 4;
+    public static final int AT_PHNUM = 5;
+    public static final int AT_PAGESZ = 6;
+    public static final int AT_BASE = 7;
+    public static final int AT_FLAGS = 8;
+    public static final int AT_ENTRY = 9;
+    public static final int AT_UID = 11;
+    public static final int AT_EUID = 12;
+    public static final int AT_GID = 13;
+    public static final int AT_EGID = 14;
+    public static final int AT_PLATFORM = 15;
+    public static final int AT_HWCAP = 16;
+    public static final int AT_CLKTCK = 17;
+    public static final int AT_SECURE = 23;
+    public static final int AT_RANDOM = 25;
+    public static final int AT_HWCAP2 = 26;
+    public static final int AT_EXECFN = 31;
 
     /**
      * A validated program.
@@ -75,7 +96,7 @@ public final class ProgramLoader {
 
     private static ElfFile parse(String name, Path host, String what) throws ImageException {
         try (ByteSource src = ByteSource.open(host)) {
-            return ElfFile.parse(src);
+            return ElfFile.parse(src, ElfFile.Brand.LINUX);
         } catch (ElfException e) {
             throw new ImageException(name + ": " + what + e.getMessage());
         } catch (IOException e) {
@@ -85,14 +106,19 @@ public final class ProgramLoader {
 
     /** The total size of the strings the stack will hold, to refuse oversized argument lists early. */
     public static long stringBytes(String name, List<String> argv, List<String> env) {
-        return new StackBuilder().argv(argv).envp(env).execfn(name).stringBytes();
+        return stack(name, argv, env).stringBytes();
+    }
+
+    /** A stack with the arguments, the environment and AT_EXECFN, the entries the size limit counts. */
+    static StackBuilder stack(String name, List<String> argv, List<String> env) {
+        return new StackBuilder().argv(argv).envp(env).auxString(AT_EXECFN, name);
     }
 
     /** Maps a prepared program into the (empty) memory of the process and builds its stack. */
     public static Start load(Program p, LinuxProcess state, List<String> argv, List<String> env)
             throws ImageException {
         AddressSpace memory = state.process().memory();
-        StackBuilder stack = new StackBuilder().argv(argv).envp(env).execfn(p.name());
+        StackBuilder stack = stack(p.name(), argv, env);
         if (stack.stringBytes() > StackBuilder.MAX_STRINGS) {
             throw new ImageException(p.name() + ": argument list too long");
         }
@@ -123,22 +149,7 @@ public final class ProgramLoader {
         state.initBrk(main.end());
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
-        stack.random(random)
-                .aux(StackBuilder.AT_PHDR, main.phdr())
-                .aux(StackBuilder.AT_PHENT, ElfFile.PHENT_SIZE)
-                .aux(StackBuilder.AT_PHNUM, main.phnum())
-                .aux(StackBuilder.AT_PAGESZ, AddressSpace.PAGE_SIZE)
-                .aux(StackBuilder.AT_BASE, interp == null ? 0 : interp.bias())
-                .aux(StackBuilder.AT_FLAGS, 0)
-                .aux(StackBuilder.AT_ENTRY, main.entry())
-                .aux(StackBuilder.AT_UID, HostIds.uid())
-                .aux(StackBuilder.AT_EUID, HostIds.euid())
-                .aux(StackBuilder.AT_GID, HostIds.gid())
-                .aux(StackBuilder.AT_EGID, HostIds.egid())
-                .aux(StackBuilder.AT_SECURE, 0)
-                .aux(StackBuilder.AT_HWCAP, HWCAP)
-                .aux(StackBuilder.AT_HWCAP2, 0)
-                .aux(StackBuilder.AT_CLKTCK, 100);
+        auxv(stack, main, interp, random);
         long sp;
         try {
             sp = stack.build(memory, p.elf().executableStack());
@@ -146,5 +157,26 @@ public final class ProgramLoader {
             throw new ImageException(p.name() + ": out of memory for the stack: " + e.getMessage());
         }
         return new Start(interp == null ? main.entry() : interp.entry(), sp);
+    }
+
+    /** Adds Linux's auxiliary vector for a loaded program (and interpreter, or null) to the stack. */
+    static StackBuilder auxv(StackBuilder stack, ElfLoader.Loaded main, ElfLoader.Loaded interp, byte[] random) {
+        return stack.aux(AT_PHDR, main.phdr())
+                .aux(AT_PHENT, ElfFile.PHENT_SIZE)
+                .aux(AT_PHNUM, main.phnum())
+                .aux(AT_PAGESZ, AddressSpace.PAGE_SIZE)
+                .aux(AT_BASE, interp == null ? 0 : interp.bias())
+                .aux(AT_FLAGS, 0)
+                .aux(AT_ENTRY, main.entry())
+                .aux(AT_UID, HostIds.uid())
+                .aux(AT_EUID, HostIds.euid())
+                .aux(AT_GID, HostIds.gid())
+                .aux(AT_EGID, HostIds.egid())
+                .aux(AT_SECURE, 0)
+                .aux(AT_HWCAP, HWCAP)
+                .aux(AT_HWCAP2, 0)
+                .aux(AT_CLKTCK, 100)
+                .auxBytes(AT_RANDOM, random, 16)
+                .auxString(AT_PLATFORM, "x86_64");
     }
 }

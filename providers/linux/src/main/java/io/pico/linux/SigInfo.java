@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.HostIds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,5 +1,7 @@
 package io.pico.linux;
 
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
@@ -157,8 +159,8 @@ public final class SignalDelivery {
     // ---------------------------------------------------------------- generation
 
     /** Whether the disposition drops the signal at once (SIG_IGN, or a default action of ignore). */
-    private static boolean ignoredBy(LinuxProcess.SigAction a, int sig) {
-        if (a.handler() == LinuxProcess.SigAction.SIG_IGN) {
+    private static boolean ignoredBy(Disposition a, int sig) {
+        if (a.handler() == Disposition.SIG_IGN) {
             return true;
         }
         if (a.handler() != 0) {
@@ -212,22 +214,22 @@ public final class SignalDelivery {
         Signals.Action fatal = null;
         synchronized (lp.signalLock()) {
             if (isStop(sig)) {
-                lp.pending().discard(Signals.SIGCONT);
+                lp.queue().discard(Signals.SIGCONT);
                 for (PicoThread t : target.threads()) {
                     LinuxThread.of(t).pending().discard(Signals.SIGCONT);
                 }
             } else if (sig == Signals.SIGCONT) {
                 for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
-                    lp.pending().discard(s);
+                    lp.queue().discard(s);
                     for (PicoThread t : target.threads()) {
                         LinuxThread.of(t).pending().discard(s);
                     }
                 }
             }
-            LinuxProcess.SigAction action = lp.action(sig);
+            Disposition action = lp.action(sig);
             long bit = SignalQueue.bit(sig);
             PicoThread probe = thread != null ? thread : mainThread(target);
-            boolean blocked = probe != null && (LinuxThread.of(probe).sigmask() & bit) != 0;
+            boolean blocked = probe != null && (LinuxThread.of(probe).mask() & bit) != 0;
             if (ignoredBy(action, sig) && !blocked) {
                 return false;
             }
@@ -235,7 +237,7 @@ public final class SignalDelivery {
                 LinuxThread.of(thread).pending().add(info);
                 wake = blocked ? null : thread;
             } else {
-                lp.pending().add(info);
+                lp.queue().add(info);
                 wake = chooseThread(target, bit);
             }
             lp.signalLock().notifyAll();
@@ -247,7 +249,7 @@ public final class SignalDelivery {
                     if (thread != null) {
                         LinuxThread.of(thread).pending().take(sig);
                     } else {
-                        lp.pending().take(sig);
+                        lp.queue().take(sig);
                     }
                 }
             }
@@ -283,14 +285,14 @@ public final class SignalDelivery {
     private static PicoThread chooseThread(PicoProcess p, long bit) {
         PicoThread main = mainThread(p);
         PicoThread any = null;
-        if (main != null && (LinuxThread.of(main).sigmask() & bit) == 0) {
+        if (main != null && (LinuxThread.of(main).mask() & bit) == 0) {
             if (LinuxThread.of(main).inCall()) {
                 return main;
             }
             any = main;
         }
         for (PicoThread t : p.threads()) {
-            if ((LinuxThread.of(t).sigmask() & bit) == 0) {
+            if ((LinuxThread.of(t).mask() & bit) == 0) {
                 if (LinuxThread.of(t).inCall()) {
                     return t;
                 }
@@ -378,7 +380,7 @@ public final class SignalDelivery {
 
     /** Whether the thread has a signal it would take now (pending and not blocked). */
     public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
-        return ((lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask()) != 0;
+        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.mask()) != 0;
     }
 
     /**
@@ -411,10 +413,10 @@ public final class SignalDelivery {
         boolean framed = false;
         while (true) {
             SigInfo info;
-            LinuxProcess.SigAction action;
+            Disposition action;
             int sig;
             synchronized (lp.signalLock()) {
-                long avail = (lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask();
+                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.mask();
                 if (avail == 0) {
                     break;
                 }
@@ -422,17 +424,17 @@ public final class SignalDelivery {
                 sig = Long.numberOfTrailingZeros(sync != 0 ? sync : avail) + 1;
                 info = lt.pending().take(sig);
                 if (info == null) {
-                    info = lp.pending().take(sig);
+                    info = lp.queue().take(sig);
                 }
                 if (info == null) {
                     break;
                 }
                 action = lp.action(sig);
                 if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
-                    lp.action(sig, LinuxProcess.SigAction.DEFAULT);
+                    lp.action(sig, Disposition.DEFAULT);
                 }
             }
-            if (action.handler() == LinuxProcess.SigAction.SIG_IGN) {
+            if (action.handler() == Disposition.SIG_IGN) {
                 continue;
             }
             if (action.handler() == 0) {
@@ -469,10 +471,10 @@ public final class SignalDelivery {
             restart(t, nr);
         }
         if (!framed) {
-            long saved = lt.takeSavedMask();
+            long saved = lt.takeSavedBits();
             if (saved != -1) {
                 synchronized (lp.signalLock()) {
-                    lt.sigmask(saved);
+                    lt.mask(saved);
                 }
             }
         }
@@ -497,10 +499,10 @@ public final class SignalDelivery {
         int sig = info.signo();
         long bit = SignalQueue.bit(sig);
         synchronized (lp.signalLock()) {
-            LinuxProcess.SigAction a = lp.action(sig);
-            if ((lt.sigmask() & bit) != 0 || a.handler() == LinuxProcess.SigAction.SIG_IGN) {
-                lp.action(sig, LinuxProcess.SigAction.DEFAULT);
-                lt.sigmask(lt.sigmask() & ~bit);
+            Disposition a = lp.action(sig);
+            if ((lt.mask() & bit) != 0 || a.handler() == Disposition.SIG_IGN) {
+                lp.action(sig, Disposition.DEFAULT);
+                lt.mask(lt.mask() & ~bit);
                 return false;
             }
             if (a.handler() == 0) {
@@ -515,7 +517,7 @@ public final class SignalDelivery {
 
     /** Builds the rt_sigframe for a handler and points the thread at it. False when the stack is unusable. */
     private static boolean setupFrame(PicoThread t, LinuxProcess lp, LinuxThread lt, int sig, SigInfo info,
-            LinuxProcess.SigAction action) {
+            Disposition action) {
         if ((action.flags() & SA_RESTORER) == 0 || action.restorer() == 0) {
             return false; // x86-64 Linux has no default restorer
         }
@@ -526,7 +528,7 @@ public final class SignalDelivery {
         }
         long rsp = regs[15];
         long rflags = t.get(Register.RFLAGS);
-        long[] alt = lt.altStack();
+        long[] alt = lt.sigaltstack();
         boolean altEnabled = (alt[1] & SS_DISABLE) == 0 && alt[2] != 0;
         boolean onAlt = altEnabled && rsp - alt[0] <= alt[2] && rsp > alt[0];
         long sp;
@@ -537,8 +539,8 @@ public final class SignalDelivery {
         }
         long fpAddr = (sp - 512) & ~63L;
         long frame = ((fpAddr - FRAME_SIZE + 8) & ~15L) - 8;
-        long savedMask = lt.takeSavedMask();
-        long oldMask = savedMask != -1 ? savedMask : lt.sigmask();
+        long savedMask = lt.takeSavedBits();
+        long oldMask = savedMask != -1 ? savedMask : lt.mask();
         byte[] fpu;
         try {
             fpu = t.fpuState();
@@ -589,11 +591,11 @@ public final class SignalDelivery {
             // the handler runs on the interrupted code's FPU state
         }
         synchronized (lp.signalLock()) {
-            long mask = lt.sigmask() | action.mask();
+            long mask = lt.mask() | action.mask().low();
             if ((action.flags() & SA_NODEFER) == 0) {
                 mask |= SignalQueue.bit(sig);
             }
-            lt.sigmask(mask);
+            lt.mask(mask);
         }
         return true;
     }
@@ -637,20 +639,20 @@ public final class SignalDelivery {
         if (!onAltStack(lt, t.get(Register.RSP))) {
             // as Linux's restore_altstack: the handler may have changed it through uc_stack
             if ((ssFlags & SS_DISABLE) != 0) {
-                lt.altStack(0, SS_DISABLE, 0);
+                lt.sigaltstack(0, SS_DISABLE, 0);
             } else if (ssSize >= 2048) {
-                lt.altStack(ssSp, 0, ssSize);
+                lt.sigaltstack(ssSp, 0, ssSize);
             }
         }
         synchronized (lp.signalLock()) {
-            lt.sigmask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
+            lt.mask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
         }
         return true;
     }
 
     /** Whether the stack pointer is on the thread's alternate signal stack. */
     public static boolean onAltStack(LinuxThread lt, long sp) {
-        long[] alt = lt.altStack();
+        long[] alt = lt.sigaltstack();
         return (alt[1] & SS_DISABLE) == 0 && alt[2] != 0 && sp > alt[0] && sp - alt[0] <= alt[2];
     }
 }

@@ -5,18 +5,23 @@
  * <li>{@link io.pico.linux.LinuxProvider}: the {@code pico.personality=linux} provider service: claims ELF
  * images of OS/ABI SysV or Linux, starts them, dispatches system calls and CPU exceptions, delivers
  * {@code pico:kill} signals, hands its state over on a hot-swap ({@link io.pico.linux.LinuxState}).</li>
- * <li>{@code elf}: the ELF64 parser and validator (every check before any memory is mapped), the
- * segment loader and the initial stack (argv, envp, auxv); {@link io.pico.linux.ProgramLoader} ties them
- * together for start-up and execve.</li>
+ * <li>{@link io.pico.linux.ProgramLoader}: start-up and execve through the POSIX core's ELF package
+ * ({@code io.pico.posix.core.elf}: ElfFile with {@code Brand.LINUX}, ElfLoader, StackBuilder), with Linux's
+ * auxiliary vector.</li>
+ * <li>{@link io.pico.linux.LinuxAbi}: Linux's numbers for the POSIX core (errno, signals, open flags); the
+ * descriptor table and open file descriptions are the core's ({@code FdTable}, {@code OpenFile} with core
+ * flags, {@code SpecialFile} for eventfd and epoll).</li>
  * <li>{@code sys}: the system call table as data ({@code SyscallTable}: number, name, trace format,
  * handler, support level, note), filled by one class per family ({@code IoCalls}, {@code MemoryCalls}, ...).
  * To add a call: write a handler {@code long name(Call c)} with a one-line Javadoc in its family and add
  * its row in the family's {@code register}; a negative result (or a thrown
- * {@link io.pico.linux.SysError}) is an errno.</li>
+ * {@link io.pico.linux.SysError}, or the core's {@code io.pico.posix.core.SysError}) is an errno.</li>
  * <li>{@code fs}: guest paths confined to the process root ({@code GuestFs}), the synthetic {@code /proc}
  * ({@code ProcFs}) and {@code struct stat}.</li>
- * <li>Per-process state: {@link io.pico.linux.LinuxProcess} (descriptors over kernel handles, cwd, break,
- * signal dispositions, futexes); per-thread: {@link io.pico.linux.LinuxThread}.</li>
+ * <li>Per-process state: {@link io.pico.linux.LinuxProcess}, a {@code PosixProcess} of the core (descriptors
+ * over kernel handles, cwd, break, dispositions, futex queues are the core's; Linux adds its signal queues,
+ * limits, timers, terminal state); per-thread: {@link io.pico.linux.LinuxThread}, a {@code PosixThread} (the
+ * core's signal mask).</li>
  * </ul>
  */
 package io.pico.linux;

@@ -198,6 +198,7 @@ public final class PosixProvider implements Provider {
         }
         // the parent learns of it by SIGCHLD (ignored unless it has a handler)
         kernel.process(process.parentPid()).filter(parent -> parent.providerState() instanceof PosixProcess)
-                .ifPresent(parent -> Signals.raise(kernel, parent, FreeBsdAbi.INSTANCE.signals().number("CHLD"), null));
+                .ifPresent(parent -> Signals.raise(kernel, parent, FreeBsdAbi.INSTANCE,
+                        FreeBsdAbi.INSTANCE.signals().number("CHLD"), null));
     }
 }

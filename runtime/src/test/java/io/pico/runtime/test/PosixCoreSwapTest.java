@@ -29,9 +29,9 @@ import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
- * Updating the POSIX core library bundle swaps the personality that uses it (the FreeBSD provider): a
- * FreeBSD program echoing its input keeps running, and afterwards its provider is a new provider service
- * wired to the new revision of the core.
+ * Updating the POSIX core library bundle swaps the personalities that use it (the FreeBSD and the Linux
+ * provider): a FreeBSD program echoing its input keeps running, and afterwards both providers are new provider
+ * services wired to the new revision of the core.
  */
 class PosixCoreSwapTest {
 
@@ -109,6 +109,9 @@ class PosixCoreSwapTest {
         Bundle posix = kit.bundle(POSIX);
         BundleRevision oldCore = core.adapt(BundleRevision.class);
         long service = HotSwapKit.providerService(posix);
+        Bundle linux = kit.bundle(HotSwapKit.LINUX);
+        long linuxService = HotSwapKit.providerService(linux);
+        assertNotEquals(-1, linuxService, "the Linux provider is registered");
         assertNotEquals(-1, service, "the FreeBSD provider is registered");
         IoObject[] in = kernel.pipe();
         IoObject[] out = kernel.pipe();
@@ -132,6 +135,12 @@ class PosixCoreSwapTest {
             assertTrue(wiring.getRequiredWires(null).stream().map(BundleWire::getProvider)
                     .anyMatch(r -> r.getBundle().getBundleId() == core.getBundleId() && r != oldCore),
                     "the FreeBSD provider now uses the new revision of the POSIX core");
+            // the Linux personality runs on the core too: it is rewired and registers again
+            kit.awaitNewProviderService(linux, linuxService);
+            kit.awaitProvider("linux", null);
+            assertTrue(linux.adapt(BundleWiring.class).getRequiredWires(null).stream().map(BundleWire::getProvider)
+                    .anyMatch(r -> r.getBundle().getBundleId() == core.getBundleId() && r != oldCore),
+                    "the Linux provider now uses the new revision of the POSIX core");
             assertTrue(p.exitStatus().isEmpty(), () -> "the program still runs: " + p.exitStatus());
 
             in[1].write(ByteBuffer.wrap("two\n".getBytes(StandardCharsets.UTF_8)));

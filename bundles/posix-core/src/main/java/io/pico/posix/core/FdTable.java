@@ -8,22 +8,32 @@ public final class FdTable {
 
     /** The descriptor limit when the personality names none. */
     public static final int DEFAULT_MAX_FDS = 1024;
+    /** The most descriptors a process may raise its limit to (Linux's fs.nr_open). */
+    public static final int MAX_FDS = 1 << 20;
 
     /** One descriptor: the description and its close-on-exec flag. */
     public record Fd(OpenFile file, boolean cloexec) {
     }
 
     private final TreeMap<Integer, Fd> fds = new TreeMap<>();
-    private final int max;
+    private volatile int max;
 
     /** A table of at most {@code max} descriptors (0 .. max-1). */
     public FdTable(int max) {
         this.max = max;
     }
 
-    /** The descriptor limit. */
+    /** The descriptor limit now (RLIMIT_NOFILE): descriptors are below it. */
     public int max() {
         return max;
+    }
+
+    /**
+     * Sets the descriptor limit (setrlimit RLIMIT_NOFILE), at most {@link #MAX_FDS}; descriptors open above it
+     * stay open, as on Linux.
+     */
+    public void limit(int newMax) {
+        max = Math.max(0, Math.min(MAX_FDS, newMax));
     }
 
     /** The description behind a descriptor; EBADF if there is none. */

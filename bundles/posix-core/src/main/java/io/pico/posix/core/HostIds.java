@@ -14,11 +14,15 @@ public final class HostIds {
     private static final int[] UID;
     private static final int[] GID;
     private static final int[] GROUPS;
+    private static final int UMASK;
+    private static final int NICE;
 
     static {
         int[] uid = {0, 0, 0, 0};
         int[] gid = {0, 0, 0, 0};
         int[] groups = {};
+        int umask = 022;
+        int nice = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
@@ -27,14 +31,45 @@ public final class HostIds {
                     gid = numbers(line, 4);
                 } else if (line.startsWith("Groups:")) {
                     groups = numbers(line, -1);
+                } else if (line.startsWith("Umask:")) {
+                    umask = Integer.parseInt(line.substring(6).trim(), 8);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux or no /proc: run as root
         }
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // after the command name in parentheses: state is field 3, nice field 19
+            nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+")[16]);
+        } catch (IOException | RuntimeException e) {
+            // no /proc: nice 0
+        }
         UID = uid;
         GID = gid;
         GROUPS = groups;
+        UMASK = umask;
+        NICE = nice;
+    }
+
+    /** Real, effective, saved and file-system user ids (a copy). */
+    public static int[] uids() {
+        return UID.clone();
+    }
+
+    /** Real, effective, saved and file-system group ids (a copy). */
+    public static int[] gids() {
+        return GID.clone();
+    }
+
+    /** The runtime's file mode creation mask, which a first guest process starts with as a child would. */
+    public static int umask() {
+        return UMASK;
+    }
+
+    /** The runtime's nice value (-20..19), which guests report as a child of the runtime would. */
+    public static int nice() {
+        return NICE;
     }
 
     private HostIds() {

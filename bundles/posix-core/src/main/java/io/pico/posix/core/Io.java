@@ -174,7 +174,10 @@ public final class Io {
         return done;
     }
 
-    /** The (base, length) pairs of an iovec array (16 bytes per entry on x86-64); EINVAL for bad counts. */
+    /**
+     * The (base, length) pairs of an iovec array (16 bytes per entry on x86-64): EINVAL for a bad count or a
+     * negative length; a total beyond {@link #MAX_RW} is cut there (a short transfer, as Linux does).
+     */
     public static long[][] iovecs(Call c, long iov, int count) {
         if (count < 0 || count > 1024) {
             throw Errno.EINVAL.error();
@@ -184,60 +187,80 @@ public final class Io {
         for (int i = 0; i < count; i++) {
             long base = c.mem().getLong(iov + 16L * i);
             long len = c.mem().getLong(iov + 16L * i + 8);
-            if (len < 0 || (total += len) > MAX_RW || total < 0) {
+            if (len < 0) {
                 throw Errno.EINVAL.error();
+            }
+            total += len;
+            if (total > MAX_RW) {
+                len -= total - MAX_RW;
+                total = MAX_RW;
             }
             v[i] = new long[] {base, len};
         }
         return v;
     }
 
-    /** readv(2) and preadv(2): buffer by buffer, stopping at a short read. */
-    public static long readv(Call c, int fd, long iov, int count, long pos) throws IOException, InterruptedException {
-        long[][] v = iovecs(c, iov, count);
-        readable(c, fd);
-        long done = 0;
+    private static long total(long[][] v) {
+        long total = 0;
         for (long[] b : v) {
-            if (b[1] == 0) {
-                continue;
-            }
-            long n = read(c, fd, b[0], (int) b[1], pos < 0 ? -1 : pos + done);
-            done += n;
-            if (n < b[1]) {
-                break;
-            }
+            total += b[1];
         }
-        return done;
+        return total;
     }
 
-    /** writev(2) and pwritev(2): buffer by buffer, stopping at a short write. */
+    /** readv(2) and preadv(2): one read, scattered over the buffers (atomic as one read is). */
+    public static long readv(Call c, int fd, long iov, int count, long pos) throws IOException, InterruptedException {
+        OpenFile f = readable(c, fd);
+        long[][] v = iovecs(c, iov, count);
+        long total = total(v);
+        if (total == 0) {
+            return 0;
+        }
+        if (pos >= 0 && !f.seekable()) {
+            throw Errno.ESPIPE.error();
+        }
+        byte[] buf = new byte[(int) Math.min(total, CHUNK * 16L)];
+        int n = readInto(f, buf, buf.length, pos);
+        int at = 0;
+        for (long[] b : v) {
+            int part = (int) Math.min(b[1], n - at);
+            if (part <= 0) {
+                break;
+            }
+            c.mem().write(b[0], buf, at, part);
+            at += part;
+        }
+        return n;
+    }
+
+    /** writev(2) and pwritev(2): the buffers gathered into one write (atomic on a pipe as one write is). */
     public static long writev(Call c, int fd, long iov, int count, long pos) throws IOException,
             InterruptedException {
+        OpenFile f = writable(c, fd);
         long[][] v = iovecs(c, iov, count);
-        writable(c, fd);
-        long done = 0;
+        int size = (int) Math.min(total(v), CHUNK * 16L);
+        if (size == 0) {
+            return 0;
+        }
+        if (pos >= 0 && !f.seekable()) {
+            throw Errno.ESPIPE.error();
+        }
+        byte[] buf = new byte[size];
+        int at = 0;
         for (long[] b : v) {
-            if (b[1] == 0) {
-                continue;
-            }
-            long n;
-            try {
-                n = write(c, fd, b[0], (int) b[1], pos < 0 ? -1 : pos + done);
-            } catch (SysError e) {
-                if (done > 0) {
-                    return done;
-                }
-                throw e;
-            }
-            done += n;
-            if (n < b[1]) {
-                break;
+            int part = (int) Math.min(b[1], size - at);
+            if (part > 0) {
+                c.mem().read(b[0], buf, at, part);
+                at += part;
             }
         }
-        return done;
+        return writeFrom(c, f, buf, size, pos);
     }
 
-    /** lseek(2): the new position; ESPIPE for pipes and terminals, EINVAL for a bad whence or position. */
+    /**
+     * lseek(2): the new position; ESPIPE for pipes, terminals and special files, EBADF for a path-only
+     * descriptor, EINVAL for a bad whence or position, ENXIO for SEEK_DATA/SEEK_HOLE outside the file.
+     */
     public static long lseek(Call c, int fd, long offset, int whence) throws IOException {
         OpenFile f = c.fds().get(fd);
         if (f.directory() || f.content() != null) {
@@ -259,6 +282,9 @@ public final class Io {
                 return p;
             }
         }
+        if (f.io() == null && f.special() == null) {
+            throw Errno.EBADF.error(); // a path-only descriptor
+        }
         if (!f.is("file")) {
             throw Errno.ESPIPE.error();
         }
@@ -270,13 +296,13 @@ public final class Io {
                 case SEEK_CUR -> io.position() + offset;
                 case SEEK_END -> size + offset;
                 case SEEK_DATA -> {
-                    if (offset >= size) {
+                    if (offset < 0 || offset >= size) {
                         throw Errno.ENXIO.error();
                     }
                     yield offset;
                 }
                 case SEEK_HOLE -> {
-                    if (offset >= size) {
+                    if (offset < 0 || offset >= size) {
                         throw Errno.ENXIO.error();
                     }
                     yield size;

@@ -70,8 +70,8 @@ public final class Memory {
         OpenFile file = null;
         if (!req.anonymous()) {
             file = c.fds().get(fd);
-            if (file.directory() || (file.io() != null && !file.is("file"))) {
-                throw Errno.ENODEV.error();
+            if (file.directory() || (file.content() == null && !file.is("file"))) {
+                throw Errno.ENODEV.error(); // pipes, terminals, special and path-only files have nothing to map
             }
             if (!file.readable() || (req.shared() && (prot & AddressSpace.WRITE) != 0 && !file.writable())) {
                 throw Errno.EACCES.error();

@@ -80,6 +80,17 @@ public final class OpenFile {
         return new OpenFile(process, handle, io, guestPath, io.hostPath(), directory, null, flags);
     }
 
+    /**
+     * A description over a kernel object the caller holds one reference to, opened from the file that
+     * {@code hostPath} names (which is kept to show, not the name the kernel opened it by).
+     */
+    public static OpenFile adopt(PicoProcess process, IoObject io, String guestPath, Path hostPath, boolean directory,
+            int flags) {
+        int handle = process.handles().add(io);
+        io.release();
+        return new OpenFile(process, handle, io, guestPath, hostPath, directory, null, flags);
+    }
+
     /** A description without a kernel object: a directory, or a path-only file. */
     public static OpenFile pathOnly(PicoProcess process, String guestPath, Path hostPath, boolean directory,
             int flags) {

@@ -1,5 +1,6 @@
 package io.pico.posix.core;
 
+import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.posix.core.fs.GuestFs;
@@ -318,6 +319,15 @@ public class PosixProcess {
     /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
     public synchronized long alarmNanosLeft() {
         return alarm == null || alarm.isDone() ? 0 : Math.max(1, alarmDue - System.nanoTime());
+    }
+
+    /**
+     * Delivers a signal the core raises for this process ({@link Signals#raise}: SIGPIPE, alarms ...); returns
+     * true when it ended the process. The core's delivery by default; a personality that keeps its own signal
+     * state overrides it.
+     */
+    public boolean raise(Kernel kernel, int sig, String reason) {
+        return Signals.deliver(kernel, process, this, sig, reason);
     }
 
     /** Whether an unknown call number is reported for the first time in this process. */

@@ -61,6 +61,11 @@ public class PosixThread {
         altStackDisabled = disabled;
     }
 
+    /** Whether a mask saved by {@link #saveMask} waits to be restored. */
+    public boolean hasSavedMask() {
+        return savedMask != null;
+    }
+
     /**
      * Keeps the mask to return to after a call that changed it temporarily (sigsuspend, pselect): a signal frame
      * built at the end of that call saves this one, and it is restored otherwise.

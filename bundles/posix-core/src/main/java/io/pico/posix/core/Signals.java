@@ -47,6 +47,35 @@ public final class Signals {
         if (sig == 0 || process.exitStatus().isPresent() || !(process.providerState() instanceof PosixProcess state)) {
             return false;
         }
+        return state.raise(kernel, sig, reason);
+    }
+
+    /**
+     * Raises a signal given in the numbering of the personality {@code from} in a process of any Unix
+     * personality: the same signal by name in the target's numbering (FreeBSD's SIGCHLD is 20, Linux's 17);
+     * false when the target has no such signal or is not a Unix process.
+     */
+    public static boolean raise(Kernel kernel, PicoProcess process, Abi from, int sig, String reason) {
+        if (sig == 0 || !(process.providerState() instanceof PosixProcess state)) {
+            return false;
+        }
+        if (state.abi() == from) {
+            return raise(kernel, process, sig, reason);
+        }
+        SignalTable to = state.abi().signals();
+        String name = from.signals().name(sig);
+        try {
+            return raise(kernel, process, to.number(name), reason);
+        } catch (IllegalArgumentException e) {
+            return false; // no such signal there (or a real-time one, which has no common name)
+        }
+    }
+
+    /**
+     * The core's own delivery of {@code sig} (what {@link PosixProcess#raise} does unless a personality delivers
+     * signals its own way); returns true when it ended the process.
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
         SignalTable table = state.abi().signals();
         Disposition action = state.action(sig);
         boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");

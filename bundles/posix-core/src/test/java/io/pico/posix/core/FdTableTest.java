@@ -39,4 +39,18 @@ class FdTableTest {
         t.closeOnExec();
         assertEquals(java.util.Set.of(0), t.all().keySet());
     }
+
+    @Test
+    void aLoweredLimitRefusesNewNumbersAboveItButKeepsOpenOnesAndARaiseIsCapped() {
+        FdTable t = new FdTable(8);
+        assertEquals(5, t.install(file("/a"), false, 5));
+        t.limit(3);
+        assertEquals(3, t.max());
+        assertEquals("/a", t.get(5).guestPath(), "a descriptor above the new limit stays open");
+        assertEquals(Errno.EMFILE, assertThrows(SysError.class, () -> t.install(file("/b"), false, 3)).errno());
+        assertEquals(Errno.EBADF, assertThrows(SysError.class, () -> t.installAt(3, file("/c"), false)).errno());
+        t.limit(Integer.MAX_VALUE);
+        assertEquals(FdTable.MAX_FDS, t.max());
+        assertEquals(6, t.install(file("/d"), false, 5));
+    }
 }

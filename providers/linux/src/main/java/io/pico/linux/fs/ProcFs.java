@@ -4,10 +4,10 @@ import io.pico.api.AddressSpace;
 import io.pico.api.IoObject;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
-import io.pico.linux.FdTable;
-import io.pico.linux.HostIds;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.HostIds;
 import io.pico.linux.LinuxProcess;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.Uname;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -317,10 +317,10 @@ public final class ProcFs {
     private static String status(LinuxProcess lp) {
         PicoProcess q = lp.process();
         long kb = q.memory().mappedBytes() / 1024;
-        int[] u = HostIds.UID;
-        int[] g = HostIds.GID;
+        int[] u = HostIds.uids();
+        int[] g = HostIds.gids();
         StringBuilder groups = new StringBuilder();
-        for (int gid : HostIds.GROUPS) {
+        for (int gid : HostIds.groups()) {
             groups.append(gid).append(' ');
         }
         return "Name:\t" + lp.comm() + "\nUmask:\t" + String.format("%04o", lp.umask()) + "\nState:\tR (running)\n"

@@ -1,8 +1,8 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.HostIds;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.StatInfo;
 import java.io.IOException;
@@ -177,7 +177,7 @@ final class AttrCalls {
 
     /** Implements Linux fallocate(2) for mode 0: the file grows to cover the range. */
     private static long fallocate(Call c) throws IOException {
-        io.pico.linux.OpenFile f = c.state().fds().get(c.intArg(0));
+        io.pico.posix.core.OpenFile f = c.state().fds().get(c.intArg(0));
         long offset = c.arg(2);
         long len = c.arg(3);
         if (offset < 0 || len <= 0) {

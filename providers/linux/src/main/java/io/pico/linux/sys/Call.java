@@ -20,13 +20,31 @@ public final class Call {
     private final PicoThread thread;
     private final LinuxProcess state;
     private final long[] args;
+    private final int number;
     private boolean noReturn;
+    private io.pico.posix.core.Call core;
 
     Call(Kernel kernel, PicoThread thread, LinuxProcess state, long[] args) {
+        this(kernel, thread, state, -1, args);
+    }
+
+    Call(Kernel kernel, PicoThread thread, LinuxProcess state, int number, long[] args) {
         this.kernel = kernel;
         this.thread = thread;
         this.state = state;
+        this.number = number;
         this.args = args;
+    }
+
+    /**
+     * The same call as the POSIX core's handlers take it (same thread, process state and raw arguments): the
+     * rows whose meaning Linux shares with other personalities run the core's code with it.
+     */
+    public io.pico.posix.core.Call core() {
+        if (core == null) {
+            core = new io.pico.posix.core.Call(kernel, thread, state, number, args);
+        }
+        return core;
     }
 
     /** The kernel. */
@@ -56,7 +74,7 @@ public final class Call {
 
     /** The guest file system of the process. */
     public GuestFs fs() {
-        return state.fs();
+        return state.guestFs();
     }
 
     /** The process's memory. */

@@ -1,7 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
+import io.pico.posix.core.HostIds;
 import java.util.Arrays;
 
 /** Credentials and sessions: user and group ids (the host's), supplementary groups, process groups. */
@@ -15,19 +15,19 @@ final class CredCalls {
         t.full(107, "", c -> HostIds.euid());
         t.full(104, "", c -> HostIds.gid());
         t.full(108, "", c -> HostIds.egid());
-        t.full(118, "ppp", c -> putIds(c, HostIds.UID));
-        t.full(120, "ppp", c -> putIds(c, HostIds.GID));
+        t.full(118, "ppp", c -> putIds(c, HostIds.uids()));
+        t.full(120, "ppp", c -> putIds(c, HostIds.gids()));
         t.full(115, "dp", CredCalls::getgroups);
-        t.partial(105, "d", c -> sameIds(HostIds.UID, c.intArg(0)), "only to the ids the process already has");
-        t.partial(106, "d", c -> sameIds(HostIds.GID, c.intArg(0)), "only to the ids the process already has");
-        t.partial(113, "dd", c -> sameIds(HostIds.UID, c.intArg(0), c.intArg(1)), "only to the current ids");
-        t.partial(114, "dd", c -> sameIds(HostIds.GID, c.intArg(0), c.intArg(1)), "only to the current ids");
-        t.partial(117, "ddd", c -> sameIds(HostIds.UID, c.intArg(0), c.intArg(1), c.intArg(2)),
+        t.partial(105, "d", c -> sameIds(HostIds.uids(), c.intArg(0)), "only to the ids the process already has");
+        t.partial(106, "d", c -> sameIds(HostIds.gids(), c.intArg(0)), "only to the ids the process already has");
+        t.partial(113, "dd", c -> sameIds(HostIds.uids(), c.intArg(0), c.intArg(1)), "only to the current ids");
+        t.partial(114, "dd", c -> sameIds(HostIds.gids(), c.intArg(0), c.intArg(1)), "only to the current ids");
+        t.partial(117, "ddd", c -> sameIds(HostIds.uids(), c.intArg(0), c.intArg(1), c.intArg(2)),
                 "only to the current ids");
-        t.partial(119, "ddd", c -> sameIds(HostIds.GID, c.intArg(0), c.intArg(1), c.intArg(2)),
+        t.partial(119, "ddd", c -> sameIds(HostIds.gids(), c.intArg(0), c.intArg(1), c.intArg(2)),
                 "only to the current ids");
-        t.partial(122, "d", c -> HostIds.UID[3], "reports the current id, changes nothing");
-        t.partial(123, "d", c -> HostIds.GID[3], "reports the current id, changes nothing");
+        t.partial(122, "d", c -> HostIds.uids()[3], "reports the current id, changes nothing");
+        t.partial(123, "d", c -> HostIds.gids()[3], "reports the current id, changes nothing");
         t.full(111, "", c -> c.state().pgid());
         t.full(121, "d", c -> linux(c, c.intArg(0)).pgid());
         t.full(124, "d", c -> linux(c, c.intArg(0)).sid());
@@ -50,7 +50,7 @@ final class CredCalls {
     /** Implements Linux getgroups(2). */
     private static long getgroups(Call c) {
         int size = c.intArg(0);
-        int[] groups = HostIds.GROUPS;
+        int[] groups = HostIds.groups();
         if (size == 0) {
             return groups.length;
         }

@@ -1,7 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import io.pico.linux.fs.StatInfo;

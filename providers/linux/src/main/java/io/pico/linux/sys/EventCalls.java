@@ -1,10 +1,11 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.linux.Epoll;
 import io.pico.linux.Errno;
 import io.pico.linux.EventFd;
-import io.pico.linux.FdTable;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.OpenFile;
 
 /** Provider-side event files: eventfd and epoll (readiness checked while waiting, as poll does). */
 final class EventCalls {
@@ -42,21 +43,21 @@ final class EventCalls {
 
     /** Implements Linux eventfd(2) and eventfd2(2). */
     private static long eventfd(Call c, long initial, int flags) {
-        if ((flags & ~(EFD_SEMAPHORE | OpenFile.O_CLOEXEC | OpenFile.O_NONBLOCK)) != 0) {
+        if ((flags & ~(EFD_SEMAPHORE | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK)) != 0) {
             return -Errno.EINVAL;
         }
         EventFd e = new EventFd(initial, (flags & EFD_SEMAPHORE) != 0);
-        OpenFile f = OpenFile.special(c.process(), e, OpenFile.O_RDWR | (flags & OpenFile.O_NONBLOCK));
-        return install(c, f, (flags & OpenFile.O_CLOEXEC) != 0);
+        OpenFile f = OpenFile.special(c.process(), e, LinuxAbi.core(LinuxAbi.O_RDWR | (flags & LinuxAbi.O_NONBLOCK)));
+        return install(c, f, (flags & LinuxAbi.O_CLOEXEC) != 0);
     }
 
     /** Implements Linux epoll_create(2) and epoll_create1(2). */
     private static long create(Call c, int flags) {
-        if ((flags & ~OpenFile.O_CLOEXEC) != 0) {
+        if ((flags & ~LinuxAbi.O_CLOEXEC) != 0) {
             return -Errno.EINVAL;
         }
-        return install(c, OpenFile.special(c.process(), new Epoll(), OpenFile.O_RDWR),
-                (flags & OpenFile.O_CLOEXEC) != 0);
+        return install(c, OpenFile.special(c.process(), new Epoll(), OpenFile.READ | OpenFile.WRITE),
+                (flags & LinuxAbi.O_CLOEXEC) != 0);
     }
 
     private static Epoll epoll(Call c, int fd) {

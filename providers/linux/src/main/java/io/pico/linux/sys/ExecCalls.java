@@ -6,7 +6,6 @@ import io.pico.api.ImageException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxProvider;
 import io.pico.linux.LinuxThread;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Replacing the program of the calling process: execve and execveat, with #! scripts. */
 final class ExecCalls {
@@ -104,14 +102,14 @@ final class ExecCalls {
                 continue;
             }
             if (!LinuxProvider.claimsHeader(java.util.Arrays.copyOf(head, n))) {
-                if (ProgramLoader.stringBytes(name, argv, env) > io.pico.linux.elf.StackBuilder.MAX_STRINGS) {
+                if (ProgramLoader.stringBytes(name, argv, env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
                     return -Errno.E2BIG;
                 }
                 return ForeignExec.exec(c, r, name, argv, env);
             }
             break;
         }
-        if (ProgramLoader.stringBytes(name, argv, env) > io.pico.linux.elf.StackBuilder.MAX_STRINGS) {
+        if (ProgramLoader.stringBytes(name, argv, env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
             return -Errno.E2BIG;
         }
         ProgramLoader.Program program;
@@ -142,7 +140,7 @@ final class ExecCalls {
     }
 
     private static GuestFs.Resolved fdPath(Call c, int fd) {
-        io.pico.linux.OpenFile f = c.state().fds().get(fd);
+        io.pico.posix.core.OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() == null || f.guestPath() == null) {
             throw Errno.error(Errno.EACCES);
         }
@@ -182,18 +180,12 @@ final class ExecCalls {
         for (AddressSpace.Region region : mem.regions()) {
             mem.unmap(region.start(), region.end() - region.start());
         }
-        FdTable fds = c.state().fds();
-        for (Map.Entry<Integer, FdTable.Fd> e : fds.all().entrySet()) {
-            if (e.getValue().cloexec()) {
-                fds.close(e.getKey());
-            }
-        }
         LinuxProcess state = c.state();
-        state.exec(program.guest(), argv, env);
+        state.exec(program.guest(), argv, env); // the core's exec closes the close-on-exec descriptors
         LinuxThread ts = c.threadState();
         ts.clearChildTid(0);
         ts.robustList(0, 0);
-        ts.altStack(0, 2, 0);
+        ts.sigaltstack(0, 2, 0);
         ProgramLoader.Start start;
         try {
             start = ProgramLoader.load(program, state, argv, env);

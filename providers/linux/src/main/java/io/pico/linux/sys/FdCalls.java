@@ -1,9 +1,10 @@
 package io.pico.linux.sys;
 
-import io.pico.api.IoObject;
+import io.pico.linux.LinuxAbi;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.Descriptors;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.OpenFile;
 import java.io.IOException;
 
 /** The descriptor table and descriptor control: close, dup, fcntl, ioctl, pipe, fsync, ftruncate. */
@@ -45,34 +46,25 @@ final class FdCalls {
         return c.state().fds();
     }
 
-    /** Implements Linux close(2). */
+    /** Implements Linux close(2) with the core's Descriptors.close. */
     private static long close(Call c) {
-        fds(c).close(c.intArg(0));
-        return 0;
+        return Descriptors.close(c.core(), c.intArg(0));
     }
 
-    /** Implements Linux dup2(2). */
+    /** Implements Linux dup2(2) with the core's Descriptors.dup2. */
     private static long dup2(Call c) {
-        int oldfd = c.intArg(0);
-        int newfd = c.intArg(1);
-        OpenFile f = fds(c).get(oldfd);
-        if (oldfd == newfd) {
-            return newfd;
-        }
-        fds(c).installAt(newfd, f, false);
-        return newfd;
+        return Descriptors.dup2(c.core(), c.intArg(0), c.intArg(1), false);
     }
 
-    /** Implements Linux dup3(2). */
+    /** Implements Linux dup3(2): Linux's flag check, then the core's Descriptors.dup2. */
     private static long dup3(Call c) {
         int oldfd = c.intArg(0);
         int newfd = c.intArg(1);
         int flags = c.intArg(2);
-        if (oldfd == newfd || (flags & ~OpenFile.O_CLOEXEC) != 0) {
+        if (oldfd == newfd || (flags & ~LinuxAbi.O_CLOEXEC) != 0) {
             return -Errno.EINVAL;
         }
-        fds(c).installAt(newfd, fds(c).get(oldfd), (flags & OpenFile.O_CLOEXEC) != 0);
-        return newfd;
+        return Descriptors.dup2(c.core(), oldfd, newfd, (flags & LinuxAbi.O_CLOEXEC) != 0);
     }
 
     /** Implements Linux fcntl(2): duplication, descriptor and status flags, advisory locks. */
@@ -83,23 +75,23 @@ final class FdCalls {
         long arg = c.arg(2);
         switch (c.intArg(1)) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= fds.limit()) {
+                if (arg < 0 || arg >= fds.max()) {
                     return -Errno.EINVAL;
                 }
-                return fds.install(f, c.intArg(1) == F_DUPFD_CLOEXEC, (int) arg);
+                return Descriptors.dup(c.core(), fd, (int) arg, c.intArg(1) == F_DUPFD_CLOEXEC);
             }
             case F_GETFD -> {
-                return fds.entry(fd).cloexec() ? FD_CLOEXEC : 0;
+                return Descriptors.cloexec(c.core(), fd) ? FD_CLOEXEC : 0;
             }
             case F_SETFD -> {
                 fds.cloexec(fd, (arg & FD_CLOEXEC) != 0);
                 return 0;
             }
             case F_GETFL -> {
-                return f.flags() & ~OpenFile.O_CLOEXEC;
+                return LinuxAbi.guest(Descriptors.statusFlags(c.core(), fd));
             }
             case F_SETFL -> {
-                f.setStatusFlags((int) arg);
+                Descriptors.statusFlags(c.core(), fd, LinuxAbi.core((int) arg));
                 return 0;
             }
             case F_GETLK -> {
@@ -125,38 +117,19 @@ final class FdCalls {
         }
     }
 
-    /** Implements Linux pipe(2) and pipe2(2) with kernel pipes. */
+    /** Implements Linux pipe(2) and pipe2(2): Linux's flags, then the core's Descriptors.pipe. */
     private static long pipe(Call c, int flags) {
-        if ((flags & ~(OpenFile.O_CLOEXEC | OpenFile.O_NONBLOCK | 040000)) != 0) {
+        if ((flags & ~(LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK | 040000)) != 0) {
             return -Errno.EINVAL;
         }
         long address = c.arg(0);
         if (!c.mem().isMapped(address, 8)) {
             return -Errno.EFAULT;
         }
-        IoObject[] ends = c.kernel().pipe();
-        int status = flags & OpenFile.O_NONBLOCK;
-        OpenFile r = OpenFile.adopt(c.process(), ends[0], null, false, OpenFile.O_RDONLY | status);
-        OpenFile w = OpenFile.adopt(c.process(), ends[1], null, false, OpenFile.O_WRONLY | status);
-        boolean cloexec = (flags & OpenFile.O_CLOEXEC) != 0;
-        int rfd;
-        try {
-            rfd = fds(c).install(r, cloexec, 0);
-        } catch (RuntimeException e) {
-            r.discard();
-            w.discard();
-            throw e;
-        }
-        int wfd;
-        try {
-            wfd = fds(c).install(w, cloexec, 0);
-        } catch (RuntimeException e) {
-            fds(c).close(rfd);
-            w.discard();
-            throw e;
-        }
-        c.mem().putInt(address, rfd);
-        c.mem().putInt(address + 4, wfd);
+        int[] ends = Descriptors.pipe(c.core(), LinuxAbi.core(flags & LinuxAbi.O_NONBLOCK),
+                (flags & LinuxAbi.O_CLOEXEC) != 0);
+        c.mem().putInt(address, ends[0]);
+        c.mem().putInt(address + 4, ends[1]);
         return 0;
     }
 

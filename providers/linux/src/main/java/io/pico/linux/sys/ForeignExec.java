@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.ExitStatus;
 import io.pico.api.Image;
 import io.pico.api.ImageException;
@@ -9,8 +10,8 @@ import io.pico.api.PicoProcess;
 import io.pico.api.ResourceLimitException;
 import io.pico.api.VetoException;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class ForeignExec {
         }
         // the pipe the stand-in reads the child's status from, installed while an error can still be returned
         IoObject[] status = c.kernel().pipe();
-        OpenFile statusEnd = OpenFile.adopt(c.process(), status[0], null, false, OpenFile.O_RDONLY);
+        OpenFile statusEnd = OpenFile.adopt(c.process(), status[0], null, false, OpenFile.READ);
         int statusFd;
         try {
             statusFd = fds.install(statusEnd, false, 10);

@@ -1,21 +1,19 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Children;
+import io.pico.posix.core.HostIds;
 import io.pico.api.ExitStatus;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
-import io.pico.linux.OpenFile;
 import io.pico.linux.SigInfo;
 import io.pico.linux.Signals;
 import io.pico.linux.fs.ProcFs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -88,21 +86,17 @@ final class ForkCalls {
         CountDownLatch vforkDone;
         PicoThread thread;
         try {
-            cs = new LinuxProcess(child, lp.fs().with(new ProcFs(c.kernel(), child)), lp);
-            Map<OpenFile, OpenFile> copies = new IdentityHashMap<>();
-            for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
-                OpenFile copy = copies.computeIfAbsent(e.getValue().file(), f -> f.forkInto(child));
-                cs.fds().installAt(e.getKey(), copy, e.getValue().cloexec());
-            }
+            cs = new LinuxProcess(child, lp.guestFs().with(new ProcFs(c.kernel(), child)), lp);
+            cs.fds().copyFrom(lp.fds(), child);
             cs.exitSignal((int) (flags & 0xff));
             vforkDone = vfork ? cs.vfork() : null;
             child.providerState(cs);
             thread = child.threads().get(0);
             LinuxThread ct = LinuxThread.of(thread);
             LinuxThread pt = c.threadState();
-            ct.sigmask(pt.sigmask());
-            long[] alt = pt.altStack();
-            ct.altStack(alt[0], (int) alt[1], alt[2]);
+            ct.mask(pt.mask());
+            long[] alt = pt.sigaltstack();
+            ct.sigaltstack(alt[0], (int) alt[1], alt[2]);
             thread.set(Register.RAX, 0);
             if (stack != 0) {
                 thread.set(Register.RSP, stack);
@@ -152,11 +146,6 @@ final class ForkCalls {
         return child.pid();
     }
 
-    /** The wait status of an ended process: code << 8, or the signal. */
-    static int status(ExitStatus st) {
-        return st.signalled() ? st.signal() & 0x7f : (st.code() & 0xff) << 8;
-    }
-
     /** What one wait found: the child, its wait status and its siginfo code. */
     private record Found(PicoProcess child, int status, int code, int value, boolean ended) {
     }
@@ -169,12 +158,12 @@ final class ForkCalls {
     private static Found scan(Call c, int which, int options) {
         boolean any = false;
         int me = c.process().pid();
+        java.util.function.IntPredicate selected = Children.selector(c.core(), which); // the core's wait4 pid rule
         for (PicoProcess p : c.kernel().processes()) {
             if (p.parentPid() != me || !(p.providerState() instanceof LinuxProcess cs) || cs.orphaned()) {
                 continue;
             }
-            if (which > 0 ? p.pid() != which : which == 0 ? cs.pgid() != c.state().pgid()
-                    : which < -1 && cs.pgid() != -which) {
+            if (!selected.test(p.pid())) {
                 continue;
             }
             any = true;
@@ -187,7 +176,7 @@ final class ForkCalls {
                 if ((options & WNOWAIT) == 0) {
                     c.kernel().reap(p.pid());
                 }
-                return new Found(p, status(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
+                return new Found(p, Children.waitStatus(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
                         s.signalled() ? s.signal() : s.code(), true);
             }
             int event = cs.waitEvent();
@@ -284,7 +273,7 @@ final class ForkCalls {
         Found f = await(c, which, options);
         if (c.arg(2) != 0) {
             byte[] info = f == null ? new byte[128]
-                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), io.pico.linux.HostIds.uid(), f.value(), 0)
+                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), HostIds.uid(), f.value(), 0)
                             .bytes();
             c.write(c.arg(2), info);
         }

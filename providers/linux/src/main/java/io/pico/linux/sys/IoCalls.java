@@ -1,12 +1,13 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.Io;
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
-import io.pico.linux.Signals;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /** Data transfer on descriptors: read, write, pread64, pwrite64, and the helpers the other transfers share. */
 final class IoCalls {
@@ -66,9 +67,9 @@ final class IoCalls {
             return;
         }
         int ttin = 21;
-        io.pico.linux.LinuxProcess.SigAction a = lp.action(ttin);
-        if (a.handler() == io.pico.linux.LinuxProcess.SigAction.SIG_IGN
-                || (c.threadState().sigmask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
+        Disposition a = lp.action(ttin);
+        if (a.handler() == Disposition.SIG_IGN
+                || (c.threadState().mask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
             throw Errno.error(Errno.EIO);
         }
         for (io.pico.api.PicoProcess p : SignalCalls.group(c, lp.pgid())) {
@@ -85,123 +86,32 @@ final class IoCalls {
         return f;
     }
 
-    /** Reads up to {@code count} bytes into a host array: from a file until full, from a stream once. */
+    /** Reads up to {@code count} bytes into a host array with the core's Io.readInto. */
     static int readInto(OpenFile f, byte[] buf, int count, long pos) throws IOException, InterruptedException {
-        if (f.special() != null) {
-            int n = f.special().read(buf, count, (f.flags() & OpenFile.O_NONBLOCK) != 0);
-            if (n < 0) {
-                throw Errno.error(-n);
-            }
-            return n;
-        }
-        byte[] content = f.content();
-        if (content != null) {
-            synchronized (f) {
-                long at = pos < 0 ? f.position() : pos;
-                int n = (int) Math.max(0, Math.min(count, content.length - at));
-                if (n > 0) {
-                    System.arraycopy(content, (int) at, buf, 0, n);
-                }
-                if (pos < 0) {
-                    f.position(at + n);
-                }
-                return n;
-            }
-        }
-        IoObject io = f.io();
-        if ((f.flags() & OpenFile.O_NONBLOCK) != 0 && !io.readable()) {
-            throw Errno.error(Errno.EAGAIN);
-        }
-        boolean file = io.kind().equals("file");
-        int total = 0;
-        while (total < count) {
-            ByteBuffer bb = ByteBuffer.wrap(buf, total, count - total);
-            int n = pos < 0 ? io.read(bb) : io.read(bb, pos + total);
-            if (n <= 0) {
-                break;
-            }
-            total += n;
-            if (!file) {
-                break;
-            }
-        }
-        return total;
+        return Io.readInto(f, buf, count, pos);
     }
 
-    /** Implements Linux read(2) and pread64(2). */
+    /** Implements Linux read(2) and pread64(2): Linux's job control, then the core's Io.read. */
     static long read(Call c, int fd, long address, int count, long pos) throws IOException, InterruptedException {
-        OpenFile f = readable(c, fd);
-        if (count == 0) {
-            return 0;
-        }
-        if (pos >= 0 && !seekable(f)) {
-            return -Errno.ESPIPE;
-        }
-        if (!c.mem().isMapped(address, count)) {
-            return -Errno.EFAULT;
-        }
-        // files are read until the buffer is full; streams give what they have, at most a pipe's worth
-        byte[] buf = new byte[Math.min(count, seekable(f) ? CHUNK * 16 : 65536)];
-        int n = readInto(f, buf, buf.length, pos);
-        c.mem().write(address, buf, 0, n);
-        return n;
+        readable(c, fd);
+        return Io.read(c.core(), fd, address, count, pos);
     }
 
-    /** Writes host bytes to a description; EPIPE also raises SIGPIPE, as on Linux. */
+    /**
+     * Writes host bytes to a description with the core's Io.writeFrom (EPIPE also raises SIGPIPE); failures as a
+     * negative errno, for callers that report a partial transfer.
+     */
     static long writeFrom(Call c, OpenFile f, byte[] buf, int length, long pos) throws IOException,
             InterruptedException {
-        if (f.special() != null) {
-            return f.special().write(buf, length, (f.flags() & OpenFile.O_NONBLOCK) != 0);
-        }
-        if (f.content() != null) {
-            return -Errno.EBADF;
-        }
-        IoObject io = f.io();
-        if ((f.flags() & OpenFile.O_NONBLOCK) != 0 && !io.writable()) {
-            return -Errno.EAGAIN;
-        }
         try {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
-            if (pos >= 0) {
-                int total = 0;
-                while (bb.hasRemaining()) {
-                    total += io.write(bb, pos + total);
-                }
-                return total;
-            }
-            return io.write(bb);
-        } catch (IOException e) {
-            if (Errno.of(e) == Errno.EPIPE) {
-                // as on Linux the writer gets SIGPIPE; like shells, its end is not announced
-                SignalDelivery.raise(c.kernel(), c.process(), Signals.SIGPIPE, "");
-                return -Errno.EPIPE;
-            }
-            throw e;
+            return Io.writeFrom(c.core(), f, buf, length, pos);
+        } catch (io.pico.posix.core.SysError e) {
+            return -LinuxAbi.errno(e);
         }
     }
 
-    /** Implements Linux write(2) and pwrite64(2). */
+    /** Implements Linux write(2) and pwrite64(2) with the core's Io.write. */
     static long write(Call c, int fd, long address, int count, long pos) throws IOException, InterruptedException {
-        OpenFile f = writable(c, fd);
-        if (pos >= 0 && !seekable(f)) {
-            return -Errno.ESPIPE;
-        }
-        if (count == 0) {
-            return 0;
-        }
-        long done = 0;
-        while (done < count) {
-            int n = (int) Math.min(CHUNK, count - done);
-            byte[] buf = c.read(address + done, n);
-            long w = writeFrom(c, f, buf, n, pos < 0 ? -1 : pos + done);
-            if (w < 0) {
-                return done > 0 ? done : w;
-            }
-            done += w;
-            if (w < n) {
-                break;
-            }
-        }
-        return done;
+        return Io.write(c.core(), fd, address, count, pos);
     }
 }

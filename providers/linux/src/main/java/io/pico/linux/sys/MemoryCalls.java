@@ -1,12 +1,9 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Memory;
 import io.pico.api.AddressSpace;
-import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.LinuxProcess;
-import io.pico.linux.OpenFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /** The address space: brk, mmap, munmap, mprotect. */
 final class MemoryCalls {
@@ -19,6 +16,7 @@ final class MemoryCalls {
     private static final int MAP_FIXED = 0x10;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_FIXED_NOREPLACE = 0x100000;
+    private static final int MAP_32BIT = 0x40;
     static final int CHUNK = 1 << 20;
 
     private MemoryCalls() {
@@ -40,148 +38,42 @@ final class MemoryCalls {
         return (v & (PAGE - 1)) == 0;
     }
 
+    /** Implements Linux brk(2) with the core's Memory.brk: the break after the call, unchanged when refused. */
+    private static long brk(Call c) {
+        return Memory.brk(c.core(), c.arg(0));
+    }
+
+    /** Implements Linux munmap(2) with the core's Memory.munmap. */
+    private static long munmap(Call c) {
+        return Memory.munmap(c.core(), c.arg(0), c.arg(1));
+    }
+
+    /** Implements Linux mprotect(2) with the core's Memory.mprotect (PROT_* bits are the same). */
+    private static long mprotect(Call c) {
+        return Memory.mprotect(c.core(), c.arg(0), c.arg(1), c.intArg(2));
+    }
+
     static boolean free(AddressSpace mem, long address, long size) {
         return address >= 0x10000 && address + size <= USER_TOP && mem.findFree(address, size) == address;
     }
 
-    /** Implements Linux brk(2): moves the program break, refusing to grow into another mapping. */
-    private static long brk(Call c) {
-        LinuxProcess st = c.state();
-        synchronized (st) {
-            long want = c.arg(0);
-            long cur = st.brk();
-            if (want < st.brkStart() || want > USER_TOP) {
-                return cur;
-            }
-            long oldEnd = pageUp(cur);
-            long newEnd = pageUp(want);
-            if (newEnd > oldEnd) {
-                if (!free(c.mem(), oldEnd, newEnd - oldEnd)) {
-                    return cur;
-                }
-                try {
-                    c.mem().map(oldEnd, newEnd - oldEnd, AddressSpace.READ | AddressSpace.WRITE);
-                } catch (io.pico.api.MemoryLimitException e) {
-                    return cur;
-                }
-            } else if (newEnd < oldEnd) {
-                c.mem().unmap(newEnd, oldEnd - newEnd);
-            }
-            st.brk(want);
-            return want;
-        }
-    }
 
-    /** Implements Linux mmap(2): anonymous memory and private copies of files. */
+    /**
+     * Implements Linux mmap(2) with the core's Memory.mmap: anonymous memory and private copies of files; the
+     * row turns Linux's MAP_* flags into the core's request.
+     */
     private static long mmap(Call c) throws IOException {
-        long addr = c.arg(0);
-        long len = c.arg(1);
-        int prot = c.intArg(2) & 7;
         int flags = c.intArg(3);
-        long offset = c.arg(5);
         int type = flags & 3;
-        if (len <= 0 || !aligned(offset) || type == 0 || offset < 0) {
+        if (type == 0) {
             return -Errno.EINVAL;
         }
-        if (len > USER_TOP) {
-            return -Errno.ENOMEM;
-        }
-        long size = pageUp(len);
-        OpenFile file = null;
-        if ((flags & MAP_ANONYMOUS) == 0) {
-            file = c.state().fds().get(c.intArg(4));
-            if (file.content() == null && (file.io() == null || !file.io().kind().equals("file"))) {
-                return -Errno.ENODEV;
-            }
-            if (!file.readable() || (type != MAP_PRIVATE && (prot & AddressSpace.WRITE) != 0 && !file.writable())) {
-                return -Errno.EACCES;
-            }
-        }
-        AddressSpace mem = c.mem();
-        long target;
-        synchronized (c.state()) {
-            if ((flags & MAP_FIXED) != 0) {
-                if (!aligned(addr) || addr + size > USER_TOP || addr + size < addr) {
-                    return -Errno.EINVAL;
-                }
-                target = addr;
-            } else if ((flags & MAP_FIXED_NOREPLACE) != 0) {
-                if (!aligned(addr)) {
-                    return -Errno.EINVAL;
-                }
-                if (!free(mem, addr, size)) {
-                    return -Errno.EEXIST;
-                }
-                target = addr;
-            } else if (addr != 0 && free(mem, addr & -PAGE, size)) {
-                target = addr & -PAGE;
-            } else {
-                target = mem.findFree(LinuxProcess.MMAP_BASE, size);
-                if (target < 0) {
-                    return -Errno.ENOMEM;
-                }
-            }
-            mem.map(target, size, prot);
-            c.state().unname(target, target + size);
-            if (file != null && file.guestPath() != null) {
-                c.state().name(target, target + size, file.guestPath());
-            }
-        }
-        if (file != null) {
-            copyFile(c, file, offset, target, len);
-        }
-        return target;
+        Memory.Request req = new Memory.Request(type != MAP_PRIVATE, (flags & MAP_FIXED) != 0,
+                (flags & MAP_FIXED_NOREPLACE) != 0 && (flags & MAP_FIXED) == 0, (flags & MAP_ANONYMOUS) != 0,
+                (flags & MAP_32BIT) != 0);
+        return Memory.mmap(c.core(), c.arg(0), c.arg(1), c.intArg(2), req, c.intArg(4), c.arg(5));
     }
 
-    private static void copyFile(Call c, OpenFile file, long offset, long target, long len) throws IOException {
-        byte[] content = file.content();
-        if (content != null) {
-            if (offset < content.length) {
-                c.mem().write(target, content, (int) offset, (int) Math.min(len, content.length - offset));
-            }
-            return;
-        }
-        IoObject io = file.io();
-        byte[] buf = new byte[(int) Math.min(CHUNK, len)];
-        long done = 0;
-        while (done < len) {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, len - done));
-            int n = io.read(bb, offset + done);
-            if (n <= 0) {
-                break;
-            }
-            c.mem().write(target + done, buf, 0, n);
-            done += n;
-        }
-    }
 
-    /** Implements Linux munmap(2). */
-    private static long munmap(Call c) {
-        long addr = c.arg(0);
-        long len = c.arg(1);
-        if (!aligned(addr) || len <= 0 || addr + pageUp(len) > USER_TOP) {
-            return -Errno.EINVAL;
-        }
-        c.mem().unmap(addr, pageUp(len));
-        c.state().unname(addr, addr + pageUp(len));
-        return 0;
-    }
 
-    /** Implements Linux mprotect(2). */
-    private static long mprotect(Call c) {
-        long addr = c.arg(0);
-        long len = c.arg(1);
-        if (!aligned(addr) || len < 0) {
-            return -Errno.EINVAL;
-        }
-        if (len == 0) {
-            return 0;
-        }
-        long size = pageUp(len);
-        if (!c.mem().isMapped(addr, size)) {
-            return -Errno.ENOMEM;
-        }
-        c.mem().protect(addr, size, c.intArg(2) & 7);
-        return 0;
-    }
 }

@@ -68,11 +68,11 @@ final class MiscCalls {
         for (int i = 0; i < n; i++) {
             wanted[i] = c.mem().getInt(c.arg(1) + 4L * i);
         }
-        int[] have = io.pico.linux.HostIds.GROUPS.clone();
+        int[] have = io.pico.posix.core.HostIds.groups();
         java.util.Arrays.sort(wanted);
         java.util.Arrays.sort(have);
         // Linux asks for CAP_SETGID even to set the same list: only a runtime running as root has it
-        return io.pico.linux.HostIds.euid() == 0 && java.util.Arrays.equals(wanted, have) ? 0 : -Errno.EPERM;
+        return io.pico.posix.core.HostIds.euid() == 0 && java.util.Arrays.equals(wanted, have) ? 0 : -Errno.EPERM;
     }
 
     /** Implements Linux capget(2): version 3, no capabilities. */

@@ -1,5 +1,6 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.api.PassedObject;
 import io.pico.api.Received;
@@ -9,8 +10,8 @@ import io.pico.api.SocketOptionName;
 import io.pico.api.SocketType;
 import io.pico.api.UnixAddress;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.HostIds;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
 import io.pico.linux.fs.GuestFs;
@@ -152,17 +153,17 @@ final class NetCalls {
         if (!(f.io() instanceof SocketObject s)) {
             throw Errno.error(ENOTSOCK);
         }
-        s.nonBlocking((f.flags() & OpenFile.O_NONBLOCK) != 0);
+        s.nonBlocking(f.nonblocking());
         return s;
     }
 
     private static boolean nonBlocking(Call c, int fd) {
-        return (c.state().fds().get(fd).flags() & OpenFile.O_NONBLOCK) != 0;
+        return c.state().fds().get(fd).nonblocking();
     }
 
     /** Installs a kernel object the caller holds one reference to as a new descriptor. */
     private static int install(Call c, IoObject io, int flags, boolean cloexec) {
-        OpenFile f = OpenFile.adopt(c.process(), io, null, false, flags);
+        OpenFile f = OpenFile.adopt(c.process(), io, null, false, LinuxAbi.core(flags));
         try {
             return c.state().fds().install(f, cloexec, 0);
         } catch (RuntimeException e) {
@@ -217,7 +218,7 @@ final class NetCalls {
         boolean nonBlocking = (type & SOCK_NONBLOCK) != 0;
         SocketObject s = c.kernel().socket(family, t, c.process());
         s.nonBlocking(nonBlocking);
-        return install(c, s, OpenFile.O_RDWR | (nonBlocking ? OpenFile.O_NONBLOCK : 0), (type & SOCK_CLOEXEC) != 0);
+        return install(c, s, LinuxAbi.O_RDWR | (nonBlocking ? LinuxAbi.O_NONBLOCK : 0), (type & SOCK_CLOEXEC) != 0);
     }
 
     /** Implements Linux socketpair(2): local sockets only, as on Linux. */
@@ -233,7 +234,7 @@ final class NetCalls {
         }
         boolean nonBlocking = (type & SOCK_NONBLOCK) != 0;
         boolean cloexec = (type & SOCK_CLOEXEC) != 0;
-        int flags = OpenFile.O_RDWR | (nonBlocking ? OpenFile.O_NONBLOCK : 0);
+        int flags = LinuxAbi.O_RDWR | (nonBlocking ? LinuxAbi.O_NONBLOCK : 0);
         SocketObject[] pair = c.kernel().socketPair(t, c.process());
         pair[0].nonBlocking(nonBlocking);
         pair[1].nonBlocking(nonBlocking);
@@ -411,7 +412,7 @@ final class NetCalls {
         SocketObject a = s.accept(nonBlocking(c, fd));
         boolean nb = (flags & SOCK_NONBLOCK) != 0;
         a.nonBlocking(nb);
-        int nfd = install(c, a, OpenFile.O_RDWR | (nb ? OpenFile.O_NONBLOCK : 0), (flags & SOCK_CLOEXEC) != 0);
+        int nfd = install(c, a, LinuxAbi.O_RDWR | (nb ? LinuxAbi.O_NONBLOCK : 0), (flags & SOCK_CLOEXEC) != 0);
         SocketAddress peer = a.remoteAddress();
         putAddress(c, c.arg(1), c.arg(2), encode(a, peer == null ? UnixAddress.UNNAMED : peer));
         return nfd;
@@ -620,7 +621,7 @@ final class NetCalls {
                         }
                         throw Errno.error(Errno.EINVAL);
                     }
-                    objects.add(new PassedObject(f.io(), f.flags()));
+                    objects.add(new PassedObject(f.io(), LinuxAbi.guest(f.flags())));
                 }
             }
             at += (len + 7) & ~7L;
@@ -677,7 +678,7 @@ final class NetCalls {
             try {
                 for (; installed < fit; installed++) {
                     PassedObject p = objects.get(installed);
-                    fds[installed] = install(c, p.object(), p.flags() & ~OpenFile.O_CLOEXEC, cloexec);
+                    fds[installed] = install(c, p.object(), p.flags() & ~LinuxAbi.O_CLOEXEC, cloexec);
                 }
             } catch (RuntimeException e) {
                 // out of descriptors: the rest are closed, as Linux truncates the message

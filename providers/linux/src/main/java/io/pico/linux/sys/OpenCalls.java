@@ -1,8 +1,9 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import java.io.IOException;
@@ -23,9 +24,6 @@ final class OpenCalls {
     static final int AT_FDCWD = -100;
     private static final int O_TMPFILE = 020000000;
     private static final Pattern FD_PATH = Pattern.compile("/proc/(\\d+)/fd/(\\d+)");
-    /** Flags that only matter while opening. */
-    private static final int OPEN_ONLY = OpenFile.O_CREAT | OpenFile.O_EXCL | OpenFile.O_NOCTTY | OpenFile.O_TRUNC
-            | OpenFile.O_CLOEXEC | OpenFile.O_NOFOLLOW;
 
     private OpenCalls() {
     }
@@ -34,7 +32,7 @@ final class OpenCalls {
         t.partial(2, "sOo", c -> open(c, AT_FDCWD, c.path(0), c.intArg(1), c.intArg(2)), NOTE);
         t.partial(257, "fsOo", c -> open(c, c.intArg(0), c.path(1), c.intArg(2), c.intArg(3)), NOTE);
         t.partial(85, "so", c -> open(c, AT_FDCWD, c.path(0),
-                OpenFile.O_CREAT | OpenFile.O_WRONLY | OpenFile.O_TRUNC, c.intArg(1)), NOTE);
+                LinuxAbi.O_CREAT | LinuxAbi.O_WRONLY | LinuxAbi.O_TRUNC, c.intArg(1)), NOTE);
         t.partial(437, "fspu", OpenCalls::openat2, "resolve flags other than RESOLVE_NO_MAGICLINKS give EOPNOTSUPP");
         t.partial(319, "sx", OpenCalls::memfdCreate, "a deleted host temporary file; no sealing");
     }
@@ -63,16 +61,16 @@ final class OpenCalls {
         if ((flags & O_TMPFILE) == O_TMPFILE) {
             return -Errno.EOPNOTSUPP;
         }
-        boolean follow = (flags & OpenFile.O_NOFOLLOW) == 0
-                && (flags & (OpenFile.O_CREAT | OpenFile.O_EXCL)) != (OpenFile.O_CREAT | OpenFile.O_EXCL);
+        boolean follow = (flags & LinuxAbi.O_NOFOLLOW) == 0
+                && (flags & (LinuxAbi.O_CREAT | LinuxAbi.O_EXCL)) != (LinuxAbi.O_CREAT | LinuxAbi.O_EXCL);
         GuestFs.Resolved last = at(c, dirfd, path, false);
         Matcher m = FD_PATH.matcher(last.guest());
         if (last.synthetic() && m.matches()) {
             return reopen(c, Integer.parseInt(m.group(1)), m.group(2), flags, mode);
         }
         GuestFs.Resolved r = follow ? at(c, dirfd, path, true) : last;
-        if (!follow && (flags & OpenFile.O_PATH) == 0 && isLink(c, last)) {
-            return (flags & OpenFile.O_EXCL) != 0 && (flags & OpenFile.O_CREAT) != 0 ? -Errno.EEXIST : -Errno.ELOOP;
+        if (!follow && (flags & LinuxAbi.O_PATH) == 0 && isLink(c, last)) {
+            return (flags & LinuxAbi.O_EXCL) != 0 && (flags & LinuxAbi.O_CREAT) != 0 ? -Errno.EEXIST : -Errno.ELOOP;
         }
         return openResolved(c, r, flags, mode);
     }
@@ -87,7 +85,7 @@ final class OpenCalls {
 
     private static long install(Call c, OpenFile f, int flags) {
         try {
-            return c.state().fds().install(f, (flags & OpenFile.O_CLOEXEC) != 0, 0);
+            return c.state().fds().install(f, (flags & LinuxAbi.O_CLOEXEC) != 0, 0);
         } catch (RuntimeException e) {
             f.discard();
             throw e;
@@ -95,8 +93,8 @@ final class OpenCalls {
     }
 
     private static long openResolved(Call c, GuestFs.Resolved r, int flags, int mode) throws IOException {
-        int acc = flags & OpenFile.O_ACCMODE;
-        int kept = flags & ~OPEN_ONLY;
+        int acc = flags & LinuxAbi.O_ACCMODE;
+        int kept = LinuxAbi.core(flags); // the core drops the open-only flags
         if (r.synthetic()) {
             return openProc(c, r, flags);
         }
@@ -111,11 +109,11 @@ final class OpenCalls {
         }
         Path host = r.host();
         boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
-        boolean create = (flags & OpenFile.O_CREAT) != 0;
-        if ((acc != OpenFile.O_RDONLY || (create && !exists)) && c.fs().readOnly(r.guest())) {
+        boolean create = (flags & LinuxAbi.O_CREAT) != 0;
+        if ((acc != LinuxAbi.O_RDONLY || (create && !exists)) && c.fs().readOnly(r.guest())) {
             return -Errno.EROFS; // a read-only mount
         }
-        if (exists && create && (flags & OpenFile.O_EXCL) != 0) {
+        if (exists && create && (flags & LinuxAbi.O_EXCL) != 0) {
             return -Errno.EEXIST;
         }
         if (!exists && !create) {
@@ -124,29 +122,29 @@ final class OpenCalls {
         }
         boolean directory = exists && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory) {
-            if (acc != OpenFile.O_RDONLY || create) {
+            if (acc != LinuxAbi.O_RDONLY || create) {
                 return -Errno.EISDIR;
             }
-            if ((flags & OpenFile.O_PATH) == 0 && !Files.isReadable(host)) {
+            if ((flags & LinuxAbi.O_PATH) == 0 && !Files.isReadable(host)) {
                 return -Errno.EACCES;
             }
             return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), true, kept), flags);
         }
-        if ((flags & OpenFile.O_DIRECTORY) != 0) {
+        if ((flags & LinuxAbi.O_DIRECTORY) != 0) {
             return exists ? -Errno.ENOTDIR : -Errno.ENOENT;
         }
-        if ((flags & OpenFile.O_PATH) != 0) {
+        if ((flags & LinuxAbi.O_PATH) != 0) {
             return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), false, kept), flags);
         }
-        boolean read = acc != OpenFile.O_WRONLY;
-        boolean write = acc != OpenFile.O_RDONLY;
+        boolean read = acc != LinuxAbi.O_WRONLY;
+        boolean write = acc != LinuxAbi.O_RDONLY;
         // devices (/dev/null) cannot be truncated: O_TRUNC only means something for regular files
-        boolean truncate = (flags & OpenFile.O_TRUNC) != 0 && write && (!exists || Files.isRegularFile(host,
+        boolean truncate = (flags & LinuxAbi.O_TRUNC) != 0 && write && (!exists || Files.isRegularFile(host,
                 LinkOption.NOFOLLOW_LINKS));
-        boolean append = (flags & OpenFile.O_APPEND) != 0;
+        boolean append = (flags & LinuxAbi.O_APPEND) != 0;
         IoObject io;
         if (r.path().equals(host)) { // a host device (/dev/null...), not a file under the root
-            io = c.kernel().openFile(host, read, write, append, create, truncate, (flags & OpenFile.O_EXCL) != 0);
+            io = c.kernel().openFile(host, read, write, append, create, truncate, (flags & LinuxAbi.O_EXCL) != 0);
         } else {
             if (!exists) {
                 // made with O_CREAT|O_EXCL|O_NOFOLLOW in the open parent; losing a race to another creator is fine
@@ -154,7 +152,7 @@ final class OpenCalls {
                     GuestFs.withOpen(host, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), p -> p);
                     applyMode(host, mode & ~c.state().umask());
                 } catch (java.nio.file.FileAlreadyExistsException e) {
-                    if ((flags & OpenFile.O_EXCL) != 0) {
+                    if ((flags & LinuxAbi.O_EXCL) != 0) {
                         return -Errno.EEXIST;
                     }
                 }
@@ -177,7 +175,7 @@ final class OpenCalls {
         long mode = c.mem().getLong(how + 8);
         long resolve = c.mem().getLong(how + 16);
         if ((flags >>> 32) != 0 || (mode & ~07777L) != 0
-                || (mode != 0 && (flags & (OpenFile.O_CREAT | O_TMPFILE)) == 0)) {
+                || (mode != 0 && (flags & (LinuxAbi.O_CREAT | O_TMPFILE)) == 0)) {
             return -Errno.EINVAL;
         }
         if ((resolve & ~2L) != 0) { // only RESOLVE_NO_MAGICLINKS, which /proc links here never need
@@ -200,8 +198,9 @@ final class OpenCalls {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        OpenFile f = OpenFile.adopt(c.process(), io, "/memfd:" + name + " (deleted)", false, OpenFile.O_RDWR);
-        return install(c, f, (flags & 1) != 0 ? OpenFile.O_CLOEXEC : 0);
+        OpenFile f = OpenFile.adopt(c.process(), io, "/memfd:" + name + " (deleted)", false,
+                OpenFile.READ | OpenFile.WRITE);
+        return install(c, f, (flags & 1) != 0 ? LinuxAbi.O_CLOEXEC : 0);
     }
 
     /** ENOENT when a parent is missing, ENOTDIR when one is a file. */
@@ -238,14 +237,14 @@ final class OpenCalls {
     private static long openProc(Call c, GuestFs.Resolved r, int flags) {
         ProcFs.Node n = c.fs().proc().lookup(r.guest());
         if (n == null) {
-            return (flags & OpenFile.O_CREAT) != 0 ? -Errno.EACCES : -Errno.ENOENT;
+            return (flags & LinuxAbi.O_CREAT) != 0 ? -Errno.EACCES : -Errno.ENOENT;
         }
-        if ((flags & OpenFile.O_ACCMODE) != OpenFile.O_RDONLY) {
+        if ((flags & LinuxAbi.O_ACCMODE) != LinuxAbi.O_RDONLY) {
             return n.kind() == ProcFs.Kind.DIR ? -Errno.EISDIR : -Errno.EACCES;
         }
         return switch (n.kind()) {
             case DIR -> install(c, OpenFile.synthetic(c.process(), r.guest(), null, true), flags);
-            case FILE -> (flags & OpenFile.O_DIRECTORY) != 0 ? -Errno.ENOTDIR
+            case FILE -> (flags & LinuxAbi.O_DIRECTORY) != 0 ? -Errno.ENOTDIR
                     : install(c, OpenFile.synthetic(c.process(), r.guest(), n.content(), false), flags);
             case LINK -> -Errno.ENOENT; // a link that resolution could not follow: pipe:[N] and the like
         };
@@ -262,7 +261,7 @@ final class OpenCalls {
         } catch (RuntimeException e) {
             return -Errno.ENOENT;
         }
-        int kept = flags & ~OPEN_ONLY;
+        int kept = LinuxAbi.core(flags); // the core drops the open-only flags
         if (src.hostPath() != null && src.guestPath() != null) {
             // the file again by its guest path, never the host path: that may be a link, opened with O_PATH
             return openResolved(c, c.fs().described(src.guestPath(), src.hostPath()), flags, mode);

@@ -2,8 +2,8 @@ package io.pico.linux.sys;
 
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.HostIds;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import io.pico.linux.fs.StatInfo;

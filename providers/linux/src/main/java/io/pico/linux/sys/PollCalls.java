@@ -1,9 +1,10 @@
 package io.pico.linux.sys;
 
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.linux.FdTable;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.FdTable;
+import io.pico.posix.core.OpenFile;
 
 /** Waiting for descriptors: poll, ppoll, select, pselect6, by checking readiness until the timeout. */
 final class PollCalls {
@@ -59,7 +60,7 @@ final class PollCalls {
             return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
         }
         int r = 0;
-        if (io.kind().equals("pipe") && (f.flags() & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY && io.readable()
+        if (io.kind().equals("pipe") && (f.flags() & OpenFile.WRITE) == 0 && io.readable()
                 && drained(io)) {
             return POLLHUP; // the read end of a pipe whose writers have all closed, drained: as Linux reports it
         }
@@ -103,7 +104,7 @@ final class PollCalls {
 
     /** Implements Linux poll(2) and ppoll(2). */
     private static long poll(Call c, long fds, long nfds, long timeout) throws InterruptedException {
-        if (nfds < 0 || nfds > c.state().fds().limit()) {
+        if (nfds < 0 || nfds > c.state().fds().max()) {
             return -Errno.EINVAL;
         }
         int n = (int) nfds;
@@ -137,7 +138,7 @@ final class PollCalls {
     /** Implements Linux select(2) and pselect6(2) (the remaining time is written back for select). */
     private static long select(Call c, long timeout, long timeAddress, boolean pselect) throws InterruptedException {
         int nfds = c.intArg(0);
-        if (nfds < 0 || nfds > c.state().fds().limit()) {
+        if (nfds < 0 || nfds > c.state().fds().max()) {
             return -Errno.EINVAL;
         }
         int words = (nfds + 63) / 64;

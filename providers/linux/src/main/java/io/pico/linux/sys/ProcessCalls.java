@@ -3,7 +3,7 @@ package io.pico.linux.sys;
 import io.pico.api.ExitStatus;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.HostIds;
+import io.pico.posix.core.HostIds;
 import io.pico.linux.Signals;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -43,7 +43,7 @@ final class ProcessCalls {
             return 0;
         });
         t.partial(334, "pudd", c -> -Errno.ENOSYS, "registration refused (ENOSYS): C libraries fall back");
-        t.partial(140, "dd", c -> 20 - HostIds.NICE, "every process has the nice value of the runtime");
+        t.partial(140, "dd", c -> 20 - HostIds.nice(), "every process has the nice value of the runtime");
         t.partial(141, "ddd", c -> c.intArg(2) <= 0 ? 0 : -Errno.EACCES, "accepted, no effect");
     }
 
@@ -57,7 +57,7 @@ final class ProcessCalls {
             if (tidAddress != 0) {
                 try {
                     c.mem().putInt(tidAddress, 0);
-                    c.state().futexes().wake(tidAddress, 1, -1);
+                    c.state().waits().wake(tidAddress, 1, -1);
                 } catch (io.pico.api.MemoryFault e) {
                     // the thread unmapped its own tid word: nothing to clear, as on Linux
                 }

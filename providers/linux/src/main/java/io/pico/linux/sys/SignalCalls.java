@@ -1,5 +1,7 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Disposition;
+import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
@@ -66,25 +68,26 @@ final class SignalCalls {
         long act = c.arg(1);
         long old = c.arg(2);
         LinuxProcess lp = c.state();
-        LinuxProcess.SigAction a = null;
+        Disposition a = null;
         if (act != 0) {
             if (sig == Signals.SIGKILL || sig == Signals.SIGSTOP) {
                 return -Errno.EINVAL;
             }
-            a = new LinuxProcess.SigAction(c.mem().getLong(act), c.mem().getLong(act + 8), c.mem().getLong(act + 16),
-                    c.mem().getLong(act + 24) & ~UNBLOCKABLE);
+            // struct kernel_sigaction: handler, flags, restorer, mask
+            a = new Disposition(c.mem().getLong(act), c.mem().getLong(act + 8),
+                    io.pico.posix.core.SigSet.of(c.mem().getLong(act + 24) & ~UNBLOCKABLE), c.mem().getLong(act + 16));
         }
-        LinuxProcess.SigAction previous;
+        Disposition previous;
         synchronized (lp.signalLock()) {
             previous = lp.action(sig);
             if (a != null) {
                 lp.action(sig, a);
                 // setting a signal to be ignored discards it where it is pending (POSIX)
-                boolean ignored = a.handler() == LinuxProcess.SigAction.SIG_IGN || (a.handler() == 0
+                boolean ignored = a.handler() == Disposition.SIG_IGN || (a.handler() == 0
                         && (Signals.defaultAction(sig) == Signals.Action.IGNORE
                         || Signals.defaultAction(sig) == Signals.Action.CONTINUE));
                 if (ignored) {
-                    lp.pending().discard(sig);
+                    lp.queue().discard(sig);
                     for (PicoThread t : c.process().threads()) {
                         LinuxThread.of(t).pending().discard(sig);
                     }
@@ -95,7 +98,7 @@ final class SignalCalls {
             c.mem().putLong(old, previous.handler());
             c.mem().putLong(old + 8, previous.flags());
             c.mem().putLong(old + 16, previous.restorer());
-            c.mem().putLong(old + 24, previous.mask());
+            c.mem().putLong(old + 24, previous.mask().low());
         }
         return 0;
     }
@@ -109,12 +112,12 @@ final class SignalCalls {
         long set = c.arg(1) != 0 ? c.mem().getLong(c.arg(1)) : 0;
         long current;
         synchronized (c.state().signalLock()) {
-            current = t.sigmask();
+            current = t.mask();
             if (c.arg(1) != 0) {
                 switch (c.intArg(0)) {
-                    case 0 -> t.sigmask(current | set);
-                    case 1 -> t.sigmask(current & ~set);
-                    case 2 -> t.sigmask(set);
+                    case 0 -> t.mask(current | set);
+                    case 1 -> t.mask(current & ~set);
+                    case 2 -> t.mask(set);
                     default -> {
                         return -Errno.EINVAL;
                     }
@@ -135,7 +138,7 @@ final class SignalCalls {
         long pending;
         synchronized (c.state().signalLock()) {
             LinuxThread t = c.threadState();
-            pending = (t.pending().mask() | c.state().pending().mask()) & t.sigmask();
+            pending = (t.pending().mask() | c.state().queue().mask()) & t.mask();
         }
         c.mem().putLong(c.arg(0), pending);
         return 0;
@@ -144,7 +147,7 @@ final class SignalCalls {
     /** Implements Linux sigaltstack(2). */
     private static long sigaltstack(Call c) {
         LinuxThread t = c.threadState();
-        long[] current = t.altStack();
+        long[] current = t.sigaltstack();
         boolean on = SignalDelivery.onAltStack(t, c.thread().get(Register.RSP));
         if (c.arg(0) != 0) {
             long sp = c.mem().getLong(c.arg(0));
@@ -158,12 +161,12 @@ final class SignalCalls {
                 return -Errno.EINVAL;
             }
             if (mode == SignalDelivery.SS_DISABLE) {
-                t.altStack(0, SignalDelivery.SS_DISABLE, 0);
+                t.sigaltstack(0, SignalDelivery.SS_DISABLE, 0);
             } else {
                 if (size < 2048) {
                     return -Errno.ENOMEM;
                 }
-                t.altStack(sp, 0, size);
+                t.sigaltstack(sp, 0, size);
             }
         }
         if (c.arg(1) != 0) {
@@ -285,7 +288,7 @@ final class SignalCalls {
         }
         PicoThread t = thread(c, tgid, tid);
         if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t,
-                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), io.pico.linux.HostIds.uid(), 0, 0))
+                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), HostIds.uid(), 0, 0))
                 && t.process() == c.process()) {
             c.noReturn();
         }
@@ -394,18 +397,18 @@ final class SignalCalls {
         SigInfo info = null;
         synchronized (lp.signalLock()) {
             while (true) {
-                long ready = (lt.pending().mask() | lp.pending().mask()) & set;
+                long ready = (lt.pending().mask() | lp.queue().mask()) & set;
                 if (ready != 0) {
                     int sig = Long.numberOfTrailingZeros(ready) + 1;
                     info = lt.pending().take(sig);
                     if (info == null) {
-                        info = lp.pending().take(sig);
+                        info = lp.queue().take(sig);
                     }
                     if (info != null) {
                         break;
                     }
                 }
-                if (((lt.pending().mask() | lp.pending().mask()) & ~lt.sigmask() & ~set) != 0) {
+                if (((lt.pending().mask() | lp.queue().mask()) & ~lt.mask() & ~set) != 0) {
                     return -Errno.EINTR;
                 }
                 if (c.process().exitStatus().isPresent()) {

@@ -7,7 +7,7 @@ import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
-import io.pico.linux.FdTable;
+import io.pico.posix.core.FdTable;
 import io.pico.linux.LinuxProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -178,7 +178,7 @@ public final class SyscallTable {
             trace.println(pid + " +++ exited with " + (args[0] & 0xff) + " +++");
             shown = null;
         }
-        Call call = new Call(kernel, thread, state, args);
+        Call call = new Call(kernel, thread, state, sc.number(), args);
         long result;
         if (lt.takeSignalInterrupt()) {
             Thread.interrupted(); // a signal's wake-up that arrived after the call it was meant for
@@ -193,6 +193,8 @@ public final class SyscallTable {
             result = sc.handler().call(call);
         } catch (SysError e) {
             result = -e.errno();
+        } catch (io.pico.posix.core.SysError e) {
+            result = -io.pico.linux.LinuxAbi.errno(e); // the core's descriptor table and special files
         } catch (MemoryFault e) {
             result = -Errno.EFAULT;
         } catch (io.pico.api.MemoryLimitException e) {

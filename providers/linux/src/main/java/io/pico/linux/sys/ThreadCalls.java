@@ -1,9 +1,9 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.AddressWaits;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
-import io.pico.linux.Futexes;
 import io.pico.linux.LinuxThread;
 
 /** Threads: clone and clone3 for new threads of the process (not fork), futex. */
@@ -88,7 +88,7 @@ final class ThreadCalls {
             child.set(Register.FS_BASE, tls);
         }
         LinuxThread state = LinuxThread.of(child);
-        state.sigmask(c.threadState().sigmask());
+        state.mask(c.threadState().mask());
         int tid = child.tid();
         if ((flags & CLONE_CHILD_CLEARTID) != 0) {
             state.clearChildTid(childTid);
@@ -109,7 +109,7 @@ final class ThreadCalls {
         int op = c.intArg(1);
         int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
         int val = c.intArg(2);
-        Futexes f = c.state().futexes();
+        AddressWaits f = c.state().waits(); // the core's wait queues, as FreeBSD's _umtx_op uses them
         if ((address & 3) != 0) {
             return -Errno.EINVAL;
         }
@@ -129,7 +129,11 @@ final class ThreadCalls {
                         timeout = Math.max(0, t - TimeCalls.nanos(clock));
                     }
                 }
-                return f.await(c.mem(), address, val, bitset, timeout);
+                return switch (f.await(c.mem(), address, val, false, bitset, timeout)) {
+                    case WOKEN -> 0;
+                    case MISMATCH -> -Errno.EAGAIN;
+                    case TIMEDOUT -> -Errno.ETIMEDOUT;
+                };
             }
             case FUTEX_WAKE, FUTEX_WAKE_BITSET -> {
                 int bitset = cmd == FUTEX_WAKE ? -1 : c.intArg(5);

@@ -1,7 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import java.lang.management.ManagementFactory;
+import io.pico.posix.core.Clock;
 import java.time.Instant;
 
 /** Clocks and sleeping: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep. */
@@ -25,49 +25,34 @@ final class TimeCalls {
         t.partial(227, "dp", c -> -Errno.EPERM, "refused: the clock is the host's");
     }
 
-    /** The clock's time in nanoseconds; EINVAL for an unknown clock. */
-    static long nanos(int clock) {
-        switch (clock) {
-            case CLOCK_REALTIME, 5, 8, 11 -> { // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
-                Instant now = Instant.now();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            }
-            case CLOCK_MONOTONIC, 4, 6, 7, 9 -> { // MONOTONIC(_RAW, _COARSE), BOOTTIME(_ALARM)
-                return System.nanoTime();
-            }
-            case 2, 3 -> { // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
-                return cpu();
-            }
+    /** The core's clock for a Linux clock id (the ABI conversion); EINVAL for an unknown clock. */
+    static Clock.Kind kind(int clock) {
+        return switch (clock) {
+            case CLOCK_REALTIME, 5, 8, 11 -> Clock.Kind.REALTIME; // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
+            case CLOCK_MONOTONIC, 4, 6, 7, 9 -> Clock.Kind.MONOTONIC; // MONOTONIC(_RAW, _COARSE), BOOTTIME(_ALARM)
+            case 2 -> Clock.Kind.PROCESS_CPU;
+            case 3 -> Clock.Kind.THREAD_CPU;
             default -> {
                 if (clock < 0) { // CPU clocks of a pid or thread (encoded negative)
-                    return cpu();
+                    yield Clock.Kind.THREAD_CPU;
                 }
                 throw Errno.error(Errno.EINVAL);
             }
-        }
+        };
     }
 
-    private static long cpu() {
-        try {
-            return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        } catch (UnsupportedOperationException e) {
-            return System.nanoTime();
-        }
+    /** The clock's time in nanoseconds (the core's Clock); EINVAL for an unknown clock. */
+    static long nanos(int clock) {
+        return Clock.nanos(kind(clock));
     }
 
     static void putTimespec(Call c, long address, long nanos) {
-        c.mem().putLong(address, Math.floorDiv(nanos, 1_000_000_000L));
-        c.mem().putLong(address + 8, Math.floorMod(nanos, 1_000_000_000L));
+        Clock.putTimespec(c.mem(), address, nanos);
     }
 
-    /** Reads a timespec as nanoseconds; EINVAL when malformed. */
+    /** Reads a timespec as nanoseconds (the core's Clock); EINVAL when malformed. */
     static long getTimespec(Call c, long address) {
-        long sec = c.mem().getLong(address);
-        long nsec = c.mem().getLong(address + 8);
-        if (sec < 0 || nsec < 0 || nsec > 999_999_999L) {
-            throw Errno.error(Errno.EINVAL);
-        }
-        return sec > Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : sec * 1_000_000_000L + nsec;
+        return Clock.getTimespec(c.mem(), address);
     }
 
     /** Implements Linux clock_gettime(2). */
@@ -87,12 +72,10 @@ final class TimeCalls {
         return 0;
     }
 
-    /** Implements Linux gettimeofday(2). */
+    /** Implements Linux gettimeofday(2) with the core's Clock. */
     private static long gettimeofday(Call c) {
         if (c.arg(0) != 0) {
-            long n = nanos(CLOCK_REALTIME);
-            c.mem().putLong(c.arg(0), n / 1_000_000_000L);
-            c.mem().putLong(c.arg(0) + 8, n % 1_000_000_000L / 1000);
+            Clock.putTimeval(c.mem(), c.arg(0), Clock.nanos(Clock.Kind.REALTIME));
         }
         if (c.arg(1) != 0) {
             c.mem().putLong(c.arg(1), 0);
@@ -109,7 +92,7 @@ final class TimeCalls {
         return s;
     }
 
-    /** Implements Linux nanosleep(2) and clock_nanosleep(2); a signal or kill interrupts it (EINTR). */
+    /** Implements Linux nanosleep(2) and clock_nanosleep(2) with the core's Clock.sleep; a signal interrupts it. */
     private static long sleep(Call c, int clock, int flags, long req, long rem) {
         if (clock == 2 || clock == 3) {
             return -Errno.EINVAL;
@@ -117,22 +100,13 @@ final class TimeCalls {
         long start = nanos(clock);
         long want = getTimespec(c, req);
         long deadline = (flags & TIMER_ABSTIME) != 0 ? want : start + want;
-        long startNano = System.nanoTime();
-        long duration = deadline - start;
-        try {
-            while (duration > 0) {
-                long left = duration - (System.nanoTime() - startNano);
-                if (left <= 0) {
-                    break;
-                }
-                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
-            }
+        long left = Clock.sleep(deadline - start);
+        if (left == 0) {
             return 0;
-        } catch (InterruptedException e) {
-            if (rem != 0 && (flags & TIMER_ABSTIME) == 0) {
-                putTimespec(c, rem, Math.max(0, duration - (System.nanoTime() - startNano)));
-            }
-            return -Errno.EINTR;
         }
+        if (rem != 0 && (flags & TIMER_ABSTIME) == 0) {
+            putTimespec(c, rem, left);
+        }
+        return -Errno.EINTR;
     }
 }

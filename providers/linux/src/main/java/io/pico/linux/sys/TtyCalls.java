@@ -1,9 +1,11 @@
 package io.pico.linux.sys;
 
+import io.pico.posix.core.Descriptors;
+import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import io.pico.linux.Tty;
 import java.io.IOException;
 
@@ -114,15 +116,13 @@ final class TtyCalls {
                 // TIOCSWINSZ, TCFLSH, TCXONC, TCSBRK, TCSBRKP, TIOCSBRK, TIOCCBRK
                 return tty ? 0 : -Errno.ENOTTY;
             }
-            case 0x541b -> { // FIONREAD
-                int n = f.content() != null ? (int) Math.max(0, f.content().length - f.position())
-                        : io == null ? 0 : io.available();
-                c.mem().putInt(arg, n);
+            case 0x541b -> { // FIONREAD: the core's Descriptors.available
+                c.mem().putInt(arg, Descriptors.available(c.core(), c.intArg(0)));
                 return 0;
             }
             case 0x5421 -> { // FIONBIO
                 int on = c.mem().getInt(arg);
-                f.setStatusFlags(on != 0 ? f.flags() | OpenFile.O_NONBLOCK : f.flags() & ~OpenFile.O_NONBLOCK);
+                f.setStatusFlags(on != 0 ? f.flags() | OpenFile.NONBLOCK : f.flags() & ~OpenFile.NONBLOCK);
                 return 0;
             }
             case 0x5451, 0x5450 -> { // FIOCLEX, FIONCLEX

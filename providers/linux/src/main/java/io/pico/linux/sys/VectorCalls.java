@@ -1,14 +1,12 @@
 package io.pico.linux.sys;
 
-import io.pico.api.IoObject;
+import io.pico.posix.core.Io;
 import io.pico.linux.Errno;
-import io.pico.linux.OpenFile;
+import io.pico.posix.core.OpenFile;
 import java.io.IOException;
 
 /** Vectored and positioned transfers and file positions: readv, writev, preadv, pwritev, lseek, sendfile. */
 final class VectorCalls {
-
-    private static final int IOV_MAX = 1024;
 
     private VectorCalls() {
     }
@@ -25,134 +23,20 @@ final class VectorCalls {
         t.full(40, "ddpu", VectorCalls::sendfile);
     }
 
-    private static long[][] iovecs(Call c) {
-        int count = c.intArg(2);
-        if (count < 0 || count > IOV_MAX) {
-            throw Errno.error(Errno.EINVAL);
-        }
-        long[][] iov = new long[count][2];
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            iov[i][0] = c.mem().getLong(c.arg(1) + 16L * i);
-            iov[i][1] = c.mem().getLong(c.arg(1) + 16L * i + 8);
-            if (iov[i][1] < 0) {
-                throw Errno.error(Errno.EINVAL);
-            }
-            total += iov[i][1];
-            if (total > IoCalls.MAX_RW) {
-                iov[i][1] -= total - IoCalls.MAX_RW;
-                total = IoCalls.MAX_RW;
-            }
-        }
-        return iov;
-    }
-
-    /** Implements Linux readv(2) and preadv(2): one read, scattered over the buffers. */
+    /** Implements Linux readv(2) and preadv(2): Linux's job control, then the core's Io.readv (one read, scattered). */
     private static long readv(Call c, long pos) throws IOException, InterruptedException {
-        OpenFile f = IoCalls.readable(c, c.intArg(0));
-        long[][] iov = iovecs(c);
-        long total = 0;
-        for (long[] v : iov) {
-            total += v[1];
-        }
-        if (total == 0) {
-            return 0;
-        }
-        byte[] buf = new byte[(int) Math.min(total, IoCalls.CHUNK * 16)];
-        int n = IoCalls.readInto(f, buf, buf.length, pos);
-        int at = 0;
-        for (long[] v : iov) {
-            int part = (int) Math.min(v[1], n - at);
-            if (part <= 0) {
-                break;
-            }
-            c.mem().write(v[0], buf, at, part);
-            at += part;
-        }
-        return n;
+        IoCalls.readable(c, c.intArg(0));
+        return Io.readv(c.core(), c.intArg(0), c.arg(1), c.intArg(2), pos);
     }
 
-    /** Implements Linux writev(2) and pwritev(2): the buffers gathered into one write. */
+    /** Implements Linux writev(2) and pwritev(2) with the core's Io.writev (the buffers gathered into one write). */
     private static long writev(Call c, long pos) throws IOException, InterruptedException {
-        OpenFile f = IoCalls.writable(c, c.intArg(0));
-        long[][] iov = iovecs(c);
-        long total = 0;
-        for (long[] v : iov) {
-            total += v[1];
-        }
-        int size = (int) Math.min(total, IoCalls.CHUNK * 16);
-        byte[] buf = new byte[size];
-        int at = 0;
-        for (long[] v : iov) {
-            int part = (int) Math.min(v[1], size - at);
-            if (part > 0) {
-                c.mem().read(v[0], buf, at, part);
-                at += part;
-            }
-        }
-        if (size == 0) {
-            return 0;
-        }
-        return IoCalls.writeFrom(c, f, buf, size, pos);
+        return Io.writev(c.core(), c.intArg(0), c.arg(1), c.intArg(2), pos);
     }
 
-    /** Implements Linux lseek(2). */
+    /** Implements Linux lseek(2) with the core's Io.lseek (SEEK_* values are the same). */
     private static long lseek(Call c) throws IOException {
-        OpenFile f = c.state().fds().get(c.intArg(0));
-        long offset = c.arg(1);
-        int whence = c.intArg(2);
-        if (f.content() != null || f.directory()) {
-            synchronized (f) {
-                long size = f.content() == null ? 0 : f.content().length;
-                long base = switch (whence) {
-                    case 0 -> 0;
-                    case 1 -> f.position();
-                    case 2 -> size;
-                    default -> throw Errno.error(Errno.EINVAL);
-                };
-                if (base + offset < 0) {
-                    return -Errno.EINVAL;
-                }
-                f.position(base + offset);
-                if (f.directory()) {
-                    f.dirCursor = null;
-                }
-                return base + offset;
-            }
-        }
-        IoObject io = f.io();
-        if (f.special() != null) {
-            return -Errno.ESPIPE;
-        }
-        if (io == null) {
-            return -Errno.EBADF;
-        }
-        if (!io.kind().equals("file")) {
-            return -Errno.ESPIPE;
-        }
-        synchronized (io) {
-            long size = io.size();
-            long target;
-            switch (whence) {
-                case 0 -> target = offset;
-                case 1 -> target = io.position() + offset;
-                case 2 -> target = size + offset;
-                case 3, 4 -> { // SEEK_DATA, SEEK_HOLE: no holes are known, the data runs to the end
-                    if (offset < 0 || offset >= size) {
-                        return -Errno.ENXIO;
-                    }
-                    target = whence == 3 ? offset : size;
-                }
-                default -> {
-                    return -Errno.EINVAL;
-                }
-            }
-            if (target < 0) {
-                return -Errno.EINVAL;
-            }
-            io.position(target);
-            return target;
-        }
+        return Io.lseek(c.core(), c.intArg(0), c.arg(1), c.intArg(2));
     }
 
     /** Implements Linux sendfile(2) by reading and writing through the provider. */

@@ -157,7 +157,7 @@ final class SignalCalls {
             throw Errno.ESRCH.error();
         }
         for (PicoProcess p : targets) {
-            if (sig != 0 && Signals.raise(c.kernel(), p, sig, null) && p == c.process()) {
+            if (sig != 0 && Signals.raise(c.kernel(), p, c.abi(), sig, null) && p == c.process()) {
                 c.noReturn();
             }
         }

@@ -37,7 +37,10 @@ public interface ByteSource extends AutoCloseable {
 
     /** A host file, read with positional reads. */
     static ByteSource open(Path path) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        // a name below an opened parent (/proc/self/fd/N/name, from confined resolution) must not follow a link
+        FileChannel ch = path.startsWith("/proc/self/fd/")
+                ? FileChannel.open(path, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                : FileChannel.open(path, StandardOpenOption.READ);
         long size = ch.size();
         return new ByteSource() {
             @Override
