@@ -359,6 +359,36 @@ final class UnicornEngine implements Engine {
         }
     }
 
+    /** A saved CPU: unicorn's context (the whole CPU state) and, in 64-bit mode, the FS and GS bases. */
+    private record Saved(CpuMode mode, Unicorn.Context context, long fsBase, long gsBase) implements State {
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    @Override
+    public State save() {
+        Unicorn.Context context = uc.contextSave();
+        if (mode == CpuMode.X86_64) {
+            return new Saved(mode, context, uc.regRead(UC_X86_REG_FS_BASE), uc.regRead(UC_X86_REG_GS_BASE));
+        }
+        return new Saved(mode, context, 0, 0);
+    }
+
+    @Override
+    public void load(State state) {
+        if (!(state instanceof Saved s) || s.mode() != mode) {
+            throw new IllegalArgumentException("cannot load " + state + " into " + this);
+        }
+        uc.contextRestore(s.context());
+        if (mode == CpuMode.X86_64) {
+            // as for fork (copyStateFrom's caller): the bases are set again explicitly
+            uc.regWrite(UC_X86_REG_FS_BASE, s.fsBase());
+            uc.regWrite(UC_X86_REG_GS_BASE, s.gsBase());
+        }
+    }
+
     @Override
     public void run(long pc) throws EngineFault {
         try {

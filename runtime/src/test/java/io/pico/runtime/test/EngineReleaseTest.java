@@ -1,0 +1,173 @@
+package io.pico.runtime.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.pico.api.ExitStatus;
+import io.pico.api.IoObject;
+import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * A thread waiting long in a system call gives its engine back (the kernel's {@code engineReleaseMs}, 200 ms by
+ * default) and takes one again when the call returns: the kernel's open-engine count drops while guests sleep,
+ * and the guest goes on with every register as it was (general registers, XMM0-15, MXCSR, the x87 control word,
+ * FS and so thread-local variables: {@code linux/idle.c}, built with musl-gcc and gcc). Signals and kill reach a
+ * thread without an engine; many sleeping processes hold no engine. {@code -Dpico.test.idle.processes=N} sets
+ * how many processes sleep at once (20 by default, for CI).
+ */
+class EngineReleaseTest {
+
+    private static final String BUSYBOX = "/bin/busybox";
+    private static final int PROCESSES = Integer.getInteger("pico.test.idle.processes", 20);
+
+    @InjectService(timeout = 10_000)
+    Kernel kernel;
+
+    /** A guest started with its standard output collected. */
+    private record Guest(PicoProcess process, ByteArrayOutputStream out) {
+        String output() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private Guest spawn(String program, String... argv) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        IoObject[] stdio = {kernel.hostStream(null, null, false), kernel.hostStream(null, out, false),
+            kernel.hostStream(null, out, false)};
+        try {
+            PicoProcess p = kernel.spawn(new Launch(program, List.of(argv), Map.of("PATH", "/bin"), "/", Path.of("/"),
+                    stdio, null, 0));
+            return new Guest(p, out);
+        } finally {
+            for (IoObject o : stdio) {
+                o.release();
+            }
+        }
+    }
+
+    /** Waits until the guests of earlier tests have ended: their threads close their engines last. */
+    @org.junit.jupiter.api.BeforeEach
+    void quiet() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (kernel.statistics().threads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the kernel holds no more open engines than {@code most} while the processes still live. */
+    private void awaitEnginesAtMost(int most, List<PicoProcess> alive, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (kernel.statistics().engines() > most) {
+            for (PicoProcess p : alive) {
+                assertTrue(p.exitStatus().isEmpty(), () -> what + ": pid " + p.pid() + " ended: " + p.exitStatus());
+            }
+            if (System.nanoTime() > deadline) {
+                fail(what + ": still " + kernel.statistics().engines() + " open engines, expected at most " + most
+                        + " (" + kernel.statistics() + ")");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private ExitStatus finish(PicoProcess p) throws Exception {
+        if (!kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(60))) {
+            kernel.signal(p.pid(), "KILL");
+            fail("pid " + p.pid() + " " + p.command() + " did not end");
+        }
+        ExitStatus s = p.waitFor();
+        kernel.reap(p.pid());
+        return s;
+    }
+
+    private void registersSurvive(String compiler) throws Exception {
+        Path exe = LinuxTestSupport.cc(compiler, "idle.c", "idle");
+        int before = kernel.statistics().engines();
+        Guest g = spawn(exe.toString(), "idle", "regs", "2000");
+        // the sleeping thread gives its engine back: the open count falls back to what it was before the guest
+        awaitEnginesAtMost(before, List.of(g.process()), "a guest sleeping 2 s");
+        ExitStatus s = finish(g.process());
+        assertEquals("regs ok\n", g.output(), () -> "status " + s);
+        assertEquals(0, s.shellStatus());
+    }
+
+    @Test
+    void registersSurviveAReleasedEngineMusl() throws Exception {
+        registersSurvive("/usr/bin/musl-gcc");
+    }
+
+    @Test
+    void registersSurviveAReleasedEngineGlibc() throws Exception {
+        registersSurvive("/usr/bin/gcc");
+    }
+
+    @Test
+    void aSignalReachesAThreadWithoutEngine() throws Exception {
+        Path exe = LinuxTestSupport.cc("/usr/bin/musl-gcc", "idle.c", "idle");
+        int before = kernel.statistics().engines();
+        Guest g = spawn(exe.toString(), "idle", "signal", "20000");
+        awaitEnginesAtMost(before, List.of(g.process()), "a guest sleeping 20 s");
+        kernel.signal(g.process().pid(), "USR1");
+        ExitStatus s = finish(g.process());
+        assertEquals("handler saw signal 10\nnanosleep: EINTR, remaining more than 1 s: yes\n", g.output(),
+                () -> "status " + s);
+        assertEquals(0, s.shellStatus());
+    }
+
+    @Test
+    void killEndsAProcessWithoutEngine() throws Exception {
+        LinuxTestSupport.require(BUSYBOX);
+        int before = kernel.statistics().engines();
+        Guest g = spawn(BUSYBOX, "busybox", "sleep", "1000");
+        awaitEnginesAtMost(before, List.of(g.process()), "busybox sleep 1000");
+        kernel.signal(g.process().pid(), "KILL");
+        ExitStatus s = finish(g.process());
+        assertTrue(s.signalled() && s.signal() == 9, () -> "status " + s);
+        assertTrue(kernel.statistics().engines() <= before, () -> "engines " + kernel.statistics());
+    }
+
+    @Test
+    void aShellWaitingForItsChildHoldsNoEngine() throws Exception {
+        LinuxTestSupport.require(BUSYBOX);
+        int before = kernel.statistics().engines();
+        // the shell waits in wait4, the child in nanosleep: neither holds an engine; then both go on
+        Guest g = spawn(BUSYBOX, "busybox", "sh", "-c", "x=41; busybox sleep 2; echo $((x + 1)) done");
+        awaitEnginesAtMost(before, List.of(g.process()), "a shell waiting for busybox sleep 2");
+        ExitStatus s = finish(g.process());
+        assertEquals("42 done\n", g.output(), () -> "status " + s);
+        assertEquals(0, s.shellStatus());
+    }
+
+    @Test
+    void manySleepingProcessesHoldNoEngine() throws Exception {
+        LinuxTestSupport.require(BUSYBOX);
+        int before = kernel.statistics().engines();
+        List<PicoProcess> sleepers = new ArrayList<>();
+        try {
+            for (int i = 0; i < PROCESSES; i++) {
+                sleepers.add(spawn(BUSYBOX, "busybox", "sleep", "1000").process());
+            }
+            awaitEnginesAtMost(before, sleepers, PROCESSES + " x busybox sleep 1000");
+        } finally {
+            for (PicoProcess p : sleepers) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            for (PicoProcess p : sleepers) {
+                ExitStatus s = finish(p);
+                assertTrue(s.signalled() && s.signal() == 9, () -> "status " + s);
+            }
+        }
+        assertTrue(kernel.statistics().engines() <= before, () -> "engines " + kernel.statistics());
+    }
+}
