@@ -149,6 +149,26 @@ class EngineReleaseTest {
         assertEquals(0, s.shellStatus());
     }
 
+    /**
+     * More sleepers than the engine pool holds (16): the engines beyond it are closed, and the threads go on from
+     * CPU states that outlived the engines they were saved from.
+     */
+    @Test
+    void moreSleepersThanThePoolWakeWithTheirRegisters() throws Exception {
+        Path exe = LinuxTestSupport.cc("/usr/bin/musl-gcc", "idle.c", "idle");
+        int before = kernel.statistics().engines();
+        List<Guest> guests = new ArrayList<>();
+        for (int i = 0; i < Math.max(PROCESSES, 24); i++) {
+            guests.add(spawn(exe.toString(), "idle", "regs", "3000"));
+        }
+        awaitEnginesAtMost(before, guests.stream().map(Guest::process).toList(), guests.size() + " sleeping guests");
+        for (Guest g : guests) {
+            ExitStatus s = finish(g.process());
+            assertEquals("regs ok\n", g.output(), () -> "pid " + g.process().pid() + ", status " + s);
+            assertEquals(0, s.shellStatus());
+        }
+    }
+
     @Test
     void manySleepingProcessesHoldNoEngine() throws Exception {
         LinuxTestSupport.require(BUSYBOX);
