@@ -38,6 +38,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private Engine.State saved;
     /** Set by the syscall hook for a call that runs outside the engine ({@link #callOutside}). */
     private boolean outsideCallPending;
+    /** Set by the interrupt hook for a software interrupt handled outside the engine, else -1. */
+    private int outsideInterrupt = -1;
     /** The provider whose call table {@link #outsideCalls} was taken from, and the table. */
     private long outsideCallsOf = -1;
     private java.util.BitSet outsideCalls;
@@ -109,13 +111,6 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             engine = e;
         }
         return e;
-    }
-
-    /** Whether the thread holds no engine now (it gave it back while waiting). */
-    boolean engineReleased() {
-        synchronized (engineLock) {
-            return engine == null;
-        }
     }
 
     /** The thread starts running provider code outside the engine: the engine may be given back. */
@@ -448,6 +443,16 @@ final class KThread implements PicoThread, EngineListener, Runnable {
                 if (outsideCallPending) {
                     outsideCallPending = false;
                     callOutside();
+                } else if (outsideInterrupt >= 0) {
+                    int vector = outsideInterrupt;
+                    outsideInterrupt = -1;
+                    long at = pendingPc;
+                    inCall = true;
+                    try {
+                        dispatch(new CpuException(Kind.INTERRUPT, vector, at, Access.NONE, at), true);
+                    } finally {
+                        inCall = false;
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -542,6 +547,9 @@ final class KThread implements PicoThread, EngineListener, Runnable {
      * {@code engineReleaseCalls}), so that the engine can be given back while they wait.
      */
     private boolean runsOutside(long number) {
+        if (!kernel.engineReleaseEnabled()) {
+            return false;
+        }
         long id = process.providerId();
         if (id != outsideCallsOf) {
             outsideCalls = kernel.outsideCalls(id);
@@ -652,6 +660,14 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     @Override
     public void onInterrupt(int vector) {
         long pc = engine.get(Register.RIP);
+        if (vector >= 0x20 && mode != CpuMode.X86_64 && kernel.engineReleaseEnabled()) {
+            // a software interrupt of a 32- or 16-bit personality (OS/2's API trap): like a call that may wait,
+            // it is handled after the engine's run returned, so that a long wait can give the engine back
+            outsideInterrupt = vector;
+            pendingPc = pc;
+            engine.stop();
+            return;
+        }
         Kind kind = switch (vector) {
             case 0 -> Kind.DIVIDE_ERROR;
             case 6 -> Kind.INVALID_INSTRUCTION;

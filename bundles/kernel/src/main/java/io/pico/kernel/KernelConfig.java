@@ -39,7 +39,8 @@ public @interface KernelConfig {
     /** How long a thread waits in a call before it gives its engine back; 0 never. */
     @AttributeDefinition(name = "Engine release (ms)", description = "A thread waiting this long in a call that "
             + "runs outside the engine gives its engine back (about 2.5 MiB each) and takes one again when the call "
-            + "returns; 0 keeps engines. The system property pico.engine.release.ms overrides it", min = "0")
+            + "returns (and a 32- or 16-bit guest's software interrupts, OS/2's API calls, are handled outside the "
+            + "engine); 0 keeps engines. The system property pico.engine.release.ms overrides it", min = "0")
     long engineReleaseMs() default 200;
 
     /** The calls that run outside the engine, by name, in any personality's call table. */

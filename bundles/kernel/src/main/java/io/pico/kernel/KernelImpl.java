@@ -95,6 +95,11 @@ public final class KernelImpl implements Kernel {
         outsideCalls.clear();
     }
 
+    /** Whether waiting threads give their engines back ({@link KernelConfig#engineReleaseMs} above 0). */
+    boolean engineReleaseEnabled() {
+        return engineReleaseNanos > 0;
+    }
+
     /** The call numbers of a provider that run outside the engine, or null for none. */
     java.util.BitSet outsideCalls(long providerId) {
         java.util.BitSet known = outsideCalls.get(providerId);

@@ -125,6 +125,41 @@ class EngineReleaseTest {
         assertEquals(0, s.shellStatus());
     }
 
+    /**
+     * OS/2: DosSleep (DOSCALLS.229) reaches the provider through the API trap's software interrupt, handled outside
+     * the engine: the engine is given back, and afterwards EBX, ESI, EDI, EBP and FS (the thread information block,
+     * a selector of the LDT) are intact. nasm, bits 32, org 0x10000:
+     * <pre>
+     *        jmp start / nop x6 / slot_sleep: dd 0 / slot_exit: dd 0
+     * start: mov ebx, 0x11111111 / mov esi, 0x22222222 / mov edi, 0x33333333 / mov ebp, 0x44444444
+     *        push 2000 / call [slot_sleep] / add esp, 4
+     *        mov eax, [fs:0]
+     *        cmp ebx, 0x11111111 / jne bad / cmp esi, 0x22222222 / jne bad
+     *        cmp edi, 0x33333333 / jne bad / cmp ebp, 0x44444444 / jne bad
+     *        push 7 / push 1 / call [slot_exit]        ; DosExit(EXIT_PROCESS, 7)
+     * bad:   push 9 / push 1 / call [slot_exit]        ; DosExit(EXIT_PROCESS, 9)
+     * </pre>
+     */
+    @Test
+    void anOs2ThreadInDosSleepHoldsNoEngine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] code = java.util.HexFormat.of().parseHex("eb0e909090909090" + "0000000000000000"
+                + "bb11111111" + "be22222222" + "bf33333333" + "bd44444444"
+                + "68d0070000" + "ff1508000100" + "83c404"
+                + "64a100000000"
+                + "81fb11111111" + "7522" + "81fe22222222" + "751a"
+                + "81ff33333333" + "7512" + "81fd44444444" + "750a"
+                + "6a07" + "6a01" + "ff150c000100"
+                + "6a09" + "6a01" + "ff150c000100");
+        Path exe = dir.resolve("sleep.exe");
+        java.nio.file.Files.write(exe, new Os2Images(code).importAt(8, "DOSCALLS", 229).importAt(12, "DOSCALLS", 234)
+                .build());
+        int before = kernel.statistics().engines();
+        Guest g = spawn(exe.toString(), "sleep.exe");
+        awaitEnginesAtMost(before, List.of(g.process()), "an OS/2 program in DosSleep(2000)");
+        ExitStatus s = finish(g.process());
+        assertEquals(ExitStatus.exited(7), s, () -> "output " + g.output());
+    }
+
     @Test
     void killEndsAProcessWithoutEngine() throws Exception {
         LinuxTestSupport.require(BUSYBOX);
