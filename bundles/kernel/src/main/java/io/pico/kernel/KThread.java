@@ -21,7 +21,28 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     private final KProcess process;
     private final int tid;
     private final CpuMode mode;
-    private final Engine engine;
+    /**
+     * The thread's engine; null while it is given back ({@link #releaseEngine}). It changes only under
+     * {@link #engineLock} and only while the thread is {@link #outside} guest code and the engine's run.
+     */
+    private Engine engine;
+    private final Object engineLock = new Object();
+    /**
+     * Set while the thread runs provider code (or parks) outside the engine's run, where the engine can be
+     * given back: a call made outside the engine, a CPU exception, a park. Accesses to the engine take
+     * {@link #engineLock} then.
+     */
+    private volatile boolean outside;
+    private volatile long outsideSince;
+    /** The CPU state while the engine is given back. */
+    private Engine.State saved;
+    /** Set by the syscall hook for a call that runs outside the engine ({@link #callOutside}). */
+    private boolean outsideCallPending;
+    /** Set by the interrupt hook for a software interrupt handled outside the engine, else -1. */
+    private int outsideInterrupt = -1;
+    /** The provider whose call table {@link #outsideCalls} was taken from, and the table. */
+    private long outsideCallsOf = -1;
+    private java.util.BitSet outsideCalls;
     private Thread host;
     private long memoryGeneration = -1;
     private volatile boolean stopRequested;
@@ -73,8 +94,62 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         return mode;
     }
 
-    Engine engine() {
-        return engine;
+    /** The engine, taken again if it was given back; the caller holds {@link #engineLock} while outside. */
+    private Engine attached() {
+        Engine e = engine;
+        if (e == null) {
+            e = kernel.engines().create(mode, this);
+            try {
+                e.load(saved);
+            } catch (RuntimeException ex) {
+                e.close();
+                throw ex;
+            }
+            saved.close();
+            saved = null;
+            memoryGeneration = process.space().sync(e, -1);
+            engine = e;
+        }
+        return e;
+    }
+
+    /** The thread starts running provider code outside the engine: the engine may be given back. */
+    private void beginOutside() {
+        outsideSince = System.nanoTime();
+        outside = true;
+    }
+
+    /** The thread is back from provider code: it takes an engine again unless it ends. */
+    private void endOutside() {
+        synchronized (engineLock) {
+            outside = false;
+            if (!stopRequested) {
+                attached();
+            }
+        }
+    }
+
+    /**
+     * Gives the engine back (to the pool, or closed beyond it) when the thread has been outside guest code
+     * for at least {@code idleNanos}: its CPU state is saved and loaded into an engine again when the thread
+     * needs one (the call returns, a register is read). Called by the kernel's idle-engine scan.
+     */
+    boolean releaseEngine(long now, long idleNanos) {
+        if (!outside || now - outsideSince < idleNanos) {
+            return false;
+        }
+        synchronized (engineLock) {
+            Engine e = engine;
+            if (!outside || e == null || stopRequested) {
+                return false;
+            }
+            saved = e.save();
+            engine = null;
+            process.space().forget(e);
+            e.close();
+            memoryGeneration = -1;
+            return true;
+        }
     }
 
     long memoryGeneration() {
@@ -86,7 +161,13 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         if (register == Register.RIP && pendingPc != -1) {
             return pendingPc;
         }
-        return engine.get(register);
+        Engine e = engine;
+        if (e != null && !outside) {
+            return e.get(register);
+        }
+        synchronized (engineLock) {
+            return attached().get(register);
+        }
     }
 
     @Override
@@ -96,7 +177,14 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             pendingPc = value;
             return;
         }
-        engine.set(register, value);
+        Engine e = engine;
+        if (e != null && !outside) {
+            e.set(register, value);
+            return;
+        }
+        synchronized (engineLock) {
+            attached().set(register, value);
+        }
     }
 
     @Override
@@ -125,7 +213,12 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     /** Asks the thread to leave guest code and end; safe from any thread, repeated until it has. */
     void requestStop() {
         stopRequested = true;
-        engine.stop();
+        synchronized (engineLock) {
+            Engine e = engine;
+            if (e != null) {
+                e.stop();
+            }
+        }
         Thread t = host;
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();
@@ -242,17 +335,23 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     @Override
     public byte[] fpuState() {
-        return engine.fpuState();
+        synchronized (engineLock) {
+            return attached().fpuState();
+        }
     }
 
     @Override
     public void fpuState(byte[] fxsave) {
-        engine.fpuState(fxsave);
+        synchronized (engineLock) {
+            attached().fpuState(fxsave);
+        }
     }
 
     @Override
     public void descriptorTables(long gdtBase, int gdtLimit, long ldtBase, int ldtLimit) {
-        engine.descriptorTables(gdtBase, gdtLimit, ldtBase, ldtLimit);
+        synchronized (engineLock) {
+            attached().descriptorTables(gdtBase, gdtLimit, ldtBase, ldtLimit);
+        }
     }
 
     /**
@@ -280,12 +379,16 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     /** Copies the CPU state of another thread of the same mode (fork, clone). */
     void copyStateFrom(KThread other) {
-        engine.copyStateFrom(other.engine);
-        engine.set(Register.RIP, other.get(Register.RIP));
-        if (mode == CpuMode.X86_64) {
-            engine.set(Register.FS_BASE, other.engine.get(Register.FS_BASE));
-            engine.set(Register.GS_BASE, other.engine.get(Register.GS_BASE));
+        long pc = other.get(Register.RIP);
+        synchronized (other.engineLock) {
+            Engine from = other.attached();
+            engine.copyStateFrom(from);
+            if (mode == CpuMode.X86_64) {
+                engine.set(Register.FS_BASE, from.get(Register.FS_BASE));
+                engine.set(Register.GS_BASE, from.get(Register.GS_BASE));
+            }
         }
+        engine.set(Register.RIP, pc);
     }
 
     @Override
@@ -303,7 +406,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         try {
             while (!stopRequested) {
                 runDeferred();
-                if (stopRequested || !process.parkIfRequested(this)) {
+                if (stopRequested || !parkOutside()) {
                     break;
                 }
                 memoryGeneration = process.space().sync(engine, memoryGeneration);
@@ -333,7 +436,23 @@ final class KThread implements PicoThread, EngineListener, Runnable {
                     }
                 } finally {
                     running = false;
-                    process.space().quiesce(engine);
+                    if (engine != null) {
+                        process.space().quiesce(engine);
+                    }
+                }
+                if (outsideCallPending) {
+                    outsideCallPending = false;
+                    callOutside();
+                } else if (outsideInterrupt >= 0) {
+                    int vector = outsideInterrupt;
+                    outsideInterrupt = -1;
+                    long at = pendingPc;
+                    inCall = true;
+                    try {
+                        dispatch(new CpuException(Kind.INTERRUPT, vector, at, Access.NONE, at), true);
+                    } finally {
+                        inCall = false;
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -341,8 +460,17 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             process.crash("kernel error: " + t);
         } finally {
             finalCpu = Math.max(0, CPU.getCurrentThreadCpuTime());
-            process.space().forget(engine);
-            engine.close();
+            synchronized (engineLock) {
+                outside = false;
+                if (engine != null) {
+                    process.space().forget(engine);
+                    engine.close();
+                }
+                if (saved != null) {
+                    saved.close();
+                    saved = null;
+                }
+            }
             process.threadEnded(this);
         }
     }
@@ -401,11 +529,82 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         return e == null ? null : e.provider();
     }
 
+    /** Parks when a park is requested; the engine may be given back meanwhile. */
+    private boolean parkOutside() {
+        if (!process.parkRequested() && !suspendRequested) {
+            return process.parkIfRequested(this);
+        }
+        beginOutside();
+        try {
+            return process.parkIfRequested(this);
+        } finally {
+            endOutside();
+        }
+    }
+
+    /**
+     * Whether a call runs outside the engine: calls that typically wait long (the kernel's
+     * {@code engineReleaseCalls}), so that the engine can be given back while they wait.
+     */
+    private boolean runsOutside(long number) {
+        if (!kernel.engineReleaseEnabled()) {
+            return false;
+        }
+        long id = process.providerId();
+        if (id != outsideCallsOf) {
+            outsideCalls = kernel.outsideCalls(id);
+            outsideCallsOf = id;
+        }
+        return number >= 0 && number < 4096 && outsideCalls != null && outsideCalls.get((int) number);
+    }
+
+    /**
+     * A system call made after the engine's run returned (the syscall hook stopped it): the same as in
+     * {@link #onSyscall}, but the engine can be given back while the provider waits.
+     */
+    private void callOutside() {
+        inCallVolatile = true;
+        Provider provider = process.parkRequested() || suspendRequested ? null : provider();
+        if (provider == null) {
+            // park first: the call runs again afterwards
+            inCallVolatile = false;
+            pendingPc = callRestartPc;
+            return;
+        }
+        inCall = true;
+        beginOutside();
+        try {
+            provider.systemCall(this);
+        } catch (Throwable t) {
+            providerFailed("system call", t);
+        } finally {
+            endOutside();
+            inCall = false;
+            boolean cutShort;
+            synchronized (this) {
+                inCallVolatile = !deferred.isEmpty() && !stopRequested;
+                cutShort = parkInterrupted && !Thread.interrupted();
+                parkInterrupted = false;
+            }
+            if (cutShort && !stopRequested) {
+                set(Register.RAX, callNumber);
+                pendingPc = callRestartPc;
+            }
+        }
+    }
+
     @Override
     public void onSyscall() {
         long after = engine.get(Register.RIP);
         callRestartPc = after - 2;
         callNumber = engine.get(Register.RAX);
+        if (runsOutside(callNumber)) {
+            // leave the engine's run first; the run loop makes the call (callOutside)
+            outsideCallPending = true;
+            pendingPc = after;
+            engine.stop();
+            return;
+        }
         // inside a call from here on; a park requested before this point is seen below, one requested after
         // it waits for the call (both flags are volatile: a parker sets its flag, then reads ours)
         inCallVolatile = true;
@@ -461,6 +660,14 @@ final class KThread implements PicoThread, EngineListener, Runnable {
     @Override
     public void onInterrupt(int vector) {
         long pc = engine.get(Register.RIP);
+        if (vector >= 0x20 && mode != CpuMode.X86_64 && kernel.engineReleaseEnabled()) {
+            // a software interrupt of a 32- or 16-bit personality (OS/2's API trap): like a call that may wait,
+            // it is handled after the engine's run returned, so that a long wait can give the engine back
+            outsideInterrupt = vector;
+            pendingPc = pc;
+            engine.stop();
+            return;
+        }
         Kind kind = switch (vector) {
             case 0 -> Kind.DIVIDE_ERROR;
             case 6 -> Kind.INVALID_INSTRUCTION;
@@ -469,7 +676,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         };
         inCall = true;
         try {
-            dispatch(new CpuException(kind, vector, pc, Access.NONE, pc));
+            dispatch(new CpuException(kind, vector, pc, Access.NONE, pc), false);
         } finally {
             inCall = false;
         }
@@ -498,16 +705,17 @@ final class KThread implements PicoThread, EngineListener, Runnable {
 
     private void dispatchException(CpuException ex, String engineMessage) {
         kernel.trace(process, "fault: " + ex + " (" + engineMessage + ")");
-        dispatch(ex);
+        dispatch(ex, true);
         if (pendingPc == -1 && !stopRequested && ex.kind() != Kind.INTERRUPT) {
             // the provider resumed at the very instruction that faulted: it would fault again forever
-            if (engine.get(Register.RIP) == ex.pc()) {
+            if (get(Register.RIP) == ex.pc()) {
                 process.crash("provider resumed a faulting instruction: " + ex);
             }
         }
     }
 
-    private void dispatch(CpuException ex) {
+    /** Hands a CPU exception to the provider; {@code outsideRun} when the engine's run has returned. */
+    private void dispatch(CpuException ex, boolean outsideRun) {
         Provider provider;
         while ((provider = provider()) == null && !stopRequested) {
             // no provider now: wait (suspended) for one, the exception is then handled by it
@@ -532,11 +740,17 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         boolean held = process.holdsCpu();
         process.releaseCpu();
         process.space().quiesce(engine);
+        if (outsideRun) {
+            beginOutside();
+        }
         try {
             provider.exception(this, ex);
         } catch (Throwable t) {
             providerFailed("CPU exception " + ex, t);
         } finally {
+            if (outsideRun) {
+                endOutside();
+            }
             if (held) {
                 process.acquireCpu(this);
             }

@@ -35,4 +35,20 @@ public @interface KernelConfig {
                 @org.osgi.service.metatype.annotations.Option(label = "loopback only", value = "loopback"),
                 @org.osgi.service.metatype.annotations.Option(label = "any address", value = "any")})
     String netPolicy() default "loopback";
+
+    /** How long a thread waits in a call before it gives its engine back; 0 never. */
+    @AttributeDefinition(name = "Engine release (ms)", description = "A thread waiting this long in a call that "
+            + "runs outside the engine gives its engine back (about 2.5 MiB each) and takes one again when the call "
+            + "returns (and a 32- or 16-bit guest's software interrupts, OS/2's API calls, are handled outside the "
+            + "engine); 0 keeps engines. The system property pico.engine.release.ms overrides it", min = "0")
+    long engineReleaseMs() default 200;
+
+    /** The calls that run outside the engine, by name, in any personality's call table. */
+    @AttributeDefinition(name = "Calls that may release the engine", description = "System calls, by the names of "
+            + "the personalities' call tables, that run outside the engine so that a long wait in them can give the "
+            + "engine back; other calls run inside the engine's hook, which is cheaper")
+    String[] engineReleaseCalls() default {"nanosleep", "clock_nanosleep", "wait4", "waitid", "pause",
+        "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "sigtimedwait", "sigwaitinfo", "sigwait", "poll", "ppoll",
+        "select", "pselect6", "pselect", "epoll_wait", "epoll_pwait", "epoll_pwait2", "kevent", "msgrcv", "semop",
+        "semtimedop", "accept", "accept4"};
 }

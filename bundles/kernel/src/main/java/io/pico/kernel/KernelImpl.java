@@ -73,6 +73,81 @@ public final class KernelImpl implements Kernel {
     public KernelImpl(KernelConfig config) {
         this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.of(config));
         netPolicy(config);
+        engineRelease(config);
+    }
+
+    /** Nanoseconds a thread waits outside its engine before it gives the engine back; 0 never. */
+    private volatile long engineReleaseNanos = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Names of the calls that run outside the engine ({@link KernelConfig#engineReleaseCalls}). */
+    private volatile java.util.Set<String> engineReleaseCalls = java.util.Set.of("nanosleep", "clock_nanosleep",
+            "wait4", "waitid", "pause", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "sigtimedwait",
+            "sigwaitinfo", "sigwait", "poll", "ppoll", "select", "pselect6", "pselect", "epoll_wait", "epoll_pwait",
+            "epoll_pwait2", "kevent", "msgrcv", "semop", "semtimedop", "accept", "accept4"); // as KernelConfig
+    /** Per provider (service id): the numbers of its calls that run outside the engine. */
+    private final java.util.Map<Long, java.util.BitSet> outsideCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Engines given back by waiting threads so far. */
+    private final java.util.concurrent.atomic.AtomicLong enginesReleased = new java.util.concurrent.atomic.AtomicLong();
+
+    private void engineRelease(KernelConfig config) {
+        long ms = Long.getLong("pico.engine.release.ms", config.engineReleaseMs());
+        engineReleaseNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, ms));
+        engineReleaseCalls = java.util.Set.of(config.engineReleaseCalls());
+        outsideCalls.clear();
+    }
+
+    /** Whether waiting threads give their engines back ({@link KernelConfig#engineReleaseMs} above 0). */
+    boolean engineReleaseEnabled() {
+        return engineReleaseNanos > 0;
+    }
+
+    /** The call numbers of a provider that run outside the engine, or null for none. */
+    java.util.BitSet outsideCalls(long providerId) {
+        java.util.BitSet known = outsideCalls.get(providerId);
+        if (known != null) {
+            return known.isEmpty() ? null : known;
+        }
+        ProviderRegistry.Entry e = registry().byId(providerId);
+        if (e == null) {
+            return null;
+        }
+        java.util.BitSet set = new java.util.BitSet();
+        try {
+            java.util.Set<String> names = engineReleaseCalls;
+            for (io.pico.api.CallInfo c : e.provider().calls()) {
+                if ("syscall".equals(c.table()) && c.number() >= 0 && c.number() < 4096 && names.contains(c.name())) {
+                    set.set(c.number());
+                }
+            }
+        } catch (RuntimeException ex) {
+            log("provider " + e.personality() + ": no call table (" + ex + "): its calls all run inside the engine");
+        }
+        outsideCalls.put(providerId, set);
+        return set.isEmpty() ? null : set;
+    }
+
+    /** Gives back the engines of threads that have waited outside them long enough. */
+    private void releaseIdleEngines() {
+        long after = engineReleaseNanos;
+        if (after <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (KProcess p : processes.values()) {
+            for (KThread t : p.kthreads()) {
+                try {
+                    if (t.releaseEngine(now, after)) {
+                        enginesReleased.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    log("pid " + p.pid() + ": could not give an engine back: " + e);
+                }
+            }
+        }
+    }
+
+    /** Engines given back by waiting threads since the kernel started. */
+    long enginesReleased() {
+        return enginesReleased.get();
     }
 
     /** The network policy: the system property {@code pico.net.policy} if set, else the configuration's. */
@@ -92,6 +167,7 @@ public final class KernelImpl implements Kernel {
     void modified(KernelConfig config) {
         limits = Limits.of(config);
         netPolicy(config);
+        engineRelease(config);
         log("configuration changed: " + limits + ", pico.net.policy=" + net.policy());
     }
 
@@ -108,6 +184,11 @@ public final class KernelImpl implements Kernel {
         }
         this.net = new Net(policy, this::log, this::netRefused);
         reaper.scheduleWithFixedDelay(this::enforceCpuLimit, 200, 200, TimeUnit.MILLISECONDS);
+        Long releaseMs = Long.getLong("pico.engine.release.ms");
+        if (releaseMs != null) {
+            engineReleaseNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, releaseMs));
+        }
+        reaper.scheduleWithFixedDelay(this::releaseIdleEngines, 25, 25, TimeUnit.MILLISECONDS);
 
     }
 

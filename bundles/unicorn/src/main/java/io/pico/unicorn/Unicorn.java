@@ -437,6 +437,69 @@ public final class Unicorn implements AutoCloseable {
         IO.getLongArray(vals, values, 0, n);
     }
 
+    /**
+     * A fixed list of registers read in one native call ({@code uc_reg_read_batch}), with the id list and the
+     * value pointers prepared once: a read is one downcall and plain memory loads, where {@link #regReadBatch}
+     * copies the ids in and the values out with further native calls. For hooks that read the same registers on
+     * every call (a system call's number and arguments). Close it before the engine.
+     */
+    public final class RegisterBatch implements AutoCloseable {
+        private final int count;
+        private long buffer;
+        private final long pointers;
+        private final long values;
+
+        RegisterBatch(int[] regIds) {
+            for (int id : regIds) {
+                if (X86.isWide(id)) {
+                    throw new IllegalArgumentException("register " + id + " is wider than 64 bits");
+                }
+            }
+            count = regIds.length;
+            buffer = IO.allocateMemory((long) count * 20 + 8, true);
+            if (buffer == 0) {
+                throw new OutOfMemoryError("unicorn register batch");
+            }
+            pointers = buffer + ((long) count * 4 + 7 & ~7L);
+            values = pointers + (long) count * 8;
+            for (int i = 0; i < count; i++) {
+                IO.putInt(buffer + 4L * i, regIds[i]);
+                IO.putAddress(pointers + 8L * i, values + 8L * i);
+            }
+        }
+
+        /** Reads the registers into {@code out} (at least as long as the list; narrower ones zero-extended). */
+        public void read(long[] out) {
+            long uc = h();
+            if (buffer == 0) {
+                throw new IllegalStateException("register batch is closed");
+            }
+            for (int i = 0; i < count; i++) {
+                IO.putLong(values + 8L * i, 0L);
+            }
+            int err = lib.uc_reg_read_batch(uc, buffer, pointers, count);
+            if (err != 0) {
+                throw error(err, "uc_reg_read_batch(" + count + " registers)");
+            }
+            for (int i = 0; i < count; i++) {
+                out[i] = IO.getLong(values + 8L * i);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (buffer != 0) {
+                IO.freeMemory(buffer);
+                buffer = 0;
+            }
+        }
+    }
+
+    /** A prepared batch of registers of at most 64 bits; see {@link RegisterBatch}. */
+    public RegisterBatch registerBatch(int... regIds) {
+        return new RegisterBatch(regIds.clone());
+    }
+
     /** Writes {@code regIds.length} registers in one native call. */
     public void regWriteBatch(int[] regIds, long[] values) {
         long uc = h();

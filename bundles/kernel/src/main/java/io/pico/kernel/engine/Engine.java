@@ -54,6 +54,27 @@ public interface Engine extends AutoCloseable {
     void copyStateFrom(Engine other);
 
     /**
+     * The complete CPU state (registers incl. FS/GS base, segment and descriptor-table state, x87/SSE/MXCSR),
+     * kept apart from the engine so that a thread can give its engine back while it waits and go on in
+     * another engine of the same mode ({@link #load}).
+     */
+    interface State extends AutoCloseable {
+        /** Frees the saved state. */
+        @Override
+        void close();
+    }
+
+    /** Saves the complete CPU state; see {@link State}. */
+    default State save() {
+        throw new UnsupportedOperationException("this engine cannot save its CPU state");
+    }
+
+    /** Loads a CPU state saved from an engine of the same mode; the state stays open. */
+    default void load(State state) {
+        throw new UnsupportedOperationException("this engine cannot load a CPU state");
+    }
+
+    /**
      * Runs guest code from {@code pc} until {@link #stop()} is called or a hook stops it.
      *
      * @throws EngineFault when the CPU faulted and no hook handled it

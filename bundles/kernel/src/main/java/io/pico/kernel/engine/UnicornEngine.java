@@ -43,6 +43,28 @@ final class UnicornEngine implements Engine {
      * instruction's length after the hook); the kernel's contract is the address after it.
      */
     private boolean inSyscallHook;
+    /**
+     * The registers a system call reads (number, six arguments, RIP), read in one downcall
+     * ({@code uc_reg_read_batch}) when the syscall hook is entered and served from here during the call; a write
+     * goes to the engine and here. Valid only inside the syscall hook.
+     */
+    private static final int[] CALL_REGS = {UC_X86_REG_RAX, UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX,
+        UC_X86_REG_R10, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_RIP};
+    /** Index into {@link #callRegs} by {@link Register} ordinal, -1 for registers not read at entry. */
+    private static final int[] CALL_INDEX = new int[Register.values().length];
+
+    static {
+        java.util.Arrays.fill(CALL_INDEX, -1);
+        Register[] order = {Register.RAX, Register.RDI, Register.RSI, Register.RDX, Register.R10, Register.R8,
+            Register.R9, Register.RIP};
+        for (int i = 0; i < order.length; i++) {
+            CALL_INDEX[order[i].ordinal()] = i;
+        }
+    }
+
+    private final long[] callRegs = new long[CALL_REGS.length];
+    private Unicorn.RegisterBatch callBatch;
+    private boolean callRegsValid;
     /** Engines open now, for leak checks. */
     static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
     private boolean closed;
@@ -64,11 +86,15 @@ final class UnicornEngine implements Engine {
         };
         try {
             if (mode == CpuMode.X86_64) {
+                callBatch = uc.registerBatch(CALL_REGS);
                 uc.hookSyscall(u -> {
                     inSyscallHook = true;
+                    callBatch.read(callRegs);
+                    callRegsValid = true;
                     try {
                         this.listener.onSyscall();
                     } finally {
+                        callRegsValid = false;
                         inSyscallHook = false;
                     }
                 });
@@ -89,6 +115,9 @@ final class UnicornEngine implements Engine {
             }
             pristine = uc.contextSave();
         } catch (RuntimeException e) {
+            if (callBatch != null) {
+                callBatch.close();
+            }
             uc.close();
             throw e;
         }
@@ -219,6 +248,7 @@ final class UnicornEngine implements Engine {
             uc.flushTranslations();
             uc.contextRestore(pristine);
             inSyscallHook = false;
+            callRegsValid = false;
             listener = next;
             return true;
         } catch (RuntimeException e) {
@@ -228,6 +258,9 @@ final class UnicornEngine implements Engine {
 
     /** Closes the engine for good. */
     void destroy() {
+        if (callBatch != null) {
+            callBatch.close();
+        }
         pristine.close();
         uc.close();
     }
@@ -247,6 +280,13 @@ final class UnicornEngine implements Engine {
 
     @Override
     public long get(Register register) {
+        if (callRegsValid) {
+            int i = CALL_INDEX[register.ordinal()];
+            if (i >= 0) {
+                // RIP still points at the syscall instruction inside the hook (see inSyscallHook)
+                return register == Register.RIP ? callRegs[i] + SYSCALL_LENGTH : callRegs[i];
+            }
+        }
         if (mode != CpuMode.X86_64 && (register == Register.FS_BASE || register == Register.GS_BASE)) {
             return uc.msrRead((int) (register == Register.FS_BASE ? MSR_FS_BASE : MSR_GS_BASE));
         }
@@ -271,6 +311,12 @@ final class UnicornEngine implements Engine {
             value -= SYSCALL_LENGTH;
         }
         uc.regWrite(id(register), value);
+        if (callRegsValid) {
+            int i = CALL_INDEX[register.ordinal()];
+            if (i >= 0) {
+                callRegs[i] = value;
+            }
+        }
     }
 
     /** Present, type LDT: the access byte of an LDT descriptor, as unicorn keeps it in the LDTR cache. */
@@ -356,6 +402,49 @@ final class UnicornEngine implements Engine {
         }
         try (Unicorn.Context context = u.uc.contextSave()) {
             uc.contextRestore(context);
+        }
+        callRegsValid = false;
+    }
+
+    /**
+     * A saved CPU: unicorn's context (the whole CPU state) and, in 64-bit mode, the FS and GS bases. The context
+     * belongs to the factory's context keeper, not to this engine: unicorn frees an engine's contexts when it is
+     * closed, and this one must outlive the engine.
+     */
+    private record Saved(CpuMode mode, Unicorn.Context context, long fsBase, long gsBase,
+            UnicornEngineFactory factory) implements State {
+        @Override
+        public void close() {
+            factory.freeContext(context);
+        }
+    }
+
+    @Override
+    public State save() {
+        Unicorn.Context context = pool.newContext(mode);
+        try {
+            uc.contextSave(context);
+        } catch (RuntimeException e) {
+            pool.freeContext(context);
+            throw e;
+        }
+        if (mode == CpuMode.X86_64) {
+            return new Saved(mode, context, uc.regRead(UC_X86_REG_FS_BASE), uc.regRead(UC_X86_REG_GS_BASE), pool);
+        }
+        return new Saved(mode, context, 0, 0, pool);
+    }
+
+    @Override
+    public void load(State state) {
+        if (!(state instanceof Saved s) || s.mode() != mode) {
+            throw new IllegalArgumentException("cannot load " + state + " into " + this);
+        }
+        uc.contextRestore(s.context());
+        callRegsValid = false;
+        if (mode == CpuMode.X86_64) {
+            // as for fork (copyStateFrom's caller): the bases are set again explicitly
+            uc.regWrite(UC_X86_REG_FS_BASE, s.fsBase());
+            uc.regWrite(UC_X86_REG_GS_BASE, s.gsBase());
         }
     }
 

@@ -62,6 +62,28 @@ public final class UnicornEngineFactory implements EngineFactory {
         }
     }
 
+    /**
+     * Per mode, an engine that only owns the CPU contexts of threads that gave their engine back: unicorn frees
+     * an engine's contexts in {@code uc_close}, so they cannot belong to the engine they were saved from. Its
+     * context list is not thread-safe: allocation and freeing hold this factory's lock.
+     */
+    private final java.util.Map<CpuMode, Unicorn> contextKeepers = new java.util.EnumMap<>(CpuMode.class);
+
+    /** A new CPU context of the mode, owned by the mode's context keeper; free it with {@link #freeContext}. */
+    synchronized Unicorn.Context newContext(CpuMode mode) {
+        Unicorn keeper = contextKeepers.computeIfAbsent(mode, m -> Unicorn.open(switch (m) {
+            case X86_16 -> Unicorn.Mode.X86_16;
+            case X86_32 -> Unicorn.Mode.X86_32;
+            case X86_64 -> Unicorn.Mode.X86_64;
+        }));
+        return keeper.contextSave();
+    }
+
+    /** Frees a context from {@link #newContext}. */
+    synchronized void freeContext(Unicorn.Context context) {
+        context.close();
+    }
+
     /** Engines waiting in the pools. */
     public int pooled() {
         return pools.values().stream().mapToInt(java.util.Collection::size).sum();
