@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
@@ -159,10 +158,6 @@ class ReadOnlyMountTest {
     }
 
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "BUG (linux provider "
-            + "sys/AttrCalls): chmod, chown, utimensat and truncate(2) by path do not check GuestFs.readOnly, so they "
-            + "change the host file of a read-only mount (busybox chmod and touch succeed; truncate fails only because "
-            + "busybox opens the file for writing); the fix is the check OpenCalls and DirCalls make")
     void theLinuxPersonalityRefusesMetadataChangesInAReadOnlyMount() throws Exception {
         Path root = root();
         String before = state();

@@ -29,15 +29,15 @@ final class AttrCalls {
     }
 
     static void register(SyscallTable t) {
-        t.full(90, "so", c -> chmod(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
-        t.full(91, "do", c -> chmod(described(c, c.intArg(0)), c.intArg(1)));
-        t.full(268, "fso", c -> chmod(OpenCalls.at(c, c.intArg(0), c.path(1), true), c.intArg(2)));
-        t.partial(92, "sdd", c -> chown(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1),
+        t.full(90, "so", c -> chmod(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
+        t.full(91, "do", c -> chmod(c, described(c, c.intArg(0)), c.intArg(1)));
+        t.full(268, "fso", c -> chmod(c, OpenCalls.at(c, c.intArg(0), c.path(1), true), c.intArg(2)));
+        t.partial(92, "sdd", c -> chown(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1),
                 c.intArg(2), true), OWNER_NOTE);
-        t.partial(93, "ddd", c -> chown(described(c, c.intArg(0)), c.intArg(1), c.intArg(2), true), OWNER_NOTE);
-        t.partial(94, "sdd", c -> chown(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1),
+        t.partial(93, "ddd", c -> chown(c, described(c, c.intArg(0)), c.intArg(1), c.intArg(2), true), OWNER_NOTE);
+        t.partial(94, "sdd", c -> chown(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1),
                 c.intArg(2), false), OWNER_NOTE);
-        t.partial(260, "fsddx", c -> chown(OpenCalls.at(c, c.intArg(0), c.path(1),
+        t.partial(260, "fsddx", c -> chown(c, OpenCalls.at(c, c.intArg(0), c.path(1),
                 (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), c.intArg(2), c.intArg(3),
                 (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), OWNER_NOTE);
         t.full(76, "sl", AttrCalls::truncate);
@@ -45,7 +45,7 @@ final class AttrCalls {
         t.full(132, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
         t.full(235, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), true));
         t.full(261, "fsp", c -> utimes(c, OpenCalls.at(c, c.intArg(0), c.path(1), true), c.arg(2), true));
-        t.partial(452, "fsox", c -> chmod(OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(3) & AT_SYMLINK_NOFOLLOW) == 0),
+        t.partial(452, "fsox", c -> chmod(c, OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(3) & AT_SYMLINK_NOFOLLOW) == 0),
                 c.intArg(2)), "AT_SYMLINK_NOFOLLOW changes the link's target (links have no mode of their own)");
         t.partial(285, "dxll", AttrCalls::fallocate, "mode 0 (allocate, extending the file) only");
         t.full(137, "sp", c -> statfs(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
@@ -66,26 +66,30 @@ final class AttrCalls {
         return c.fs().described(f.guestPath(), f.hostPath());
     }
 
-    private static void real(GuestFs.Resolved r) {
+    /** A file whose attributes may change: it exists, is a real file, and is not in a read-only mount. */
+    private static void real(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
             throw Errno.error(Errno.EPERM);
         }
         if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.error(Errno.ENOENT);
         }
+        if (c.fs().readOnly(r.guest())) {
+            throw Errno.error(Errno.EROFS);
+        }
     }
 
     /** Implements Linux chmod(2), fchmod(2) and fchmodat(2). */
-    private static long chmod(GuestFs.Resolved r, int mode) throws IOException {
-        real(r);
+    private static long chmod(Call c, GuestFs.Resolved r, int mode) throws IOException {
+        real(c, r);
         // resolution has followed the guest's links: the host must not follow one (swapped in since)
         Files.setAttribute(r.host(), "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
         return 0;
     }
 
     /** Implements Linux chown(2) and relatives: what the host allows the runtime's user. */
-    private static long chown(GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
-        real(r);
+    private static long chown(Call c, GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
+        real(c, r);
         StatInfo s = StatInfo.of(r.host(), false);
         LinkOption[] opts = {LinkOption.NOFOLLOW_LINKS}; // resolution has followed the guest's links
         try {
@@ -104,7 +108,7 @@ final class AttrCalls {
     /** Implements Linux truncate(2). */
     private static long truncate(Call c) throws IOException {
         GuestFs.Resolved r = OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true);
-        real(r);
+        real(c, r);
         if (c.arg(1) < 0) {
             return -Errno.EINVAL;
         }
@@ -144,7 +148,7 @@ final class AttrCalls {
         int flags = c.intArg(3);
         GuestFs.Resolved r = c.arg(1) == 0 ? described(c, c.intArg(0))
                 : OpenCalls.at(c, c.intArg(0), c.path(1), (flags & AT_SYMLINK_NOFOLLOW) == 0);
-        real(r);
+        real(c, r);
         FileTime atime = time(c, c.arg(2), 0);
         FileTime mtime = time(c, c.arg(2), 1);
         // resolution has followed the guest's links (unless AT_SYMLINK_NOFOLLOW): the host follows none
@@ -156,7 +160,7 @@ final class AttrCalls {
 
     /** Implements Linux utime(2), utimes(2) and futimesat(2): seconds, or seconds and microseconds. */
     private static long utimes(Call c, GuestFs.Resolved r, long times, boolean micros) throws IOException {
-        real(r);
+        real(c, r);
         FileTime atime;
         FileTime mtime;
         if (times == 0) {
