@@ -67,6 +67,9 @@ final class KAddressSpace implements AddressSpace {
         if ((address & (PAGE_SIZE - 1)) != 0 || (size & (PAGE_SIZE - 1)) != 0 || size <= 0) {
             throw new IllegalArgumentException(String.format("unaligned range 0x%x+0x%x", address, size));
         }
+        if (address < 0 || address + size < address) {
+            throw new IllegalArgumentException(String.format("range 0x%x+0x%x wraps around", address, size));
+        }
     }
 
     @Override
@@ -322,6 +325,9 @@ final class KAddressSpace implements AddressSpace {
     public synchronized boolean isMapped(long address, long size) {
         long at = address;
         long end = address + size;
+        if (address < 0 || end < address) {
+            return false; // a range that wraps around is never mapped
+        }
         while (at < end) {
             Chunk c = chunkAt(at);
             if (c == null) {

@@ -387,4 +387,22 @@ class KernelEngineTest {
             space.release();
         }
     }
+
+    /** A range past the top of the 64-bit space (a fuzzed ELF's GNU_RELRO at 0x7fff...) is refused, not a crash. */
+    @Test
+    void rangesThatWrapAroundAreRefused() {
+        KAddressSpace space = new KAddressSpace();
+        try {
+            long near = 0x7ffffffffffff000L;
+            assertFalse(space.isMapped(near, 0x2000), "a wrapping range is never mapped");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> space.protect(near, 0x2000, AddressSpace.READ));
+            assertTrue(e.getMessage().contains("wraps"), e::getMessage);
+            assertThrows(IllegalArgumentException.class, () -> space.unmap(near, 0x2000));
+            assertThrows(IllegalArgumentException.class, () -> space.map(near, 0x2000, AddressSpace.READ));
+            assertEquals(0, space.mappedBytes());
+        } finally {
+            space.release();
+        }
+    }
 }

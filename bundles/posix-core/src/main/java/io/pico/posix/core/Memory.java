@@ -139,7 +139,7 @@ public final class Memory {
 
     /** munmap(2). */
     public static long munmap(Call c, long addr, long len) {
-        if (!aligned(addr) || len <= 0 || addr + pageUp(len) > c.abi().userTop()) {
+        if (!aligned(addr) || len <= 0 || addr + pageUp(len) > c.abi().userTop() || addr + pageUp(len) < addr) {
             throw Errno.EINVAL.error();
         }
         c.mem().unmap(addr, pageUp(len));
@@ -156,7 +156,7 @@ public final class Memory {
             return 0;
         }
         long size = pageUp(len);
-        if (!c.mem().isMapped(addr, size)) {
+        if (addr + size < addr || addr + size > c.abi().userTop() || !c.mem().isMapped(addr, size)) {
             throw Errno.ENOMEM.error();
         }
         c.mem().protect(addr, size, prot & 7);
