@@ -94,10 +94,16 @@ public final class PosixProvider implements Provider {
         if (Loader.stringBytes(exe, launch.argv(), env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
-        Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
-        FreeBsdProcess state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
-        state.frames(new SignalFrame());
-        Loader.Start start = Loader.load(program, state, launch.argv(), env);
+        FreeBsdProcess state;
+        Loader.Start start;
+        try {
+            Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
+            state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
+            state.frames(new SignalFrame());
+            start = Loader.load(program, state, launch.argv(), env);
+        } finally {
+            GuestFs.endCall(); // the interpreter was read through host directories opened for the start
+        }
         Descriptors.installStdio(state);
         process.providerState(state);
         PicoThread thread = process.createThread(CpuMode.X86_64);
