@@ -3,8 +3,8 @@ package io.pico.linux.sys;
 import io.pico.linux.Errno;
 import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.StatInfo;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.StatInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -59,7 +59,7 @@ final class AttrCalls {
         OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() == null) {
             if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
-                return GuestFs.Resolved.synthetic(f.guestPath());
+                return new GuestFs.Resolved(f.guestPath(), null);
             }
             throw Errno.error(Errno.EINVAL);
         }
@@ -71,7 +71,7 @@ final class AttrCalls {
         if (r.synthetic()) {
             throw Errno.error(Errno.EPERM);
         }
-        if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.error(Errno.ENOENT);
         }
         if (c.fs().readOnly(r.guest())) {
@@ -83,21 +83,21 @@ final class AttrCalls {
     private static long chmod(Call c, GuestFs.Resolved r, int mode) throws IOException {
         real(c, r);
         // resolution has followed the guest's links: the host must not follow one (swapped in since)
-        Files.setAttribute(r.host(), "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(c.fs().secure(r), "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
         return 0;
     }
 
     /** Implements Linux chown(2) and relatives: what the host allows the runtime's user. */
     private static long chown(Call c, GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
         real(c, r);
-        StatInfo s = StatInfo.of(r.host(), false);
+        StatInfo s = StatInfo.of(c.fs().secure(r), false);
         LinkOption[] opts = {LinkOption.NOFOLLOW_LINKS}; // resolution has followed the guest's links
         try {
             if (uid != -1 && uid != s.uid()) {
-                Files.setAttribute(r.host(), "unix:uid", uid, opts);
+                Files.setAttribute(c.fs().secure(r), "unix:uid", uid, opts);
             }
             if (gid != -1 && gid != s.gid()) {
-                Files.setAttribute(r.host(), "unix:gid", gid, opts);
+                Files.setAttribute(c.fs().secure(r), "unix:gid", gid, opts);
             }
         } catch (java.nio.file.FileSystemException e) {
             return HostIds.euid() == 0 ? -Errno.of(e) : -Errno.EPERM;
@@ -112,10 +112,10 @@ final class AttrCalls {
         if (c.arg(1) < 0) {
             return -Errno.EINVAL;
         }
-        if (Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EISDIR;
         }
-        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = FileChannel.open(c.fs().secure(r), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (c.arg(1) < ch.size()) {
                 ch.truncate(c.arg(1));
             } else if (c.arg(1) > ch.size()) {
@@ -152,7 +152,7 @@ final class AttrCalls {
         FileTime atime = time(c, c.arg(2), 0);
         FileTime mtime = time(c, c.arg(2), 1);
         // resolution has followed the guest's links (unless AT_SYMLINK_NOFOLLOW): the host follows none
-        BasicFileAttributeView view = Files.getFileAttributeView(r.host(), BasicFileAttributeView.class,
+        BasicFileAttributeView view = Files.getFileAttributeView(c.fs().secure(r), BasicFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
         view.setTimes(mtime, atime, null);
         return 0;
@@ -174,7 +174,7 @@ final class AttrCalls {
             atime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times)));
             mtime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times + 8)));
         }
-        Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        Files.getFileAttributeView(c.fs().secure(r), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(mtime, atime, null);
         return 0;
     }
@@ -208,7 +208,7 @@ final class AttrCalls {
         if (r.synthetic()) {
             b.putLong(0x9fa0).putLong(4096).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0);
         } else {
-            Path host = r.host();
+            Path host = c.fs().secure(r);
             if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 return -Errno.ENOENT;
             }

@@ -2,9 +2,9 @@ package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
 import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.ProcFs;
-import io.pico.linux.fs.StatInfo;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
+import io.pico.posix.core.fs.StatInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -74,13 +74,13 @@ final class DirCalls {
         List<Dirent> result = new ArrayList<>();
         String guest = f.guestPath();
         if (f.hostPath() == null) {
-            ProcFs proc = c.fs().proc();
-            ProcFs.Node dir = proc.lookup(guest);
+            Overlay proc = c.fs().overlay();
+            Overlay.Node dir = proc.lookup(guest);
             result.add(new Dirent(1, 4, ".".getBytes(StandardCharsets.UTF_8)));
             result.add(new Dirent(1, 4, "..".getBytes(StandardCharsets.UTF_8)));
             for (String name : dir == null ? List.<String>of() : dir.children()) {
                 String child = guest + "/" + name;
-                ProcFs.Node n = proc.lookup(child);
+                Overlay.Node n = proc.lookup(child);
                 if (n != null) {
                     result.add(new Dirent(proc.stat(child, n).ino(), type(proc.stat(child, n).mode()),
                             name.getBytes(StandardCharsets.UTF_8)));
@@ -88,12 +88,12 @@ final class DirCalls {
             }
             return result;
         }
-        Path host = c.fs().described(guest, f.hostPath()).directory();
+        Path host = c.fs().directory(c.fs().described(guest, f.hostPath()));
         StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Dirent(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
         // a mount's guest directory may have no parent under the root: its .. is then itself
-        Path up = parent.host() == null || !Files.exists(parent.host()) ? host : parent.host();
+        Path up = parent.synthetic() || !Files.exists(c.fs().secure(parent)) ? host : c.fs().secure(parent);
         result.add(new Dirent(StatInfo.of(up, false).ino(), 4, "..".getBytes(StandardCharsets.UTF_8)));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(host)) {
             for (Path p : ds) {
@@ -165,11 +165,11 @@ final class DirCalls {
     /** Implements Linux mkdir(2) and mkdirat(2). */
     private static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
         writable(c, r);
-        if (Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
-        Files.createDirectory(r.host());
-        OpenCalls.applyMode(r.host(), mode & ~c.state().umask());
+        Files.createDirectory(c.fs().secure(r));
+        OpenCalls.applyMode(c.fs().secure(r), mode & ~c.state().umask());
         return 0;
     }
 
@@ -182,12 +182,12 @@ final class DirCalls {
         if (type != 0 && type != StatInfo.S_IFREG) {
             return type == StatInfo.S_IFDIR || type == StatInfo.S_IFLNK ? -Errno.EINVAL : -Errno.EPERM;
         }
-        if (Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
-        GuestFs.withOpen(r.host(), java.util.Set.of(java.nio.file.StandardOpenOption.WRITE,
+        GuestFs.withOpen(c.fs().secure(r), java.util.Set.of(java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.CREATE_NEW), p -> p);
-        OpenCalls.applyMode(r.host(), mode & 07777 & ~c.state().umask());
+        OpenCalls.applyMode(c.fs().secure(r), mode & 07777 & ~c.state().umask());
         return 0;
     }
 
@@ -197,17 +197,17 @@ final class DirCalls {
         if (r.guest().equals("/")) {
             return -Errno.EBUSY;
         }
-        if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.ENOENT;
         }
-        boolean isDir = Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS);
+        boolean isDir = Files.isDirectory(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS);
         if (directory && !isDir) {
             return -Errno.ENOTDIR;
         }
         if (!directory && isDir) {
             return -Errno.EISDIR;
         }
-        Files.delete(r.host());
+        Files.delete(c.fs().secure(r));
         return 0;
     }
 
@@ -221,17 +221,17 @@ final class DirCalls {
         GuestFs.Resolved to = OpenCalls.at(c, newdir, newPath, false);
         writable(c, from);
         writable(c, to);
-        if (!Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(c.fs().secure(from), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.ENOENT;
         }
         if (to.guest().startsWith(from.guest() + "/")) {
             return -Errno.EINVAL;
         }
-        if ((flags & RENAME_NOREPLACE) != 0 && Files.exists(to.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if ((flags & RENAME_NOREPLACE) != 0 && Files.exists(c.fs().secure(to), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
         try {
-            Files.move(from.host(), to.host(), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(c.fs().secure(from), c.fs().secure(to), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             return -Errno.EXDEV;
         }
@@ -242,13 +242,13 @@ final class DirCalls {
     private static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
         writable(c, existing);
         writable(c, name);
-        if (Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(c.fs().secure(name), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
-        if (Files.isDirectory(existing.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(c.fs().secure(existing), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EPERM;
         }
-        Files.createLink(name.host(), existing.host());
+        Files.createLink(c.fs().secure(name), c.fs().secure(existing));
         return 0;
     }
 
@@ -258,10 +258,10 @@ final class DirCalls {
         if (target.isEmpty()) {
             return -Errno.ENOENT;
         }
-        if (Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(c.fs().secure(name), LinkOption.NOFOLLOW_LINKS)) {
             return -Errno.EEXIST;
         }
-        Files.createSymbolicLink(name.host(), Path.of(target));
+        Files.createSymbolicLink(c.fs().secure(name), Path.of(target));
         return 0;
     }
 }

@@ -4,8 +4,8 @@ import io.pico.linux.LinuxAbi;
 import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.ProcFs;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -77,10 +77,10 @@ final class OpenCalls {
 
     private static boolean isLink(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
-            ProcFs.Node n = c.fs().proc().lookup(r.guest());
-            return n != null && n.kind() == ProcFs.Kind.LINK;
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
+            return n != null && n.kind() == Overlay.Kind.LINK;
         }
-        return Files.isSymbolicLink(r.host());
+        return Files.isSymbolicLink(c.fs().secure(r));
     }
 
     private static long install(Call c, OpenFile f, int flags) {
@@ -107,7 +107,7 @@ final class OpenCalls {
             }
             return -Errno.ENXIO;
         }
-        Path host = r.host();
+        Path host = c.fs().secure(r);
         boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         boolean create = (flags & LinuxAbi.O_CREAT) != 0;
         if ((acc != LinuxAbi.O_RDONLY || (create && !exists)) && c.fs().readOnly(r.guest())) {
@@ -128,13 +128,13 @@ final class OpenCalls {
             if ((flags & LinuxAbi.O_PATH) == 0 && !Files.isReadable(host)) {
                 return -Errno.EACCES;
             }
-            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), true, kept), flags);
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.host(), true, kept), flags);
         }
         if ((flags & LinuxAbi.O_DIRECTORY) != 0) {
             return exists ? -Errno.ENOTDIR : -Errno.ENOENT;
         }
         if ((flags & LinuxAbi.O_PATH) != 0) {
-            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.path(), false, kept), flags);
+            return install(c, OpenFile.pathOnly(c.process(), r.guest(), r.host(), false, kept), flags);
         }
         boolean read = acc != LinuxAbi.O_WRONLY;
         boolean write = acc != LinuxAbi.O_RDONLY;
@@ -143,7 +143,7 @@ final class OpenCalls {
                 LinkOption.NOFOLLOW_LINKS));
         boolean append = (flags & LinuxAbi.O_APPEND) != 0;
         IoObject io;
-        if (r.path().equals(host)) { // a host device (/dev/null...), not a file under the root
+        if (r.host().equals(host)) { // a host device (/dev/null...), not a file under the root
             io = c.kernel().openFile(host, read, write, append, create, truncate, (flags & LinuxAbi.O_EXCL) != 0);
         } else {
             if (!exists) {
@@ -161,7 +161,7 @@ final class OpenCalls {
             io = GuestFs.withOpen(host, how, same -> c.kernel().openFile(same, read, write, append, false, truncate,
                     false));
         }
-        return install(c, OpenFile.adopt(c.process(), io, r.guest(), r.path(), false, kept), flags);
+        return install(c, OpenFile.adopt(c.process(), io, r.guest(), r.host(), false, kept), flags);
     }
 
     /** Implements Linux openat2(2) for the resolve modes that need no change to path lookup. */
@@ -235,12 +235,12 @@ final class OpenCalls {
     }
 
     private static long openProc(Call c, GuestFs.Resolved r, int flags) {
-        ProcFs.Node n = c.fs().proc().lookup(r.guest());
+        Overlay.Node n = c.fs().overlay().lookup(r.guest());
         if (n == null) {
             return (flags & LinuxAbi.O_CREAT) != 0 ? -Errno.EACCES : -Errno.ENOENT;
         }
         if ((flags & LinuxAbi.O_ACCMODE) != LinuxAbi.O_RDONLY) {
-            return n.kind() == ProcFs.Kind.DIR ? -Errno.EISDIR : -Errno.EACCES;
+            return n.kind() == Overlay.Kind.DIR ? -Errno.EISDIR : -Errno.EACCES;
         }
         return switch (n.kind()) {
             case DIR -> install(c, OpenFile.synthetic(c.process(), r.guest(), null, true), flags);

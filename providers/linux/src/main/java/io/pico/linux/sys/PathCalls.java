@@ -4,9 +4,9 @@ import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.ProcFs;
-import io.pico.linux.fs.StatInfo;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
+import io.pico.posix.core.fs.StatInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ final class PathCalls {
         t.full(4, "sp", c -> stat(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
         t.full(6, "sp", c -> stat(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.arg(1), false));
         t.full(5, "dp", c -> {
-            fstat(c, c.intArg(0)).writeStat(c.mem(), c.arg(1));
+            io.pico.linux.LinuxAbi.writeStat(fstat(c, c.intArg(0)), c.mem(), c.arg(1));
             return 0;
         });
         t.full(262, "fspx", c -> statAt(c, c.intArg(0), c.arg(1), c.intArg(3), c.arg(2), false));
@@ -49,13 +49,13 @@ final class PathCalls {
     /** The stat of a resolved path (links were followed by resolution as asked). */
     static StatInfo statOf(Call c, GuestFs.Resolved r) throws IOException {
         if (r.synthetic()) {
-            ProcFs.Node n = c.fs().proc().lookup(r.guest());
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
             if (n == null) {
                 throw Errno.error(Errno.ENOENT);
             }
-            return c.fs().proc().stat(r.guest(), n);
+            return c.fs().overlay().stat(r.guest(), n);
         }
-        return StatInfo.of(r.host(), false);
+        return StatInfo.of(c.fs().secure(r), false);
     }
 
     /** The stat of an open description. */
@@ -63,8 +63,8 @@ final class PathCalls {
         OpenFile f = c.state().fds().get(fd);
         if (f.hostPath() != null) {
             try {
-                return StatInfo.of(c.fs().described(f.guestPath(), f.hostPath()).host(), false);
-            } catch (java.nio.file.NoSuchFileException | io.pico.linux.SysError e) {
+                return StatInfo.of(c.fs().secure(c.fs().described(f.guestPath(), f.hostPath())), false);
+            } catch (java.nio.file.NoSuchFileException | io.pico.posix.core.SysError e) {
                 if (f.io() == null || !f.io().kind().equals("file")) {
                     throw e;
                 }
@@ -80,7 +80,7 @@ final class PathCalls {
                 return StatInfo.synthetic(StatInfo.S_IFREG | 0444, 0x1000 + (f.guestPath().hashCode() & 0xfffffffL),
                         0, 0, HostIds.uid(), HostIds.gid(), START);
             }
-            return statOf(c, GuestFs.Resolved.synthetic(f.guestPath()));
+            return statOf(c, new GuestFs.Resolved(f.guestPath(), null));
         }
         if (f.special() != null) {
             return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
@@ -101,9 +101,9 @@ final class PathCalls {
     private static long stat(Call c, GuestFs.Resolved r, long buf, boolean statx) throws IOException {
         StatInfo s = statOf(c, r);
         if (statx) {
-            s.writeStatx(c.mem(), buf);
+            io.pico.linux.LinuxAbi.writeStatx(s, c.mem(), buf);
         } else {
-            s.writeStat(c.mem(), buf);
+            io.pico.linux.LinuxAbi.writeStat(s, c.mem(), buf);
         }
         return 0;
     }
@@ -119,9 +119,9 @@ final class PathCalls {
             StatInfo s = dirfd == OpenCalls.AT_FDCWD ? statOf(c, c.fs().resolve("/", c.state().cwd(), true))
                     : fstat(c, dirfd);
             if (statx) {
-                s.writeStatx(c.mem(), buf);
+                io.pico.linux.LinuxAbi.writeStatx(s, c.mem(), buf);
             } else {
-                s.writeStat(c.mem(), buf);
+                io.pico.linux.LinuxAbi.writeStat(s, c.mem(), buf);
             }
             return 0;
         }
@@ -138,8 +138,8 @@ final class PathCalls {
         if (r.synthetic()) {
             return (mode & 2) != 0 || ((mode & 1) != 0 && !s.isDirectory()) ? -Errno.EACCES : 0;
         }
-        if (((mode & 4) != 0 && !Files.isReadable(r.host())) || ((mode & 2) != 0 && !Files.isWritable(r.host()))
-                || ((mode & 1) != 0 && !Files.isExecutable(r.host()))) {
+        if (((mode & 4) != 0 && !Files.isReadable(c.fs().secure(r))) || ((mode & 2) != 0 && !Files.isWritable(c.fs().secure(r)))
+                || ((mode & 1) != 0 && !Files.isExecutable(c.fs().secure(r)))) {
             return -Errno.EACCES;
         }
         return 0;
@@ -153,11 +153,11 @@ final class PathCalls {
         GuestFs.Resolved r = OpenCalls.at(c, dirfd, path, false);
         String target;
         if (r.synthetic()) {
-            ProcFs.Node n = c.fs().proc().lookup(r.guest());
+            Overlay.Node n = c.fs().overlay().lookup(r.guest());
             if (n == null) {
                 return -Errno.ENOENT;
             }
-            if (n.kind() != ProcFs.Kind.LINK) {
+            if (n.kind() != Overlay.Kind.LINK) {
                 return -Errno.EINVAL;
             }
             target = n.target();
@@ -166,9 +166,9 @@ final class PathCalls {
             }
         } else {
             try {
-                target = Files.readSymbolicLink(r.host()).toString();
+                target = Files.readSymbolicLink(c.fs().secure(r)).toString();
             } catch (NotLinkException e) {
-                return Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS) ? -Errno.EINVAL : -Errno.ENOENT;
+                return Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS) ? -Errno.EINVAL : -Errno.ENOENT;
             }
         }
         byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
@@ -193,7 +193,7 @@ final class PathCalls {
         if (!s.isDirectory()) {
             return -Errno.ENOTDIR;
         }
-        if (!r.synthetic() && !Files.isExecutable(r.host())) {
+        if (!r.synthetic() && !Files.isExecutable(c.fs().secure(r))) {
             return -Errno.EACCES;
         }
         c.state().cwd(r.guest());

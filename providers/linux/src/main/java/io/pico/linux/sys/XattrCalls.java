@@ -1,7 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 
 /** Extended attributes: files under the root have none that the guest can see or set. */
 final class XattrCalls {
