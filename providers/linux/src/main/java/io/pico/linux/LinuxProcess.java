@@ -64,11 +64,11 @@ public final class LinuxProcess extends PosixProcess {
     }
 
     /**
-     * The state of a child made by fork: a copy of the parent's (working directory, umask, limits,
-     * dispositions, process group and session, controlling terminal, memory names and break) over the
-     * child's own descriptor table, which the caller fills.
+     * The state of a child made by fork ({@link #createChild}): a copy of the parent's Linux state (limits,
+     * controlling terminal, terminal settings, command name) and of what the core's constructor takes; the core's
+     * {@link #forkInto} then copies the descriptors, dispositions, names and break.
      */
-    public LinuxProcess(PicoProcess child, GuestFs fs, LinuxProcess parent) {
+    private LinuxProcess(PicoProcess child, GuestFs fs, LinuxProcess parent) {
         this(child, fs, parent.exe(), parent.cwd(), parent.argv(), parent.env());
         this.comm = parent.comm;
         umask(parent.umask());
@@ -83,16 +83,8 @@ public final class LinuxProcess extends PosixProcess {
         }
         limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
         limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
-        for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            action(sig, parent.action(sig)); // the core's dispositions (rt_sigaction's, in Linux's numbering)
-        }
         synchronized (parent.termios) {
             System.arraycopy(parent.termios, 0, termios, 0, termios.length);
-        }
-        named().addAll(parent.named());
-        synchronized (parent) {
-            initBrk(parent.brkStart());
-            brk(parent.brk());
         }
     }
 
@@ -118,7 +110,7 @@ public final class LinuxProcess extends PosixProcess {
     }
 
     /** The view of files of a child: the same root and mounts, with the child's own /proc. */
-    public GuestFs childFs(PicoProcess child) {
+    private GuestFs childFs(PicoProcess child) {
         return fs().with(fs().overlay() instanceof ProcFs proc ? proc.of(child) : fs().overlay());
     }
 

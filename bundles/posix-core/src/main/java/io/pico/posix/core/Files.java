@@ -85,14 +85,26 @@ public final class Files {
      * permission bits of a created file (before the umask).
      */
     public static long open(Call c, int dirfd, String path, int flags, int mode) throws IOException {
+        return c.fds().installNew(open(c, dirfd, path, at(c, dirfd, path, false), flags, mode),
+                (flags & OpenFile.CLOEXEC) != 0);
+    }
+
+    /**
+     * The description open(2) makes (not yet installed), given the path resolved without following its last
+     * component ({@code last}, which a personality may have looked at first): followed unless O_NOFOLLOW or
+     * O_CREAT|O_EXCL; a final link is ELOOP then (EEXIST with O_CREAT|O_EXCL) unless O_PATH.
+     *
+     * @since 2.0
+     */
+    public static OpenFile open(Call c, int dirfd, String path, GuestFs.Resolved last, int flags, int mode)
+            throws IOException {
         boolean follow = (flags & OpenFile.NOFOLLOW) == 0
                 && (flags & (OpenFile.CREAT | OpenFile.EXCL)) != (OpenFile.CREAT | OpenFile.EXCL);
-        GuestFs.Resolved last = at(c, dirfd, path, false);
         GuestFs.Resolved r = follow ? at(c, dirfd, path, true) : last;
         if (!follow && (flags & OpenFile.PATH) == 0 && isLink(c, last)) {
             throw ((flags & OpenFile.EXCL) != 0 && (flags & OpenFile.CREAT) != 0 ? Errno.EEXIST : Errno.ELOOP).error();
         }
-        return c.fds().installNew(openResolved(c, r, flags, mode), (flags & OpenFile.CLOEXEC) != 0);
+        return openResolved(c, r, flags, mode);
     }
 
     /** Whether a resolved (not followed) path is a symbolic link. */
@@ -252,10 +264,17 @@ public final class Files {
             }
             return stat(c, new GuestFs.Resolved(f.guestPath(), null));
         }
+        if (f.special() != null) { // an anonymous inode (eventfd, epoll, kqueue): no file type
+            return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
+                    HostIds.uid(), HostIds.gid(), START);
+        }
         IoObject io = f.io();
         long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);
         if (io != null && io.isTerminal()) {
             return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
+        }
+        if (io instanceof io.pico.api.SocketObject) {
+            return StatInfo.synthetic(StatInfo.S_IFSOCK | 0777, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
         }
         return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
     }
@@ -440,7 +459,10 @@ public final class Files {
         return 0;
     }
 
-    /** The host name of an existing file under the root for a metadata change (EPERM for a synthetic one). */
+    /**
+     * The host name of an existing file under the root for a metadata change: EPERM for a synthetic one, ENOENT
+     * when it does not exist, EROFS in a read-only mount.
+     */
     private static Path real(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
             throw Errno.EPERM.error();
@@ -448,6 +470,9 @@ public final class Files {
         Path host = host(c, r);
         if (!java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.ENOENT.error();
+        }
+        if (r.guest().startsWith("/") && c.fs().readOnly(r.guest())) {
+            throw Errno.EROFS.error(); // mode, owner, times and size of a read-only mount's files stay
         }
         return host;
     }

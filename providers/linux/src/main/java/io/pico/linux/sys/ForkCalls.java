@@ -85,8 +85,7 @@ final class ForkCalls {
         CountDownLatch vforkDone;
         PicoThread thread;
         try {
-            cs = new LinuxProcess(child, lp.childFs(child), lp);
-            cs.fds().copyFrom(lp.fds(), child);
+            cs = (LinuxProcess) lp.forkInto(child); // LinuxProcess.createChild, then the core's common state
             cs.exitSignal((int) (flags & 0xff));
             vforkDone = vfork ? cs.vfork() : null;
             child.providerState(cs);

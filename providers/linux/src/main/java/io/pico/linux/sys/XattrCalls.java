@@ -33,7 +33,7 @@ final class XattrCalls {
     }
 
     private static void exists(GuestFs.Resolved r, Call c) throws java.io.IOException {
-        PathCalls.statOf(c, r);
+        io.pico.posix.core.Files.stat(c.core(), r);
     }
 
     /** Implements Linux setxattr(2), lsetxattr(2), removexattr(2), lremovexattr(2): refused on a file that exists. */

@@ -21,32 +21,32 @@ final class AttrCalls {
     }
 
     static void register(SyscallTable t) {
-        t.full(15, "so", c -> Files.chmod(c, writable(c, at(c, 0, true)), c.intArg(1)));
-        t.full(124, "do", c -> Files.chmod(c, writable(c, Files.of(c, c.intArg(0))), c.intArg(1)));
-        t.full(490, "fsox", c -> Files.chmod(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 3))), c.intArg(2)));
-        t.partial(274, "so", c -> Files.chmod(c, writable(c, at(c, 0, true)), c.intArg(1)),
+        t.full(15, "so", c -> Files.chmod(c, at(c, 0, true), c.intArg(1)));
+        t.full(124, "do", c -> Files.chmod(c, Files.of(c, c.intArg(0)), c.intArg(1)));
+        t.full(490, "fsox", c -> Files.chmod(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 3)), c.intArg(2)));
+        t.partial(274, "so", c -> Files.chmod(c, at(c, 0, true), c.intArg(1)),
                 "changes the link's target (links have no mode of their own here)");
-        t.partial(16, "sdd", c -> Files.chown(c, writable(c, at(c, 0, true)), c.intArg(1), c.intArg(2)),
+        t.partial(16, "sdd", c -> Files.chown(c, at(c, 0, true), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(123, "ddd", c -> Files.chown(c, writable(c, Files.of(c, c.intArg(0))), c.intArg(1), c.intArg(2)),
+        t.partial(123, "ddd", c -> Files.chown(c, Files.of(c, c.intArg(0)), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(254, "sdd", c -> Files.chown(c, writable(c, at(c, 0, false)), c.intArg(1), c.intArg(2)),
+        t.partial(254, "sdd", c -> Files.chown(c, at(c, 0, false), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(491, "fsddx", c -> Files.chown(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 4))), c.intArg(2), c.intArg(3)), OWNER_NOTE);
-        t.full(479, "sl", c -> Files.truncate(c, writable(c, at(c, 0, true)), c.arg(1)));
+        t.partial(491, "fsddx", c -> Files.chown(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 4)), c.intArg(2), c.intArg(3)), OWNER_NOTE);
+        t.full(479, "sl", c -> Files.truncate(c, at(c, 0, true), c.arg(1)));
         t.full(480, "dl", c -> Files.ftruncate(c, c.intArg(0), c.arg(1)));
-        t.full(200, "sxl", c -> Files.truncate(c, writable(c, at(c, 0, true)), c.arg(2)));
+        t.full(200, "sxl", c -> Files.truncate(c, at(c, 0, true), c.arg(2)));
         t.full(201, "dxl", c -> Files.ftruncate(c, c.intArg(0), c.arg(2)));
-        t.full(138, "sp", c -> timeval(c, writable(c, at(c, 0, true)), c.arg(1)));
-        t.full(206, "dp", c -> timeval(c, writable(c, Files.of(c, c.intArg(0))), c.arg(1)));
-        t.full(276, "sp", c -> timeval(c, writable(c, at(c, 0, false)), c.arg(1)));
-        t.full(494, "fsp", c -> timeval(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1), true)),
+        t.full(138, "sp", c -> timeval(c, at(c, 0, true), c.arg(1)));
+        t.full(206, "dp", c -> timeval(c, Files.of(c, c.intArg(0)), c.arg(1)));
+        t.full(276, "sp", c -> timeval(c, at(c, 0, false), c.arg(1)));
+        t.full(494, "fsp", c -> timeval(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1), true),
                 c.arg(2)));
-        t.full(546, "dp", c -> timespec(c, writable(c, Files.of(c, c.intArg(0))), c.arg(1)));
-        t.full(547, "fspx", c -> timespec(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 3))), c.arg(2)));
+        t.full(546, "dp", c -> timespec(c, Files.of(c, c.intArg(0)), c.arg(1)));
+        t.full(547, "fspx", c -> timespec(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 3)), c.arg(2)));
         t.full(555, "sp", c -> statfs(c, at(c, 0, true), c.arg(1)));
         t.full(556, "dp", c -> statfs(c, Files.of(c, c.intArg(0)), c.arg(1)));
         t.partial(557, "pld", AttrCalls::getfsstat, "one file system: the guest's root");
@@ -68,18 +68,6 @@ final class AttrCalls {
 
     private static GuestFs.Resolved at(Call c, int i, boolean follow) {
         return Files.at(c, c.abi().atFdCwd(), PathCalls.path(c, i), follow);
-    }
-
-    /**
-     * The resolved path, unless it lies in a read-only mount: metadata changes (mode, owner, times) and truncate
-     * fail there with EROFS, as writes and new names do. An ftruncate needs no check: a descriptor of a read-only
-     * mount is never open for writing.
-     */
-    private static GuestFs.Resolved writable(Call c, GuestFs.Resolved r) {
-        if (c.fs().readOnly(r.guest())) {
-            throw Errno.EROFS.error();
-        }
-        return r;
     }
 
     private static boolean follow(Call c, int flagsArg) {
