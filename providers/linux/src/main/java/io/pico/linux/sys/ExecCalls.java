@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,15 +71,16 @@ final class ExecCalls {
             if (r.synthetic()) {
                 return -Errno.EACCES;
             }
-            if (!Files.exists(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
+            Path host = c.fs().secure(r); // the host follows no link on the way
+            if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 return -Errno.ENOENT;
             }
-            if (!Files.isRegularFile(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS) || !Files.isExecutable(c.fs().secure(r))) {
+            if (!Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS) || !Files.isExecutable(host)) {
                 return -Errno.EACCES;
             }
             byte[] head = new byte[256];
             int n;
-            try (InputStream in = Files.newInputStream(c.fs().secure(r), LinkOption.NOFOLLOW_LINKS)) {
+            try (InputStream in = Files.newInputStream(host, LinkOption.NOFOLLOW_LINKS)) {
                 n = in.readNBytes(head, 0, head.length);
             }
             if (n >= 2 && head[0] == '#' && head[1] == '!') {
