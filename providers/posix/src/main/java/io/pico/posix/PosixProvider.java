@@ -86,6 +86,8 @@ public final class PosixProvider implements Provider {
             exe = fs.resolve(cwd, name, true).guest();
         } catch (SysError e) {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
+        } finally {
+            GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
