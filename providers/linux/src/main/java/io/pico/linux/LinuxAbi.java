@@ -1,5 +1,10 @@
 package io.pico.linux;
 
+import io.pico.api.AddressSpace;
+import io.pico.posix.core.fs.StatInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
 import io.pico.posix.core.Abi;
 import io.pico.posix.core.OpenFlags;
 import io.pico.posix.core.SignalTable;
@@ -100,5 +105,32 @@ public final class LinuxAbi implements Abi {
     @Override
     public String errnoText(int number) {
         return Errno.text(number);
+    }
+
+    /** Writes Linux's x86-64 {@code struct stat} (144 bytes). */
+    public static void writeStat(StatInfo s, AddressSpace mem, long address) {
+        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(s.dev()).putLong(s.ino()).putLong(s.nlink()).putInt(s.mode()).putInt(s.uid()).putInt(s.gid())
+                .putInt(0).putLong(s.rdev()).putLong(s.size()).putLong(StatInfo.BLKSIZE).putLong(s.blocks());
+        for (Instant t : new Instant[] {s.atime(), s.mtime(), s.ctime()}) {
+            b.putLong(t.getEpochSecond()).putLong(t.getNano());
+        }
+        mem.write(address, b.array(), 0, 144);
+    }
+
+    /** Writes Linux's {@code struct statx} (256 bytes) with the basic fields. */
+    public static void writeStatx(StatInfo s, AddressSpace mem, long address) {
+        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x7ff); // STATX_BASIC_STATS
+        b.putInt(StatInfo.BLKSIZE);
+        b.putLong(0);
+        b.putInt((int) s.nlink()).putInt(s.uid()).putInt(s.gid()).putShort((short) s.mode()).putShort((short) 0);
+        b.putLong(s.ino()).putLong(s.size()).putLong(s.blocks()).putLong(0);
+        for (Instant t : new Instant[] {s.atime(), Instant.EPOCH, s.ctime(), s.mtime()}) {
+            b.putLong(t.getEpochSecond()).putInt(t.getNano()).putInt(0);
+        }
+        b.putInt((int) StatInfo.major(s.rdev())).putInt((int) StatInfo.minor(s.rdev()))
+                .putInt((int) StatInfo.major(s.dev())).putInt((int) StatInfo.minor(s.dev()));
+        mem.write(address, b.array(), 0, 256);
     }
 }

@@ -5,20 +5,21 @@ import io.pico.api.PicoProcess;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.PosixProcess;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.linux.fs.ProcFs;
 import java.util.List;
 
 /**
  * The Linux personality's state of one process. What every Unix process has (descriptors, working directory,
  * executable and arguments, program break, umask, process group and session, memory names) is the POSIX core's
  * {@link PosixProcess}; Linux adds its signal dispositions and queues, limits, timers, terminal settings and
- * wait events. The core's path resolution is not used yet: Linux resolves with its own {@link #guestFs()}.
+ * wait events. Paths resolve with the core's {@link #fs()}, whose overlay is Linux's {@link ProcFs}.
  */
 public final class LinuxProcess extends PosixProcess {
 
     /** Where anonymous mappings without a hint are placed from. */
     public static final long MMAP_BASE = 0x7f00_0000_0000L;
 
-    private final io.pico.linux.fs.GuestFs guestFs;
     private volatile String comm;
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
@@ -52,10 +53,9 @@ public final class LinuxProcess extends PosixProcess {
     private java.util.concurrent.Future<?> cpuTimerTask;
 
     /** State for a process started from the executable at guest path {@code exe}. */
-    public LinuxProcess(PicoProcess process, io.pico.linux.fs.GuestFs fs, String exe, String cwd, List<String> argv,
+    public LinuxProcess(PicoProcess process, GuestFs fs, String exe, String cwd, List<String> argv,
             List<String> env) {
-        super(process, LinuxAbi.INSTANCE, null, exe, cwd, argv, env);
-        this.guestFs = fs;
+        super(process, LinuxAbi.INSTANCE, fs, exe, cwd, argv, env);
         umask(HostIds.umask());
         String base = exe.substring(exe.lastIndexOf('/') + 1);
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
@@ -64,11 +64,11 @@ public final class LinuxProcess extends PosixProcess {
     }
 
     /**
-     * The state of a child made by fork: a copy of the parent's (working directory, umask, limits,
-     * dispositions, process group and session, controlling terminal, memory names and break) over the
-     * child's own descriptor table, which the caller fills.
+     * The state of a child made by fork ({@link #createChild}): a copy of the parent's Linux state (limits,
+     * controlling terminal, terminal settings, command name) and of what the core's constructor takes; the core's
+     * {@link #forkInto} then copies the descriptors, dispositions, names and break.
      */
-    public LinuxProcess(PicoProcess child, io.pico.linux.fs.GuestFs fs, LinuxProcess parent) {
+    private LinuxProcess(PicoProcess child, GuestFs fs, LinuxProcess parent) {
         this(child, fs, parent.exe(), parent.cwd(), parent.argv(), parent.env());
         this.comm = parent.comm;
         umask(parent.umask());
@@ -83,16 +83,8 @@ public final class LinuxProcess extends PosixProcess {
         }
         limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
         limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
-        for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            action(sig, parent.action(sig)); // the core's dispositions (rt_sigaction's, in Linux's numbering)
-        }
         synchronized (parent.termios) {
             System.arraycopy(parent.termios, 0, termios, 0, termios.length);
-        }
-        named().addAll(parent.named());
-        synchronized (parent) {
-            initBrk(parent.brkStart());
-            brk(parent.brk());
         }
     }
 
@@ -108,10 +100,18 @@ public final class LinuxProcess extends PosixProcess {
         return LinuxThread.of(thread);
     }
 
-    /** Linux forks with {@link #LinuxProcess(PicoProcess, io.pico.linux.fs.GuestFs, LinuxProcess)}. */
+    /**
+     * A forked child's state ({@link #LinuxProcess(PicoProcess, GuestFs, LinuxProcess)}): the same root and mounts,
+     * with the child's own /proc.
+     */
     @Override
     protected PosixProcess createChild(PicoProcess child) {
-        throw new UnsupportedOperationException("a Linux child is made with its parent's GuestFs by clone");
+        return new LinuxProcess(child, childFs(child), this);
+    }
+
+    /** The view of files of a child: the same root and mounts, with the child's own /proc. */
+    private GuestFs childFs(PicoProcess child) {
+        return fs().with(fs().overlay() instanceof ProcFs proc ? proc.of(child) : fs().overlay());
     }
 
     /** The lock of signal state; waiting for a signal means waiting on it. */
@@ -261,11 +261,6 @@ public final class LinuxProcess extends PosixProcess {
             return lp;
         }
         throw new IllegalStateException("pid " + process.pid() + " has no Linux state");
-    }
-
-    /** The process's view of the file system (Linux's own resolution). */
-    public io.pico.linux.fs.GuestFs guestFs() {
-        return guestFs;
     }
 
     /** The command name (prctl PR_SET_NAME, /proc/self/comm). */

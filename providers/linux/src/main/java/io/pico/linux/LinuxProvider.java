@@ -18,7 +18,7 @@ import io.pico.api.PicoThread;
 import io.pico.api.Provider;
 import io.pico.api.Register;
 import io.pico.posix.core.elf.StackBuilder;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import io.pico.linux.sys.SyscallTable;
 import java.util.ArrayList;
@@ -89,15 +89,16 @@ public final class LinuxProvider implements Provider {
         String name = launch.program();
         PersonalitySettings settings = this.settings;
         settings.trace(process);
-        GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process), settings.mounts());
+        GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process), GuestFs.HOST_DEVICES,
+                settings.mounts());
         String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
         String exe;
         try {
             exe = fs.resolve(cwd, name, true).guest();
-        } catch (SysError e) {
+        } catch (io.pico.posix.core.SysError e) {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
         } finally {
-            io.pico.linux.fs.GuestFs.endCall(); // resolution opens host directories for the call
+            GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
@@ -113,7 +114,7 @@ public final class LinuxProvider implements Provider {
             state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
             start = ProgramLoader.load(program, state, launch.argv(), env);
         } finally {
-            io.pico.linux.fs.GuestFs.endCall();
+            GuestFs.endCall();
         }
         for (int fd = 0; fd < 3; fd++) {
             IoObject io = process.handles().get(fd);

@@ -7,7 +7,7 @@ import io.pico.posix.core.SpecialFile;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public final class LinuxState {
         m.put("argv", new ArrayList<>(lp.argv()));
         m.put("env", new ArrayList<>(lp.env()));
         List<String> mounts = new ArrayList<>();
-        lp.guestFs().mounts().forEach(mount -> mounts.add(mount.spec()));
+        lp.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
         m.put("mounts", mounts);
         m.put("brkStart", lp.brkStart());
         m.put("brk", lp.brk());
@@ -221,7 +221,7 @@ public final class LinuxState {
             throw new IllegalArgumentException("Linux state version " + version + " is not " + VERSION);
         }
         // mounts: absent in snapshots of providers before they existed
-        GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process),
+        GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process), GuestFs.HOST_DEVICES,
                 m.get("mounts") instanceof List<?> mounts ? io.pico.posix.core.fs.Mount.parseAll(
                         mounts.stream().map(String::valueOf).toList()) : List.of());
         List<String> argv = list(m, "argv");

@@ -8,7 +8,7 @@ import io.pico.posix.core.elf.ElfException;
 import io.pico.posix.core.elf.ElfFile;
 import io.pico.posix.core.elf.ElfLoader;
 import io.pico.posix.core.elf.StackBuilder;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,19 +79,25 @@ public final class ProgramLoader {
         GuestFs.Resolved r;
         try {
             r = fs.resolve(cwd, interp, true);
-        } catch (SysError e) {
-            throw new ImageException(name + ": interpreter " + interp + ": " + Errno.text(e.errno()),
-                    ImageException.NOT_FOUND);
+        } catch (io.pico.posix.core.SysError e) {
+            throw new ImageException(name + ": interpreter " + interp + ": "
+                    + Errno.text(LinuxAbi.errno(e)), ImageException.NOT_FOUND);
         }
-        if (r.host() == null || !Files.isRegularFile(r.host(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Path interpHost; // reached without following host links, valid until the program is loaded
+        try {
+            interpHost = r.synthetic() ? null : fs.secure(r);
+        } catch (io.pico.posix.core.SysError e) {
+            interpHost = null;
+        }
+        if (interpHost == null || !Files.isRegularFile(interpHost, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new ImageException(name + ": interpreter " + interp + " not found under the root",
                     ImageException.NOT_FOUND);
         }
-        ElfFile ie = parse(name, r.host(), "interpreter " + interp + ": ");
+        ElfFile ie = parse(name, interpHost, "interpreter " + interp + ": ");
         if (ie.type() != ElfFile.ET_DYN || ie.interpreter() != null) {
             throw new ImageException(name + ": interpreter " + interp + " is not a self-contained shared object");
         }
-        return new Program(name, guest, host, elf, r.guest(), r.host(), ie);
+        return new Program(name, guest, host, elf, r.guest(), interpHost, ie);
     }
 
     private static ElfFile parse(String name, Path host, String what) throws ImageException {

@@ -16,8 +16,8 @@
  * To add a call: write a handler {@code long name(Call c)} with a one-line Javadoc in its family and add
  * its row in the family's {@code register}; a negative result (or a thrown
  * {@link io.pico.linux.SysError}, or the core's {@code io.pico.posix.core.SysError}) is an errno.</li>
- * <li>{@code fs}: guest paths confined to the process root ({@code GuestFs}), the synthetic {@code /proc}
- * ({@code ProcFs}) and {@code struct stat}.</li>
+ * <li>{@code fs}: the synthetic {@code /proc} ({@code ProcFs}), the overlay of the core's {@code GuestFs}
+ * (guest paths confined to the process root); {@code struct stat} is laid out by {@code LinuxAbi}.</li>
  * <li>Per-process state: {@link io.pico.linux.LinuxProcess}, a {@code PosixProcess} of the core (descriptors
  * over kernel handles, cwd, break, dispositions, futex queues are the core's; Linux adds its signal queues,
  * limits, timers, terminal state); per-thread: {@link io.pico.linux.LinuxThread}, a {@code PosixThread} (the

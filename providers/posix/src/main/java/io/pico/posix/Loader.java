@@ -104,7 +104,8 @@ public final class Loader implements ImageLoader<Loader.Program> {
 
     @Override
     public Program prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
-        return prepare(c.fs(), c.state().cwd(), name, image.guest(), image.host());
+        // read through names that follow no host link, valid until the program is loaded after the call
+        return prepare(c.fs(), c.state().cwd(), name, image.guest(), c.fs().secure(image));
     }
 
     @Override
@@ -142,15 +143,21 @@ public final class Loader implements ImageLoader<Loader.Program> {
             throw new ImageException(name + ": interpreter " + interp + ": " + e.errno().text(),
                     ImageException.NOT_FOUND);
         }
-        if (r.host() == null || !Files.isRegularFile(r.host())) {
+        Path interpHost;
+        try {
+            interpHost = r.host() == null ? null : fs.secure(r);
+        } catch (SysError e) {
+            interpHost = null;
+        }
+        if (interpHost == null || !Files.isRegularFile(interpHost, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new ImageException(name + ": interpreter " + interp + " not found under the root",
                     ImageException.NOT_FOUND);
         }
-        ElfFile ie = parse(name, r.host(), "interpreter " + interp + ": ");
+        ElfFile ie = parse(name, interpHost, "interpreter " + interp + ": ");
         if (ie.type() != ElfFile.ET_DYN || ie.interpreter() != null) {
             throw new ImageException(name + ": interpreter " + interp + " is not a self-contained shared object");
         }
-        return new Program(name, guest, host, elf, r.guest(), r.host(), ie);
+        return new Program(name, guest, host, elf, r.guest(), interpHost, ie);
     }
 
     private static ElfFile parse(String name, Path host, String what) throws ImageException {

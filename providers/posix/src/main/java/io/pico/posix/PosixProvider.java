@@ -86,6 +86,8 @@ public final class PosixProvider implements Provider {
             exe = fs.resolve(cwd, name, true).guest();
         } catch (SysError e) {
             exe = name.startsWith("/") ? name : cwd + "/" + name;
+        } finally {
+            GuestFs.endCall(); // resolution opens host directories for the call
         }
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
@@ -94,10 +96,16 @@ public final class PosixProvider implements Provider {
         if (Loader.stringBytes(exe, launch.argv(), env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
-        Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
-        FreeBsdProcess state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
-        state.frames(new SignalFrame());
-        Loader.Start start = Loader.load(program, state, launch.argv(), env);
+        FreeBsdProcess state;
+        Loader.Start start;
+        try {
+            Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
+            state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
+            state.frames(new SignalFrame());
+            start = Loader.load(program, state, launch.argv(), env);
+        } finally {
+            GuestFs.endCall(); // the interpreter was read through host directories opened for the start
+        }
         Descriptors.installStdio(state);
         process.providerState(state);
         PicoThread thread = process.createThread(CpuMode.X86_64);

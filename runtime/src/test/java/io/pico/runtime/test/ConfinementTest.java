@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -40,8 +39,8 @@ import org.osgi.test.common.annotation.InjectService;
  * be exactly as before. OS/2 programs (cmp.exe, helloc.exe with its DLL) try drive letters, UNC names and
  * links through the OS/2 provider.
  *
- * <p>Routes that escape today are separate tests, enabled with {@code PICO_KNOWN_BUGS=1}; their reason names the
- * bug (only the POSIX personality's rename race is left).
+ * <p>A route found to escape would be a separate test enabled with {@code PICO_KNOWN_BUGS=1} until fixed, its
+ * reason naming the bug; none is left (the POSIX personality's rename race was the last).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfinementTest {
@@ -708,12 +707,6 @@ class ConfinementTest {
      * aRenameRaceAcrossProcessesStaysInside and os2OpensRacingALinkSwapStayInside.
      */
     @Test
-    @EnabledIfEnvironmentVariable(named = "PICO_KNOWN_BUGS", matches = "1", disabledReason = "SECURITY BUG (posix-core "
-            + "io.pico.posix.core.Files, the POSIX personality's file calls): time-of-check to time-of-use race between "
-            + "GuestFs.resolve and the host call, which uses the plain host path; a concurrent rename of a directory "
-            + "into a link (by another guest) escapes the root (tens of reads in 20,000 opens). posix-core's fs "
-            + "package has the walk (HostDirs, GuestFs.secure/withOpen/endCall); Files, OpenFile.adopt (store the plain "
-            + "path) and SyscallTable.dispatch (GuestFs.endCall) must use it, as Linux does")
     void posixOpensRacingALinkSwapStayInside() throws Exception {
         Path exe = ReliabilityKit.asm("openloop-freebsd", FREEBSD_OPENLOOP);
         byte[] b = Files.readAllBytes(exe);

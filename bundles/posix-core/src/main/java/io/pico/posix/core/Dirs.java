@@ -63,13 +63,11 @@ public final class Dirs {
             }
             return result;
         }
-        Path host = f.hostPath();
-        StatInfo self = StatInfo.of(host, false);
+        // the directory found again by its guest path and opened without following links: /proc/self/fd/K
+        Path host = c.fs().directory(c.fs().resolve("/", guest, false));
+        StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Entry(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
-        GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
-        // a mount's guest directory may have no parent under the root: its .. is then itself
-        Path up = parent.host() == null || !java.nio.file.Files.exists(parent.host()) ? host : parent.host();
-        result.add(new Entry(StatInfo.of(up, false).ino(), 4, "..".getBytes(StandardCharsets.UTF_8)));
+        result.add(new Entry(parentIno(c, guest, self), 4, "..".getBytes(StandardCharsets.UTF_8)));
         try (DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(host)) {
             for (Path p : ds) {
                 long ino = 0;
@@ -86,6 +84,19 @@ public final class Dirs {
             }
         }
         return result;
+    }
+
+    /** The inode number of a directory's parent; a mount's guest directory may have none under the root. */
+    private static long parentIno(Call c, String guest, StatInfo self) throws IOException {
+        try {
+            GuestFs.Resolved parent = c.fs().resolve("/", GuestFs.parent(guest), true);
+            if (parent.synthetic()) {
+                return self.ino();
+            }
+            return StatInfo.of(c.fs().secure(parent), false).ino();
+        } catch (SysError | java.nio.file.NoSuchFileException e) {
+            return self.ino(); // its .. is then itself
+        }
     }
 
     /**

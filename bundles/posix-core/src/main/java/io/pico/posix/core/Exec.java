@@ -6,10 +6,12 @@ import io.pico.api.ImageException;
 import io.pico.api.PicoThread;
 import io.pico.api.VetoException;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.HostDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,15 +83,17 @@ public final class Exec {
             if (r.synthetic()) {
                 throw Errno.EACCES.error();
             }
-            if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            Path host = c.fs().secure(r); // the host follows no link on the way, nor in the last component
+            if (!java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 throw Errno.ENOENT.error();
             }
-            if (!java.nio.file.Files.isRegularFile(r.host()) || !java.nio.file.Files.isExecutable(r.host())) {
+            if (!java.nio.file.Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)
+                    || !java.nio.file.Files.isExecutable(host)) {
                 throw Errno.EACCES.error();
             }
             byte[] head = new byte[256];
             int n;
-            try (InputStream in = java.nio.file.Files.newInputStream(r.host())) {
+            try (InputStream in = java.nio.file.Files.newInputStream(host, LinkOption.NOFOLLOW_LINKS)) {
                 n = in.readNBytes(head, 0, head.length);
             }
             if (n >= 2 && head[0] == '#' && head[1] == '!') {
@@ -133,7 +137,17 @@ public final class Exec {
         List<String> finalArgs = List.copyOf(args);
         List<String> finalEnv = List.copyOf(env);
         String guest = r.guest();
-        c.thread().defer(() -> replace(c, guest, prepared, finalArgs, finalEnv, loader));
+        // the loader reads the image after the call, through the directories opened now (GuestFs.secure names)
+        AutoCloseable opened = HostDirs.detach();
+        c.thread().defer(() -> {
+            try (opened) {
+                replace(c, guest, prepared, finalArgs, finalEnv, loader);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                // closing directory streams
+            }
+        });
         return 0;
     }
 

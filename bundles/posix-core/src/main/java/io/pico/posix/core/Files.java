@@ -51,7 +51,11 @@ public final class Files {
         return c.fs().resolve(base(c, dirfd, path), path, follow);
     }
 
-    /** The resolved path of what a descriptor refers to; EINVAL for pipes and terminals. */
+    /**
+     * The resolved path of what a descriptor refers to, found again by its guest path (never by a stored host
+     * path, which may lead through a directory renamed into a link since); a descriptor the runtime gave without a
+     * guest name (a redirected standard stream) keeps its host path. EINVAL for pipes and terminals.
+     */
     public static GuestFs.Resolved of(Call c, int fd) {
         OpenFile f = c.fds().get(fd);
         if (f.hostPath() == null) {
@@ -60,7 +64,20 @@ public final class Files {
             }
             throw Errno.EINVAL.error();
         }
-        return new GuestFs.Resolved(f.guestPath() == null ? "" : f.guestPath(), f.hostPath());
+        if (f.guestPath() == null || !f.guestPath().startsWith("/")) {
+            return new GuestFs.Resolved("", f.hostPath());
+        }
+        return c.fs().resolve("/", f.guestPath(), false);
+    }
+
+    /**
+     * The host name of a resolved path to use in the current call: {@link GuestFs#secure} for a guest path (the
+     * host follows no link on the way), the plain path of a descriptor without a guest name ({@link #of}).
+     *
+     * @since 2.0
+     */
+    public static Path host(Call c, GuestFs.Resolved r) {
+        return r.guest().startsWith("/") ? c.fs().secure(r) : r.host();
     }
 
     /**
@@ -68,14 +85,26 @@ public final class Files {
      * permission bits of a created file (before the umask).
      */
     public static long open(Call c, int dirfd, String path, int flags, int mode) throws IOException {
+        return c.fds().installNew(open(c, dirfd, path, at(c, dirfd, path, false), flags, mode),
+                (flags & OpenFile.CLOEXEC) != 0);
+    }
+
+    /**
+     * The description open(2) makes (not yet installed), given the path resolved without following its last
+     * component ({@code last}, which a personality may have looked at first): followed unless O_NOFOLLOW or
+     * O_CREAT|O_EXCL; a final link is ELOOP then (EEXIST with O_CREAT|O_EXCL) unless O_PATH.
+     *
+     * @since 2.0
+     */
+    public static OpenFile open(Call c, int dirfd, String path, GuestFs.Resolved last, int flags, int mode)
+            throws IOException {
         boolean follow = (flags & OpenFile.NOFOLLOW) == 0
                 && (flags & (OpenFile.CREAT | OpenFile.EXCL)) != (OpenFile.CREAT | OpenFile.EXCL);
-        GuestFs.Resolved last = at(c, dirfd, path, false);
         GuestFs.Resolved r = follow ? at(c, dirfd, path, true) : last;
         if (!follow && (flags & OpenFile.PATH) == 0 && isLink(c, last)) {
             throw ((flags & OpenFile.EXCL) != 0 && (flags & OpenFile.CREAT) != 0 ? Errno.EEXIST : Errno.ELOOP).error();
         }
-        return c.fds().installNew(openResolved(c, r, flags, mode), (flags & OpenFile.CLOEXEC) != 0);
+        return openResolved(c, r, flags, mode);
     }
 
     /** Whether a resolved (not followed) path is a symbolic link. */
@@ -84,7 +113,7 @@ public final class Files {
             Overlay.Node n = c.fs().overlay().lookup(r.guest());
             return n != null && n.kind() == Overlay.Kind.LINK;
         }
-        return java.nio.file.Files.isSymbolicLink(r.host());
+        return java.nio.file.Files.isSymbolicLink(host(c, r));
     }
 
     /** Opens a resolved path as a new description (not yet installed). */
@@ -101,7 +130,9 @@ public final class Files {
             }
             return OpenFile.share(c.process(), tty, "/dev/tty", flags);
         }
-        Path host = r.host();
+        // the parent was opened without following links (a missing one is ENOENT, a file ENOTDIR): the name
+        // reaches what resolution checked, whatever was renamed since
+        Path host = c.fs().secure(r);
         boolean exists = java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         boolean create = (flags & OpenFile.CREAT) != 0;
         if ((write || (create && !exists)) && c.fs().readOnly(r.guest())) {
@@ -111,11 +142,7 @@ public final class Files {
             throw Errno.EEXIST.error();
         }
         if (!exists && !create) {
-            throw java.nio.file.Files.exists(host.getParent() == null ? host : host.getParent()) ? Errno.ENOENT.error()
-                    : parentError(host).error();
-        }
-        if (!exists && !java.nio.file.Files.isDirectory(host.getParent())) {
-            throw parentError(host).error();
+            throw Errno.ENOENT.error();
         }
         boolean directory = exists && java.nio.file.Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory) {
@@ -125,23 +152,40 @@ public final class Files {
             if ((flags & OpenFile.PATH) == 0 && !java.nio.file.Files.isReadable(host)) {
                 throw Errno.EACCES.error();
             }
-            return OpenFile.pathOnly(c.process(), r.guest(), host, true, flags);
+            return OpenFile.pathOnly(c.process(), r.guest(), r.host(), true, flags);
         }
         if ((flags & OpenFile.DIRECTORY) != 0) {
             throw (exists ? Errno.ENOTDIR : Errno.ENOENT).error();
         }
         if ((flags & OpenFile.PATH) != 0) {
-            return OpenFile.pathOnly(c.process(), r.guest(), host, false, flags);
+            return OpenFile.pathOnly(c.process(), r.guest(), r.host(), false, flags);
         }
+        boolean reading = read || !write;
+        boolean append = (flags & OpenFile.APPEND) != 0;
         // devices (/dev/null) cannot be truncated: O_TRUNC only means something for regular files
         boolean truncate = (flags & OpenFile.TRUNC) != 0 && write
-                && (!exists || java.nio.file.Files.isRegularFile(host));
-        IoObject io = c.kernel().openFile(host, read || !write, write, (flags & OpenFile.APPEND) != 0, create,
-                truncate, (flags & OpenFile.EXCL) != 0);
-        if (!exists) {
-            applyMode(host, mode & ~c.state().umask());
+                && (!exists || java.nio.file.Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS));
+        if (host.equals(r.host())) { // a host device (/dev/null...), not a file under the root
+            IoObject io = c.kernel().openFile(host, reading, write, append, create, truncate,
+                    (flags & OpenFile.EXCL) != 0);
+            return OpenFile.adopt(c.process(), io, r.guest(), false, flags);
         }
-        return OpenFile.adopt(c.process(), io, r.guest(), false, flags);
+        if (!exists) {
+            // made with O_CREAT|O_EXCL|O_NOFOLLOW in the open parent; losing a race to another creator is fine
+            try {
+                GuestFs.withOpen(host, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), p -> p);
+                applyMode(host, mode & ~c.state().umask());
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if ((flags & OpenFile.EXCL) != 0) {
+                    throw Errno.EEXIST.error();
+                }
+            }
+        }
+        // opened with O_NOFOLLOW; the kernel opens that very file again by /proc/self/fd/M
+        Set<java.nio.file.OpenOption> how = write ? Set.of(StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
+        IoObject io = GuestFs.withOpen(host, how, same -> c.kernel().openFile(same, reading, write, append, false,
+                truncate, false));
+        return OpenFile.adopt(c.process(), io, r.guest(), r.host(), false, flags); // the plain path to keep
     }
 
     private static OpenFile openSynthetic(Call c, GuestFs.Resolved r, int flags) {
@@ -164,17 +208,7 @@ public final class Files {
         };
     }
 
-    /** ENOENT when a parent is missing, ENOTDIR when one is a file. */
-    private static Errno parentError(Path host) {
-        for (Path p = host.getParent(); p != null; p = p.getParent()) {
-            if (java.nio.file.Files.exists(p)) {
-                return java.nio.file.Files.isDirectory(p) ? Errno.ENOENT : Errno.ENOTDIR;
-            }
-        }
-        return Errno.ENOENT;
-    }
-
-    /** Sets a host file's permission bits. */
+    /** Sets a host file's permission bits, never through a link (one swapped in since the file was made). */
     public static void applyMode(Path host, int mode) {
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
@@ -187,7 +221,8 @@ public final class Files {
             }
         }
         try {
-            java.nio.file.Files.setPosixFilePermissions(host, perms);
+            java.nio.file.Files.getFileAttributeView(host, java.nio.file.attribute.PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
         } catch (IOException | UnsupportedOperationException e) {
             // the file exists; a file system without permissions keeps its default
         }
@@ -202,7 +237,7 @@ public final class Files {
             }
             return c.fs().overlay().stat(r.guest(), n);
         }
-        return StatInfo.of(r.host(), false);
+        return StatInfo.of(host(c, r), false);
     }
 
     /** The stat of what a descriptor refers to: a file, a directory, a pipe or a terminal. */
@@ -210,8 +245,8 @@ public final class Files {
         OpenFile f = c.fds().get(fd);
         if (f.hostPath() != null) {
             try {
-                return StatInfo.of(f.hostPath(), false);
-            } catch (java.nio.file.NoSuchFileException e) {
+                return StatInfo.of(host(c, of(c, fd)), false);
+            } catch (java.nio.file.NoSuchFileException | SysError e) {
                 if (!f.is("file")) {
                     throw e;
                 }
@@ -229,10 +264,17 @@ public final class Files {
             }
             return stat(c, new GuestFs.Resolved(f.guestPath(), null));
         }
+        if (f.special() != null) { // an anonymous inode (eventfd, epoll, kqueue): no file type
+            return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
+                    HostIds.uid(), HostIds.gid(), START);
+        }
         IoObject io = f.io();
         long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);
         if (io != null && io.isTerminal()) {
             return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
+        }
+        if (io instanceof io.pico.api.SocketObject) {
+            return StatInfo.synthetic(StatInfo.S_IFSOCK | 0777, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
         }
         return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
     }
@@ -250,7 +292,7 @@ public final class Files {
             }
             return 0;
         }
-        Path h = r.host();
+        Path h = host(c, r);
         if (((mode & 4) != 0 && !java.nio.file.Files.isReadable(h))
                 || ((mode & 2) != 0 && !java.nio.file.Files.isWritable(h))
                 || ((mode & 1) != 0 && !java.nio.file.Files.isExecutable(h))) {
@@ -277,10 +319,10 @@ public final class Files {
             target = n.target();
         } else {
             try {
-                target = java.nio.file.Files.readSymbolicLink(r.host()).toString();
+                target = java.nio.file.Files.readSymbolicLink(host(c, r)).toString();
             } catch (NotLinkException e) {
-                throw (java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL : Errno.ENOENT)
-                        .error();
+                throw (java.nio.file.Files.exists(host(c, r), LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL
+                        : Errno.ENOENT).error();
             }
         }
         byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
@@ -304,7 +346,7 @@ public final class Files {
         if (!s.isDirectory()) {
             throw Errno.ENOTDIR.error();
         }
-        if (!r.synthetic() && !java.nio.file.Files.isExecutable(r.host())) {
+        if (!r.synthetic() && !java.nio.file.Files.isExecutable(host(c, r))) {
             throw Errno.EACCES.error();
         }
         c.state().cwd(r.guest());
@@ -333,11 +375,12 @@ public final class Files {
     /** mkdir(2) and mkdirat(2). */
     public static long mkdir(Call c, GuestFs.Resolved r, int mode) throws IOException {
         writable(c, r);
-        if (java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path host = host(c, r);
+        if (java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
-        java.nio.file.Files.createDirectory(r.host());
-        applyMode(r.host(), mode & ~c.state().umask());
+        java.nio.file.Files.createDirectory(host);
+        applyMode(host, mode & ~c.state().umask());
         return 0;
     }
 
@@ -347,17 +390,18 @@ public final class Files {
         if (r.guest().equals("/")) {
             throw Errno.EBUSY.error();
         }
-        if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path host = host(c, r);
+        if (!java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.ENOENT.error();
         }
-        boolean isDir = java.nio.file.Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS);
+        boolean isDir = java.nio.file.Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory && !isDir) {
             throw Errno.ENOTDIR.error();
         }
         if (!directory && isDir) {
             throw c.abi().unlinkDirectoryError().error();
         }
-        java.nio.file.Files.delete(r.host());
+        java.nio.file.Files.delete(host);
         return 0;
     }
 
@@ -366,17 +410,19 @@ public final class Files {
             throws IOException {
         writable(c, from);
         writable(c, to);
-        if (!java.nio.file.Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path source = host(c, from);
+        Path target = host(c, to);
+        if (!java.nio.file.Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.ENOENT.error();
         }
         if (to.guest().startsWith(from.guest() + "/")) {
             throw Errno.EINVAL.error();
         }
-        if (noReplace && java.nio.file.Files.exists(to.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (noReplace && java.nio.file.Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
         try {
-            java.nio.file.Files.move(from.host(), to.host(), StandardCopyOption.ATOMIC_MOVE);
+            java.nio.file.Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw Errno.EXDEV.error();
         }
@@ -387,13 +433,15 @@ public final class Files {
     public static long link(Call c, GuestFs.Resolved existing, GuestFs.Resolved name) throws IOException {
         writable(c, existing);
         writable(c, name);
-        if (java.nio.file.Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path old = host(c, existing);
+        Path made = host(c, name);
+        if (java.nio.file.Files.exists(made, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
-        if (java.nio.file.Files.isDirectory(existing.host(), LinkOption.NOFOLLOW_LINKS)) {
+        if (java.nio.file.Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EPERM.error();
         }
-        java.nio.file.Files.createLink(name.host(), existing.host());
+        java.nio.file.Files.createLink(made, old);
         return 0;
     }
 
@@ -403,40 +451,59 @@ public final class Files {
         if (target.isEmpty()) {
             throw Errno.ENOENT.error();
         }
-        if (java.nio.file.Files.exists(name.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path made = host(c, name);
+        if (java.nio.file.Files.exists(made, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
-        java.nio.file.Files.createSymbolicLink(name.host(), Path.of(target));
+        java.nio.file.Files.createSymbolicLink(made, Path.of(target));
         return 0;
     }
 
-    private static void real(GuestFs.Resolved r) {
+    /**
+     * The host name of an existing file under the root for a metadata change: EPERM for a synthetic one, ENOENT
+     * when it does not exist, EROFS in a read-only mount.
+     */
+    private static Path real(Call c, GuestFs.Resolved r) {
         if (r.synthetic()) {
             throw Errno.EPERM.error();
         }
-        if (!java.nio.file.Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+        Path host = host(c, r);
+        if (!java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.ENOENT.error();
         }
+        if (r.guest().startsWith("/") && c.fs().readOnly(r.guest())) {
+            throw Errno.EROFS.error(); // mode, owner, times and size of a read-only mount's files stay
+        }
+        return host;
     }
 
-    /** chmod(2) and relatives. */
-    public static long chmod(GuestFs.Resolved r, int mode) throws IOException {
-        real(r);
-        java.nio.file.Files.setAttribute(r.host(), "unix:mode", mode & 07777);
+    /**
+     * chmod(2) and relatives; the host follows no link (resolution followed the guest's as asked).
+     *
+     * @since 2.0
+     */
+    public static long chmod(Call c, GuestFs.Resolved r, int mode) throws IOException {
+        Path host = real(c, r);
+        java.nio.file.Files.setAttribute(host, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
         return 0;
     }
 
-    /** chown(2) and relatives: what the host allows the runtime's user (-1 leaves an id unchanged). */
-    public static long chown(GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
-        real(r);
-        StatInfo s = StatInfo.of(r.host(), follow);
-        LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    /**
+     * chown(2) and relatives: what the host allows the runtime's user (-1 leaves an id unchanged). Resolution
+     * followed the guest's links as asked (lchown did not); the host follows none.
+     *
+     * @since 2.0
+     */
+    public static long chown(Call c, GuestFs.Resolved r, int uid, int gid) throws IOException {
+        Path host = real(c, r);
+        StatInfo s = StatInfo.of(host, false);
+        LinkOption[] opts = {LinkOption.NOFOLLOW_LINKS};
         try {
             if (uid != -1 && uid != s.uid()) {
-                java.nio.file.Files.setAttribute(r.host(), "unix:uid", uid, opts);
+                java.nio.file.Files.setAttribute(host, "unix:uid", uid, opts);
             }
             if (gid != -1 && gid != s.gid()) {
-                java.nio.file.Files.setAttribute(r.host(), "unix:gid", gid, opts);
+                java.nio.file.Files.setAttribute(host, "unix:gid", gid, opts);
             }
         } catch (java.nio.file.FileSystemException e) {
             throw (HostIds.euid() == 0 ? Errno.of(e) : Errno.EPERM).error();
@@ -444,16 +511,20 @@ public final class Files {
         return 0;
     }
 
-    /** truncate(2). */
-    public static long truncate(GuestFs.Resolved r, long length) throws IOException {
-        real(r);
+    /**
+     * truncate(2), opening the file without following a link.
+     *
+     * @since 2.0
+     */
+    public static long truncate(Call c, GuestFs.Resolved r, long length) throws IOException {
+        Path host = real(c, r);
         if (length < 0) {
             throw Errno.EINVAL.error();
         }
-        if (java.nio.file.Files.isDirectory(r.host())) {
+        if (java.nio.file.Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EISDIR.error();
         }
-        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(host, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (length < ch.size()) {
                 ch.truncate(length);
             } else if (length > ch.size()) {
@@ -478,14 +549,14 @@ public final class Files {
 
     /**
      * Sets access and modification times (utimensat, utimes, futimes); a null time leaves that one unchanged.
+     * Resolution followed the guest's links as asked; the host follows none.
+     *
+     * @since 2.0
      */
-    public static long setTimes(GuestFs.Resolved r, FileTime atime, FileTime mtime, boolean follow)
-            throws IOException {
-        real(r);
-        BasicFileAttributeView view = follow
-                ? java.nio.file.Files.getFileAttributeView(r.host(), BasicFileAttributeView.class)
-                : java.nio.file.Files.getFileAttributeView(r.host(), BasicFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS);
+    public static long setTimes(Call c, GuestFs.Resolved r, FileTime atime, FileTime mtime) throws IOException {
+        Path host = real(c, r);
+        BasicFileAttributeView view = java.nio.file.Files.getFileAttributeView(host, BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         view.setTimes(mtime, atime, null);
         return 0;
     }
@@ -505,15 +576,20 @@ public final class Files {
             boolean synthetic) {
     }
 
-    /** statfs(2) and fstatfs(2) from the host file store. */
-    public static FsStats statfs(GuestFs.Resolved r) throws IOException {
+    /**
+     * statfs(2) and fstatfs(2) from the host file store.
+     *
+     * @since 2.0
+     */
+    public static FsStats statfs(Call c, GuestFs.Resolved r) throws IOException {
         if (r.synthetic()) {
             return new FsStats(4096, 0, 0, 0, 0, 0, true);
         }
-        if (!java.nio.file.Files.exists(r.host())) {
+        Path host = host(c, r);
+        if (!java.nio.file.Files.exists(host)) {
             throw Errno.ENOENT.error();
         }
-        java.nio.file.FileStore store = java.nio.file.Files.getFileStore(r.host());
+        java.nio.file.FileStore store = java.nio.file.Files.getFileStore(host);
         long bs = 4096;
         return new FsStats(bs, store.getTotalSpace() / bs, store.getUnallocatedSpace() / bs,
                 store.getUsableSpace() / bs, 1 << 20, 1 << 19, false);

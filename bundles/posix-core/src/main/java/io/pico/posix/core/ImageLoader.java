@@ -18,7 +18,8 @@ public interface ImageLoader<P> {
     boolean claims(byte[] header);
 
     /**
-     * Validates an image (and its interpreter) without touching the process.
+     * Validates an image (and its interpreter) without touching the process. Read the image by
+     * {@code c.fs().secure(image)} (valid until the loading after the call), never by its plain host path.
      *
      * @throws ImageException when it cannot be run; status {@link ImageException#NOT_FOUND} gives ENOENT
      */

@@ -8,6 +8,9 @@ import io.pico.posix.core.FdTable;
 import io.pico.posix.core.HostIds;
 import io.pico.linux.LinuxProcess;
 import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.Overlay;
+import io.pico.posix.core.fs.StatInfo;
 import io.pico.linux.Uname;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,39 +22,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The synthetic {@code /proc} of the Linux personality: per-process directories of the Linux processes
- * of the kernel, built from provider and kernel state (never the host's {@code /proc}, which describes
- * the JVM), and a few system-wide files.
+ * The synthetic parts of the Linux personality's file system, as the core's {@link Overlay} that its
+ * {@link GuestFs} asks before the host: {@code /proc} with per-process directories of the Linux processes of the
+ * kernel, built from provider and kernel state (never the host's {@code /proc}, which describes the JVM), a few
+ * system-wide files, and the links {@code /dev/stdin}, {@code /dev/stdout}, {@code /dev/stderr} and
+ * {@code /dev/fd}.
  */
-public final class ProcFs {
+public final class ProcFs implements Overlay {
 
-    /** A node of /proc. */
-    public enum Kind { DIR, FILE, LINK }
+    private static Node dir(List<String> children) {
+        return new Node(Kind.DIR, null, children, null);
+    }
 
-    /**
-     * A looked-up path.
-     *
-     * @param kind directory, file or symbolic link
-     * @param target a link's target
-     * @param children a directory's entries
-     * @param content a file's bytes
-     */
-    public record Node(Kind kind, String target, List<String> children, byte[] content) {
-        static Node dir(List<String> children) {
-            return new Node(Kind.DIR, null, children, null);
-        }
+    private static Node linkTo(String target) {
+        return new Node(Kind.LINK, target, null, null);
+    }
 
-        static Node link(String target) {
-            return new Node(Kind.LINK, target, null, null);
-        }
+    private static Node file(String text) {
+        return new Node(Kind.FILE, null, null, text.getBytes(StandardCharsets.UTF_8));
+    }
 
-        static Node file(String text) {
-            return new Node(Kind.FILE, null, null, text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Node file(byte[] bytes) {
-            return new Node(Kind.FILE, null, null, bytes);
-        }
+    private static Node file(byte[] bytes) {
+        return new Node(Kind.FILE, null, null, bytes);
     }
 
     private static final List<String> TOP = List.of("self", "thread-self", "meminfo", "cpuinfo", "uptime", "loadavg",
@@ -69,6 +61,38 @@ public final class ProcFs {
         this.self = self;
     }
 
+    /** The /proc a forked child sees. */
+    public ProcFs of(PicoProcess child) {
+        return new ProcFs(kernel, child);
+    }
+
+    /** Everything under {@code /proc} is synthetic. */
+    @Override
+    public boolean covers(List<String> parts) {
+        return !parts.isEmpty() && parts.get(0).equals("proc");
+    }
+
+    /** The links made up here: {@code /proc}'s and {@code /dev/stdin}, {@code stdout}, {@code stderr}, {@code fd}. */
+    @Override
+    public String link(List<String> parts) {
+        if (parts.isEmpty()) {
+            return null;
+        }
+        if (parts.get(0).equals("proc")) {
+            return link("/" + String.join("/", parts));
+        }
+        if (parts.size() == 2 && parts.get(0).equals("dev")) {
+            return switch (parts.get(1)) {
+                case "stdin" -> "/proc/self/fd/0";
+                case "stdout" -> "/proc/self/fd/1";
+                case "stderr" -> "/proc/self/fd/2";
+                case "fd" -> "/proc/self/fd";
+                default -> null; // a host device or file under the root
+            };
+        }
+        return null;
+    }
+
     /** The target of a link, for path resolution; null when the path is no link. */
     public String link(String guest) {
         String[] p = guest.substring(1).split("/");
@@ -83,6 +107,7 @@ public final class ProcFs {
     }
 
     /** The node at a canonical guest path under /proc, or null when it does not exist. */
+    @Override
     public Node lookup(String guest) {
         String[] p = guest.substring(1).split("/");
         if (p.length == 1) {
@@ -92,14 +117,14 @@ public final class ProcFs {
                     children.add(String.valueOf(q.pid()));
                 }
             }
-            return Node.dir(children);
+            return dir(children);
         }
         switch (p[1]) {
             case "self" -> {
-                return p.length == 2 ? Node.link(String.valueOf(self.pid())) : null;
+                return p.length == 2 ? linkTo(String.valueOf(self.pid())) : null;
             }
             case "thread-self" -> {
-                return p.length == 2 ? Node.link(self.pid() + "/task/" + self.pid()) : null;
+                return p.length == 2 ? linkTo(self.pid() + "/task/" + self.pid()) : null;
             }
             case "sys" -> {
                 return sys(p);
@@ -124,36 +149,36 @@ public final class ProcFs {
 
     private Node sys(String[] p) {
         if (p.length == 2) {
-            return Node.dir(List.of("kernel"));
+            return dir(List.of("kernel"));
         }
         if (!p[2].equals("kernel")) {
             return null;
         }
         if (p.length == 3) {
-            return Node.dir(List.of("hostname", "osrelease", "ostype", "version", "pid_max", "ngroups_max"));
+            return dir(List.of("hostname", "osrelease", "ostype", "version", "pid_max", "ngroups_max"));
         }
         if (p.length > 4) {
             return null;
         }
         return switch (p[3]) {
-            case "hostname" -> Node.file(Uname.nodename() + "\n");
-            case "osrelease" -> Node.file(Uname.RELEASE + "\n");
-            case "ostype" -> Node.file(Uname.SYSNAME + "\n");
-            case "version" -> Node.file(Uname.VERSION + "\n");
-            case "pid_max" -> Node.file("4194304\n");
-            case "ngroups_max" -> Node.file("65536\n");
+            case "hostname" -> file(Uname.nodename() + "\n");
+            case "osrelease" -> file(Uname.RELEASE + "\n");
+            case "ostype" -> file(Uname.SYSNAME + "\n");
+            case "version" -> file(Uname.VERSION + "\n");
+            case "pid_max" -> file("4194304\n");
+            case "ngroups_max" -> file("65536\n");
             default -> null;
         };
     }
 
     private Node system(String name) {
         return switch (name) {
-            case "meminfo", "uptime", "loadavg", "stat" -> Node.file(host("/proc/" + name));
-            case "cpuinfo" -> Node.file(cpuinfo());
-            case "version" -> Node.file(Uname.SYSNAME + " version " + Uname.RELEASE + " (pico) " + Uname.VERSION
+            case "meminfo", "uptime", "loadavg", "stat" -> file(host("/proc/" + name));
+            case "cpuinfo" -> file(cpuinfo());
+            case "version" -> file(Uname.SYSNAME + " version " + Uname.RELEASE + " (pico) " + Uname.VERSION
                     + "\n");
-            case "filesystems" -> Node.file("nodev\tproc\n\text4\n");
-            case "mounts" -> Node.file(mounts());
+            case "filesystems" -> file("nodev\tproc\n\text4\n");
+            case "mounts" -> file(mounts());
             default -> null;
         };
     }
@@ -193,16 +218,16 @@ public final class ProcFs {
     private Node perProcess(LinuxProcess lp, String[] p) {
         PicoProcess q = lp.process();
         if (p.length == 2) {
-            return Node.dir(PER_PROCESS);
+            return dir(PER_PROCESS);
         }
         if (p[2].equals("fd")) {
             Map<Integer, FdTable.Fd> fds = lp.fds().all();
             if (p.length == 3) {
-                return Node.dir(fds.keySet().stream().map(String::valueOf).toList());
+                return dir(fds.keySet().stream().map(String::valueOf).toList());
             }
             if (p.length == 4 && p[3].chars().allMatch(Character::isDigit) && p[3].length() < 6) {
                 FdTable.Fd fd = fds.get(Integer.parseInt(p[3]));
-                return fd == null ? null : Node.link(describe(fd.file()));
+                return fd == null ? null : linkTo(describe(fd.file()));
             }
             return null;
         }
@@ -210,20 +235,20 @@ public final class ProcFs {
             return null;
         }
         return switch (p[2]) {
-            case "exe" -> Node.link(lp.exe());
-            case "cwd" -> Node.link(lp.cwd());
-            case "root" -> Node.link("/");
-            case "cmdline" -> Node.file(nulJoined(lp.argv()));
-            case "environ" -> Node.file(nulJoined(lp.env()));
-            case "comm" -> Node.file(lp.comm() + "\n");
-            case "maps" -> Node.file(maps(lp));
-            case "stat" -> Node.file(stat(lp));
+            case "exe" -> linkTo(lp.exe());
+            case "cwd" -> linkTo(lp.cwd());
+            case "root" -> linkTo("/");
+            case "cmdline" -> file(nulJoined(lp.argv()));
+            case "environ" -> file(nulJoined(lp.env()));
+            case "comm" -> file(lp.comm() + "\n");
+            case "maps" -> file(maps(lp));
+            case "stat" -> file(stat(lp));
             case "statm" -> {
                 long pages = q.memory().mappedBytes() / AddressSpace.PAGE_SIZE;
-                yield Node.file(pages + " " + pages + " 0 0 0 " + pages + " 0\n");
+                yield file(pages + " " + pages + " 0 0 0 " + pages + " 0\n");
             }
-            case "status" -> Node.file(status(lp));
-            case "mounts" -> Node.file(mounts());
+            case "status" -> file(status(lp));
+            case "mounts" -> file(mounts());
             default -> null;
         };
     }
@@ -331,7 +356,8 @@ public final class ProcFs {
                 + " kB\nThreads:\t" + Math.max(1, q.threads().size()) + "\nSigQ:\t0/63325\n";
     }
 
-    /** The stat of a node. */
+    /** The stat of a node: size 0 and the boot time, as Linux's /proc reports them. */
+    @Override
     public StatInfo stat(String guest, Node n) {
         int mode = switch (n.kind()) {
             case DIR -> StatInfo.S_IFDIR | 0555;

@@ -1,24 +1,18 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.posix.core.HostIds;
-import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.StatInfo;
+import io.pico.posix.core.Files;
+import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
-/** File attributes: chmod, chown, truncate, utimensat, statfs. */
+/**
+ * File attributes: chmod, chown, truncate, utimensat, statfs on the core's {@link Files} (Linux's AT_* flags,
+ * time encodings and struct statfs here); fallocate.
+ */
 final class AttrCalls {
 
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -29,100 +23,39 @@ final class AttrCalls {
     }
 
     static void register(SyscallTable t) {
-        t.full(90, "so", c -> chmod(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
-        t.full(91, "do", c -> chmod(c, described(c, c.intArg(0)), c.intArg(1)));
-        t.full(268, "fso", c -> chmod(c, OpenCalls.at(c, c.intArg(0), c.path(1), true), c.intArg(2)));
-        t.partial(92, "sdd", c -> chown(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1),
-                c.intArg(2), true), OWNER_NOTE);
-        t.partial(93, "ddd", c -> chown(c, described(c, c.intArg(0)), c.intArg(1), c.intArg(2), true), OWNER_NOTE);
-        t.partial(94, "sdd", c -> chown(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1),
-                c.intArg(2), false), OWNER_NOTE);
-        t.partial(260, "fsddx", c -> chown(c, OpenCalls.at(c, c.intArg(0), c.path(1),
-                (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), c.intArg(2), c.intArg(3),
-                (c.intArg(4) & AT_SYMLINK_NOFOLLOW) == 0), OWNER_NOTE);
-        t.full(76, "sl", AttrCalls::truncate);
+        t.full(90, "so", c -> Files.chmod(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
+        t.full(91, "do", c -> Files.chmod(c.core(), Files.of(c.core(), c.intArg(0)), c.intArg(1)));
+        t.full(268, "fso", c -> Files.chmod(c.core(), at(c, c.intArg(0), c.path(1), true), c.intArg(2)));
+        t.partial(92, "sdd", c -> Files.chown(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1),
+                c.intArg(2)), OWNER_NOTE);
+        t.partial(93, "ddd", c -> Files.chown(c.core(), Files.of(c.core(), c.intArg(0)), c.intArg(1), c.intArg(2)),
+                OWNER_NOTE);
+        t.partial(94, "sdd", c -> Files.chown(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1),
+                c.intArg(2)), OWNER_NOTE);
+        t.partial(260, "fsddx", c -> Files.chown(c.core(), at(c, c.intArg(0), c.path(1), follow(c, 4)),
+                c.intArg(2), c.intArg(3)), OWNER_NOTE);
+        t.full(76, "sl", c -> Files.truncate(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
         t.full(280, "fspx", AttrCalls::utimensat);
-        t.full(132, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
-        t.full(235, "sp", c -> utimes(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), true));
-        t.full(261, "fsp", c -> utimes(c, OpenCalls.at(c, c.intArg(0), c.path(1), true), c.arg(2), true));
-        t.partial(452, "fsox", c -> chmod(c, OpenCalls.at(c, c.intArg(0), c.path(1), (c.intArg(3) & AT_SYMLINK_NOFOLLOW) == 0),
-                c.intArg(2)), "AT_SYMLINK_NOFOLLOW changes the link's target (links have no mode of their own)");
+        t.full(132, "sp", c -> utimes(c, at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
+        t.full(235, "sp", c -> utimes(c, at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), true));
+        t.full(261, "fsp", c -> utimes(c, at(c, c.intArg(0), c.path(1), true), c.arg(2), true));
+        t.partial(452, "fsox", c -> Files.chmod(c.core(), at(c, c.intArg(0), c.path(1), follow(c, 3)), c.intArg(2)),
+                "AT_SYMLINK_NOFOLLOW changes the link's target (links have no mode of their own)");
         t.partial(285, "dxll", AttrCalls::fallocate, "mode 0 (allocate, extending the file) only");
-        t.full(137, "sp", c -> statfs(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
-        t.full(138, "dp", c -> statfs(c, described(c, c.intArg(0)), c.arg(1)));
+        t.full(137, "sp", c -> statfs(c, at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1)));
+        t.full(138, "dp", c -> statfs(c, Files.of(c.core(), c.intArg(0)), c.arg(1)));
     }
 
     private static final String OWNER_NOTE = "changes that the host user may make; others fail with EPERM";
 
-    /** The resolved path of a descriptor's file. */
-    private static GuestFs.Resolved described(Call c, int fd) {
-        OpenFile f = c.state().fds().get(fd);
-        if (f.hostPath() == null) {
-            if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
-                return GuestFs.Resolved.synthetic(f.guestPath());
-            }
-            throw Errno.error(Errno.EINVAL);
-        }
-        return c.fs().described(f.guestPath(), f.hostPath());
+    /** Resolves a path argument of a *at call with the core ({@link Files#at}). */
+    private static GuestFs.Resolved at(Call c, int dirfd, String path, boolean follow) {
+        return Files.at(c.core(), dirfd, path, follow);
     }
 
-    /** A file whose attributes may change: it exists, is a real file, and is not in a read-only mount. */
-    private static void real(Call c, GuestFs.Resolved r) {
-        if (r.synthetic()) {
-            throw Errno.error(Errno.EPERM);
-        }
-        if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
-            throw Errno.error(Errno.ENOENT);
-        }
-        if (c.fs().readOnly(r.guest())) {
-            throw Errno.error(Errno.EROFS);
-        }
-    }
-
-    /** Implements Linux chmod(2), fchmod(2) and fchmodat(2). */
-    private static long chmod(Call c, GuestFs.Resolved r, int mode) throws IOException {
-        real(c, r);
-        // resolution has followed the guest's links: the host must not follow one (swapped in since)
-        Files.setAttribute(r.host(), "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
-        return 0;
-    }
-
-    /** Implements Linux chown(2) and relatives: what the host allows the runtime's user. */
-    private static long chown(Call c, GuestFs.Resolved r, int uid, int gid, boolean follow) throws IOException {
-        real(c, r);
-        StatInfo s = StatInfo.of(r.host(), false);
-        LinkOption[] opts = {LinkOption.NOFOLLOW_LINKS}; // resolution has followed the guest's links
-        try {
-            if (uid != -1 && uid != s.uid()) {
-                Files.setAttribute(r.host(), "unix:uid", uid, opts);
-            }
-            if (gid != -1 && gid != s.gid()) {
-                Files.setAttribute(r.host(), "unix:gid", gid, opts);
-            }
-        } catch (java.nio.file.FileSystemException e) {
-            return HostIds.euid() == 0 ? -Errno.of(e) : -Errno.EPERM;
-        }
-        return 0;
-    }
-
-    /** Implements Linux truncate(2). */
-    private static long truncate(Call c) throws IOException {
-        GuestFs.Resolved r = OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true);
-        real(c, r);
-        if (c.arg(1) < 0) {
-            return -Errno.EINVAL;
-        }
-        if (Files.isDirectory(r.host(), LinkOption.NOFOLLOW_LINKS)) {
-            return -Errno.EISDIR;
-        }
-        try (FileChannel ch = FileChannel.open(r.host(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (c.arg(1) < ch.size()) {
-                ch.truncate(c.arg(1));
-            } else if (c.arg(1) > ch.size()) {
-                ch.write(ByteBuffer.allocate(1), c.arg(1) - 1);
-            }
-        }
-        return 0;
+    /** Whether an AT_SYMLINK_NOFOLLOW argument asks to follow a final link. */
+    private static boolean follow(Call c, int flagsArg) {
+        return (c.intArg(flagsArg) & AT_SYMLINK_NOFOLLOW) == 0;
     }
 
     private static FileTime time(Call c, long address, int index) {
@@ -143,24 +76,17 @@ final class AttrCalls {
         return FileTime.from(Instant.ofEpochSecond(sec, nsec));
     }
 
-    /** Implements Linux utimensat(2) (and futimens with a NULL path). */
+    /** Implements Linux utimensat(2) (and futimens with a NULL path) on the core's setTimes. */
     private static long utimensat(Call c) throws IOException {
-        int flags = c.intArg(3);
-        GuestFs.Resolved r = c.arg(1) == 0 ? described(c, c.intArg(0))
-                : OpenCalls.at(c, c.intArg(0), c.path(1), (flags & AT_SYMLINK_NOFOLLOW) == 0);
-        real(c, r);
-        FileTime atime = time(c, c.arg(2), 0);
+        GuestFs.Resolved r = c.arg(1) == 0 ? Files.of(c.core(), c.intArg(0))
+                : at(c, c.intArg(0), c.path(1), follow(c, 3));
+        FileTime atime = time(c, c.arg(2), 0); // a bad time is EINVAL before the file is looked at, as on Linux
         FileTime mtime = time(c, c.arg(2), 1);
-        // resolution has followed the guest's links (unless AT_SYMLINK_NOFOLLOW): the host follows none
-        BasicFileAttributeView view = Files.getFileAttributeView(r.host(), BasicFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        view.setTimes(mtime, atime, null);
-        return 0;
+        return Files.setTimes(c.core(), r, atime, mtime);
     }
 
     /** Implements Linux utime(2), utimes(2) and futimesat(2): seconds, or seconds and microseconds. */
     private static long utimes(Call c, GuestFs.Resolved r, long times, boolean micros) throws IOException {
-        real(c, r);
         FileTime atime;
         FileTime mtime;
         if (times == 0) {
@@ -174,9 +100,7 @@ final class AttrCalls {
             atime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times)));
             mtime = FileTime.from(Instant.ofEpochSecond(c.mem().getLong(times + 8)));
         }
-        Files.getFileAttributeView(r.host(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(mtime, atime, null);
-        return 0;
+        return Files.setTimes(c.core(), r, atime, mtime);
     }
 
     /** Implements Linux fallocate(2) for mode 0: the file grows to cover the range. */
@@ -202,20 +126,15 @@ final class AttrCalls {
         return 0;
     }
 
-    /** Implements Linux statfs(2) and fstatfs(2) from the host file store. */
+    /** Implements Linux statfs(2) and fstatfs(2): the core's sizes in Linux's struct statfs. */
     private static long statfs(Call c, GuestFs.Resolved r, long buf) throws IOException {
+        Files.FsStats st = Files.statfs(c.core(), r);
         ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);
-        if (r.synthetic()) {
-            b.putLong(0x9fa0).putLong(4096).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0);
+        if (st.synthetic()) {
+            b.putLong(0x9fa0).putLong(st.blockSize()).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0);
         } else {
-            Path host = r.host();
-            if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-                return -Errno.ENOENT;
-            }
-            FileStore store = Files.getFileStore(host);
-            long bs = 4096;
-            b.putLong(0xEF53).putLong(bs).putLong(store.getTotalSpace() / bs).putLong(store.getUnallocatedSpace() / bs)
-                    .putLong(store.getUsableSpace() / bs).putLong(1 << 20).putLong(1 << 19);
+            b.putLong(0xEF53).putLong(st.blockSize()).putLong(st.blocks()).putLong(st.free()).putLong(st.available())
+                    .putLong(st.files()).putLong(st.freeFiles());
         }
         b.putLong(0).putLong(255).putLong(4096).putLong(0x20); // fsid, namelen, frsize, flags ST_RELATIME
         c.write(buf, b.array());

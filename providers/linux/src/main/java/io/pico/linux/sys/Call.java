@@ -7,7 +7,7 @@ import io.pico.api.PicoThread;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import java.nio.charset.StandardCharsets;
 
 /** One system call in progress: its thread, process, personality state and arguments. */
@@ -74,7 +74,7 @@ public final class Call {
 
     /** The guest file system of the process. */
     public GuestFs fs() {
-        return state.guestFs();
+        return state.fs();
     }
 
     /** The process's memory. */

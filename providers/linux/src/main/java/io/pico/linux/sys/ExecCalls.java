@@ -11,12 +11,13 @@ import io.pico.linux.LinuxProvider;
 import io.pico.linux.LinuxThread;
 import io.pico.linux.ProgramLoader;
 import io.pico.linux.Signals;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,15 +71,16 @@ final class ExecCalls {
             if (r.synthetic()) {
                 return -Errno.EACCES;
             }
-            if (!Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            Path host = c.fs().secure(r); // the host follows no link on the way
+            if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 return -Errno.ENOENT;
             }
-            if (!Files.isRegularFile(r.host(), LinkOption.NOFOLLOW_LINKS) || !Files.isExecutable(r.host())) {
+            if (!Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS) || !Files.isExecutable(host)) {
                 return -Errno.EACCES;
             }
             byte[] head = new byte[256];
             int n;
-            try (InputStream in = Files.newInputStream(r.host(), LinkOption.NOFOLLOW_LINKS)) {
+            try (InputStream in = Files.newInputStream(host, LinkOption.NOFOLLOW_LINKS)) {
                 n = in.readNBytes(head, 0, head.length);
             }
             if (n >= 2 && head[0] == '#' && head[1] == '!') {
@@ -114,19 +116,19 @@ final class ExecCalls {
         }
         ProgramLoader.Program program;
         try {
-            program = ProgramLoader.prepare(c.fs(), c.state().cwd(), name, r.guest(), r.host());
+            program = ProgramLoader.prepare(c.fs(), c.state().cwd(), name, r.guest(), c.fs().secure(r));
         } catch (ImageException e) {
             return e.status() == ImageException.NOT_FOUND ? -Errno.ENOENT : -Errno.ENOEXEC;
         }
         try {
-            c.kernel().imageStarting(c.process(), c.kernel().image(r.host(), name), argv);
+            c.kernel().imageStarting(c.process(), c.kernel().image(c.fs().secure(r), name), argv);
         } catch (io.pico.api.VetoException e) {
             return -Errno.EACCES;
         }
         c.noReturn();
         List<String> finalArgv = argv;
         // the program is loaded after the call, through the directories opened now
-        AutoCloseable opened = GuestFs.detach();
+        AutoCloseable opened = io.pico.posix.core.fs.HostDirs.detach();
         c.thread().defer(() -> {
             try (opened) {
                 replace(c, program, finalArgv, env);

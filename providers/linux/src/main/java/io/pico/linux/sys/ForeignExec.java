@@ -12,7 +12,7 @@ import io.pico.api.VetoException;
 import io.pico.linux.Errno;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ final class ForeignExec {
      * return).
      */
     static long exec(Call c, GuestFs.Resolved r, String name, List<String> argv, List<String> env) throws IOException {
-        Image image = c.kernel().image(r.host(), r.guest());
+        Image image = c.kernel().image(c.fs().secure(r), r.guest());
         Optional<String> personality = c.kernel().personalityOf(image);
         if (personality.isEmpty() || personality.get().equals("linux")) {
             return -Errno.ENOEXEC;

@@ -11,7 +11,6 @@ import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
 import io.pico.linux.SigInfo;
 import io.pico.linux.Signals;
-import io.pico.linux.fs.ProcFs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CountDownLatch;
@@ -86,8 +85,7 @@ final class ForkCalls {
         CountDownLatch vforkDone;
         PicoThread thread;
         try {
-            cs = new LinuxProcess(child, lp.guestFs().with(new ProcFs(c.kernel(), child)), lp);
-            cs.fds().copyFrom(lp.fds(), child);
+            cs = (LinuxProcess) lp.forkInto(child); // LinuxProcess.createChild, then the core's common state
             cs.exitSignal((int) (flags & 0xff));
             vforkDone = vfork ? cs.vfork() : null;
             child.providerState(cs);

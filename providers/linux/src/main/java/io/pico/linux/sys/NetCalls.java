@@ -14,7 +14,7 @@ import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -332,7 +332,7 @@ final class NetCalls {
         if (r.synthetic()) {
             throw Errno.error(Errno.EACCES);
         }
-        return UnixAddress.path(path, r.host());
+        return UnixAddress.path(path, c.fs().secure(r));
     }
 
     /** Encodes an address as the socket's struct sockaddr (IPv4 peers of IPv6 sockets as mapped addresses). */

@@ -1,36 +1,31 @@
 package io.pico.linux.sys;
 
-import io.pico.api.IoObject;
 import io.pico.linux.Errno;
-import io.pico.posix.core.HostIds;
-import io.pico.posix.core.OpenFile;
-import io.pico.linux.fs.GuestFs;
-import io.pico.linux.fs.ProcFs;
-import io.pico.linux.fs.StatInfo;
+import io.pico.linux.LinuxAbi;
+import io.pico.posix.core.Files;
+import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.StatInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NotLinkException;
-import java.time.Instant;
 
-/** Looking at paths: stat and friends, access, readlink, the working directory. */
+/**
+ * Looking at paths: stat and friends, access, readlink, the working directory, on the core's {@link Files}
+ * (Linux's AT_* flags and struct stat/statx layouts here).
+ */
 final class PathCalls {
 
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EACCESS = 0x200;
     private static final int AT_EMPTY_PATH = 0x1000;
-    private static final Instant START = Instant.now();
 
     private PathCalls() {
     }
 
     static void register(SyscallTable t) {
         OpenCalls.register(t);
-        t.full(4, "sp", c -> stat(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
-        t.full(6, "sp", c -> stat(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.arg(1), false));
+        t.full(4, "sp", c -> stat(c, at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
+        t.full(6, "sp", c -> stat(c, at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.arg(1), false));
         t.full(5, "dp", c -> {
-            fstat(c, c.intArg(0)).writeStat(c.mem(), c.arg(1));
+            LinuxAbi.writeStat(Files.fstat(c.core(), c.intArg(0)), c.mem(), c.arg(1));
             return 0;
         });
         t.full(262, "fspx", c -> statAt(c, c.intArg(0), c.arg(1), c.intArg(3), c.arg(2), false));
@@ -39,73 +34,31 @@ final class PathCalls {
         t.full(21, "so", c -> access(c, OpenCalls.AT_FDCWD, c.path(0), c.intArg(1), 0));
         t.full(269, "fso", c -> access(c, c.intArg(0), c.path(1), c.intArg(2), 0));
         t.full(439, "fsox", c -> access(c, c.intArg(0), c.path(1), c.intArg(2), c.intArg(3)));
-        t.full(89, "spu", c -> readlink(c, OpenCalls.AT_FDCWD, c.path(0), c.arg(1), c.arg(2)));
-        t.full(267, "fspu", c -> readlink(c, c.intArg(0), c.path(1), c.arg(2), c.arg(3)));
+        t.full(89, "spu", c -> Files.readlink(c.core(), OpenCalls.AT_FDCWD, c.path(0), c.arg(1), c.arg(2)));
+        t.full(267, "fspu", c -> Files.readlink(c.core(), c.intArg(0), c.path(1), c.arg(2), c.arg(3)));
         t.full(79, "pu", PathCalls::getcwd);
-        t.full(80, "s", c -> chdir(c, OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true)));
-        t.full(81, "d", PathCalls::fchdir);
+        t.full(80, "s", c -> Files.chdir(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), true)));
+        t.full(81, "d", c -> Files.fchdir(c.core(), c.intArg(0)));
     }
 
-    /** The stat of a resolved path (links were followed by resolution as asked). */
-    static StatInfo statOf(Call c, GuestFs.Resolved r) throws IOException {
-        if (r.synthetic()) {
-            ProcFs.Node n = c.fs().proc().lookup(r.guest());
-            if (n == null) {
-                throw Errno.error(Errno.ENOENT);
-            }
-            return c.fs().proc().stat(r.guest(), n);
-        }
-        return StatInfo.of(r.host(), false);
+    /** Resolves a path argument of a *at call with the core ({@link Files#at}). */
+    private static GuestFs.Resolved at(Call c, int dirfd, String path, boolean follow) {
+        return Files.at(c.core(), dirfd, path, follow);
     }
 
-    /** The stat of an open description. */
-    static StatInfo fstat(Call c, int fd) throws IOException {
-        OpenFile f = c.state().fds().get(fd);
-        if (f.hostPath() != null) {
-            try {
-                return StatInfo.of(c.fs().described(f.guestPath(), f.hostPath()).host(), false);
-            } catch (java.nio.file.NoSuchFileException | io.pico.linux.SysError e) {
-                if (f.io() == null || !f.io().kind().equals("file")) {
-                    throw e;
-                }
-                // open, then deleted (or a memfd): still a regular file of its current size, with no links
-                long size = f.io().size();
-                return new StatInfo(0x16, 0x20000 + (System.identityHashCode(f.io()) & 0xffffff), 0,
-                        StatInfo.S_IFREG | 0600, HostIds.uid(), HostIds.gid(), 0, size, (size + 511) / 512, START, START,
-                        START);
-            }
+    /** Writes a stat in Linux's struct stat or struct statx. */
+    private static long write(Call c, StatInfo s, long buf, boolean statx) {
+        if (statx) {
+            LinuxAbi.writeStatx(s, c.mem(), buf);
+        } else {
+            LinuxAbi.writeStat(s, c.mem(), buf);
         }
-        if (f.guestPath() != null && f.guestPath().startsWith("/proc")) {
-            if (f.content() != null) {
-                return StatInfo.synthetic(StatInfo.S_IFREG | 0444, 0x1000 + (f.guestPath().hashCode() & 0xfffffffL),
-                        0, 0, HostIds.uid(), HostIds.gid(), START);
-            }
-            return statOf(c, GuestFs.Resolved.synthetic(f.guestPath()));
-        }
-        if (f.special() != null) {
-            return StatInfo.synthetic(0600, 0x30000 + (System.identityHashCode(f.special()) & 0xffffff), 0, 0,
-                    HostIds.uid(), HostIds.gid(), START);
-        }
-        IoObject io = f.io();
-        long ino = 0x10000 + (System.identityHashCode(io) & 0xffffff);
-        if (io != null && io.isTerminal()) {
-            return StatInfo.synthetic(StatInfo.S_IFCHR | 0620, 3, 0, 0x8800, HostIds.uid(), HostIds.gid(), START);
-        }
-        if (io instanceof io.pico.api.SocketObject) {
-            return StatInfo.synthetic(StatInfo.S_IFSOCK | 0777, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
-        }
-        return StatInfo.synthetic(StatInfo.S_IFIFO | 0600, ino, 0, 0, HostIds.uid(), HostIds.gid(), START);
+        return 0;
     }
 
     /** Implements Linux stat(2) and lstat(2). */
     private static long stat(Call c, GuestFs.Resolved r, long buf, boolean statx) throws IOException {
-        StatInfo s = statOf(c, r);
-        if (statx) {
-            s.writeStatx(c.mem(), buf);
-        } else {
-            s.writeStat(c.mem(), buf);
-        }
-        return 0;
+        return write(c, Files.stat(c.core(), r), buf, statx);
     }
 
     /** Implements Linux newfstatat(2) and statx(2). */
@@ -116,16 +69,11 @@ final class PathCalls {
             if ((flags & AT_EMPTY_PATH) == 0) {
                 return -Errno.ENOENT;
             }
-            StatInfo s = dirfd == OpenCalls.AT_FDCWD ? statOf(c, c.fs().resolve("/", c.state().cwd(), true))
-                    : fstat(c, dirfd);
-            if (statx) {
-                s.writeStatx(c.mem(), buf);
-            } else {
-                s.writeStat(c.mem(), buf);
-            }
-            return 0;
+            StatInfo s = dirfd == OpenCalls.AT_FDCWD ? Files.stat(c.core(), c.fs().resolve("/", c.state().cwd(), true))
+                    : Files.fstat(c.core(), dirfd);
+            return write(c, s, buf, statx);
         }
-        return stat(c, OpenCalls.at(c, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0), buf, statx);
+        return stat(c, at(c, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0), buf, statx);
     }
 
     /** Implements Linux access(2), faccessat(2) and faccessat2(2) against the host's permission checks. */
@@ -133,80 +81,13 @@ final class PathCalls {
         if ((mode & ~7) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
             return -Errno.EINVAL;
         }
-        GuestFs.Resolved r = OpenCalls.at(c, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-        StatInfo s = statOf(c, r);
-        if (r.synthetic()) {
-            return (mode & 2) != 0 || ((mode & 1) != 0 && !s.isDirectory()) ? -Errno.EACCES : 0;
-        }
-        if (((mode & 4) != 0 && !Files.isReadable(r.host())) || ((mode & 2) != 0 && !Files.isWritable(r.host()))
-                || ((mode & 1) != 0 && !Files.isExecutable(r.host()))) {
-            return -Errno.EACCES;
-        }
-        return 0;
+        return Files.access(c.core(), dirfd, path, mode, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }
 
-    /** Implements Linux readlink(2) and readlinkat(2). */
-    private static long readlink(Call c, int dirfd, String path, long buf, long size) throws IOException {
-        if (size <= 0) {
-            return -Errno.EINVAL;
-        }
-        GuestFs.Resolved r = OpenCalls.at(c, dirfd, path, false);
-        String target;
-        if (r.synthetic()) {
-            ProcFs.Node n = c.fs().proc().lookup(r.guest());
-            if (n == null) {
-                return -Errno.ENOENT;
-            }
-            if (n.kind() != ProcFs.Kind.LINK) {
-                return -Errno.EINVAL;
-            }
-            target = n.target();
-            if (r.guest().equals("/proc/self") || r.guest().equals("/proc/thread-self")) {
-                target = n.target();
-            }
-        } else {
-            try {
-                target = Files.readSymbolicLink(r.host()).toString();
-            } catch (NotLinkException e) {
-                return Files.exists(r.host(), LinkOption.NOFOLLOW_LINKS) ? -Errno.EINVAL : -Errno.ENOENT;
-            }
-        }
-        byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
-        int n = (int) Math.min(bytes.length, size);
-        c.mem().write(buf, bytes, 0, n);
-        return n;
-    }
-
-    /** Implements Linux getcwd(2). */
+    /** Implements Linux getcwd(2): the length with the NUL. */
     private static long getcwd(Call c) {
-        byte[] cwd = (c.state().cwd() + "\0").getBytes(StandardCharsets.UTF_8);
-        if (c.arg(1) < cwd.length) {
-            return -Errno.ERANGE;
-        }
+        byte[] cwd = Files.cwd(c.core(), c.arg(1));
         c.write(c.arg(0), cwd);
         return cwd.length;
-    }
-
-    /** Implements Linux chdir(2). */
-    private static long chdir(Call c, GuestFs.Resolved r) throws IOException {
-        StatInfo s = statOf(c, r);
-        if (!s.isDirectory()) {
-            return -Errno.ENOTDIR;
-        }
-        if (!r.synthetic() && !Files.isExecutable(r.host())) {
-            return -Errno.EACCES;
-        }
-        c.state().cwd(r.guest());
-        return 0;
-    }
-
-    /** Implements Linux fchdir(2). */
-    private static long fchdir(Call c) {
-        OpenFile f = c.state().fds().get(c.intArg(0));
-        if (!f.directory() || f.guestPath() == null) {
-            return -Errno.ENOTDIR;
-        }
-        c.state().cwd(f.guestPath());
-        return 0;
     }
 }

@@ -222,7 +222,7 @@ public final class SyscallTable {
             kernel.log("linux: pid " + pid + ": " + sc.name() + " failed: " + e);
             result = -Errno.EIO;
         } finally {
-            io.pico.linux.fs.GuestFs.endCall(); // the host names the call used are no longer valid
+            io.pico.posix.core.fs.GuestFs.endCall(); // the host names the call used are no longer valid
         }
         lt.inCall(false);
         if (call.returns()) {

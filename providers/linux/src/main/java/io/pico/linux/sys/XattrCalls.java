@@ -1,7 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
-import io.pico.linux.fs.GuestFs;
+import io.pico.posix.core.fs.GuestFs;
 
 /** Extended attributes: files under the root have none that the guest can see or set. */
 final class XattrCalls {
@@ -33,7 +33,7 @@ final class XattrCalls {
     }
 
     private static void exists(GuestFs.Resolved r, Call c) throws java.io.IOException {
-        PathCalls.statOf(c, r);
+        io.pico.posix.core.Files.stat(c.core(), r);
     }
 
     /** Implements Linux setxattr(2), lsetxattr(2), removexattr(2), lremovexattr(2): refused on a file that exists. */

@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pico.linux.Errno;
-import io.pico.linux.SysError;
+import io.pico.posix.core.Errno;
+import io.pico.posix.core.SysError;
+import io.pico.posix.core.fs.GuestFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Path resolution never leaves the root, whatever the guest writes or links. */
+/** Path resolution (the core's GuestFs with Linux's /proc overlay) never leaves the root, whatever the guest writes or links. */
 class GuestFsTest {
 
     @TempDir
@@ -36,8 +37,9 @@ class GuestFsTest {
         GuestFs fs = fs(dir.resolve("root"));
         GuestFs.Resolved r = fs.resolve("/", "../../../../etc", true);
         assertEquals("/etc", r.guest());
-        assertEquals(root, r.path());
-        assertTrue(Files.isSameFile(root, r.host()), "the host name reaches the same directory");
+        assertEquals(root, r.host());
+        assertTrue(Files.isSameFile(root, fs.secure(r)), "the host name reaches the same directory");
+        GuestFs.endCall();
         assertEquals("/etc", fs.resolve("/etc", "../../etc/./", true).guest());
     }
 
@@ -49,13 +51,13 @@ class GuestFsTest {
         Files.createSymbolicLink(root.resolve("abs"), Path.of("/target"));
         Files.createSymbolicLink(root.resolve("up"), Path.of("../../../.."));
         GuestFs fs = fs(root);
-        assertEquals(root, fs.resolve("/", "/escape", true).path(), "a link to / is the root");
-        assertEquals(root.resolve("target"), fs.resolve("/", "abs", true).path());
-        assertEquals(root, fs.resolve("/", "up", true).path());
-        assertEquals(root.resolve("target/x"), fs.resolve("/", "/up/escape/abs/x", true).path());
-        assertEquals(root.resolve("abs"), fs.resolve("/", "abs", false).path(), "lstat does not follow");
-        assertTrue(fs.resolve("/", "/escape/../../..", true).path().startsWith(root));
-        assertTrue(Files.isSameFile(root, fs.resolve("/", "/escape", true).host()));
+        assertEquals(root, fs.resolve("/", "/escape", true).host(), "a link to / is the root");
+        assertEquals(root.resolve("target"), fs.resolve("/", "abs", true).host());
+        assertEquals(root, fs.resolve("/", "up", true).host());
+        assertEquals(root.resolve("target/x"), fs.resolve("/", "/up/escape/abs/x", true).host());
+        assertEquals(root.resolve("abs"), fs.resolve("/", "abs", false).host(), "lstat does not follow");
+        assertTrue(fs.resolve("/", "/escape/../../..", true).host().startsWith(root));
+        assertTrue(Files.isSameFile(root, fs.secure(fs.resolve("/", "/escape", true))));
         GuestFs.endCall();
     }
 
@@ -65,7 +67,7 @@ class GuestFsTest {
         GuestFs fs = fs(dir.resolve("root"));
         assertEquals("/a/b/c", fs.resolve("/a/b", "c", false).guest());
         assertEquals("/a", fs.resolve("/a/b", "..", false).guest());
-        assertEquals(root.resolve("c"), fs.resolve("/a/b", "c", false).path());
+        assertEquals(root.resolve("c"), fs.resolve("/a/b", "c", false).host());
     }
 
     @Test
@@ -79,13 +81,13 @@ class GuestFsTest {
         Files.move(dir.resolve("root/a"), dir.resolve("root/a-moved"));
         Files.createSymbolicLink(dir.resolve("root/a"), dir.resolve("outside"));
         try {
-            SysError e = assertThrows(SysError.class, r::host);
+            SysError e = assertThrows(SysError.class, () -> fs.secure(r));
             assertEquals(Errno.ELOOP, e.errno());
             // the other order: the host name taken first, the link swapped in while it is in use
             Files.delete(dir.resolve("root/a"));
             Files.move(dir.resolve("root/a-moved"), dir.resolve("root/a"));
             GuestFs.Resolved again = fs.resolve("/", "/a/b/new", false);
-            Path host = again.host();
+            Path host = fs.secure(again);
             Files.move(dir.resolve("root/a"), dir.resolve("root/a-moved"));
             Files.createSymbolicLink(dir.resolve("root/a"), dir.resolve("outside"));
             Files.createFile(host);
@@ -112,9 +114,9 @@ class GuestFsTest {
         Path root = Files.createDirectories(dir.resolve("root"));
         GuestFs fs = fs(root);
         assertTrue(fs.resolve("/", "/proc/cpuinfo", true).synthetic());
-        assertEquals(Path.of("/dev/null"), fs.resolve("/", "/dev/null", true).host());
-        assertEquals(root.resolve("dev/sda"), fs.resolve("/", "/dev/sda", true).path());
-        assertEquals(Errno.ENOENT, assertThrows(SysError.class, () -> fs.resolve("/", "/dev/sda", true).host())
+        assertEquals(Path.of("/dev/null"), fs.secure(fs.resolve("/", "/dev/null", true)));
+        assertEquals(root.resolve("dev/sda"), fs.resolve("/", "/dev/sda", true).host());
+        assertEquals(Errno.ENOENT, assertThrows(SysError.class, () -> fs.secure(fs.resolve("/", "/dev/sda", true)))
                 .errno(), "no /dev under this root");
     }
 }

@@ -1,6 +1,8 @@
 package io.pico.linux.fs;
 
+import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.fs.Mount;
+import io.pico.posix.core.fs.Overlay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,10 +45,10 @@ class MountTest {
         Path root = Files.createDirectories(tmp.resolve("root"));
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));
-        GuestFs fs = new GuestFs(root, null, Mount.parseAll(List.of(a + ":/m", b + ":/m/inner:ro")));
-        assertEquals(a.resolve("f"), fs.resolve("/", "/m/f", true).path());
-        assertEquals(b.resolve("g"), fs.resolve("/", "/m/inner/g", true).path());
-        assertEquals(root.resolve("etc"), fs.resolve("/", "/m/../etc", true).path());
+        GuestFs fs = new GuestFs(root, Overlay.NONE, GuestFs.HOST_DEVICES, Mount.parseAll(List.of(a + ":/m", b + ":/m/inner:ro")));
+        assertEquals(a.resolve("f"), fs.resolve("/", "/m/f", true).host());
+        assertEquals(b.resolve("g"), fs.resolve("/", "/m/inner/g", true).host());
+        assertEquals(root.resolve("etc"), fs.resolve("/", "/m/../etc", true).host());
         assertTrue(fs.readOnly("/m/inner/g"));
         assertFalse(fs.readOnly("/m/f"));
     }

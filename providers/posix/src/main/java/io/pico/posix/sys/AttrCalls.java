@@ -21,32 +21,32 @@ final class AttrCalls {
     }
 
     static void register(SyscallTable t) {
-        t.full(15, "so", c -> Files.chmod(writable(c, at(c, 0, true)), c.intArg(1)));
-        t.full(124, "do", c -> Files.chmod(writable(c, Files.of(c, c.intArg(0))), c.intArg(1)));
-        t.full(490, "fsox", c -> Files.chmod(writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 3))), c.intArg(2)));
-        t.partial(274, "so", c -> Files.chmod(writable(c, at(c, 0, true)), c.intArg(1)),
+        t.full(15, "so", c -> Files.chmod(c, at(c, 0, true), c.intArg(1)));
+        t.full(124, "do", c -> Files.chmod(c, Files.of(c, c.intArg(0)), c.intArg(1)));
+        t.full(490, "fsox", c -> Files.chmod(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 3)), c.intArg(2)));
+        t.partial(274, "so", c -> Files.chmod(c, at(c, 0, true), c.intArg(1)),
                 "changes the link's target (links have no mode of their own here)");
-        t.partial(16, "sdd", c -> Files.chown(writable(c, at(c, 0, true)), c.intArg(1), c.intArg(2), true),
+        t.partial(16, "sdd", c -> Files.chown(c, at(c, 0, true), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(123, "ddd", c -> Files.chown(writable(c, Files.of(c, c.intArg(0))), c.intArg(1), c.intArg(2), true),
+        t.partial(123, "ddd", c -> Files.chown(c, Files.of(c, c.intArg(0)), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(254, "sdd", c -> Files.chown(writable(c, at(c, 0, false)), c.intArg(1), c.intArg(2), false),
+        t.partial(254, "sdd", c -> Files.chown(c, at(c, 0, false), c.intArg(1), c.intArg(2)),
                 OWNER_NOTE);
-        t.partial(491, "fsddx", c -> Files.chown(writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 4))), c.intArg(2), c.intArg(3), follow(c, 4)), OWNER_NOTE);
-        t.full(479, "sl", c -> Files.truncate(writable(c, at(c, 0, true)), c.arg(1)));
+        t.partial(491, "fsddx", c -> Files.chown(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 4)), c.intArg(2), c.intArg(3)), OWNER_NOTE);
+        t.full(479, "sl", c -> Files.truncate(c, at(c, 0, true), c.arg(1)));
         t.full(480, "dl", c -> Files.ftruncate(c, c.intArg(0), c.arg(1)));
-        t.full(200, "sxl", c -> Files.truncate(writable(c, at(c, 0, true)), c.arg(2)));
+        t.full(200, "sxl", c -> Files.truncate(c, at(c, 0, true), c.arg(2)));
         t.full(201, "dxl", c -> Files.ftruncate(c, c.intArg(0), c.arg(2)));
-        t.full(138, "sp", c -> timeval(c, writable(c, at(c, 0, true)), c.arg(1), true));
-        t.full(206, "dp", c -> timeval(c, writable(c, Files.of(c, c.intArg(0))), c.arg(1), true));
-        t.full(276, "sp", c -> timeval(c, writable(c, at(c, 0, false)), c.arg(1), false));
-        t.full(494, "fsp", c -> timeval(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1), true)),
-                c.arg(2), true));
-        t.full(546, "dp", c -> timespec(c, writable(c, Files.of(c, c.intArg(0))), c.arg(1), true));
-        t.full(547, "fspx", c -> timespec(c, writable(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
-                follow(c, 3))), c.arg(2), follow(c, 3)));
+        t.full(138, "sp", c -> timeval(c, at(c, 0, true), c.arg(1)));
+        t.full(206, "dp", c -> timeval(c, Files.of(c, c.intArg(0)), c.arg(1)));
+        t.full(276, "sp", c -> timeval(c, at(c, 0, false), c.arg(1)));
+        t.full(494, "fsp", c -> timeval(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1), true),
+                c.arg(2)));
+        t.full(546, "dp", c -> timespec(c, Files.of(c, c.intArg(0)), c.arg(1)));
+        t.full(547, "fspx", c -> timespec(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),
+                follow(c, 3)), c.arg(2)));
         t.full(555, "sp", c -> statfs(c, at(c, 0, true), c.arg(1)));
         t.full(556, "dp", c -> statfs(c, Files.of(c, c.intArg(0)), c.arg(1)));
         t.partial(557, "pld", AttrCalls::getfsstat, "one file system: the guest's root");
@@ -70,36 +70,24 @@ final class AttrCalls {
         return Files.at(c, c.abi().atFdCwd(), PathCalls.path(c, i), follow);
     }
 
-    /**
-     * The resolved path, unless it lies in a read-only mount: metadata changes (mode, owner, times) and truncate
-     * fail there with EROFS, as writes and new names do. An ftruncate needs no check: a descriptor of a read-only
-     * mount is never open for writing.
-     */
-    private static GuestFs.Resolved writable(Call c, GuestFs.Resolved r) {
-        if (c.fs().readOnly(r.guest())) {
-            throw Errno.EROFS.error();
-        }
-        return r;
-    }
-
     private static boolean follow(Call c, int flagsArg) {
         return (c.intArg(flagsArg) & PathCalls.AT_SYMLINK_NOFOLLOW) == 0;
     }
 
     /** Implements utimes(2), futimes(2), lutimes(2) and futimesat(2): timeval pairs, NULL for now. */
-    private static long timeval(Call c, GuestFs.Resolved r, long times, boolean follow) throws IOException {
+    private static long timeval(Call c, GuestFs.Resolved r, long times) throws IOException {
         if (times == 0) {
             FileTime now = FileTime.from(Instant.now());
-            return Files.setTimes(r, now, now, follow);
+            return Files.setTimes(c, r, now, now);
         }
         FileTime a = FileTime.from(Instant.ofEpochSecond(0, Clock.getTimeval(c.mem(), times)));
         FileTime m = FileTime.from(Instant.ofEpochSecond(0, Clock.getTimeval(c.mem(), times + 16)));
-        return Files.setTimes(r, a, m, follow);
+        return Files.setTimes(c, r, a, m);
     }
 
     /** Implements utimensat(2) and futimens(2): timespec pairs with UTIME_NOW and UTIME_OMIT. */
-    private static long timespec(Call c, GuestFs.Resolved r, long times, boolean follow) throws IOException {
-        return Files.setTimes(r, time(c, times, 0), time(c, times, 1), follow);
+    private static long timespec(Call c, GuestFs.Resolved r, long times) throws IOException {
+        return Files.setTimes(c, r, time(c, times, 0), time(c, times, 1));
     }
 
     private static FileTime time(Call c, long address, int index) {
@@ -118,14 +106,14 @@ final class AttrCalls {
 
     /** Implements statfs(2) and fstatfs(2). */
     private static long statfs(Call c, GuestFs.Resolved r, long buf) throws IOException {
-        Structs.writeStatfs(c.mem(), buf, Files.statfs(r), "/");
+        Structs.writeStatfs(c.mem(), buf, Files.statfs(c, r), "/");
         return 0;
     }
 
     /** Implements getfsstat(2): the root file system. */
     private static long getfsstat(Call c) throws IOException {
         if (c.arg(0) != 0 && c.arg(1) >= Structs.STATFS_SIZE) {
-            Structs.writeStatfs(c.mem(), c.arg(0), Files.statfs(c.fs().resolve("/", "/", true)), "/");
+            Structs.writeStatfs(c.mem(), c.arg(0), Files.statfs(c, c.fs().resolve("/", "/", true)), "/");
         }
         return 1;
     }

@@ -158,6 +158,7 @@ final class ProcessCalls {
         if (f.hostPath() == null || f.guestPath() == null || f.directory()) {
             throw Errno.EACCES.error();
         }
-        return execve(c, new GuestFs.Resolved(f.guestPath(), f.hostPath()), f.guestPath(), c.arg(1), c.arg(2));
+        // found again by its guest path (the host reaches it without following links), not by a stored host path
+        return execve(c, Files.of(c, c.intArg(0)), f.guestPath(), c.arg(1), c.arg(2));
     }
 }

@@ -126,7 +126,7 @@ public final class GuestFs {
             if (last && !follow) {
                 continue;
             }
-            String target = linkTarget(done);
+            String target = linkTarget(done, last);
             if (target != null) {
                 if (++links > MAX_LINKS) {
                     throw Errno.ELOOP.error();
@@ -236,7 +236,24 @@ public final class GuestFs {
         return rel.isEmpty() ? "/" : "/" + rel;
     }
 
-    private String linkTarget(List<String> parts) {
+    /**
+     * The resolved object a description names by its guest path, to reach it again in a call ({@link #secure}):
+     * a host device keeps its path; ENOENT for a description without a guest path under the root (a memfd).
+     *
+     * @since 1.3
+     */
+    public Resolved described(String guest, Path stored) {
+        if (stored != null && devices.contains(stored.toString())) {
+            return new Resolved(guest, stored);
+        }
+        if (guest == null || !guest.startsWith("/") || guest.startsWith("/memfd:")) {
+            throw Errno.ENOENT.error();
+        }
+        return resolve("/", guest, false);
+    }
+
+    /** The link target of the path made of {@code parts}, read without following host links on the way. */
+    private String linkTarget(List<String> parts, boolean last) {
         String made = overlay.link(parts);
         if (made != null) {
             return made;
@@ -244,7 +261,29 @@ public final class GuestFs {
         if (overlay.covers(parts)) {
             return null;
         }
-        Path host = hostOf(parts);
+        if (devices.contains("/" + String.join("/", parts))) {
+            return null;
+        }
+        Mount m = mountOf("/" + String.join("/", parts));
+        Path top = m == null ? root : m.host();
+        List<String> below = parts.subList(m == null ? 0 : depth(m), parts.size());
+        if (!last && !below.isEmpty()) {
+            // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
+            try {
+                HostDirs.directory(top, below);
+                return null;
+            } catch (io.pico.posix.core.SysError e) {
+                if (e.errno() != Errno.ELOOP) {
+                    return null; // gone or not a directory: the caller's walk fails the same way
+                }
+            }
+        }
+        Path host;
+        try {
+            host = HostDirs.name(top, below);
+        } catch (io.pico.posix.core.SysError e) {
+            return null; // a parent that is gone or not a directory: the caller's walk fails the same way
+        }
         if (!Files.isSymbolicLink(host)) {
             return null;
         }

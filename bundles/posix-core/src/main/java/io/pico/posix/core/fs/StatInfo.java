@@ -48,8 +48,21 @@ public record StatInfo(long dev, long ino, long nlink, int mode, int uid, int gi
         long size = (Long) a.get("size");
         return new StatInfo((Long) a.get("dev"), (Long) a.get("ino"), ((Number) a.get("nlink")).longValue(),
                 (Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("rdev"), size,
-                (size + 511) / 512, ((FileTime) a.get("lastAccessTime")).toInstant(),
+                blocks((Integer) a.get("mode"), size), ((FileTime) a.get("lastAccessTime")).toInstant(),
                 ((FileTime) a.get("lastModifiedTime")).toInstant(), ((FileTime) a.get("ctime")).toInstant());
+    }
+
+    /**
+     * The 512-byte blocks a host file occupies, which Java cannot read: whole 4 KB file system blocks for files
+     * and directories (what ext4 and tmpfs allocate for files that are not sparse), none for symbolic links.
+     *
+     * @since 1.3
+     */
+    public static long blocks(int mode, long size) {
+        if ((mode & S_IFMT) == S_IFLNK) {
+            return 0;
+        }
+        return (size + 4095) / 4096 * 8;
     }
 
     /** A synthetic file of the given type and permissions. */

@@ -7,7 +7,7 @@
  * the host's use cannot lead out of the root.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.pico.posix.core.fs;
 
 import org.osgi.annotation.bundle.Export;

@@ -189,6 +189,8 @@ public final class SyscallTable {
         } catch (Exception e) {
             kernel.log(abi.personality() + ": pid " + pid + ": " + sc.name() + " failed: " + e);
             errno = abi.errno(Errno.EIO);
+        } finally {
+            io.pico.posix.core.fs.GuestFs.endCall(); // the host names the call used are no longer valid
         }
         if (call.returns()) {
             convention.complete(thread, result, errno, call.hasSecondResult(), call.secondResult());
