@@ -146,6 +146,19 @@ public interface Kernel {
      */
     void imageStarting(PicoProcess process, Image image, java.util.List<String> argv);
 
+    /**
+     * Tells the process observers that an image was mapped into a process: its program, an interpreter or
+     * dynamic linker, a shared library or DLL (a file mapped executable), with the name the guest knows it by.
+     * Providers call this after the mapping exists.
+     *
+     * @param process the process
+     * @param path the image's name in the guest's terms (a guest path, an OS/2 module's full name)
+     * @param base the lowest guest address of the mapping
+     * @param size the mapping's size in bytes
+     * @since 1.3
+     */
+    void imageLoaded(PicoProcess process, String path, long base, long size);
+
     /** The registered observers. */
     java.util.List<ObserverInfo> observers();
 

@@ -277,6 +277,11 @@ public final class KernelImpl implements Kernel {
     }
 
     @Override
+    public void imageLoaded(PicoProcess process, String path, long base, long size) {
+        observers.imageLoaded(process, path, base, size);
+    }
+
+    @Override
     public List<io.pico.api.ObserverInfo> observers() {
         return observers.describe();
     }

@@ -172,6 +172,10 @@ final class Observers {
         eachProcess("starting", true, o -> o.starting(process, image, argv));
     }
 
+    void imageLoaded(PicoProcess process, String path, long base, long size) {
+        eachProcess("imageLoaded", false, o -> o.imageLoaded(process, path, base, size));
+    }
+
     void exited(PicoProcess process, ExitStatus status) {
         eachProcess("exited", false, o -> o.exited(process, status));
     }

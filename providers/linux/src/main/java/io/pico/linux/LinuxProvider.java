@@ -113,6 +113,7 @@ public final class LinuxProvider implements Provider {
             ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
             state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
             start = ProgramLoader.load(program, state, launch.argv(), env);
+            state.reportImages(kernel);
         } finally {
             GuestFs.endCall();
         }

@@ -193,6 +193,22 @@ final class Loader {
         return null;
     }
 
+    /** Tells the process observers that a module's objects are mapped: its full name and the span they cover. */
+    private Module loaded(Module m) {
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (int i = 0; m.base != null && i < m.base.length; i++) {
+            if (m.size[i] > 0) {
+                lo = Math.min(lo, m.base[i]);
+                hi = Math.max(hi, m.base[i] + m.size[i]);
+            }
+        }
+        if (hi > 0) {
+            p.kernel.imageLoaded(p.process, m.path, lo, hi - lo);
+        }
+        return m;
+    }
+
     private Module loadFile(Path host, String full, byte[] data, boolean program, int depth) throws LoadException {
         String shortName = full.substring(full.lastIndexOf('\\') + 1);
         int off;
@@ -202,7 +218,7 @@ final class Loader {
             throw new LoadException(shortName + ": " + e.getMessage(), Err.BAD_EXE_FORMAT);
         }
         if (data[off] == 'N' && data[off + 1] == 'E') {
-            return NeLoader.load(p, this, host, full, data, program, depth);
+            return loaded(NeLoader.load(p, this, host, full, data, program, depth));
         }
         LxFile lx;
         try {
@@ -236,6 +252,7 @@ final class Loader {
             }
             applyFixups(m, lx);
             protect(m, lx);
+            loaded(m);
             if (lx.eipObject() != 0) {
                 m.entry = m.base[lx.eipObject() - 1] + lx.eip();
             }

@@ -111,6 +111,7 @@ public final class Loader implements ImageLoader<Loader.Program> {
     @Override
     public void load(Call c, Program p, List<String> argv, List<String> env) throws ImageException {
         Start start = load(p, c.state(), argv, env);
+        c.state().reportImages(c.kernel());
         PicoThread t = c.thread();
         for (Register r : new Register[] {Register.RAX, Register.RBX, Register.RCX, Register.RDX, Register.RSI,
             Register.RBP, Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13,

@@ -103,6 +103,7 @@ public final class PosixProvider implements Provider {
             state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
             state.frames(new SignalFrame());
             start = Loader.load(program, state, launch.argv(), env);
+            state.reportImages(kernel);
         } finally {
             GuestFs.endCall(); // the interpreter was read through host directories opened for the start
         }

@@ -1,5 +1,6 @@
 package io.pico.runtime.test;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,51 @@ class ObserversTest {
         LinuxTestSupport.Result lifted = sh(script, false);
         assertTrue(lifted.out().startsWith("denied=0\nHello world! I'm a 32-bit OS/2 binary!"), lifted::toString);
         assertTrue(lifted.out().endsWith("hello=0\ntestargv=0\nyes\necho=0\n"), lifted::toString);
+    }
+
+    /**
+     * Image loads across personalities: a process observer hears of the static busybox shell's program, Debian's
+     * dynamic /bin/ls with its dynamic linker and the C library the linker maps executable, and an OS/2 program
+     * with the emx.dll it imports, each with the process it went into and a mapped range.
+     */
+    @Test
+    void aProcessObserverHearsOfEveryImageMappedIntoAProcess() throws Exception {
+        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
+        LinuxTestSupport.require("/bin/ls");
+        CrossPersonalityTest.os2Programs(dir);
+        Files.copy(CrossPersonalityTest.corpus("os2").resolve("2ine/helloc.exe"), dir.resolve("helloc.exe"));
+        dir.resolve("helloc.exe").toFile().setExecutable(true);
+        List<String> loads = new CopyOnWriteArrayList<>();
+        List<String> bad = new CopyOnWriteArrayList<>();
+        ProcessObserver observer = new ProcessObserver() {
+            @Override
+            public void imageLoaded(PicoProcess process, String path, long base, long size) {
+                String line = process.personality() + " " + path;
+                loads.add(line);
+                if (base <= 0 || size <= 0 || process.memory().regions().stream()
+                        .noneMatch(r -> r.start() <= base && base < r.end())) {
+                    bad.add(line + String.format(" at 0x%x+0x%x", base, size));
+                }
+            }
+        };
+        ServiceRegistration<ProcessObserver> registration = context.registerService(ProcessObserver.class, observer,
+                null);
+        LinuxTestSupport.Result r;
+        try {
+            r = sh("/bin/ls -d /; ./helloc.exe", false);
+        } finally {
+            registration.unregister();
+        }
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(bad.isEmpty(), () -> "loads outside the process's memory: " + bad);
+        Function<String, Boolean> seen = pattern -> loads.stream().anyMatch(l -> l.matches(pattern));
+        assertAll(
+            () -> assertTrue(seen.apply("linux .*/busybox"), () -> "the shell's program: " + loads),
+            () -> assertTrue(seen.apply("linux .*/ls"), () -> "ls: " + loads),
+            () -> assertTrue(seen.apply("linux .*/ld-linux-x86-64\\.so\\.2"), () -> "the dynamic linker: " + loads),
+            () -> assertTrue(seen.apply("linux .*/libc\\.so\\.6"), () -> "the C library: " + loads),
+            () -> assertTrue(seen.apply("(?i)os2 .*\\\\helloc\\.exe"), () -> "the OS/2 program: " + loads),
+            () -> assertTrue(seen.apply("(?i)os2 .*\\\\emx\\.dll"), () -> "its DLL: " + loads));
     }
 
     /** A call line of the trace: its process or thread number, and whether it is an OS/2 API call. */

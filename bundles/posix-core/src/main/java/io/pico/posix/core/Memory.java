@@ -111,6 +111,10 @@ public final class Memory {
         }
         if (file != null) {
             copyFile(c, file, offset, target, len);
+            if ((prot & AddressSpace.EXEC) != 0 && file.guestPath() != null) {
+                // a shared library's code, as a dynamic linker maps it: the process observers hear of it
+                c.kernel().imageLoaded(c.process(), file.guestPath(), target, size);
+            }
         }
         return target;
     }

@@ -173,6 +173,18 @@ public class PosixProcess {
         named.add(new Named(start, end, name));
     }
 
+    /**
+     * Tells the process observers about the images a loader has just mapped (the program and its interpreter,
+     * which it named): loaders call it once the new image is in place.
+     *
+     * @since 2.0
+     */
+    public void reportImages(Kernel kernel) {
+        for (Named n : named) {
+            kernel.imageLoaded(process, n.name(), n.start(), n.end() - n.start());
+        }
+    }
+
     /** Forgets the names of ranges overlapping an unmapped or replaced range. */
     public void unname(long start, long end) {
         named.removeIf(n -> n.start() < end && start < n.end());

@@ -191,6 +191,7 @@ final class ExecCalls {
         ProgramLoader.Start start;
         try {
             start = ProgramLoader.load(program, state, argv, env);
+            state.reportImages(c.kernel());
         } catch (ImageException e) {
             c.kernel().log("linux: pid " + c.process().pid() + ": execve failed after the point of no return: "
                     + e.getMessage());
