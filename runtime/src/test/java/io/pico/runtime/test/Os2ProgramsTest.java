@@ -182,6 +182,54 @@ class Os2ProgramsTest {
         assertTrue(depend.contains("x.obj:") && depend.contains("x.h"), depend);
     }
 
+    /**
+     * FastDep over a directory of C files: for each file one rule whose dependencies are the headers its own
+     * {@code #include "..."} lines name, as the files say (a header's own includes and missing system headers
+     * are not listed; a file without includes depends on itself alone).
+     */
+    @Test
+    void fastDepOverADirectoryListsEachFilesOwnIncludes() throws Exception {
+        Map<String, List<String>> includes = new java.util.TreeMap<>(Map.of(
+                "main.c", List.of("util.h", "Config.H"),
+                "util.c", List.of("util.h"),
+                "io.c", List.of("io.h", "util.h", "sub.h"),
+                "plain.c", List.of()));
+        for (String h : List.of("util.h", "Config.H", "io.h", "sub.h")) {
+            Files.writeString(dir.resolve(h), "#include \"nested.h\"\n");
+        }
+        Files.writeString(dir.resolve("nested.h"), "\n");
+        for (Map.Entry<String, List<String>> c : includes.entrySet()) {
+            StringBuilder text = new StringBuilder("#include <stdio.h>\n");
+            c.getValue().forEach(h -> text.append("#include \"").append(h).append("\"\n"));
+            Files.writeString(dir.resolve(c.getKey()), text.append("int x;\n").toString());
+        }
+        Run r = run(dir.toString(), corpus().resolve("os2tools/FastDep.exe"), "-f", "*.c");
+        assertEquals(ExitStatus.exited(0), r.status(), r.text());
+        // the rules: "c:\dir\x.obj: \" then one "    c:\dir\file \" line per dependency, the first the source
+        Map<String, List<String>> rules = new java.util.TreeMap<>();
+        List<String> current = null;
+        for (String line : Files.readString(dir.resolve(".depend")).split("\r?\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                current = null;
+            } else if (line.matches("\\S+\\.obj: *\\\\?")) {
+                String obj = line.substring(line.lastIndexOf('\\', line.indexOf(".obj:")) + 1, line.indexOf(".obj:"));
+                current = new ArrayList<>();
+                rules.put(obj.toLowerCase() + ".c", current);
+            } else if (current != null) {
+                String dep = line.strip().replaceAll(" *\\\\$", "");
+                current.add(dep.substring(dep.lastIndexOf('\\') + 1).toLowerCase());
+            }
+        }
+        assertEquals(includes.keySet(), rules.keySet(), "one rule per C file: " + rules);
+        for (Map.Entry<String, List<String>> c : includes.entrySet()) {
+            List<String> expected = new ArrayList<>(List.of(c.getKey()));
+            c.getValue().forEach(h -> expected.add(h.toLowerCase()));
+            assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(rules.get(c.getKey())),
+                    c.getKey() + "'s own includes: " + rules);
+            assertEquals(c.getKey(), rules.get(c.getKey()).get(0), "the source first");
+        }
+    }
+
     @Test
     void aTruncatedProgramIsRefused() throws Exception {
         Path cut = dir.resolve("cut.exe");
