@@ -342,6 +342,16 @@ class NetProgramsTest {
             assertTrue(file.status().contains(" 200 "), file::status);
             assertArrayEquals(data, file.body(), "byte for byte");
             assertTrue(get(port, "/missing").status().contains(" 404 "));
+            // the host's curl fetches the same files byte for byte
+            LinuxTestSupport.require("/usr/bin/curl");
+            for (String name : List.of("data.bin", "index.html")) {
+                Path fetched = dir.resolve("curl-" + name);
+                Process curl = new ProcessBuilder("/usr/bin/curl", "-sS", "-f", "-o", fetched.toString(),
+                        "http://127.0.0.1:" + port + "/" + name).redirectErrorStream(true).start();
+                String said = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, curl.waitFor(), () -> "curl " + name + ": " + said);
+                assertArrayEquals(Files.readAllBytes(www.resolve(name)), Files.readAllBytes(fetched), name);
+            }
             double[] r = load(port, requests, 4);
             System.out.printf("busybox httpd under pico: %d requests (4 clients at once), %.0f errors, %.1f requests/s%n",
                     requests, r[0], r[1]);
