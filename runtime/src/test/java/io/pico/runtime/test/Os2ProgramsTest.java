@@ -86,6 +86,10 @@ class Os2ProgramsTest {
     }
 
     private Run run(String cwd, Path program, String... args) throws Exception {
+        return run(Map.of("OS2TEST", "yes"), cwd, program, args);
+    }
+
+    private Run run(Map<String, String> env, String cwd, Path program, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
@@ -93,7 +97,7 @@ class Os2ProgramsTest {
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(List.of(args));
-        PicoProcess p = kernel.spawn(new Launch(program.toString(), argv, Map.of("OS2TEST", "yes"), cwd, Path.of("/"),
+        PicoProcess p = kernel.spawn(new Launch(program.toString(), argv, env, cwd, Path.of("/"),
                 stdio, new PrintStream(trace, true, StandardCharsets.UTF_8), 0));
         for (IoObject io : stdio) {
             io.release();
@@ -228,6 +232,30 @@ class Os2ProgramsTest {
                     c.getKey() + "'s own includes: " + rules);
             assertEquals(c.getKey(), rules.get(c.getKey()).get(0), "the source first");
         }
+    }
+
+    /**
+     * A DLL the program imports is found in the program's directory or in a LIBPATH directory, named in OS/2
+     * syntax and in any case; elsewhere the program is refused with one line naming the module.
+     */
+    @Test
+    void dllsAreFoundInTheProgramsDirectoryOrAlongTheLibpath() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path lib = Files.createDirectories(dir.resolve("Os2Lib"));
+        Files.copy(corpus().resolve("2ine/helloc.exe"), bin.resolve("helloc.exe"));
+        Files.copy(corpus().resolve("2ine/emx.dll"), lib.resolve("EMX.DLL"));
+        ImageException alone = assertThrows(ImageException.class,
+                () -> run(Map.of(), dir.toString(), bin.resolve("helloc.exe")));
+        assertEquals(ImageException.NOT_EXECUTABLE, alone.status());
+        assertTrue(alone.getMessage().contains("EMX") && !alone.getMessage().contains("\n"), alone.getMessage());
+        String os2Lib = "c:" + lib.toString().replace('/', '\\').toUpperCase(java.util.Locale.ROOT);
+        Run viaLibpath = run(Map.of("LIBPATH", "C:\\no\\such\\dir;" + os2Lib + ";"), dir.toString(),
+                bin.resolve("helloc.exe"));
+        assertEquals(ExitStatus.exited(0), viaLibpath.status(), viaLibpath::text);
+        assertEquals("hello world\n", viaLibpath.text());
+        Files.move(lib.resolve("EMX.DLL"), bin.resolve("emx.dll"));
+        Run beside = run(Map.of(), dir.toString(), bin.resolve("helloc.exe"));
+        assertEquals("hello world\n", beside.text());
     }
 
     @Test
