@@ -145,6 +145,16 @@ class Os2ProgramsTest {
         Run r = run("/", corpus().resolve("2ine/helloc.exe"));
         assertEquals(ExitStatus.exited(0), r.status());
         assertEquals("hello world\n", r.text());
+        // emx.dll's initialisation routine runs before the program, its termination routine (the same entry,
+        // LIBTERM) after the program's DosExit and its exit list, last
+        List<String> trace = r.trace().lines().toList();
+        java.util.regex.Matcher init = java.util.regex.Pattern.compile("\\d+ init EMX at (0x[0-9a-f]+)")
+                .matcher(trace.get(0));
+        assertTrue(init.matches(), r.trace());
+        int exit = trace.indexOf(trace.stream().filter(l -> l.matches("\\d+ DOSCALLS\\.234 DosExit\\(1, 0\\)"))
+                .findFirst().orElseThrow());
+        assertTrue(trace.get(trace.size() - 1).endsWith(" exit routine at " + init.group(1)) && exit > 0
+                && exit < trace.size() - 1, r.trace());
     }
 
     @Test
