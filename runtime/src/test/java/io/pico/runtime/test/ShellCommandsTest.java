@@ -137,6 +137,46 @@ class ShellCommandsTest {
         }
     }
 
+    /**
+     * The same for an OS/2 program (os2cat.exe: DosRead and DosWrite until end of input), whose provider must look
+     * the trace up at each call rather than keep the one it had at the start.
+     */
+    @Test
+    void straceAttachesToARunningOs2Program() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("strace-os2");
+        Path cat = dir.resolve("os2cat.exe");
+        java.nio.file.Files.write(cat, Os2Images.cat());
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(cat.toString(), List.of(cat.toString()), Map.of(), dir.toString(), Path.of("/"),
+                    new IoObject[] {in[0], out[1], out[1]}, null, 0));
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        try (Session s = new Session()) {
+            Future<String> strace = s.execute("pico:strace " + p.pid());
+            await(() -> p.trace().isPresent(), "pico:strace attaches a trace");
+            in[1].write(ByteBuffer.wrap("os2 line\n".getBytes(StandardCharsets.UTF_8)));
+            await(() -> s.text().contains("DosWrite("), "the traced DosWrite in the session: " + s.text());
+            in[1].release();
+            in[1] = null;
+            String text = strace.get(60, TimeUnit.SECONDS);
+            assertTrue(text.lines().anyMatch(l -> l.matches(p.pid() + " DOSCALLS\\.282 DosWrite\\(1, .*\"os2 line.*"
+                    + " = 0 NO_ERROR")), text);
+            assertTrue(text.lines().anyMatch(l -> l.matches(p.pid() + " DOSCALLS\\.234 DosExit\\(.*")), text);
+            assertTrue(text.contains(p.pid() + " ended: exit 0"), text);
+        } finally {
+            end(p);
+            if (in[1] != null) {
+                in[1].release();
+            }
+            out[0].release();
+        }
+    }
+
     @Test
     void anInterruptedStraceDetachesAndTheProcessRunsOnUntraced() throws Exception {
         IoObject[] in = kernel.pipe();
