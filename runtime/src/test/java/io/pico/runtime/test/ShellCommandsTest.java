@@ -236,8 +236,9 @@ class ShellCommandsTest {
         PicoProcess busy;
         PicoProcess idle;
         try {
-            busy = busybox(in[0], out[1], "sh", "-c", "while :; do :; done");
+            // the idle one first: in the process table's order it comes before the busy one, which top must sort up
             idle = busybox(in[0], out[1], "sleep", "60");
+            busy = busybox(in[0], out[1], "sh", "-c", "while :; do :; done");
         } finally {
             in[0].release();
             out[1].release();
