@@ -644,6 +644,36 @@ class NetProgramsTest {
         return all.toByteArray();
     }
 
+    /**
+     * Name service through the guest root: a confined musl program resolves a name that only the root's own
+     * {@code /etc/hosts} knows (the host's does not), and a name that the host's file knows but the root's does
+     * not stays unknown (no name server in the root's {@code /etc/resolv.conf} either).
+     */
+    @Test
+    void namesResolveThroughTheGuestRootsEtcHosts() throws Exception {
+        Path prog = musl("netmisc", NETMISC_C);
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n127.0.0.1 pico-guest-only.test\n");
+        Files.writeString(root.resolve("etc/resolv.conf"),
+                "# no name server line: musl asks 127.0.0.1, where none answers\noptions timeout:1 attempts:1\n");
+        Files.copy(prog, root.resolve("netmisc"));
+        root.resolve("netmisc").toFile().setExecutable(true);
+        LinuxTestSupport.Result known = LinuxTestSupport.pico(launcher, root, "/", null, null,
+                List.of("/netmisc", "pico-guest-only.test", "192.0.2.7"));
+        assertEquals(0, known.status(), known::toString);
+        assertTrue(known.out().contains("getaddrinfo pico-guest-only.test: 127.0.0.1"), known::toString);
+        // the host's /etc/hosts names the machine itself; the guest's file does not
+        String hostName = java.net.InetAddress.getLocalHost().getHostName();
+        assumeTrue(Files.readString(Path.of("/etc/hosts")).contains(hostName), "the host's /etc/hosts names "
+                + hostName);
+        LinuxTestSupport.Result unknown = LinuxTestSupport.pico(launcher, root, "/", null, null,
+                List.of("/netmisc", hostName, "192.0.2.7"));
+        assertTrue(unknown.out().contains("getaddrinfo " + hostName + ": ")
+                && !unknown.out().matches("(?s).*getaddrinfo " + java.util.regex.Pattern.quote(hostName)
+                        + ": [0-9a-f.:]+\n.*"), unknown::toString);
+    }
+
     @Test
     void anEpollServerServesSeveralClientsAtOnce() throws Exception {
         Path epoll = musl("epoll", EPOLL_C);
