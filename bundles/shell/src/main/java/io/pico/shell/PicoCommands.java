@@ -226,7 +226,8 @@ public final class PicoCommands {
         PrintStream out = System.out; // the session's, on this thread only: guest threads write to a relay
         PrintStream previous = p.trace().orElse(null);
         TraceRelay relay = new TraceRelay();
-        p.trace(new PrintStream(relay, true, java.nio.charset.StandardCharsets.UTF_8));
+        PrintStream attached = new PrintStream(relay, true, java.nio.charset.StandardCharsets.UTF_8);
+        p.trace(attached);
         try {
             relay.pump(out, () -> p.exitStatus().isPresent());
             return pid + " ended: " + p.exitStatus().orElseThrow();
@@ -234,7 +235,14 @@ public final class PicoCommands {
             return "detached from " + pid;
         } finally {
             p.trace(previous);
+            // children forked while the trace was attached inherited it: they are detached too
+            for (PicoProcess other : kernel.processes()) {
+                if (other.trace().orElse(null) == attached) {
+                    other.trace(previous);
+                }
+            }
             relay.drain(out);
+            relay.close();
         }
     }
 

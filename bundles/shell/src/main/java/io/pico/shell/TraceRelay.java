@@ -17,15 +17,24 @@ import java.util.function.BooleanSupplier;
 final class TraceRelay extends OutputStream {
 
     private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
 
     @Override
     public void write(int b) {
-        chunks.add(new byte[] {(byte) b});
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-        chunks.add(Arrays.copyOfRange(b, off, off + len));
+        if (!closed) { // a line in flight when the command detached goes nowhere, and nothing piles up
+            chunks.add(Arrays.copyOfRange(b, off, off + len));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        chunks.clear();
     }
 
     /**

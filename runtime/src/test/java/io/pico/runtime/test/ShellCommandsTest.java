@@ -229,6 +229,44 @@ class ShellCommandsTest {
         }
     }
 
+    /** A child forked while the trace is attached is traced too, and detached with its parent. */
+    @Test
+    void childrenForkedDuringTheTraceAreTracedAndDetachedWithTheirParent() throws Exception {
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess sh;
+        try {
+            sh = busybox(in[0], out[1], "sh", "-c", "read x; " + LinuxTestSupport.BUSYBOX + " sleep 60 & wait");
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        PicoProcess[] child = new PicoProcess[1];
+        try (Session s = new Session()) {
+            Future<String> strace = s.execute("pico:strace " + sh.pid());
+            await(() -> sh.trace().isPresent(), "pico:strace attaches a trace");
+            in[1].write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.UTF_8)));
+            HotSwapKit.await(() -> {
+                child[0] = kernel.processes().stream().filter(c -> c.parentPid() == sh.pid()).findFirst().orElse(null);
+                return child[0] != null && s.text().contains(child[0].pid() + " execve(\"/bin/busybox\"");
+            }, 20, () -> "the child's calls in the session: " + kernel.processes() + "\n" + s.text());
+            s.session.foregroundJob().interrupt();
+            try {
+                strace.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof InterruptedException, e::toString);
+            }
+            await(() -> sh.trace().isEmpty() && child[0].trace().isEmpty(), "parent and child detached");
+        } finally {
+            if (child[0] != null) {
+                end(child[0]);
+            }
+            end(sh);
+            in[1].release();
+            out[0].release();
+        }
+    }
+
     @Test
     void topListsTheBusyProcessFirstAndPsAndCompletionNameProcessesAndProviders() throws Exception {
         IoObject[] in = kernel.pipe();
