@@ -59,7 +59,8 @@ public final class PicoCommands {
     }
 
     /** Lists pico processes. */
-    @Descriptor("list pico processes: pid, parent, personality, state, threads, command")
+    @Descriptor("list pico processes as a tree across personalities: pid, parent, personality, provider bundle "
+            + "and version, state, threads, command")
     public Table ps() {
         Table t = new Table("PID", "PPID", "PERSONALITY", "PROVIDER", "STATE", "THREADS", "COMMAND");
         List<PicoProcess> all = kernel.processes();
@@ -222,16 +223,26 @@ public final class PicoCommands {
             + "(Ctrl-C), then detach")
     public String strace(@Descriptor("the process id") int pid) {
         PicoProcess p = kernel.process(pid).orElseThrow(() -> new IllegalArgumentException("no process " + pid));
-        PrintStream out = System.out;
+        PrintStream out = System.out; // the session's, on this thread only: guest threads write to a relay
         PrintStream previous = p.trace().orElse(null);
-        p.trace(out);
+        TraceRelay relay = new TraceRelay();
+        PrintStream attached = new PrintStream(relay, true, java.nio.charset.StandardCharsets.UTF_8);
+        p.trace(attached);
         try {
-            p.waitFor();
+            relay.pump(out, () -> p.exitStatus().isPresent());
             return pid + " ended: " + p.exitStatus().orElseThrow();
         } catch (InterruptedException e) {
             return "detached from " + pid;
         } finally {
             p.trace(previous);
+            // children forked while the trace was attached inherited it: they are detached too
+            for (PicoProcess other : kernel.processes()) {
+                if (other.trace().orElse(null) == attached) {
+                    other.trace(previous);
+                }
+            }
+            relay.drain(out);
+            relay.close();
         }
     }
 

@@ -40,7 +40,7 @@ final class Console {
         IoObject io = c.p.files.io(c.arg(0));
         int n = (int) Math.min(c.arg(1), 1 << 20);
         byte[] data = c.bytes(Call.need(c.arg(2)), n);
-        if (c.p.trace != null) {
+        if (c.p.trace() != null) {
             c.detail = "\"" + Call.escape(new String(data, 0, Math.min(n, 64), StandardCharsets.ISO_8859_1))
                     + (n > 64 ? "\"..." : "\"");
         }
@@ -207,7 +207,7 @@ final class Console {
     static long wrtTty(Call c) throws Os2Exception {
         int n = (int) c.arg(1);
         byte[] data = c.bytes(c.ptr(0), n);
-        if (c.p.trace != null) {
+        if (c.p.trace() != null) {
             c.detail = "\"" + Call.escape(new String(data, 0, Math.min(n, 64), StandardCharsets.ISO_8859_1)) + "\"";
         }
         Files.writeAll(c.p.files.io(1), data);

@@ -82,7 +82,7 @@ final class Dos16 {
     static long write(Call c) throws Os2Exception {
         IoObject io = c.p.files.io(c.arg(0));
         byte[] data = c.bytes(c.ptr(1), (int) c.arg(2));
-        if (c.p.trace != null) {
+        if (c.p.trace() != null) {
             c.detail = "\"" + Call.escape(new String(data, 0, Math.min(data.length, 64),
                     java.nio.charset.StandardCharsets.ISO_8859_1)) + (data.length > 64 ? "\"..." : "\"");
         }
@@ -174,7 +174,7 @@ final class Dos16 {
     static long putMessage(Call c) throws Os2Exception {
         IoObject io = c.p.files.io(c.arg(0));
         byte[] data = c.bytes(c.ptr(2), (int) c.arg(1));
-        if (c.p.trace != null) {
+        if (c.p.trace() != null) {
             c.detail = "\"" + Call.escape(new String(data, 0, Math.min(data.length, 64),
                     java.nio.charset.StandardCharsets.ISO_8859_1)) + "\"";
         }

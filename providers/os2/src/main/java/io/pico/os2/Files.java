@@ -327,7 +327,7 @@ final class Files {
         int n = (int) Math.min(c.arg(2), 16 << 20);
         long pActual = c.arg(3);
         byte[] data = c.bytes(buf, n);
-        if (p.trace != null) {
+        if (p.trace() != null) {
             String s = new String(data, 0, Math.min(n, 64), java.nio.charset.StandardCharsets.ISO_8859_1);
             c.detail = "\"" + Call.escape(s) + (n > 64 ? "\"..." : "\"");
         }

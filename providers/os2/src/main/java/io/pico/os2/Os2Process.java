@@ -43,7 +43,6 @@ final class Os2Process {
     final Files files;
     final Semaphores sems;
     final Loader loader;
-    final PrintStream trace;
     /** Loaded modules by handle. */
     final Map<Integer, Module> modules = new TreeMap<>();
     /** DLLs whose initialisation routine has to run, in dependency order. */
@@ -89,7 +88,6 @@ final class Os2Process {
         this.files = new Files(this);
         this.sems = new Semaphores(this);
         this.loader = new Loader(this);
-        this.trace = process.trace().orElse(null);
     }
 
     static Os2Process of(PicoProcess p) {
@@ -367,7 +365,16 @@ final class Os2Process {
         return exiting && exitThread == t;
     }
 
+    /**
+     * Where this process's calls are traced now, or null: looked up at each use, since {@code pico:strace}
+     * attaches a trace to a running process and detaches it again.
+     */
+    PrintStream trace() {
+        return process.trace().orElse(null);
+    }
+
     void traceLine(String line) {
+        PrintStream trace = trace();
         if (trace != null) {
             trace.println(process.pid() + " " + line);
         }

@@ -184,8 +184,9 @@ public final class Os2Provider implements Provider {
             return;
         }
         if (Tls.covers(ex) && Tls.emulate(t, thread, ex)) {
-            if (p.trace != null) {
-                p.trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ")
+            java.io.PrintStream trace = p.trace();
+            if (trace != null) {
+                trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ")
                         + String.format("thread-local %s at 0x%x emulated (pc 0x%x)", ex.access().name().toLowerCase(),
                                 ex.address(), ex.pc()));
             }
@@ -242,8 +243,9 @@ public final class Os2Provider implements Provider {
         // trace read) once they have
         boolean ends = fn.name().equals("DosExit") || fn.name().equals("Dos16Exit")
                 || fn.name().equals("DosExitList") && (c.arg(0) & 0xff) == 3;
-        if (ends && p.trace != null) {
-            p.trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ") + c.describe());
+        java.io.PrintStream trace = p.trace(); // pico:strace may attach or detach it between two calls
+        if (ends && trace != null) {
+            trace.println(p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ") + c.describe());
         }
         io.pico.api.CallEvent event = CallReports.starting(kernel, thread, c, fn);
         long result;
@@ -270,7 +272,7 @@ public final class Os2Provider implements Provider {
         if (result != Call.NO_RESULT) {
             thread.set(Register.RAX, result & 0xffff_ffffL);
         }
-        if (p.trace != null && !ends) {
+        if (trace != null && !ends) {
             String line = p.process.pid() + (t.tid == 1 ? " " : " [tid " + t.tid + "] ") + c.describe() + (c.detail == null ? "" : " " + c.detail);
             if (result != Call.NO_RESULT) {
                 String name = fn.name().equals("DosFlatToSel") || fn.name().equals("DosSelToFlat")
@@ -278,7 +280,7 @@ public final class Os2Provider implements Provider {
                                 : " " + Err.name(result));
                 line += " = " + name;
             }
-            p.trace.println(line);
+            trace.println(line);
         }
     }
 

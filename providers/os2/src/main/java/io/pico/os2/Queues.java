@@ -199,7 +199,7 @@ final class Queues {
         PicoProcess child;
         try {
             child = p.kernel.spawn(new Launch(p.drives.guestPath(r.path()), argv, env,
-                    "/" + p.drives.currentDir(3).replace('\\', '/'), p.process.root(), stdio, p.trace,
+                    "/" + p.drives.currentDir(3).replace('\\', '/'), p.process.root(), stdio, p.trace(),
                     p.process.pid()));
         } catch (ImageException ex) {
             throw new Os2Exception(ex.status() == ImageException.NOT_FOUND ? Err.FILE_NOT_FOUND : Err.BAD_EXE_FORMAT);

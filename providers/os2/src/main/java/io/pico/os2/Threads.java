@@ -326,7 +326,7 @@ final class Threads {
         PicoProcess child;
         try {
             child = p.kernel.spawn(new Launch(p.drives.guestPath(plain), argv, env, cwd, p.process.root(), stdio,
-                    p.trace, p.process.pid()));
+                    p.trace(), p.process.pid()));
         } catch (ImageException ex) {
             failName(c, pFail, cbFail, name);
             if (ex.getMessage() != null && ex.getMessage().contains(": Permission denied")) {

@@ -342,6 +342,16 @@ class NetProgramsTest {
             assertTrue(file.status().contains(" 200 "), file::status);
             assertArrayEquals(data, file.body(), "byte for byte");
             assertTrue(get(port, "/missing").status().contains(" 404 "));
+            // the host's curl fetches the same files byte for byte
+            LinuxTestSupport.require("/usr/bin/curl");
+            for (String name : List.of("data.bin", "index.html")) {
+                Path fetched = dir.resolve("curl-" + name);
+                Process curl = new ProcessBuilder("/usr/bin/curl", "-sS", "-f", "-o", fetched.toString(),
+                        "http://127.0.0.1:" + port + "/" + name).redirectErrorStream(true).start();
+                String said = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, curl.waitFor(), () -> "curl " + name + ": " + said);
+                assertArrayEquals(Files.readAllBytes(www.resolve(name)), Files.readAllBytes(fetched), name);
+            }
             double[] r = load(port, requests, 4);
             System.out.printf("busybox httpd under pico: %d requests (4 clients at once), %.0f errors, %.1f requests/s%n",
                     requests, r[0], r[1]);
@@ -581,6 +591,87 @@ class NetProgramsTest {
             assertTrue(out.contains("server got 'a file' and read through the passed descriptor: content only the "
                     + "server reads"), out);
         }
+    }
+
+    /**
+     * AF_UNIX beyond socketpair and SCM_RIGHTS: a guest connects to a host program's Unix socket under the guest
+     * root (here the test's own server socket) and the two talk both ways; two pico processes exchange
+     * datagrams over bound AF_UNIX datagram sockets, the answer going back to the sender's address.
+     */
+    @Test
+    void unixSocketsReachAHostSocketAndCarryDatagramsBetweenPicoProcesses() throws Exception {
+        Path unix = musl("unix", UNIX_C);
+        Path hostSock = dir.resolve("host.sock");
+        try (java.nio.channels.ServerSocketChannel host = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            host.bind(java.net.UnixDomainSocketAddress.of(hostSock));
+            Future<String> served = POOL.submit(() -> {
+                try (java.nio.channels.SocketChannel c = host.accept()) {
+                    String got = new String(readAll(c), StandardCharsets.UTF_8);
+                    c.write(java.nio.ByteBuffer.wrap(("host got: " + got).getBytes(StandardCharsets.UTF_8)));
+                    return got;
+                }
+            });
+            try (Guest g = start(unix.toString(), "connect", hostSock.toString())) {
+                assertEquals(0, g.await(60), g::err);
+                assertEquals("ping from pico\n", served.get(10, TimeUnit.SECONDS));
+                assertEquals("reply: host got: ping from pico\n", g.out(), g::err);
+            }
+        }
+        Path a = dir.resolve("a.dgram");
+        Path b = dir.resolve("b.dgram");
+        try (Guest receiver = start(unix.toString(), "dgram-recv", a.toString())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!receiver.out().contains("bound") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            try (Guest sender = start(unix.toString(), "dgram-send", a.toString(), b.toString())) {
+                assertEquals(0, sender.await(60), sender::err);
+                assertEquals(0, receiver.await(60), receiver::err);
+                assertEquals("answer: pong to " + b + "\n", sender.out(), sender::err);
+            }
+            assertEquals("bound\ngot 'ping' (4 bytes) from " + b + "\n", receiver.out(), receiver::err);
+        }
+    }
+
+    private static byte[] readAll(java.nio.channels.SocketChannel c) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+        while (c.read(buf) > 0) {
+            all.write(buf.array(), 0, buf.position());
+            buf.clear();
+        }
+        return all.toByteArray();
+    }
+
+    /**
+     * Name service through the guest root: a confined musl program resolves a name that only the root's own
+     * {@code /etc/hosts} knows (the host's does not), and a name that the host's file knows but the root's does
+     * not stays unknown (no name server in the root's {@code /etc/resolv.conf} either).
+     */
+    @Test
+    void namesResolveThroughTheGuestRootsEtcHosts() throws Exception {
+        Path prog = musl("netmisc", NETMISC_C);
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n127.0.0.1 pico-guest-only.test\n");
+        Files.writeString(root.resolve("etc/resolv.conf"),
+                "# no name server line: musl asks 127.0.0.1, where none answers\noptions timeout:1 attempts:1\n");
+        Files.copy(prog, root.resolve("netmisc"));
+        root.resolve("netmisc").toFile().setExecutable(true);
+        LinuxTestSupport.Result known = LinuxTestSupport.pico(launcher, root, "/", null, null,
+                List.of("/netmisc", "pico-guest-only.test", "192.0.2.7"));
+        assertEquals(0, known.status(), known::toString);
+        assertTrue(known.out().contains("getaddrinfo pico-guest-only.test: 127.0.0.1"), known::toString);
+        // the host's /etc/hosts names the machine itself; the guest's file does not
+        String hostName = java.net.InetAddress.getLocalHost().getHostName();
+        assumeTrue(Files.readString(Path.of("/etc/hosts")).contains(hostName), "the host's /etc/hosts names "
+                + hostName);
+        LinuxTestSupport.Result unknown = LinuxTestSupport.pico(launcher, root, "/", null, null,
+                List.of("/netmisc", hostName, "192.0.2.7"));
+        assertTrue(unknown.out().contains("getaddrinfo " + hostName + ": ")
+                && !unknown.out().matches("(?s).*getaddrinfo " + java.util.regex.Pattern.quote(hostName)
+                        + ": [0-9a-f.:]+\n.*"), unknown::toString);
     }
 
     @Test
@@ -921,6 +1012,82 @@ class NetProgramsTest {
                 if (argc > 2 && !strcmp(argv[1], "server")) return server(argv[2]);
                 if (argc > 3 && !strcmp(argv[1], "client")) return client(argv[2], argv[3]);
                 fprintf(stderr, "usage: scm pair | server PATH | client PATH FILE\\n");
+                return 2;
+            }
+            """;
+
+    /**
+     * AF_UNIX streams and datagrams: {@code connect PATH} sends a line, half-closes and prints the reply;
+     * {@code dgram-recv PATH} binds a datagram socket, takes one datagram and answers the sender's address;
+     * {@code dgram-send PATH SELF} binds SELF, sends "ping" to PATH and prints the answer.
+     */
+    static final String UNIX_C = """
+            #include <stdio.h>
+            #include <string.h>
+            #include <unistd.h>
+            #include <sys/socket.h>
+            #include <sys/un.h>
+
+            static struct sockaddr_un addr(const char *path) {
+                struct sockaddr_un a = {.sun_family = AF_UNIX};
+                strncpy(a.sun_path, path, sizeof a.sun_path - 1);
+                return a;
+            }
+
+            static int stream(const char *path) {
+                int s = socket(AF_UNIX, SOCK_STREAM, 0);
+                struct sockaddr_un a = addr(path);
+                if (connect(s, (struct sockaddr *) &a, sizeof a) < 0) { perror("connect"); return 1; }
+                const char *line = "ping from pico\\n";
+                if (write(s, line, strlen(line)) < 0) { perror("write"); return 1; }
+                if (shutdown(s, SHUT_WR) < 0) { perror("shutdown"); return 1; }
+                char buf[256];
+                ssize_t n, total = 0;
+                while ((n = read(s, buf + total, sizeof buf - 1 - total)) > 0) total += n;
+                if (n < 0) { perror("read"); return 1; }
+                buf[total] = 0;
+                printf("reply: %s", buf);
+                return 0;
+            }
+
+            static int dgram_recv(const char *path) {
+                int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+                struct sockaddr_un a = addr(path), from;
+                unlink(path);
+                if (bind(s, (struct sockaddr *) &a, sizeof a) < 0) { perror("bind"); return 1; }
+                printf("bound\\n");
+                char buf[64];
+                socklen_t len = sizeof from;
+                ssize_t n = recvfrom(s, buf, sizeof buf - 1, 0, (struct sockaddr *) &from, &len);
+                if (n < 0) { perror("recvfrom"); return 1; }
+                buf[n] = 0;
+                printf("got '%s' (%zd bytes) from %s\\n", buf, n, len > sizeof(sa_family_t) ? from.sun_path : "?");
+                if (sendto(s, "pong", 4, 0, (struct sockaddr *) &from, len) < 0) { perror("sendto"); return 1; }
+                unlink(path);
+                return 0;
+            }
+
+            static int dgram_send(const char *path, const char *self) {
+                int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+                struct sockaddr_un me = addr(self), to = addr(path);
+                unlink(self);
+                if (bind(s, (struct sockaddr *) &me, sizeof me) < 0) { perror("bind"); return 1; }
+                if (sendto(s, "ping", 4, 0, (struct sockaddr *) &to, sizeof to) < 0) { perror("sendto"); return 1; }
+                char buf[64];
+                ssize_t n = recv(s, buf, sizeof buf - 1, 0);
+                if (n < 0) { perror("recv"); return 1; }
+                buf[n] = 0;
+                printf("answer: %s to %s\\n", buf, self);
+                unlink(self);
+                return 0;
+            }
+
+            int main(int argc, char **argv) {
+                setvbuf(stdout, NULL, _IONBF, 0);
+                if (argc > 2 && !strcmp(argv[1], "connect")) return stream(argv[2]);
+                if (argc > 2 && !strcmp(argv[1], "dgram-recv")) return dgram_recv(argv[2]);
+                if (argc > 3 && !strcmp(argv[1], "dgram-send")) return dgram_send(argv[2], argv[3]);
+                fprintf(stderr, "usage: unix connect PATH | dgram-recv PATH | dgram-send PATH SELF\\n");
                 return 2;
             }
             """;

@@ -160,6 +160,42 @@ class ObserversTest {
             () -> assertTrue(seen.apply("(?i)os2 .*\\\\emx\\.dll"), () -> "its DLL: " + loads));
     }
 
+    /**
+     * The OS/2 side of a veto: DosExecPgm of a vetoed image returns ERROR_ACCESS_DENIED (5), which exec.exe
+     * passes to DosExit; without the observer the same program starts its (Linux) child and ends with 100 + the
+     * child's status.
+     */
+    @Test
+    void aVetoIsErrorAccessDeniedForDosExecPgm() throws Exception {
+        Path linux = LinuxTestSupport.cc("/usr/bin/musl-gcc", "foreign_child.c", "foreign_child");
+        Files.copy(linux, dir.resolve("hello.exe"));
+        dir.resolve("hello.exe").toFile().setExecutable(true);
+        Files.write(dir.resolve("exec.exe"), Os2Images.execHello());
+        Map<String, String> env = Map.of("PATH", "C:\\bin;C:\\usr\\bin");
+        List<String> refused = new CopyOnWriteArrayList<>();
+        ProcessObserver veto = new ProcessObserver() {
+            @Override
+            public void starting(PicoProcess process, Image image, List<String> argv) {
+                if (image != null && image.fileName().equalsIgnoreCase("hello.exe")) {
+                    refused.add(image.fileName());
+                    throw new VetoException("not on the allow list");
+                }
+            }
+        };
+        ServiceRegistration<ProcessObserver> registration = context.registerService(ProcessObserver.class, veto, null);
+        CrossPersonalityTest.Run denied;
+        try {
+            denied = CrossPersonalityTest.direct(kernel, dir, env, dir.resolve("exec.exe").toString());
+        } finally {
+            registration.unregister();
+        }
+        assertEquals(ExitStatus.exited(5), denied.status(), "ERROR_ACCESS_DENIED from DosExecPgm: " + denied.text());
+        assertEquals(List.of("hello.exe"), refused);
+        CrossPersonalityTest.Run lifted = CrossPersonalityTest.direct(kernel, dir, env,
+                dir.resolve("exec.exe").toString());
+        assertEquals(ExitStatus.exited(107), lifted.status(), "the veto is lifted: " + lifted.text());
+    }
+
     /** A call line of the trace: its process or thread number, and whether it is an OS/2 API call. */
     private static final Pattern POSIX_CALL = Pattern.compile("^(\\d+) (\\[int 0x80\\] )?[a-z_][a-z_0-9]*\\(");
     private static final Pattern OS2_CALL = Pattern.compile("^(\\d+) (\\[tid \\d+\\] )?[A-Z0-9$_]+\\.\\d+ ");

@@ -86,6 +86,10 @@ class Os2ProgramsTest {
     }
 
     private Run run(String cwd, Path program, String... args) throws Exception {
+        return run(Map.of("OS2TEST", "yes"), cwd, program, args);
+    }
+
+    private Run run(Map<String, String> env, String cwd, Path program, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
@@ -93,7 +97,7 @@ class Os2ProgramsTest {
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(List.of(args));
-        PicoProcess p = kernel.spawn(new Launch(program.toString(), argv, Map.of("OS2TEST", "yes"), cwd, Path.of("/"),
+        PicoProcess p = kernel.spawn(new Launch(program.toString(), argv, env, cwd, Path.of("/"),
                 stdio, new PrintStream(trace, true, StandardCharsets.UTF_8), 0));
         for (IoObject io : stdio) {
             io.release();
@@ -141,6 +145,16 @@ class Os2ProgramsTest {
         Run r = run("/", corpus().resolve("2ine/helloc.exe"));
         assertEquals(ExitStatus.exited(0), r.status());
         assertEquals("hello world\n", r.text());
+        // emx.dll's initialisation routine runs before the program, its termination routine (the same entry,
+        // LIBTERM) after the program's DosExit and its exit list, last
+        List<String> trace = r.trace().lines().toList();
+        java.util.regex.Matcher init = java.util.regex.Pattern.compile("\\d+ init EMX at (0x[0-9a-f]+)")
+                .matcher(trace.get(0));
+        assertTrue(init.matches(), r.trace());
+        int exit = trace.indexOf(trace.stream().filter(l -> l.matches("\\d+ DOSCALLS\\.234 DosExit\\(1, 0\\)"))
+                .findFirst().orElseThrow());
+        assertTrue(trace.get(trace.size() - 1).endsWith(" exit routine at " + init.group(1)) && exit > 0
+                && exit < trace.size() - 1, r.trace());
     }
 
     @Test
@@ -180,6 +194,78 @@ class Os2ProgramsTest {
         assertEquals(ExitStatus.exited(0), r.status());
         String depend = Files.readString(dir.resolve(".depend")).toLowerCase();
         assertTrue(depend.contains("x.obj:") && depend.contains("x.h"), depend);
+    }
+
+    /**
+     * FastDep over a directory of C files: for each file one rule whose dependencies are the headers its own
+     * {@code #include "..."} lines name, as the files say (a header's own includes and missing system headers
+     * are not listed; a file without includes depends on itself alone).
+     */
+    @Test
+    void fastDepOverADirectoryListsEachFilesOwnIncludes() throws Exception {
+        Map<String, List<String>> includes = new java.util.TreeMap<>(Map.of(
+                "main.c", List.of("util.h", "Config.H"),
+                "util.c", List.of("util.h"),
+                "io.c", List.of("io.h", "util.h", "sub.h"),
+                "plain.c", List.of()));
+        for (String h : List.of("util.h", "Config.H", "io.h", "sub.h")) {
+            Files.writeString(dir.resolve(h), "#include \"nested.h\"\n");
+        }
+        Files.writeString(dir.resolve("nested.h"), "\n");
+        for (Map.Entry<String, List<String>> c : includes.entrySet()) {
+            StringBuilder text = new StringBuilder("#include <stdio.h>\n");
+            c.getValue().forEach(h -> text.append("#include \"").append(h).append("\"\n"));
+            Files.writeString(dir.resolve(c.getKey()), text.append("int x;\n").toString());
+        }
+        Run r = run(dir.toString(), corpus().resolve("os2tools/FastDep.exe"), "-f", "*.c");
+        assertEquals(ExitStatus.exited(0), r.status(), r.text());
+        // the rules: "c:\dir\x.obj: \" then one "    c:\dir\file \" line per dependency, the first the source
+        Map<String, List<String>> rules = new java.util.TreeMap<>();
+        List<String> current = null;
+        for (String line : Files.readString(dir.resolve(".depend")).split("\r?\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                current = null;
+            } else if (line.matches("\\S+\\.obj: *\\\\?")) {
+                String obj = line.substring(line.lastIndexOf('\\', line.indexOf(".obj:")) + 1, line.indexOf(".obj:"));
+                current = new ArrayList<>();
+                rules.put(obj.toLowerCase() + ".c", current);
+            } else if (current != null) {
+                String dep = line.strip().replaceAll(" *\\\\$", "");
+                current.add(dep.substring(dep.lastIndexOf('\\') + 1).toLowerCase());
+            }
+        }
+        assertEquals(includes.keySet(), rules.keySet(), "one rule per C file: " + rules);
+        for (Map.Entry<String, List<String>> c : includes.entrySet()) {
+            List<String> expected = new ArrayList<>(List.of(c.getKey()));
+            c.getValue().forEach(h -> expected.add(h.toLowerCase()));
+            assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(rules.get(c.getKey())),
+                    c.getKey() + "'s own includes: " + rules);
+            assertEquals(c.getKey(), rules.get(c.getKey()).get(0), "the source first");
+        }
+    }
+
+    /**
+     * A DLL the program imports is found in the program's directory or in a LIBPATH directory, named in OS/2
+     * syntax and in any case; elsewhere the program is refused with one line naming the module.
+     */
+    @Test
+    void dllsAreFoundInTheProgramsDirectoryOrAlongTheLibpath() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path lib = Files.createDirectories(dir.resolve("Os2Lib"));
+        Files.copy(corpus().resolve("2ine/helloc.exe"), bin.resolve("helloc.exe"));
+        Files.copy(corpus().resolve("2ine/emx.dll"), lib.resolve("EMX.DLL"));
+        ImageException alone = assertThrows(ImageException.class,
+                () -> run(Map.of(), dir.toString(), bin.resolve("helloc.exe")));
+        assertEquals(ImageException.NOT_EXECUTABLE, alone.status());
+        assertTrue(alone.getMessage().contains("EMX") && !alone.getMessage().contains("\n"), alone.getMessage());
+        String os2Lib = "c:" + lib.toString().replace('/', '\\').toUpperCase(java.util.Locale.ROOT);
+        Run viaLibpath = run(Map.of("LIBPATH", "C:\\no\\such\\dir;" + os2Lib + ";"), dir.toString(),
+                bin.resolve("helloc.exe"));
+        assertEquals(ExitStatus.exited(0), viaLibpath.status(), viaLibpath::text);
+        assertEquals("hello world\n", viaLibpath.text());
+        Files.move(lib.resolve("EMX.DLL"), bin.resolve("emx.dll"));
+        Run beside = run(Map.of(), dir.toString(), bin.resolve("helloc.exe"));
+        assertEquals("hello world\n", beside.text());
     }
 
     @Test
