@@ -2,31 +2,25 @@ package io.pico.os2;
 
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.List;
+import io.pico.posix.core.PersonalitySettings;
 import java.util.Map;
 
 /**
- * The parsed {@link Os2Config}: what a new process gets besides its launch. A bad entry is logged and skipped,
- * never fatal; the trace file stays open until the next configuration replaces these settings.
+ * The parsed {@link Os2Config}: what a new process gets besides its launch. The drive letters are OS/2's own;
+ * the environment and the trace are parsed and applied as the Unix personalities do (posix-core's
+ * {@link PersonalitySettings}). A bad entry is logged and skipped, never fatal; the trace file stays open until
+ * the next configuration replaces these settings.
  */
 final class Os2Settings implements AutoCloseable {
 
-    static final Os2Settings NONE = new Os2Settings(Map.of(), Map.of(), false, null);
+    static final Os2Settings NONE = new Os2Settings(Map.of(), PersonalitySettings.NONE);
 
     private final Map<Character, String> drives;
-    private final Map<String, String> env;
-    private final boolean trace;
-    private final PrintStream traceFile;
+    private final PersonalitySettings common;
 
-    private Os2Settings(Map<Character, String> drives, Map<String, String> env, boolean trace, PrintStream traceFile) {
+    private Os2Settings(Map<Character, String> drives, PersonalitySettings common) {
         this.drives = drives;
-        this.env = env;
-        this.trace = trace;
-        this.traceFile = traceFile;
+        this.common = common;
     }
 
     /** Parses a configuration, logging what is wrong with it. */
@@ -49,25 +43,8 @@ final class Os2Settings implements AutoCloseable {
                 kernel.log(pid + ": " + e.getMessage() + "; ignored");
             }
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String entry : envEntries) {
-            int eq = entry.indexOf('=');
-            if (eq <= 0) {
-                kernel.log(pid + ": environment entry '" + entry + "' is not NAME=VALUE; ignored");
-            } else {
-                env.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
-        PrintStream file = null;
-        if (trace && !traceFile.isBlank()) {
-            try {
-                file = new PrintStream(new FileOutputStream(traceFile, true), true);
-            } catch (IOException e) {
-                kernel.log(pid + ": cannot open the trace file " + traceFile + ": " + e.getMessage()
-                        + "; tracing to standard error");
-            }
-        }
-        return new Os2Settings(Map.copyOf(drives), Map.copyOf(env), trace, file);
+        return new Os2Settings(Map.copyOf(drives),
+                PersonalitySettings.of(pid, new String[0], envEntries, trace, traceFile, kernel));
     }
 
     /**
@@ -94,7 +71,7 @@ final class Os2Settings implements AutoCloseable {
 
     /** Whether nothing is configured. */
     boolean empty() {
-        return drives.isEmpty() && env.isEmpty() && !trace;
+        return drives.isEmpty() && common.empty();
     }
 
     /** Drive letters (other than C:) and their guest directories. */
@@ -104,30 +81,21 @@ final class Os2Settings implements AutoCloseable {
 
     /** The launch's environment with the configured variables added or replaced. */
     Map<String, String> environment(Map<String, String> launched) {
-        if (env.isEmpty()) {
-            return launched;
-        }
-        Map<String, String> result = new LinkedHashMap<>(launched);
-        result.putAll(env);
-        return result;
+        return common.environment(launched);
     }
 
     /** Turns the trace on for a process that the launch did not trace already. */
     void trace(PicoProcess process) {
-        if (trace && process.trace().isEmpty()) {
-            process.trace(traceFile != null ? traceFile : System.err);
-        }
+        common.trace(process);
     }
 
     @Override
     public void close() {
-        if (traceFile != null) {
-            traceFile.close();
-        }
+        common.close();
     }
 
     @Override
     public String toString() {
-        return "drives=" + drives + ", env=" + env.keySet() + ", trace=" + trace;
+        return "drives=" + drives + ", " + common;
     }
 }
