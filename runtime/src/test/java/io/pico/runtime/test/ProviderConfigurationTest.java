@@ -11,20 +11,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -54,42 +50,20 @@ class ProviderConfigurationTest {
     @TempDir
     Path tmp;
 
-    private final List<String> touched = new ArrayList<>();
+    private TestConfigs configs;
 
     /** Sets a configuration and waits until every component of the PID carries the values (DS applied them). */
     private void configure(String pid, Map<String, Object> values) throws Exception {
-        Configuration c = configAdmin.getConfiguration(pid, "?");
-        Hashtable<String, Object> props = new Hashtable<>(values);
-        String stamp = "t" + System.nanoTime();
-        props.put("test.stamp", stamp);
-        touched.add(pid);
-        c.update(props);
-        awaitComponents(pid, "(test.stamp=" + stamp + ")");
-    }
-
-    private void awaitComponents(String pid, String filter) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String pending = "(&(service.pid=" + pid + ")(!" + filter + "))";
-        String done = "(&(service.pid=" + pid + ")" + filter + ")";
-        while (context.getServiceReferences((String) null, done) == null
-                || context.getServiceReferences((String) null, pending) != null) {
-            assertTrue(System.nanoTime() < deadline, pid + " was not applied within 10 s");
-            Thread.sleep(10);
+        if (configs == null) {
+            configs = new TestConfigs(configAdmin, context);
         }
+        configs.set(pid, values);
     }
 
     @AfterEach
     void deleteConfigurations() throws Exception {
-        for (String pid : touched) {
-            configAdmin.getConfiguration(pid, "?").delete();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (String pid : touched) {
-            // the providers' service properties lose the configuration's values when it is deleted
-            while (context.getServiceReferences((String) null, "(test.stamp=*)") != null) {
-                assertTrue(System.nanoTime() < deadline, pid + ": deleting the configuration did not apply");
-                Thread.sleep(10);
-            }
+        if (configs != null) {
+            configs.deleteAll();
         }
     }
 

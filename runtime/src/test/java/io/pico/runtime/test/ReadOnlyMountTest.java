@@ -9,16 +9,11 @@ import io.pico.runtime.test.ReliabilityKit.Run;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -42,7 +37,7 @@ class ReadOnlyMountTest {
     @TempDir
     Path tmp;
 
-    private final List<String> touched = new ArrayList<>();
+    private TestConfigs configs;
 
     /**
      * A FreeBSD program: chmod(argv[1], 0600), utimes(argv[1], NULL), truncate(argv[1], 0); exits with
@@ -86,32 +81,16 @@ class ReadOnlyMountTest {
             """;
 
     private void configure(String pid, Map<String, Object> values) throws Exception {
-        Configuration c = configAdmin.getConfiguration(pid, "?");
-        Hashtable<String, Object> props = new Hashtable<>(values);
-        String stamp = "t" + System.nanoTime();
-        props.put("test.stamp", stamp);
-        touched.add(pid);
-        c.update(props);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String filter = "(test.stamp=" + stamp + ")";
-        String pending = "(&(service.pid=" + pid + ")(!" + filter + "))";
-        String done = "(&(service.pid=" + pid + ")" + filter + ")";
-        while (context.getServiceReferences((String) null, done) == null
-                || context.getServiceReferences((String) null, pending) != null) {
-            assertTrue(System.nanoTime() < deadline, pid + " was not applied within 10 s");
-            Thread.sleep(10);
+        if (configs == null) {
+            configs = new TestConfigs(configAdmin, context);
         }
+        configs.set(pid, values);
     }
 
     @AfterEach
     void deleteConfigurations() throws Exception {
-        for (String pid : touched) {
-            configAdmin.getConfiguration(pid, "?").delete();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (context.getServiceReferences((String) null, "(test.stamp=*)") != null) {
-            assertTrue(System.nanoTime() < deadline, "deleting the configurations did not apply");
-            Thread.sleep(10);
+        if (configs != null) {
+            configs.deleteAll();
         }
     }
 
