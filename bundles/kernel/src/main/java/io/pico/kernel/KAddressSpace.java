@@ -237,6 +237,26 @@ final class KAddressSpace implements AddressSpace {
         return generation;
     }
 
+    /**
+     * {@link #sync} then {@link #quiesce} under one lock: what a system call does on entry (the engine catches up,
+     * then runs no guest code until the call is over and it syncs again).
+     */
+    synchronized long syncQuiesced(Engine engine, long seen) {
+        if (seen < 0 || seen < logBase) {
+            long g = sync(engine, seen);
+            quiesce(engine);
+            return g;
+        }
+        for (long g = seen; g < generation; g++) {
+            log.get((int) (g - logBase)).apply(engine);
+        }
+        long[] e = engines.computeIfAbsent(engine, k -> new long[2]);
+        e[0] = generation;
+        e[1] = 1;
+        reclaim();
+        return generation;
+    }
+
     /** Drops log entries that every engine has replayed. */
     synchronized void trim(long oldestSeen) {
         int drop = (int) Math.min(log.size(), oldestSeen - logBase);
