@@ -619,9 +619,8 @@ final class KThread implements PicoThread, EngineListener, Runnable {
         inCall = true;
         process.releaseCpu();
         try {
-            memoryGeneration = process.space().sync(engine, memoryGeneration);
             // inside the call the engine runs no guest code: it syncs again before it does (afterCall, run loop)
-            process.space().quiesce(engine);
+            memoryGeneration = process.space().syncQuiesced(engine, memoryGeneration);
             provider.systemCall(this);
         } catch (Throwable t) {
             providerFailed("system call", t);

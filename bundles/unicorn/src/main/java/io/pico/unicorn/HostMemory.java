@@ -83,14 +83,52 @@ public final class HostMemory {
         }
     }
 
+    /**
+     * Copies between host memory and Java arrays with {@code sun.misc.Unsafe.copyMemory} (an intrinsic: no JNI
+     * transition) where the framework wires sun.misc; else with jffi's JNI accessors. A system call's small
+     * transfer (a 64-byte read or write) made two JNI transitions per call before (bench/README.md).
+     */
+    private static final class Copy {
+        static final sun.misc.Unsafe UNSAFE = unsafe();
+        static final long BYTES = UNSAFE == null ? 0 : UNSAFE.arrayBaseOffset(byte[].class);
+
+        private static sun.misc.Unsafe unsafe() {
+            try {
+                java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                return (sun.misc.Unsafe) f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+    }
+
+    private static final boolean UNSAFE_COPY = unsafeCopy();
+
+    private static boolean unsafeCopy() {
+        try {
+            return Copy.UNSAFE != null && Boolean.parseBoolean(System.getProperty("pico.memory.unsafe", "true"));
+        } catch (LinkageError e) {
+            return false; // sun.misc not wired into this bundle
+        }
+    }
+
     public static void read(long address, byte[] dst, int off, int len) {
         Objects.checkFromIndexSize(off, len, dst.length);
-        IO.getByteArray(address, dst, off, len);
+        if (UNSAFE_COPY) {
+            Copy.UNSAFE.copyMemory(null, address, dst, Copy.BYTES + off, len);
+        } else {
+            IO.getByteArray(address, dst, off, len);
+        }
     }
 
     public static void write(long address, byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
-        IO.putByteArray(address, src, off, len);
+        if (UNSAFE_COPY) {
+            Copy.UNSAFE.copyMemory(src, Copy.BYTES + off, null, address, len);
+        } else {
+            IO.putByteArray(address, src, off, len);
+        }
     }
 
     public static byte getByte(long address) {
