@@ -41,6 +41,11 @@ public final class GuestFs {
     private final Overlay overlay;
     private final Set<String> devices;
     private final List<Mount> mounts;
+    /**
+     * Whether the root is the host's {@code /}: nothing lies outside it, so host names need no O_NOFOLLOW walk (a
+     * directory renamed into a link can lead nowhere the guest could not name itself) and links are read by path.
+     */
+    private final boolean unconfined;
 
     /** A view confined to {@code root} with the given overlay and the default host devices. */
     public GuestFs(Path root, Overlay overlay) {
@@ -61,6 +66,7 @@ public final class GuestFs {
         this.overlay = overlay;
         this.devices = Set.copyOf(hostDevices);
         this.mounts = Mount.ordered(mounts);
+        this.unconfined = this.root.getParent() == null;
     }
 
     /** The same view (root, devices, mounts) with another overlay: a forked process's. */
@@ -156,7 +162,7 @@ public final class GuestFs {
         if (r.synthetic()) {
             return null;
         }
-        if (devices.contains(r.guest())) {
+        if (devices.contains(r.guest()) || unconfined) {
             return r.host();
         }
         List<String> parts = parts(r.guest());
@@ -174,6 +180,9 @@ public final class GuestFs {
     public Path directory(Resolved r) {
         if (r.synthetic() || devices.contains(r.guest())) {
             throw Errno.ENOTDIR.error();
+        }
+        if (unconfined) {
+            return r.host();
         }
         List<String> parts = parts(r.guest());
         Mount m = mountOf(r.guest());
@@ -267,6 +276,9 @@ public final class GuestFs {
         Mount m = mountOf("/" + String.join("/", parts));
         Path top = m == null ? root : m.host();
         List<String> below = parts.subList(m == null ? 0 : depth(m), parts.size());
+        if (unconfined) {
+            return readLink(hostOf(parts));
+        }
         if (!last && !below.isEmpty()) {
             // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
             try {
@@ -284,6 +296,10 @@ public final class GuestFs {
         } catch (io.pico.posix.core.SysError e) {
             return null; // a parent that is gone or not a directory: the caller's walk fails the same way
         }
+        return readLink(host);
+    }
+
+    private static String readLink(Path host) {
         if (!Files.isSymbolicLink(host)) {
             return null;
         }
