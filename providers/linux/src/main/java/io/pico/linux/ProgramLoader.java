@@ -26,14 +26,7 @@ public final class ProgramLoader {
     private static final long HWCAP = 0x078bfbfdL;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    // Linux's auxiliary vector types (the core's StackBuilder writes what a personality gives it)
-    public static final int AT_PHDR = 3;
-    public static final int AT_PHENT = 4;
-    public static final int AT_PHNUM = 5;
-    public static final int AT_PAGESZ = 6;
-    public static final int AT_BASE = 7;
-    public static final int AT_FLAGS = 8;
-    public static final int AT_ENTRY = 9;
+    // Linux's own auxiliary vector types (the System V ones, AT_PHDR ... AT_ENTRY, are the core StackBuilder's)
     public static final int AT_UID = 11;
     public static final int AT_EUID = 12;
     public static final int AT_GID = 13;
@@ -167,13 +160,7 @@ public final class ProgramLoader {
 
     /** Adds Linux's auxiliary vector for a loaded program (and interpreter, or null) to the stack. */
     static StackBuilder auxv(StackBuilder stack, ElfLoader.Loaded main, ElfLoader.Loaded interp, byte[] random) {
-        return stack.aux(AT_PHDR, main.phdr())
-                .aux(AT_PHENT, ElfFile.PHENT_SIZE)
-                .aux(AT_PHNUM, main.phnum())
-                .aux(AT_PAGESZ, AddressSpace.PAGE_SIZE)
-                .aux(AT_BASE, interp == null ? 0 : interp.bias())
-                .aux(AT_FLAGS, 0)
-                .aux(AT_ENTRY, main.entry())
+        return stack.program(main, interp)
                 .aux(AT_UID, HostIds.uid())
                 .aux(AT_EUID, HostIds.euid())
                 .aux(AT_GID, HostIds.gid())

@@ -41,11 +41,11 @@ class ProgramLoaderTest {
             }
             auxv.put(type, mem.getLong(aux + 8));
         }
-        assertEquals(4096, auxv.get((long) ProgramLoader.AT_PAGESZ));
-        assertEquals(0x400040, auxv.get((long) ProgramLoader.AT_PHDR));
-        assertEquals(9, auxv.get((long) ProgramLoader.AT_PHNUM));
-        assertEquals(0x401000, auxv.get((long) ProgramLoader.AT_ENTRY));
-        assertEquals(0x7f00_0000_0000L, auxv.get((long) ProgramLoader.AT_BASE), "AT_BASE is the interpreter's bias");
+        assertEquals(4096, auxv.get((long) StackBuilder.AT_PAGESZ));
+        assertEquals(0x400040, auxv.get((long) StackBuilder.AT_PHDR));
+        assertEquals(9, auxv.get((long) StackBuilder.AT_PHNUM));
+        assertEquals(0x401000, auxv.get((long) StackBuilder.AT_ENTRY));
+        assertEquals(0x7f00_0000_0000L, auxv.get((long) StackBuilder.AT_BASE), "AT_BASE is the interpreter's bias");
         assertEquals(100, auxv.get((long) ProgramLoader.AT_CLKTCK));
         byte[] r = new byte[16];
         long randomAt = auxv.get((long) ProgramLoader.AT_RANDOM);

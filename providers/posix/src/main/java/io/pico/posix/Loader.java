@@ -32,13 +32,7 @@ import java.util.List;
  */
 public final class Loader implements ImageLoader<Loader.Program> {
 
-    public static final int AT_PHDR = 3;
-    public static final int AT_PHENT = 4;
-    public static final int AT_PHNUM = 5;
-    public static final int AT_PAGESZ = 6;
-    public static final int AT_BASE = 7;
-    public static final int AT_FLAGS = 8;
-    public static final int AT_ENTRY = 9;
+    // FreeBSD's own auxiliary vector types (the System V ones, AT_PHDR ... AT_ENTRY, are the core StackBuilder's)
     public static final int AT_EXECPATH = 15;
     public static final int AT_CANARY = 16;
     public static final int AT_CANARYLEN = 17;
@@ -214,13 +208,7 @@ public final class Loader implements ImageLoader<Loader.Program> {
         }
         boolean execStack = p.elf().executableStack();
         StackBuilder stack = new StackBuilder().argv(argv).envp(env)
-                .aux(AT_PHDR, main.phdr())
-                .aux(AT_PHENT, ElfFile.PHENT_SIZE)
-                .aux(AT_PHNUM, main.phnum())
-                .aux(AT_PAGESZ, AddressSpace.PAGE_SIZE)
-                .aux(AT_FLAGS, 0)
-                .aux(AT_ENTRY, main.entry())
-                .aux(AT_BASE, interp == null ? 0 : interp.bias())
+                .program(main, interp)
                 .aux(AT_EHDRFLAGS, 0)
                 .auxString(AT_EXECPATH, p.guest())
                 .aux(AT_OSRELDATE, OSRELDATE)

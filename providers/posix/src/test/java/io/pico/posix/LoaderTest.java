@@ -14,6 +14,7 @@ import io.pico.api.PicoProcess;
 import io.pico.posix.core.elf.ByteSource;
 import io.pico.posix.core.elf.ElfException;
 import io.pico.posix.core.elf.ElfFile;
+import io.pico.posix.core.elf.StackBuilder;
 import io.pico.posix.core.fs.GuestFs;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
@@ -173,10 +174,10 @@ class LoaderTest {
             aux.put(type, mem.getLong(at + 8));
         }
         assertEquals((long) Loader.OSRELDATE, aux.get((long) Loader.AT_OSRELDATE));
-        assertEquals(4096L, aux.get((long) Loader.AT_PAGESZ));
-        assertEquals(0x400460L, aux.get((long) Loader.AT_ENTRY));
-        assertEquals(0x400040L, aux.get((long) Loader.AT_PHDR));
-        assertEquals(8L, aux.get((long) Loader.AT_PHNUM));
+        assertEquals(4096L, aux.get((long) StackBuilder.AT_PAGESZ));
+        assertEquals(0x400460L, aux.get((long) StackBuilder.AT_ENTRY));
+        assertEquals(0x400040L, aux.get((long) StackBuilder.AT_PHDR));
+        assertEquals(8L, aux.get((long) StackBuilder.AT_PHNUM));
         assertEquals("/bin/x8664_hello", mem.getString(aux.get((long) Loader.AT_EXECPATH), 100));
         assertEquals(64L, aux.get((long) Loader.AT_CANARYLEN));
         assertEquals(24L, aux.get((long) Loader.AT_PAGESIZESLEN));
@@ -186,7 +187,7 @@ class LoaderTest {
         long timekeep = aux.get((long) Loader.AT_TIMEKEEP);
         assertEquals(1, mem.getInt(timekeep), "tk_ver");
         assertEquals(0, mem.getInt(timekeep + 4), "tk_enabled: libc falls back to system calls");
-        long base = aux.get((long) Loader.AT_BASE);
+        long base = aux.get((long) StackBuilder.AT_BASE);
         assertEquals(base + 0x8000, start.pc(), "the interpreter's entry");
         assertTrue(mem.isMapped(0x400000, 0x1000) && mem.isMapped(base, 0x1000));
         assertEquals(0x7f, mem.getByte(0x400000) & 0xff);

@@ -18,6 +18,14 @@ public final class StackBuilder {
 
     /** The end of the auxiliary vector. */
     public static final int AT_NULL = 0;
+    // the System V ABI's generic entries, the same numbers on Linux and FreeBSD
+    public static final int AT_PHDR = 3;
+    public static final int AT_PHENT = 4;
+    public static final int AT_PHNUM = 5;
+    public static final int AT_PAGESZ = 6;
+    public static final int AT_BASE = 7;
+    public static final int AT_FLAGS = 8;
+    public static final int AT_ENTRY = 9;
     /** The top of the stack on Linux: the end of the user address space. */
     public static final long STACK_TOP = 0x7fff_ffff_f000L;
     /** The stack size mapped up front (8 MiB, the usual RLIMIT_STACK). */
@@ -54,6 +62,22 @@ public final class StackBuilder {
     }
 
     /** An auxiliary vector entry with a plain value. */
+    /**
+     * Adds the System V entries every ELF personality gives a program: its program headers, the page size, the
+     * interpreter's bias (0 without one), no flags, and the program's entry point.
+     *
+     * @since 1.1
+     */
+    public StackBuilder program(ElfLoader.Loaded main, ElfLoader.Loaded interp) {
+        return aux(AT_PHDR, main.phdr())
+                .aux(AT_PHENT, ElfFile.PHENT_SIZE)
+                .aux(AT_PHNUM, main.phnum())
+                .aux(AT_PAGESZ, AddressSpace.PAGE_SIZE)
+                .aux(AT_BASE, interp == null ? 0 : interp.bias())
+                .aux(AT_FLAGS, 0)
+                .aux(AT_ENTRY, main.entry());
+    }
+
     public StackBuilder aux(int type, long value) {
         aux.add(new Aux(type, value, null, 1));
         return this;
