@@ -27,8 +27,6 @@ public final class LinuxProcess extends PosixProcess {
     private java.util.concurrent.Future<?> alarm;
     private long alarmDue;
     private long alarmInterval;
-    /** Guards pending signals, masks and dispositions as deliveries see them; waiters for signals wait on it. */
-    private final Object signalLock = new Object();
     private final SignalQueue pending = new SignalQueue();
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
@@ -106,9 +104,17 @@ public final class LinuxProcess extends PosixProcess {
         return fs().with(fs().overlay() instanceof ProcFs proc ? proc.of(child) : fs().overlay());
     }
 
-    /** The lock of signal state; waiting for a signal means waiting on it. */
-    public Object signalLock() {
-        return signalLock;
+    /**
+     * A child stopped or went on: SIGCHLD with CLD_STOPPED or CLD_CONTINUED, the child's pid and the signal, unless
+     * SIGCHLD's disposition has SA_NOCLDSTOP.
+     */
+    @Override
+    public void childChanged(io.pico.api.Kernel kernel, PicoProcess child, io.pico.posix.core.Children.Kind kind,
+            int sig) {
+        if ((action(Signals.SIGCHLD).flags() & SignalDelivery.SA_NOCLDSTOP) == 0) {
+            SignalDelivery.send(kernel, process(), new SigInfo(Signals.SIGCHLD, kind.code(), child.pid(),
+                    HostIds.uid(), sig, 0), null);
+        }
     }
 
     /** Signals pending for the process as a whole (with their siginfo). */

@@ -330,50 +330,14 @@ public final class SignalDelivery {
         p.exit(ExitStatus.signalled(sig, reason == null ? Signals.text(sig) : reason));
     }
 
-    /** Stops every thread of the process and tells the parent. */
+    /** Stops every thread of the process and tells the parent: the core's stop. */
     static void stopProcess(Kernel kernel, LinuxProcess lp, int sig) {
-        PicoProcess p = lp.process();
-        synchronized (lp.signalLock()) {
-            if (lp.stopped() || p.exitStatus().isPresent()) {
-                return;
-            }
-            lp.stopped(true, (sig << 8) | 0x7f);
-            for (PicoThread t : p.threads()) {
-                t.suspend();
-            }
-        }
-        p.trace().ifPresent(t -> t.println(p.pid() + " --- stopped by SIG" + Signals.name(sig) + " ---"));
-        notifyParent(kernel, lp, SigInfo.CLD_STOPPED, sig);
+        io.pico.posix.core.Signals.stop(kernel, lp, sig);
     }
 
-    /** Lets a stopped process go on (SIGCONT) and tells the parent. */
+    /** Lets a stopped process go on (SIGCONT) and tells the parent: the core's continue. */
     static void continueProcess(Kernel kernel, LinuxProcess lp) {
-        PicoProcess p = lp.process();
-        synchronized (lp.signalLock()) {
-            if (!lp.stopped()) {
-                return;
-            }
-            lp.stopped(false, 0xffff);
-            for (PicoThread t : p.threads()) {
-                t.resume();
-            }
-        }
-        notifyParent(kernel, lp, SigInfo.CLD_CONTINUED, Signals.SIGCONT);
-    }
-
-    private static void notifyParent(Kernel kernel, LinuxProcess child, int code, int status) {
-        PicoProcess c = child.process();
-        if (child.orphaned()) {
-            return;
-        }
-        kernel.process(c.parentPid()).ifPresent(parent -> {
-            if (parent.providerState() instanceof LinuxProcess plp) {
-                if ((plp.action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-                    send(kernel, parent, new SigInfo(Signals.SIGCHLD, code, c.pid(), HostIds.uid(), status, 0), null);
-                }
-                plp.childEvent();
-            }
-        });
+        io.pico.posix.core.Signals.cont(kernel, lp);
     }
 
     // ---------------------------------------------------------------- delivery

@@ -399,6 +399,109 @@ class PosixProgramsTest {
     }
 
     @Test
+    void aChildThatStopsItselfIsSeenStoppedAndContinuedByWait4BeforeItExits() throws Exception {
+        // FreeBSD's numbers: SIGSTOP 17, SIGCONT 19; WUNTRACED 2, WCONTINUED 4; a continue's status is 0x13
+        Path exe = build("jobstop", PRELUDE + """
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  jc bad
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov r13, rax              ; the child's pid
+                  mov rdi, r13              ; wait4(pid, &status, WUNTRACED, NULL): stopped by SIGSTOP
+                  lea rsi, [rel status]
+                  mov edx, 2
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp rax, r13
+                  jne bad
+                  cmp dword [rel status], (17 << 8) | 0x7f
+                  jne bad2
+                  print `stopped\\n`
+                  mov rdi, r13              ; wait4(pid, &status, WNOHANG | WUNTRACED, NULL): reported once only
+                  lea rsi, [rel status]
+                  mov edx, 3
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jnz bad3
+                  mov rdi, r13              ; kill(pid, SIGCONT)
+                  mov esi, 19
+                  mov eax, SYS_kill
+                  syscall
+                  jc bad
+                  mov rdi, r13              ; wait4(pid, &status, WCONTINUED, NULL): it went on
+                  lea rsi, [rel status]
+                  mov edx, 4
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp rax, r13
+                  jne bad
+                  cmp dword [rel status], 0x13
+                  jne bad4
+                  print `continued\\n`
+                  mov edi, [rel fds + 4]    ; let the child read and exit
+                  lea rsi, [rel buf]
+                  mov edx, 1
+                  mov eax, SYS_write
+                  syscall
+                  mov rdi, r13              ; wait4(pid, &status, 0, NULL): exited with 7
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 7 << 8
+                  jne bad5
+                  print `exited 7\\n`
+                  exit 0
+                child:
+                  mov eax, SYS_getpid       ; kill(getpid(), SIGSTOP)
+                  syscall
+                  mov rdi, rax
+                  mov esi, 17
+                  mov eax, SYS_kill
+                  syscall
+                  mov edi, [rel fds]        ; blocks until the parent has seen the continue
+                  lea rsi, [rel buf]
+                  mov edx, 1
+                  mov eax, SYS_read
+                  syscall
+                  exit 7
+                bad:
+                  exit 1
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                bad5:
+                  exit 5
+                section .bss
+                fds: resd 2
+                status: resd 1
+                buf: resb 8
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("stopped\ncontinued\nexited 7\n", r.out());
+        assertTrue(r.trace().contains("--- stopped by SIGSTOP ---"), r::trace);
+    }
+
+    @Test
     void signalsRunHandlersReturnThroughSigreturnWaitWhileBlockedAndEndTheProcessByDefault() throws Exception {
         Path exe = build("signals", PRELUDE + """
                   mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)

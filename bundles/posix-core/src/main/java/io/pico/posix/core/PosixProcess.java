@@ -45,6 +45,8 @@ public class PosixProcess {
     private volatile int sid;
     private Future<?> alarm;
     private long alarmDue;
+    /** Guards the stop state and a personality's signal state as deliveries see them. */
+    private final Object signalLock = new Object();
     /** Parents waiting for their children (wait4, waitid, wait6) wait on it; children's events notify it. */
     private final Object childLock = new Object();
     /** The parent has ended: this process is reaped as soon as it ends, and getppid says 1. */
@@ -348,6 +350,41 @@ public class PosixProcess {
      */
     public boolean raise(Kernel kernel, int sig, String reason) {
         return Signals.deliver(kernel, process, this, sig, reason);
+    }
+
+    /**
+     * The lock of signal state (the stop state; a personality's queues and masks); waiting for a signal may mean
+     * waiting on it.
+     *
+     * @since 2.1
+     */
+    public Object signalLock() {
+        return signalLock;
+    }
+
+    /**
+     * A child of this process stopped or went on ({@link Signals#stop}, {@link Signals#cont}): sends SIGCHLD
+     * unless this process's SIGCHLD disposition has SA_NOCLDSTOP. A personality whose SIGCHLD carries a siginfo
+     * overrides it; waiting parents are woken by the caller.
+     *
+     * @param kind {@link Children.Kind#STOPPED} or {@link Children.Kind#CONTINUED}
+     * @param sig the stopping signal, or SIGCONT, in the child's numbering
+     * @since 2.1
+     */
+    public void childChanged(Kernel kernel, PicoProcess child, Children.Kind kind, int sig) {
+        int chld = abi.signals().number("CHLD");
+        if ((action(chld).flags() & abi.saNoCldStop()) == 0) {
+            Signals.raise(kernel, process, chld, null);
+        }
+    }
+
+    /**
+     * Forgets a pending signal (a stop signal drops a pending SIGCONT and the other way round).
+     *
+     * @since 2.1
+     */
+    public synchronized void removePending(int sig) {
+        pending = pending.without(sig);
     }
 
     /**

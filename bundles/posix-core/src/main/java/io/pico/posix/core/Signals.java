@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Signal delivery as Unix personalities share it. A signal that is ignored (explicitly, or by default) is
  * dropped; one that every thread blocks stays pending until a mask lets it through; a caught one is marked
  * pending and run at the next call boundary of a thread that does not block it, when the personality builds
- * signal frames ({@link SignalFrames}), else it takes its default action; default actions end the process
- * (stopping is not supported and is logged).
+ * signal frames ({@link SignalFrames}), else it takes its default action; default actions end, stop or continue
+ * the process. Stopping and continuing ({@link #stop}, {@link #cont}) are shared with personalities that deliver
+ * signals their own way: the stop state is the core's, the parent is told through
+ * {@link PosixProcess#childChanged} and its waits ({@link Children}).
  */
 public final class Signals {
 
@@ -77,6 +79,18 @@ public final class Signals {
      */
     public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
         SignalTable table = state.abi().signals();
+        int cont = table.number("CONT");
+        if (sig == cont) {
+            // SIGCONT continues the process whatever its disposition, and drops the stop signals pending
+            for (SignalTable.Signal s : table.all()) {
+                if (s.action() == SignalTable.Action.STOP) {
+                    state.removePending(s.number());
+                }
+            }
+            cont(kernel, state);
+        } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
+            state.removePending(cont);
+        }
         Disposition action = state.action(sig);
         boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
         if (!unstoppable) {
@@ -118,8 +132,7 @@ public final class Signals {
                 return false;
             }
             case STOP -> {
-                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
-                        + " would stop the process; stopping is not supported, ignored");
+                stop(kernel, state, sig);
                 return false;
             }
             default -> {
@@ -129,6 +142,63 @@ public final class Signals {
                 return true;
             }
         }
+    }
+
+    /**
+     * Stops every thread of the process (the default action of SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): the wait event
+     * {@code sig << 8 | 0x7f} for the parent's WUNTRACED, SIGCHLD to it ({@link PosixProcess#childChanged}) and its
+     * waits woken. Nothing when the process is stopped or has ended already.
+     *
+     * @param sig the stopping signal in the process's numbering
+     * @since 2.1
+     */
+    public static void stop(Kernel kernel, PosixProcess state, int sig) {
+        PicoProcess p = state.process();
+        synchronized (state.signalLock()) {
+            if (state.stopped() || p.exitStatus().isPresent()) {
+                return;
+            }
+            state.stopped(true, (sig << 8) | 0x7f);
+            for (PicoThread t : p.threads()) {
+                t.suspend();
+            }
+        }
+        String name = state.abi().signals().name(sig);
+        p.trace().ifPresent(t -> t.println(p.pid() + " --- stopped by SIG" + name + " ---"));
+        notifyParent(kernel, state, Children.Kind.STOPPED, sig);
+    }
+
+    /**
+     * Lets a stopped process go on (SIGCONT): the wait event {@link Children#CONTINUED_EVENT} for the parent's
+     * WCONTINUED, SIGCHLD to it and its waits woken. Nothing when the process is not stopped.
+     *
+     * @since 2.1
+     */
+    public static void cont(Kernel kernel, PosixProcess state) {
+        PicoProcess p = state.process();
+        synchronized (state.signalLock()) {
+            if (!state.stopped()) {
+                return;
+            }
+            state.stopped(false, Children.CONTINUED_EVENT);
+            for (PicoThread t : p.threads()) {
+                t.resume();
+            }
+        }
+        notifyParent(kernel, state, Children.Kind.CONTINUED, state.abi().signals().number("CONT"));
+    }
+
+    private static void notifyParent(Kernel kernel, PosixProcess child, Children.Kind kind, int sig) {
+        if (child.orphaned()) {
+            return;
+        }
+        PicoProcess c = child.process();
+        kernel.process(c.parentPid()).ifPresent(parent -> {
+            if (parent.providerState() instanceof PosixProcess pp) {
+                pp.childChanged(kernel, c, kind, sig);
+                pp.childEvent();
+            }
+        });
     }
 
     /**

@@ -37,7 +37,7 @@ final class SignalCalls {
             return 0;
         });
         t.full(53, "pp", SignalCalls::sigaltstack);
-        t.partial(37, "dS", SignalCalls::kill, "processes of this personality; stop signals are not supported");
+        t.partial(37, "dS", SignalCalls::kill, "processes of this personality");
         t.full(417, "p=!", SignalCalls::sigreturn);
         t.full(341, "p", SignalCalls::sigsuspend);
         t.full(421, "p", SignalCalls::getcontext);
