@@ -502,6 +502,68 @@ class PosixProgramsTest {
     }
 
     @Test
+    void killMinusOneReachesTheOtherProcessesOfTheSessionButNotTheCaller() throws Exception {
+        // FreeBSD's numbers: SIGTERM 15, ESRCH 3
+        Path exe = build("killall", PRELUDE + """
+                  mov rdi, -1               ; kill(-1, 0): nobody else in the session yet
+                  xor esi, esi
+                  mov eax, SYS_kill
+                  syscall
+                  jnc bad2
+                  cmp rax, 3
+                  jne bad2
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  jc bad
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov r13, rax
+                  mov rdi, -1               ; kill(-1, SIGTERM): the child, not the caller
+                  mov esi, 15
+                  mov eax, SYS_kill
+                  syscall
+                  jc bad3
+                  mov rdi, r13              ; wait4(pid, &status, 0, NULL): killed by SIGTERM
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 15
+                  jne bad4
+                  print `caller alive, child terminated\\n`
+                  exit 0
+                child:
+                  mov edi, [rel fds]        ; blocks: nobody writes
+                  lea rsi, [rel status]
+                  mov edx, 1
+                  mov eax, SYS_read
+                  syscall
+                  exit 9
+                bad:
+                  exit 1
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                fds: resd 2
+                status: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("caller alive, child terminated\n", r.out());
+    }
+
+    @Test
     void signalsRunHandlersReturnThroughSigreturnWaitWhileBlockedAndEndTheProcessByDefault() throws Exception {
         Path exe = build("signals", PRELUDE + """
                   mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)

@@ -74,6 +74,70 @@ public final class Signals {
     }
 
     /**
+     * Raises a signal of the personality {@code from} in any process: a Unix process gets it by name in its own
+     * numbering ({@link #raise(Kernel, PicoProcess, Abi, int, String)}), another personality's process through the
+     * kernel, by name, in its own terms (nothing when it knows no such signal). True when it ended the process.
+     *
+     * @since 2.1
+     */
+    public static boolean raiseAny(Kernel kernel, PicoProcess process, Abi from, int sig) {
+        if (sig == 0 || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (process.providerState() instanceof PosixProcess) {
+            return raise(kernel, process, from, sig, null);
+        }
+        try {
+            kernel.signal(process.pid(), from.signals().name(sig));
+        } catch (IllegalArgumentException e) {
+            // it knows no such signal, or has ended: nothing happens
+        }
+        return false;
+    }
+
+    /**
+     * kill(2)'s targets and order as Unix personalities share them: {@code pid} &gt; 0 one process of any
+     * personality (an ended one not yet waited for exists, and gets nothing); 0 the caller's process group; -1 the
+     * Unix processes of the caller's session but the caller; &lt; -1 group -pid (its members not yet waited for
+     * count). Ended processes are skipped; the caller, when a target, gets the signal last.
+     *
+     * @param send sends the signal to one process, true when that ended it
+     * @return true when the signal ended the caller
+     * @throws SysError ESRCH when {@code pid} names no process
+     * @since 2.1
+     */
+    public static boolean kill(Call c, int pid, java.util.function.Predicate<PicoProcess> send) {
+        PicoProcess self = c.process();
+        java.util.List<PicoProcess> targets = new java.util.ArrayList<>();
+        if (pid > 0) {
+            c.kernel().process(pid).ifPresent(targets::add);
+        } else {
+            int sid = c.state().sid();
+            int group = pid == 0 ? c.state().pgid() : -pid;
+            for (PicoProcess p : c.kernel().processes()) {
+                if (!(p.providerState() instanceof PosixProcess s)) {
+                    continue;
+                }
+                if (pid == -1 ? p != self && p.exitStatus().isEmpty() && s.sid() == sid : s.pgid() == group) {
+                    targets.add(p);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw Errno.ESRCH.error();
+        }
+        boolean toSelf = false;
+        for (PicoProcess p : targets) {
+            if (p == self) {
+                toSelf = true;
+            } else if (p.exitStatus().isEmpty()) {
+                send.test(p);
+            }
+        }
+        return toSelf && self.exitStatus().isEmpty() && send.test(self);
+    }
+
+    /**
      * The core's own delivery of {@code sig} (what {@link PosixProcess#raise} does unless a personality delivers
      * signals its own way); returns true when it ended the process.
      */

@@ -14,7 +14,6 @@ import io.pico.linux.SignalQueue;
 import io.pico.linux.Signals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +37,7 @@ final class SignalCalls {
         t.full(131, "pp", SignalCalls::sigaltstack);
         t.full(15, "=!", SignalCalls::sigreturn);
         t.partial(62, "dS", c -> kill(c, c.intArg(0), c.intArg(1)),
-                "pid -1 reaches the Linux processes of the caller's session");
+                "pid -1 reaches the Unix processes of the caller's session");
         t.full(200, "dS", c -> tkill(c, -1, c.intArg(0), c.intArg(1)));
         t.full(234, "ddS", c -> tkill(c, c.intArg(0), c.intArg(1), c.intArg(2)));
         t.full(129, "dSp", SignalCalls::sigqueueinfo);
@@ -198,7 +197,7 @@ final class SignalCalls {
         return result;
     }
 
-    /** Sends a signal to one process; true when it ended the caller. */
+    /** Sends a signal to one process; true when it ended it. */
     private static boolean sendTo(Call c, PicoProcess target, SigInfo info) {
         if (info.signo() == 0) {
             return false;
@@ -212,52 +211,16 @@ final class SignalCalls {
             }
             return false;
         }
-        return SignalDelivery.send(c.kernel(), target, info, null) && target == c.process();
+        return SignalDelivery.send(c.kernel(), target, info, null);
     }
 
-    /** Implements Linux kill(2). */
+    /** Implements Linux kill(2): the core's targets ({@link io.pico.posix.core.Signals#kill}), Linux's siginfo. */
     private static long kill(Call c, int pid, int sig) {
         if (sig < 0 || sig > Signals.NSIG) {
             return -Errno.EINVAL;
         }
         SigInfo info = SigInfo.user(sig, c.process().pid());
-        List<PicoProcess> targets;
-        if (pid > 0) {
-            Optional<PicoProcess> p = c.kernel().process(pid);
-            if (p.isEmpty()) {
-                return -Errno.ESRCH;
-            }
-            if (p.get().exitStatus().isPresent()) {
-                return 0; // a zombie: it exists, the signal does nothing
-            }
-            targets = List.of(p.get());
-        } else if (pid == -1) {
-            targets = new ArrayList<>();
-            int sid = c.state().sid();
-            for (PicoProcess p : c.kernel().processes()) {
-                if (p != c.process() && p.exitStatus().isEmpty() && p.providerState() instanceof LinuxProcess lp
-                        && lp.sid() == sid) {
-                    targets.add(p);
-                }
-            }
-        } else {
-            targets = group(c, pid == 0 ? c.state().pgid() : -pid);
-        }
-        if (targets.isEmpty()) {
-            return -Errno.ESRCH;
-        }
-        boolean self = false;
-        for (PicoProcess p : targets) {
-            if (p.exitStatus().isPresent()) {
-                continue;
-            }
-            if (p == c.process()) {
-                self = true;
-                continue;
-            }
-            sendTo(c, p, info);
-        }
-        if (self && sendTo(c, c.process(), info)) {
+        if (io.pico.posix.core.Signals.kill(c.core(), pid, p -> sendTo(c, p, info))) {
             c.noReturn();
         }
         return 0;
@@ -313,7 +276,7 @@ final class SignalCalls {
         SigInfo info = queued(c, sig, c.arg(2), c.intArg(0));
         PicoProcess p = c.kernel().process(c.intArg(0)).filter(q -> q.exitStatus().isEmpty())
                 .orElseThrow(() -> Errno.error(Errno.ESRCH));
-        if (sig != 0 && sendTo(c, p, info)) {
+        if (sig != 0 && sendTo(c, p, info) && p == c.process()) {
             c.noReturn();
         }
         return 0;

@@ -1,6 +1,5 @@
 package io.pico.posix.sys;
 
-import io.pico.api.PicoProcess;
 import io.pico.posix.FreeBsdProcess;
 import io.pico.posix.SignalFrame;
 import io.pico.posix.core.Call;
@@ -13,8 +12,6 @@ import io.pico.posix.core.Signals;
 import io.pico.posix.core.sys.SyscallTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Signals: dispositions, masks, kill, handler frames and sigreturn, contexts, sigsuspend, interval timers. */
 final class SignalCalls {
@@ -37,7 +34,7 @@ final class SignalCalls {
             return 0;
         });
         t.full(53, "pp", SignalCalls::sigaltstack);
-        t.partial(37, "dS", SignalCalls::kill, "processes of this personality");
+        t.partial(37, "dS", SignalCalls::kill, "pid -1 reaches the Unix processes of the caller's session");
         t.full(417, "p=!", SignalCalls::sigreturn);
         t.full(341, "p", SignalCalls::sigsuspend);
         t.full(421, "p", SignalCalls::getcontext);
@@ -133,33 +130,15 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD kill(2): one process, the caller's group (0), a group (negative) or all (-1). */
+    /** Implements FreeBSD kill(2): the core's targets ({@link Signals#kill}); another personality's by name. */
     private static long kill(Call c) {
         int pid = c.intArg(0);
         int sig = c.intArg(1);
         if (sig != 0 && !c.abi().signals().valid(sig)) {
             throw Errno.EINVAL.error();
         }
-        List<PicoProcess> targets = new ArrayList<>();
-        if (pid > 0) {
-            c.kernel().process(pid).filter(p -> p.providerState() instanceof PosixProcess && p.exitStatus().isEmpty())
-                    .ifPresent(targets::add);
-        } else {
-            int group = pid == 0 ? c.state().pgid() : -pid;
-            for (PicoProcess p : c.kernel().processes()) {
-                if (p.exitStatus().isEmpty() && p.providerState() instanceof PosixProcess s
-                        && p.personality().equals(c.process().personality()) && (pid == -1 || s.pgid() == group)) {
-                    targets.add(p);
-                }
-            }
-        }
-        if (targets.isEmpty()) {
-            throw Errno.ESRCH.error();
-        }
-        for (PicoProcess p : targets) {
-            if (sig != 0 && Signals.raise(c.kernel(), p, c.abi(), sig, null) && p == c.process()) {
-                c.noReturn();
-            }
+        if (Signals.kill(c, pid, p -> Signals.raiseAny(c.kernel(), p, c.abi(), sig))) {
+            c.noReturn();
         }
         return 0;
     }
