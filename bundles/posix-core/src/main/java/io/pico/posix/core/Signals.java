@@ -163,15 +163,8 @@ public final class Signals {
                     || def == SignalTable.Action.CONTINUE))) {
                 return false;
             }
-            boolean allBlock = !process.threads().isEmpty();
-            PicoThread target = null;
-            for (PicoThread t : process.threads()) {
-                if (!state.<PosixThread>thread(t).sigmask().contains(sig)) {
-                    allBlock = false;
-                    target = t;
-                    break;
-                }
-            }
+            PicoThread target = chooseThread(process, state, sig);
+            boolean allBlock = target == null && !process.threads().isEmpty();
             if (allBlock || (action.caught() && state.frames() != null)) {
                 state.addPending(sig);
                 if (target != null) {
@@ -187,6 +180,67 @@ public final class Signals {
         return defaultAction(kernel, process, state, sig, reason);
     }
 
+    /**
+     * The main thread of a process (its tid is the pid), else its first thread, else null.
+     *
+     * @since 2.1
+     */
+    public static PicoThread mainThread(PicoProcess p) {
+        java.util.List<PicoThread> all = p.threads();
+        for (PicoThread t : all) {
+            if (t.tid() == p.pid()) {
+                return t;
+            }
+        }
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /**
+     * The thread to take a process-directed signal: of those not blocking it, one inside a call (it can be
+     * interrupted at once), the main thread first; else the main thread, else any other; null when every thread
+     * blocks it.
+     *
+     * @since 2.1
+     */
+    public static PicoThread chooseThread(PicoProcess p, PosixProcess state, int sig) {
+        PicoThread main = mainThread(p);
+        PicoThread any = null;
+        if (main != null && !state.<PosixThread>thread(main).sigmask().contains(sig)) {
+            if (state.<PosixThread>thread(main).inCall()) {
+                return main;
+            }
+            any = main;
+        }
+        for (PicoThread t : p.threads()) {
+            PosixThread ts = state.thread(t);
+            if (!ts.sigmask().contains(sig)) {
+                if (ts.inCall()) {
+                    return t;
+                }
+                if (any == null) {
+                    any = t;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Ends the process by a signal (a default action of terminate or core): the trace line, with "(core dumped)"
+     * for a signal whose default dumps core, and the exit status. Nothing when it has ended already.
+     *
+     * @param reason the description of the end, null for the signal's strsignal text
+     * @since 2.1
+     */
+    public static void terminate(PicoProcess process, SignalTable table, int sig, String reason) {
+        if (process.exitStatus().isPresent()) {
+            return;
+        }
+        process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + table.name(sig)
+                + (table.defaultAction(sig) == SignalTable.Action.CORE ? " (core dumped)" : "") + " +++"));
+        process.exit(ExitStatus.signalled(sig, reason == null ? table.text(sig) : reason));
+    }
+
     /** Takes the default action of a signal; returns true when it ended the process. */
     public static boolean defaultAction(Kernel kernel, PicoProcess process, PosixProcess state, int sig,
             String reason) {
@@ -200,9 +254,7 @@ public final class Signals {
                 return false;
             }
             default -> {
-                process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + table.name(sig)
-                        + " +++"));
-                process.exit(ExitStatus.signalled(sig, reason == null ? table.text(sig) : reason));
+                terminate(process, table, sig, reason);
                 return true;
             }
         }
