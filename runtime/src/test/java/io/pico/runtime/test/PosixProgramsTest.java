@@ -746,6 +746,67 @@ class PosixProgramsTest {
     }
 
     @Test
+    void sigsuspendRunsTheHandlerUnderItsTemporaryMaskReturnsEintrAndRestoresTheMask() throws Exception {
+        // FreeBSD's numbers: SIGALRM 14 (bit 13 of the first sigset word), EINTR 4, SIG_BLOCK 1
+        Path exe = build("suspend", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGALRM, {handler, 0, {}}, NULL)
+                  mov edi, 14
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 1 << 13   ; sigprocmask(SIG_BLOCK, {SIGALRM}, NULL)
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov qword [rel itv + 24], 50000   ; setitimer(ITIMER_REAL, 50 ms)
+                  xor edi, edi
+                  lea rsi, [rel itv]
+                  xor edx, edx
+                  mov eax, 83
+                  syscall
+                  lea rdi, [rel none]       ; sigsuspend({}): SIGALRM gets through only here
+                  mov eax, 341
+                  syscall
+                  jnc bad2
+                  cmp rax, 4
+                  jne bad2
+                  cmp dword [rel ran], 1
+                  jne bad3
+                  mov edi, 1                ; sigprocmask(SIG_BLOCK, NULL, &old): SIGALRM blocked again
+                  xor esi, esi
+                  lea rdx, [rel old]
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  cmp dword [rel old], 1 << 13
+                  jne bad4
+                  print `handler ran, eintr, mask back\\n`
+                  exit 0
+                handler:
+                  mov dword [rel ran], 1
+                  ret
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                act: resb 32
+                set: resb 16
+                none: resb 16
+                old: resb 16
+                itv: resb 32
+                ran: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("handler ran, eintr, mask back\n", r.out());
+    }
+
+    @Test
     void aBlockingReadInterruptedByAHandlerWithSaRestartIsMadeAgain() throws Exception {
         Path exe = build("restart", PRELUDE + """
                   lea rdi, [rel fds]

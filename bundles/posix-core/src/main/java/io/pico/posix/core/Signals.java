@@ -167,6 +167,9 @@ public final class Signals {
             boolean allBlock = target == null && !process.threads().isEmpty();
             if (allBlock || (action.caught() && state.frames() != null)) {
                 state.addPending(sig);
+                synchronized (state.signalLock()) {
+                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend})
+                }
                 if (target != null) {
                     target.interrupt();
                 }
@@ -178,6 +181,31 @@ public final class Signals {
             }
         }
         return defaultAction(kernel, process, state, sig, reason);
+    }
+
+    /**
+     * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
+     * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
+     * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with
+     * EINTR, which the row gives in its own way. Whoever makes a signal pending notifies the signal lock (and
+     * interrupts the thread).
+     *
+     * @throws InterruptedException when the thread is interrupted first
+     * @since 2.1
+     */
+    public static void suspend(PosixProcess state, PosixThread thread, SigSet temp,
+            java.util.function.BooleanSupplier deliverable) throws InterruptedException {
+        synchronized (state.signalLock()) {
+            if (temp != null) {
+                if (!thread.hasSavedMask()) {
+                    thread.saveMask(thread.sigmask());
+                }
+                thread.sigmask(temp);
+            }
+            while (!deliverable.getAsBoolean() && state.process().exitStatus().isEmpty()) {
+                state.signalLock().wait(1000);
+            }
+        }
     }
 
     /**

@@ -298,16 +298,14 @@ final class SignalCalls {
 
     /** Waits until the thread has a signal to take; returns EINTR (its handler then runs). */
     private static long awaitSignal(Call c) throws InterruptedException {
+        return awaitSignal(c, null);
+    }
+
+    /** Waits in the core's {@link io.pico.posix.core.Signals#suspend} with Linux's test of what is deliverable. */
+    private static long awaitSignal(Call c, io.pico.posix.core.SigSet temp) throws InterruptedException {
         LinuxProcess lp = c.state();
         LinuxThread lt = c.threadState();
-        synchronized (lp.signalLock()) {
-            while (!SignalDelivery.deliverable(lp, lt)) {
-                if (c.process().exitStatus().isPresent()) {
-                    break;
-                }
-                lp.signalLock().wait(1000);
-            }
-        }
+        io.pico.posix.core.Signals.suspend(lp, lt, temp, () -> SignalDelivery.deliverable(lp, lt));
         return -Errno.EINTR;
     }
 
@@ -321,11 +319,7 @@ final class SignalCalls {
         if (c.arg(1) != 8) {
             return -Errno.EINVAL;
         }
-        long mask = c.mem().getLong(c.arg(0));
-        synchronized (c.state().signalLock()) {
-            c.threadState().temporaryMask(mask);
-        }
-        return awaitSignal(c);
+        return awaitSignal(c, io.pico.posix.core.SigSet.of(c.mem().getLong(c.arg(0))));
     }
 
     /**

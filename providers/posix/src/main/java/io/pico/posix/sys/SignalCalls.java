@@ -150,18 +150,12 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD sigsuspend(2): waits with a temporary mask until a signal arrives; always EINTR. */
+    /** Implements FreeBSD sigsuspend(2): the core's wait with a temporary mask until a signal arrives; always EINTR. */
     private static long sigsuspend(Call c) {
         PosixThread t = c.threadState();
-        SigSet temp = read(c, c.arg(0));
-        SigSet old = t.sigmask();
-        t.sigmask(temp);
-        t.saveMask(old);
         PosixProcess s = c.state();
         try {
-            while (s.pending().andNot(t.sigmask()).isEmpty() && c.process().exitStatus().isEmpty()) {
-                Thread.sleep(50);
-            }
+            Signals.suspend(s, t, read(c, c.arg(0)), () -> !s.pending().andNot(t.sigmask()).isEmpty());
         } catch (InterruptedException e) {
             // a signal: delivered when the call returns
         }
