@@ -807,6 +807,79 @@ class PosixProgramsTest {
     }
 
     @Test
+    void aPendingSignalIsDiscardedWhenItsDispositionBecomesIgnore() throws Exception {
+        // FreeBSD's numbers: SIGUSR1 30 (bit 29 of the first sigset word), SIG_BLOCK 1, SIG_UNBLOCK 2, SIG_IGN 1
+        Path exe = build("discard", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 1 << 29   ; sigprocmask(SIG_BLOCK, {SIGUSR1}, NULL)
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov eax, SYS_getpid       ; kill(getpid(), SIGUSR1): pending, blocked
+                  syscall
+                  mov rdi, rax
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  lea rdi, [rel pend]       ; sigpending(&pend): SIGUSR1
+                  mov eax, 343
+                  syscall
+                  cmp dword [rel pend], 1 << 29
+                  jne bad2
+                  mov qword [rel act], 1    ; sigaction(SIGUSR1, {SIG_IGN}, NULL): discards it
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  lea rdi, [rel pend]       ; sigpending(&pend): nothing
+                  mov eax, 343
+                  syscall
+                  cmp dword [rel pend], 0
+                  jne bad3
+                  mov qword [rel act], handler   ; the handler again, then unblock: nothing arrives
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov edi, 2
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  cmp dword [rel ran], 0
+                  jne bad4
+                  print `discarded\\n`
+                  exit 0
+                handler:
+                  mov dword [rel ran], 1
+                  ret
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                act: resb 32
+                set: resb 16
+                pend: resb 16
+                ran: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("discarded\n", r.out());
+    }
+
+    @Test
     void aBlockingReadInterruptedByAHandlerWithSaRestartIsMadeAgain() throws Exception {
         Path exe = build("restart", PRELUDE + """
                   lea rdi, [rel fds]

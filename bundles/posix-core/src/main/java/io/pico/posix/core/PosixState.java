@@ -15,9 +15,9 @@ import java.util.function.Function;
 /**
  * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
  * from another class loader): working directory, program, arguments, environment, break, umask, process group,
- * session, orphan and stop state (wait events), signal dispositions and pending signals, named ranges, the time left of an alarm, the descriptor
- * table (descriptions refer to kernel handles by number, which never move) and per thread the signal mask and
- * alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
+ * session, orphan and stop state (wait events), signal dispositions and pending signals, named ranges, the time
+ * left of an alarm, the descriptor table (descriptions refer to kernel handles by number, which never move) and per
+ * thread the signal mask and alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
  * every thread at a call boundary, and waits cut short are restarted under the successor.
  */
 public final class PosixState {

@@ -184,6 +184,68 @@ public final class Signals {
     }
 
     /**
+     * How sigprocmask(2) changes a thread's mask (each personality numbers them its own way).
+     *
+     * @since 2.1
+     */
+    public enum MaskHow {
+        /** Adds the set: SIG_BLOCK. */
+        BLOCK,
+        /** Removes the set: SIG_UNBLOCK. */
+        UNBLOCK,
+        /** Replaces the mask: SIG_SETMASK. */
+        SETMASK
+    }
+
+    /**
+     * sigprocmask(2) as Unix personalities share it: changes the thread's mask under the process's signal lock
+     * (SIGKILL and SIGSTOP stay unblocked, {@link PosixThread#sigmask(SigSet)}) and returns the old one.
+     *
+     * @param set null to only read the mask
+     * @since 2.1
+     */
+    public static SigSet procmask(PosixProcess state, PosixThread thread, MaskHow how, SigSet set) {
+        synchronized (state.signalLock()) {
+            SigSet old = thread.sigmask();
+            if (set != null) {
+                thread.sigmask(switch (how) {
+                    case BLOCK -> old.or(set);
+                    case UNBLOCK -> old.andNot(set);
+                    case SETMASK -> set;
+                });
+            }
+            return old;
+        }
+    }
+
+    /**
+     * sigaction(2) as Unix personalities share it: replaces the disposition of {@code sig} under the process's
+     * signal lock and returns the previous one; a signal that is ignored now (SIG_IGN, or the default of a signal
+     * whose default is to ignore or continue) is discarded where it is pending, as POSIX asks: from the core's
+     * pending set and, through {@code discard}, from a personality's own queues. The row checks what its ABI
+     * refuses first (SIGKILL and SIGSTOP).
+     *
+     * @param action the new disposition, null to only read it
+     * @since 2.1
+     */
+    public static Disposition action(PosixProcess state, int sig, Disposition action,
+            java.util.function.IntConsumer discard) {
+        synchronized (state.signalLock()) {
+            if (action == null) {
+                return state.action(sig);
+            }
+            Disposition previous = state.action(sig, action);
+            SignalTable.Action def = state.abi().signals().defaultAction(sig);
+            if (action.ignored() || (!action.caught()
+                    && (def == SignalTable.Action.IGNORE || def == SignalTable.Action.CONTINUE))) {
+                state.removePending(sig);
+                discard.accept(sig);
+            }
+            return previous;
+        }
+    }
+
+    /**
      * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
      * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
      * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with

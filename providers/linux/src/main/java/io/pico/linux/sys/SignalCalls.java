@@ -76,23 +76,13 @@ final class SignalCalls {
             a = new Disposition(c.mem().getLong(act), c.mem().getLong(act + 8),
                     io.pico.posix.core.SigSet.of(c.mem().getLong(act + 24) & ~UNBLOCKABLE), c.mem().getLong(act + 16));
         }
-        Disposition previous;
-        synchronized (lp.signalLock()) {
-            previous = lp.action(sig);
-            if (a != null) {
-                lp.action(sig, a);
-                // setting a signal to be ignored discards it where it is pending (POSIX)
-                boolean ignored = a.handler() == Disposition.SIG_IGN || (a.handler() == 0
-                        && (Signals.defaultAction(sig) == Signals.Action.IGNORE
-                        || Signals.defaultAction(sig) == Signals.Action.CONTINUE));
-                if (ignored) {
-                    lp.queue().discard(sig);
-                    for (PicoThread t : c.process().threads()) {
-                        LinuxThread.of(t).pending().discard(sig);
-                    }
-                }
+        // the core's change (an ignored signal is discarded where it is pending: Linux's queues here)
+        Disposition previous = io.pico.posix.core.Signals.action(lp, sig, a, s -> {
+            lp.queue().discard(s);
+            for (PicoThread t : c.process().threads()) {
+                LinuxThread.of(t).pending().discard(s);
             }
-        }
+        });
         if (old != 0) {
             c.mem().putLong(old, previous.handler());
             c.mem().putLong(old + 8, previous.flags());
@@ -107,24 +97,22 @@ final class SignalCalls {
         if (c.arg(3) != 8) {
             return -Errno.EINVAL;
         }
-        LinuxThread t = c.threadState();
-        long set = c.arg(1) != 0 ? c.mem().getLong(c.arg(1)) : 0;
-        long current;
-        synchronized (c.state().signalLock()) {
-            current = t.mask();
-            if (c.arg(1) != 0) {
-                switch (c.intArg(0)) {
-                    case 0 -> t.mask(current | set);
-                    case 1 -> t.mask(current & ~set);
-                    case 2 -> t.mask(set);
-                    default -> {
-                        return -Errno.EINVAL;
-                    }
+        io.pico.posix.core.SigSet set = null;
+        io.pico.posix.core.Signals.MaskHow how = io.pico.posix.core.Signals.MaskHow.BLOCK;
+        if (c.arg(1) != 0) {
+            set = io.pico.posix.core.SigSet.of(c.mem().getLong(c.arg(1)));
+            switch (c.intArg(0)) {
+                case 0 -> how = io.pico.posix.core.Signals.MaskHow.BLOCK;
+                case 1 -> how = io.pico.posix.core.Signals.MaskHow.UNBLOCK;
+                case 2 -> how = io.pico.posix.core.Signals.MaskHow.SETMASK;
+                default -> {
+                    return -Errno.EINVAL;
                 }
             }
         }
+        io.pico.posix.core.SigSet current = io.pico.posix.core.Signals.procmask(c.state(), c.threadState(), how, set);
         if (c.arg(2) != 0) {
-            c.mem().putLong(c.arg(2), current);
+            c.mem().putLong(c.arg(2), current.low());
         }
         return 0;
     }

@@ -60,7 +60,10 @@ final class SignalCalls {
         }
     }
 
-    /** Implements FreeBSD sigaction(2): struct sigaction is handler, flags (int), mask (sigset_t). */
+    /**
+     * Implements FreeBSD sigaction(2): struct sigaction is handler, flags (int), mask (sigset_t); the change is the
+     * core's ({@link Signals#action}).
+     */
     private static long sigaction(Call c) {
         int sig = c.intArg(0);
         if (!c.abi().signals().valid(sig)) {
@@ -68,15 +71,16 @@ final class SignalCalls {
         }
         long act = c.arg(1);
         long old = c.arg(2);
-        Disposition previous = c.state().action(sig);
+        Disposition a = null;
         if (act != 0) {
             long handler = c.mem().getLong(act);
             if ((sig == c.abi().signals().number("KILL") || sig == c.abi().signals().number("STOP"))
                     && handler != Disposition.SIG_DFL) {
                 throw Errno.EINVAL.error();
             }
-            c.state().action(sig, new Disposition(handler, c.mem().getInt(act + 8), read(c, act + 12), 0));
+            a = new Disposition(handler, c.mem().getInt(act + 8), read(c, act + 12), 0);
         }
+        Disposition previous = Signals.action(c.state(), sig, a, s -> { }); // no queues beyond the core's set
         if (old != 0) {
             c.mem().putLong(old, previous.handler());
             c.mem().putInt(old + 8, (int) previous.flags());
@@ -85,19 +89,16 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD sigprocmask(2) for the calling thread; pending signals it unblocks are delivered. */
+    /** Implements FreeBSD sigprocmask(2) for the calling thread (the core's); pending signals it unblocks are delivered. */
     private static long sigprocmask(Call c) {
-        PosixThread t = c.threadState();
-        SigSet current = t.sigmask();
-        if (c.arg(1) != 0) {
-            SigSet set = read(c, c.arg(1));
-            switch (c.intArg(0)) {
-                case SIG_BLOCK -> t.sigmask(current.or(set));
-                case SIG_UNBLOCK -> t.sigmask(current.andNot(set));
-                case SIG_SETMASK -> t.sigmask(set);
-                default -> throw Errno.EINVAL.error();
-            }
-        }
+        SigSet set = c.arg(1) != 0 ? read(c, c.arg(1)) : null;
+        Signals.MaskHow how = set == null ? Signals.MaskHow.BLOCK : switch (c.intArg(0)) {
+            case SIG_BLOCK -> Signals.MaskHow.BLOCK;
+            case SIG_UNBLOCK -> Signals.MaskHow.UNBLOCK;
+            case SIG_SETMASK -> Signals.MaskHow.SETMASK;
+            default -> throw Errno.EINVAL.error();
+        };
+        SigSet current = Signals.procmask(c.state(), c.threadState(), how, set);
         if (c.arg(2) != 0) {
             write(c, c.arg(2), current);
         }
