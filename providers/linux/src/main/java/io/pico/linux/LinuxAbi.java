@@ -83,6 +83,11 @@ public final class LinuxAbi implements Abi {
     }
 
     @Override
+    public long saNoCldStop() {
+        return SignalDelivery.SA_NOCLDSTOP;
+    }
+
+    @Override
     public SignalTable signals() {
         return SIGNALS;
     }

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The Linux personality's state of one process. What every Unix process has (descriptors, working directory,
  * executable and arguments, program break, umask, process group and session, memory names) is the POSIX core's
- * {@link PosixProcess}; Linux adds its signal dispositions and queues, limits, timers, terminal settings and
- * wait events. Paths resolve with the core's {@link #fs()}, whose overlay is Linux's {@link ProcFs}.
+ * {@link PosixProcess} (wait events and orphans too); Linux adds its signal queues, limits, timers and terminal
+ * settings. Paths resolve with the core's {@link #fs()}, whose overlay is Linux's {@link ProcFs}.
  */
 public final class LinuxProcess extends PosixProcess {
 
@@ -27,19 +27,9 @@ public final class LinuxProcess extends PosixProcess {
     private java.util.concurrent.Future<?> alarm;
     private long alarmDue;
     private long alarmInterval;
-    /** Guards pending signals, masks and dispositions as deliveries see them; waiters for signals wait on it. */
-    private final Object signalLock = new Object();
     private final SignalQueue pending = new SignalQueue();
-    /** Parents waiting for their children (wait4, waitid) wait on it; children's events notify it. */
-    private final Object childLock = new Object();
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
-    /** The parent has ended: this process is reaped as soon as it ends, and getppid says 1. */
-    private volatile boolean orphaned;
-    /** Whether the process is stopped (SIGSTOP, SIGTSTP ...). */
-    private volatile boolean stopped;
-    /** A stop (signal << 8 | 0x7f) or continue (0xffff) the parent has not seen with wait yet, 0 for none. */
-    private volatile int waitEvent;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
     private volatile java.util.concurrent.CountDownLatch vforkDone;
     /** Whether the process has called execve (setpgid on it then fails). */
@@ -114,26 +104,22 @@ public final class LinuxProcess extends PosixProcess {
         return fs().with(fs().overlay() instanceof ProcFs proc ? proc.of(child) : fs().overlay());
     }
 
-    /** The lock of signal state; waiting for a signal means waiting on it. */
-    public Object signalLock() {
-        return signalLock;
+    /**
+     * A child stopped or went on: SIGCHLD with CLD_STOPPED or CLD_CONTINUED, the child's pid and the signal, unless
+     * SIGCHLD's disposition has SA_NOCLDSTOP.
+     */
+    @Override
+    public void childChanged(io.pico.api.Kernel kernel, PicoProcess child, io.pico.posix.core.Children.Kind kind,
+            int sig) {
+        if ((action(Signals.SIGCHLD).flags() & SignalDelivery.SA_NOCLDSTOP) == 0) {
+            SignalDelivery.send(kernel, process(), new SigInfo(Signals.SIGCHLD, kind.code(), child.pid(),
+                    HostIds.uid(), sig, 0), null);
+        }
     }
 
     /** Signals pending for the process as a whole (with their siginfo). */
     public SignalQueue queue() {
         return pending;
-    }
-
-    /** The monitor that a parent waiting for its children waits on. */
-    public Object childLock() {
-        return childLock;
-    }
-
-    /** Wakes the threads of this process waiting for children (a child ended, stopped or went on). */
-    public void childEvent() {
-        synchronized (childLock) {
-            childLock.notifyAll();
-        }
     }
 
     /** The signal the parent gets when this process ends. */
@@ -144,39 +130,6 @@ public final class LinuxProcess extends PosixProcess {
     /** Sets the signal the parent gets when this process ends (0: none). */
     public void exitSignal(int sig) {
         exitSignal = sig;
-    }
-
-    /** Whether the parent has ended. */
-    public boolean orphaned() {
-        return orphaned;
-    }
-
-    /** Marks the parent as ended. */
-    public void orphan() {
-        orphaned = true;
-    }
-
-    /** Whether the process is stopped. */
-    public boolean stopped() {
-        return stopped;
-    }
-
-    /** Records a stop or continue, and the wait status the parent will see for it (0: none). */
-    public void stopped(boolean value, int event) {
-        stopped = value;
-        waitEvent = event;
-    }
-
-    /** The stop or continue event not yet reported to the parent, 0 for none. */
-    public int waitEvent() {
-        return waitEvent;
-    }
-
-    /** Forgets the reported event. */
-    public void clearWaitEvent(int event) {
-        if (waitEvent == event) {
-            waitEvent = 0;
-        }
     }
 
     /** Makes this a vfork child: the returned latch is counted down when it execs or ends. */

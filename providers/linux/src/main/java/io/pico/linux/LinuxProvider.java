@@ -332,6 +332,8 @@ public final class LinuxProvider implements Provider {
                         HostIds.uid(), status.signalled() ? status.signal() : status.code(), 0), null);
             }
             parentState.childEvent();
+        } else if (!reapSelf) {
+            io.pico.posix.core.Children.ended(kernel, process); // a parent of another Unix personality
         }
         if (process.parentPid() == 0 && lp.ctty() != null) {
             Tty.of(lp.ctty()).restore();

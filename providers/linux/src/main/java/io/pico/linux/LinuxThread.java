@@ -83,7 +83,6 @@ public final class LinuxThread extends PosixThread {
         }
     }
 
-    private volatile boolean inCall;
     private volatile boolean signalInterrupt;
 
     /** Notes that a signal interrupts (or is about to interrupt) this thread's host thread. */
@@ -98,16 +97,6 @@ public final class LinuxThread extends PosixThread {
         }
         signalInterrupt = false;
         return true;
-    }
-
-    /** Whether the thread is inside a system call now (a signal can interrupt it). */
-    public boolean inCall() {
-        return inCall;
-    }
-
-    /** Marks the thread as inside a system call, or back in guest code. */
-    public void inCall(boolean value) {
-        inCall = value;
     }
 
     /** Signals pending for this thread alone. */

@@ -238,7 +238,7 @@ public final class SignalDelivery {
                 wake = blocked ? null : thread;
             } else {
                 lp.queue().add(info);
-                wake = chooseThread(target, bit);
+                wake = chooseThread(lp, sig);
             }
             lp.signalLock().notifyAll();
             if (wake != null && action.handler() == 0) {
@@ -269,39 +269,12 @@ public final class SignalDelivery {
     }
 
     private static PicoThread mainThread(PicoProcess p) {
-        for (PicoThread t : p.threads()) {
-            if (t.tid() == p.pid()) {
-                return t;
-            }
-        }
-        java.util.List<PicoThread> all = p.threads();
-        return all.isEmpty() ? null : all.get(0);
+        return io.pico.posix.core.Signals.mainThread(p);
     }
 
-    /**
-     * The thread to take a process-directed signal: of those not blocking it, one inside a call (it can be
-     * interrupted at once), the main thread first; else the main thread, else any other.
-     */
-    private static PicoThread chooseThread(PicoProcess p, long bit) {
-        PicoThread main = mainThread(p);
-        PicoThread any = null;
-        if (main != null && (LinuxThread.of(main).mask() & bit) == 0) {
-            if (LinuxThread.of(main).inCall()) {
-                return main;
-            }
-            any = main;
-        }
-        for (PicoThread t : p.threads()) {
-            if ((LinuxThread.of(t).mask() & bit) == 0) {
-                if (LinuxThread.of(t).inCall()) {
-                    return t;
-                }
-                if (any == null) {
-                    any = t;
-                }
-            }
-        }
-        return any;
+    /** The thread to take a process-directed signal: the core's choice. */
+    private static PicoThread chooseThread(LinuxProcess lp, int sig) {
+        return io.pico.posix.core.Signals.chooseThread(lp.process(), lp, sig);
     }
 
     /**
@@ -320,60 +293,19 @@ public final class SignalDelivery {
         }
     }
 
-    /** Ends the process by a signal. */
+    /** Ends the process by a signal: the core's end, with Linux's names and texts. */
     static void terminate(PicoProcess p, int sig, String reason) {
-        if (p.exitStatus().isPresent()) {
-            return;
-        }
-        p.trace().ifPresent(t -> t.println(p.pid() + " +++ killed by SIG" + Signals.name(sig)
-                + (Signals.defaultAction(sig) == Signals.Action.CORE ? " (core dumped)" : "") + " +++"));
-        p.exit(ExitStatus.signalled(sig, reason == null ? Signals.text(sig) : reason));
+        io.pico.posix.core.Signals.terminate(p, LinuxAbi.INSTANCE.signals(), sig, reason);
     }
 
-    /** Stops every thread of the process and tells the parent. */
+    /** Stops every thread of the process and tells the parent: the core's stop. */
     static void stopProcess(Kernel kernel, LinuxProcess lp, int sig) {
-        PicoProcess p = lp.process();
-        synchronized (lp.signalLock()) {
-            if (lp.stopped() || p.exitStatus().isPresent()) {
-                return;
-            }
-            lp.stopped(true, (sig << 8) | 0x7f);
-            for (PicoThread t : p.threads()) {
-                t.suspend();
-            }
-        }
-        p.trace().ifPresent(t -> t.println(p.pid() + " --- stopped by SIG" + Signals.name(sig) + " ---"));
-        notifyParent(kernel, lp, SigInfo.CLD_STOPPED, sig);
+        io.pico.posix.core.Signals.stop(kernel, lp, sig);
     }
 
-    /** Lets a stopped process go on (SIGCONT) and tells the parent. */
+    /** Lets a stopped process go on (SIGCONT) and tells the parent: the core's continue. */
     static void continueProcess(Kernel kernel, LinuxProcess lp) {
-        PicoProcess p = lp.process();
-        synchronized (lp.signalLock()) {
-            if (!lp.stopped()) {
-                return;
-            }
-            lp.stopped(false, 0xffff);
-            for (PicoThread t : p.threads()) {
-                t.resume();
-            }
-        }
-        notifyParent(kernel, lp, SigInfo.CLD_CONTINUED, Signals.SIGCONT);
-    }
-
-    private static void notifyParent(Kernel kernel, LinuxProcess child, int code, int status) {
-        PicoProcess c = child.process();
-        if (child.orphaned()) {
-            return;
-        }
-        kernel.process(c.parentPid()).ifPresent(parent -> {
-            if (parent.providerState() instanceof LinuxProcess plp) {
-                if ((plp.action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-                    send(kernel, parent, new SigInfo(Signals.SIGCHLD, code, c.pid(), HostIds.uid(), status, 0), null);
-                }
-                plp.childEvent();
-            }
-        });
+        io.pico.posix.core.Signals.cont(kernel, lp);
     }
 
     // ---------------------------------------------------------------- delivery

@@ -157,6 +157,11 @@ public final class FreeBsdAbi implements Abi {
     }
 
     @Override
+    public long saNoCldStop() {
+        return 0x8;
+    }
+
+    @Override
     public Errno unlinkDirectoryError() {
         return Errno.EPERM;
     }

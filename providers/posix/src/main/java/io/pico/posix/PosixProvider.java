@@ -209,5 +209,6 @@ public final class PosixProvider implements Provider {
         kernel.process(process.parentPid()).filter(parent -> parent.providerState() instanceof PosixProcess)
                 .ifPresent(parent -> Signals.raise(kernel, parent, FreeBsdAbi.INSTANCE,
                         FreeBsdAbi.INSTANCE.signals().number("CHLD"), null));
+        io.pico.posix.core.Children.ended(kernel, process); // wakes its wait4/wait6
     }
 }

@@ -399,6 +399,171 @@ class PosixProgramsTest {
     }
 
     @Test
+    void aChildThatStopsItselfIsSeenStoppedAndContinuedByWait4BeforeItExits() throws Exception {
+        // FreeBSD's numbers: SIGSTOP 17, SIGCONT 19; WUNTRACED 2, WCONTINUED 4; a continue's status is 0x13
+        Path exe = build("jobstop", PRELUDE + """
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  jc bad
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov r13, rax              ; the child's pid
+                  mov rdi, r13              ; wait4(pid, &status, WUNTRACED, NULL): stopped by SIGSTOP
+                  lea rsi, [rel status]
+                  mov edx, 2
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp rax, r13
+                  jne bad
+                  cmp dword [rel status], (17 << 8) | 0x7f
+                  jne bad2
+                  print `stopped\\n`
+                  mov rdi, r13              ; wait4(pid, &status, WNOHANG | WUNTRACED, NULL): reported once only
+                  lea rsi, [rel status]
+                  mov edx, 3
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jnz bad3
+                  mov rdi, r13              ; kill(pid, SIGCONT)
+                  mov esi, 19
+                  mov eax, SYS_kill
+                  syscall
+                  jc bad
+                  mov rdi, r13              ; wait4(pid, &status, WCONTINUED, NULL): it went on
+                  lea rsi, [rel status]
+                  mov edx, 4
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp rax, r13
+                  jne bad
+                  cmp dword [rel status], 0x13
+                  jne bad4
+                  print `continued\\n`
+                  mov edi, [rel fds + 4]    ; let the child read and exit
+                  lea rsi, [rel buf]
+                  mov edx, 1
+                  mov eax, SYS_write
+                  syscall
+                  mov rdi, r13              ; wait4(pid, &status, 0, NULL): exited with 7
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 7 << 8
+                  jne bad5
+                  print `exited 7\\n`
+                  exit 0
+                child:
+                  mov eax, SYS_getpid       ; kill(getpid(), SIGSTOP)
+                  syscall
+                  mov rdi, rax
+                  mov esi, 17
+                  mov eax, SYS_kill
+                  syscall
+                  mov edi, [rel fds]        ; blocks until the parent has seen the continue
+                  lea rsi, [rel buf]
+                  mov edx, 1
+                  mov eax, SYS_read
+                  syscall
+                  exit 7
+                bad:
+                  exit 1
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                bad5:
+                  exit 5
+                section .bss
+                fds: resd 2
+                status: resd 1
+                buf: resb 8
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("stopped\ncontinued\nexited 7\n", r.out());
+        assertTrue(r.trace().contains("--- stopped by SIGSTOP ---"), r::trace);
+    }
+
+    @Test
+    void killMinusOneReachesTheOtherProcessesOfTheSessionButNotTheCaller() throws Exception {
+        // FreeBSD's numbers: SIGTERM 15, ESRCH 3
+        Path exe = build("killall", PRELUDE + """
+                  mov rdi, -1               ; kill(-1, 0): nobody else in the session yet
+                  xor esi, esi
+                  mov eax, SYS_kill
+                  syscall
+                  jnc bad2
+                  cmp rax, 3
+                  jne bad2
+                  lea rdi, [rel fds]
+                  xor esi, esi
+                  mov eax, SYS_pipe2
+                  syscall
+                  jc bad
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov r13, rax
+                  mov rdi, -1               ; kill(-1, SIGTERM): the child, not the caller
+                  mov esi, 15
+                  mov eax, SYS_kill
+                  syscall
+                  jc bad3
+                  mov rdi, r13              ; wait4(pid, &status, 0, NULL): killed by SIGTERM
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 15
+                  jne bad4
+                  print `caller alive, child terminated\\n`
+                  exit 0
+                child:
+                  mov edi, [rel fds]        ; blocks: nobody writes
+                  lea rsi, [rel status]
+                  mov edx, 1
+                  mov eax, SYS_read
+                  syscall
+                  exit 9
+                bad:
+                  exit 1
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                fds: resd 2
+                status: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("caller alive, child terminated\n", r.out());
+    }
+
+    @Test
     void signalsRunHandlersReturnThroughSigreturnWaitWhileBlockedAndEndTheProcessByDefault() throws Exception {
         Path exe = build("signals", PRELUDE + """
                   mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)
@@ -578,6 +743,140 @@ class PosixProgramsTest {
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
         assertEquals("hello, world!\n\0parent done\n", r.out());
         assertTrue(r.trace().contains("execve(\"" + hello + "\""), r::trace);
+    }
+
+    @Test
+    void sigsuspendRunsTheHandlerUnderItsTemporaryMaskReturnsEintrAndRestoresTheMask() throws Exception {
+        // FreeBSD's numbers: SIGALRM 14 (bit 13 of the first sigset word), EINTR 4, SIG_BLOCK 1
+        Path exe = build("suspend", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGALRM, {handler, 0, {}}, NULL)
+                  mov edi, 14
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 1 << 13   ; sigprocmask(SIG_BLOCK, {SIGALRM}, NULL)
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov qword [rel itv + 24], 50000   ; setitimer(ITIMER_REAL, 50 ms)
+                  xor edi, edi
+                  lea rsi, [rel itv]
+                  xor edx, edx
+                  mov eax, 83
+                  syscall
+                  lea rdi, [rel none]       ; sigsuspend({}): SIGALRM gets through only here
+                  mov eax, 341
+                  syscall
+                  jnc bad2
+                  cmp rax, 4
+                  jne bad2
+                  cmp dword [rel ran], 1
+                  jne bad3
+                  mov edi, 1                ; sigprocmask(SIG_BLOCK, NULL, &old): SIGALRM blocked again
+                  xor esi, esi
+                  lea rdx, [rel old]
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  cmp dword [rel old], 1 << 13
+                  jne bad4
+                  print `handler ran, eintr, mask back\\n`
+                  exit 0
+                handler:
+                  mov dword [rel ran], 1
+                  ret
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                act: resb 32
+                set: resb 16
+                none: resb 16
+                old: resb 16
+                itv: resb 32
+                ran: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("handler ran, eintr, mask back\n", r.out());
+    }
+
+    @Test
+    void aPendingSignalIsDiscardedWhenItsDispositionBecomesIgnore() throws Exception {
+        // FreeBSD's numbers: SIGUSR1 30 (bit 29 of the first sigset word), SIG_BLOCK 1, SIG_UNBLOCK 2, SIG_IGN 1
+        Path exe = build("discard", PRELUDE + """
+                  mov qword [rel act], handler   ; sigaction(SIGUSR1, {handler, 0, {}}, NULL)
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 1 << 29   ; sigprocmask(SIG_BLOCK, {SIGUSR1}, NULL)
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov eax, SYS_getpid       ; kill(getpid(), SIGUSR1): pending, blocked
+                  syscall
+                  mov rdi, rax
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  lea rdi, [rel pend]       ; sigpending(&pend): SIGUSR1
+                  mov eax, 343
+                  syscall
+                  cmp dword [rel pend], 1 << 29
+                  jne bad2
+                  mov qword [rel act], 1    ; sigaction(SIGUSR1, {SIG_IGN}, NULL): discards it
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  lea rdi, [rel pend]       ; sigpending(&pend): nothing
+                  mov eax, 343
+                  syscall
+                  cmp dword [rel pend], 0
+                  jne bad3
+                  mov qword [rel act], handler   ; the handler again, then unblock: nothing arrives
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov edi, 2
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  cmp dword [rel ran], 0
+                  jne bad4
+                  print `discarded\\n`
+                  exit 0
+                handler:
+                  mov dword [rel ran], 1
+                  ret
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                section .bss
+                act: resb 32
+                set: resb 16
+                pend: resb 16
+                ran: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+        assertEquals("discarded\n", r.out());
     }
 
     @Test

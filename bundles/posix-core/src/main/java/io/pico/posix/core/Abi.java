@@ -47,6 +47,16 @@ public interface Abi {
         return 0;
     }
 
+    /**
+     * The SA_NOCLDSTOP bit of sigaction flags: a parent whose SIGCHLD has it is not sent SIGCHLD when a child stops
+     * or goes on.
+     *
+     * @since 2.1
+     */
+    default long saNoCldStop() {
+        return 0;
+    }
+
     /** The error unlink(2) of a directory gives: EISDIR on Linux, POSIX's EPERM elsewhere. */
     default Errno unlinkDirectoryError() {
         return Errno.EISDIR;

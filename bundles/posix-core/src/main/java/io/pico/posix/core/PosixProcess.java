@@ -45,6 +45,16 @@ public class PosixProcess {
     private volatile int sid;
     private Future<?> alarm;
     private long alarmDue;
+    /** Guards the stop state and a personality's signal state as deliveries see them. */
+    private final Object signalLock = new Object();
+    /** Parents waiting for their children (wait4, waitid, wait6) wait on it; children's events notify it. */
+    private final Object childLock = new Object();
+    /** The parent has ended: this process is reaped as soon as it ends, and getppid says 1. */
+    private volatile boolean orphaned;
+    /** Whether the process is stopped (SIGSTOP, SIGTSTP ...). */
+    private volatile boolean stopped;
+    /** A stop (signal << 8 | 0x7f) or continue (0xffff) the parent has not seen with wait yet, 0 for none. */
+    private volatile int waitEvent;
 
     /** State for a process started from the executable at guest path {@code exe}. */
     public PosixProcess(PicoProcess process, Abi abi, GuestFs fs, String exe, String cwd, List<String> argv,
@@ -340,6 +350,119 @@ public class PosixProcess {
      */
     public boolean raise(Kernel kernel, int sig, String reason) {
         return Signals.deliver(kernel, process, this, sig, reason);
+    }
+
+    /**
+     * The lock of signal state (the stop state; a personality's queues and masks); waiting for a signal may mean
+     * waiting on it.
+     *
+     * @since 2.1
+     */
+    public Object signalLock() {
+        return signalLock;
+    }
+
+    /**
+     * A child of this process stopped or went on ({@link Signals#stop}, {@link Signals#cont}): sends SIGCHLD
+     * unless this process's SIGCHLD disposition has SA_NOCLDSTOP. A personality whose SIGCHLD carries a siginfo
+     * overrides it; waiting parents are woken by the caller.
+     *
+     * @param kind {@link Children.Kind#STOPPED} or {@link Children.Kind#CONTINUED}
+     * @param sig the stopping signal, or SIGCONT, in the child's numbering
+     * @since 2.1
+     */
+    public void childChanged(Kernel kernel, PicoProcess child, Children.Kind kind, int sig) {
+        int chld = abi.signals().number("CHLD");
+        if ((action(chld).flags() & abi.saNoCldStop()) == 0) {
+            Signals.raise(kernel, process, chld, null);
+        }
+    }
+
+    /**
+     * Forgets a pending signal (a stop signal drops a pending SIGCONT and the other way round).
+     *
+     * @since 2.1
+     */
+    public synchronized void removePending(int sig) {
+        pending = pending.without(sig);
+    }
+
+    /**
+     * The monitor that a parent waiting for its children waits on ({@link Children#await}).
+     *
+     * @since 2.1
+     */
+    public Object childLock() {
+        return childLock;
+    }
+
+    /**
+     * Wakes the threads of this process waiting for children (a child ended, stopped or went on).
+     *
+     * @since 2.1
+     */
+    public void childEvent() {
+        synchronized (childLock) {
+            childLock.notifyAll();
+        }
+    }
+
+    /**
+     * Whether the parent has ended (a wait of a process that got the parent's pid does not see this one).
+     *
+     * @since 2.1
+     */
+    public boolean orphaned() {
+        return orphaned;
+    }
+
+    /**
+     * Marks the parent as ended.
+     *
+     * @since 2.1
+     */
+    public void orphan() {
+        orphaned = true;
+    }
+
+    /**
+     * Whether the process is stopped.
+     *
+     * @since 2.1
+     */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Records a stop or continue, and the wait status the parent will see for it (0: none; a stop is
+     * {@code sig << 8 | 0x7f} in the personality's numbering, a continue {@link Children#CONTINUED_EVENT}).
+     *
+     * @since 2.1
+     */
+    public void stopped(boolean value, int event) {
+        stopped = value;
+        waitEvent = event;
+    }
+
+    /**
+     * The stop or continue event not yet reported to the parent, 0 for none.
+     *
+     * @since 2.1
+     */
+    public int waitEvent() {
+        return waitEvent;
+    }
+
+    /**
+     * Forgets a reported event (unless another one replaced it meanwhile).
+     *
+     * @since 2.1
+     */
+    public void clearWaitEvent(int event) {
+        if (waitEvent == event) {
+            waitEvent = 0;
+        }
     }
 
     /** Whether an unknown call number is reported for the first time in this process. */

@@ -15,9 +15,9 @@ import java.util.function.Function;
 /**
  * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
  * from another class loader): working directory, program, arguments, environment, break, umask, process group,
- * session, signal dispositions and pending signals, named ranges, the time left of an alarm, the descriptor
- * table (descriptions refer to kernel handles by number, which never move) and per thread the signal mask and
- * alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
+ * session, orphan and stop state (wait events), signal dispositions and pending signals, named ranges, the time
+ * left of an alarm, the descriptor table (descriptions refer to kernel handles by number, which never move) and per
+ * thread the signal mask and alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
  * every thread at a call boundary, and waits cut short are restarted under the successor.
  */
 public final class PosixState {
@@ -37,6 +37,9 @@ public final class PosixState {
         m.put("umask", p.umask());
         m.put("pgid", p.pgid());
         m.put("sid", p.sid());
+        m.put("orphaned", p.orphaned());
+        m.put("stopped", p.stopped());
+        m.put("waitEvent", p.waitEvent());
         m.put("pending", set(p.pending()));
         m.put("frames", p.frames() != null);
         List<Object> actions = new ArrayList<>();
@@ -135,6 +138,10 @@ public final class PosixState {
         p.umask((int) num(m, "umask"));
         p.pgid((int) num(m, "pgid"));
         p.sid((int) num(m, "sid"));
+        if (Boolean.TRUE.equals(m.get("orphaned"))) {
+            p.orphan();
+        }
+        p.stopped(Boolean.TRUE.equals(m.get("stopped")), m.get("waitEvent") instanceof Number w ? w.intValue() : 0);
         SigSet pending = set(m.get("pending"));
         for (int sig = pending.first(); sig != 0; sig = pending.first()) {
             p.addPending(sig);

@@ -16,6 +16,7 @@ public class PosixThread {
     private long altStackSize;
     private boolean altStackDisabled = true;
     private volatile SigSet savedMask;
+    private volatile boolean inCall;
 
     /** State of a thread of a process of the given personality. */
     public PosixThread(PicoThread thread, Abi abi) {
@@ -27,6 +28,25 @@ public class PosixThread {
     /** The thread. */
     public PicoThread thread() {
         return thread;
+    }
+
+    /**
+     * Whether the thread is inside a system call now (a signal can interrupt it at once), as far as the
+     * personality's dispatcher records it.
+     *
+     * @since 2.1
+     */
+    public boolean inCall() {
+        return inCall;
+    }
+
+    /**
+     * Marks the thread as inside a system call, or back in guest code.
+     *
+     * @since 2.1
+     */
+    public void inCall(boolean value) {
+        inCall = value;
     }
 
     /** The blocked signals. */

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Signal delivery as Unix personalities share it. A signal that is ignored (explicitly, or by default) is
  * dropped; one that every thread blocks stays pending until a mask lets it through; a caught one is marked
  * pending and run at the next call boundary of a thread that does not block it, when the personality builds
- * signal frames ({@link SignalFrames}), else it takes its default action; default actions end the process
- * (stopping is not supported and is logged).
+ * signal frames ({@link SignalFrames}), else it takes its default action; default actions end, stop or continue
+ * the process. Stopping and continuing ({@link #stop}, {@link #cont}) are shared with personalities that deliver
+ * signals their own way: the stop state is the core's, the parent is told through
+ * {@link PosixProcess#childChanged} and its waits ({@link Children}).
  */
 public final class Signals {
 
@@ -72,11 +74,87 @@ public final class Signals {
     }
 
     /**
+     * Raises a signal of the personality {@code from} in any process: a Unix process gets it by name in its own
+     * numbering ({@link #raise(Kernel, PicoProcess, Abi, int, String)}), another personality's process through the
+     * kernel, by name, in its own terms (nothing when it knows no such signal). True when it ended the process.
+     *
+     * @since 2.1
+     */
+    public static boolean raiseAny(Kernel kernel, PicoProcess process, Abi from, int sig) {
+        if (sig == 0 || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (process.providerState() instanceof PosixProcess) {
+            return raise(kernel, process, from, sig, null);
+        }
+        try {
+            kernel.signal(process.pid(), from.signals().name(sig));
+        } catch (IllegalArgumentException e) {
+            // it knows no such signal, or has ended: nothing happens
+        }
+        return false;
+    }
+
+    /**
+     * kill(2)'s targets and order as Unix personalities share them: {@code pid} &gt; 0 one process of any
+     * personality (an ended one not yet waited for exists, and gets nothing); 0 the caller's process group; -1 the
+     * Unix processes of the caller's session but the caller; &lt; -1 group -pid (its members not yet waited for
+     * count). Ended processes are skipped; the caller, when a target, gets the signal last.
+     *
+     * @param send sends the signal to one process, true when that ended it
+     * @return true when the signal ended the caller
+     * @throws SysError ESRCH when {@code pid} names no process
+     * @since 2.1
+     */
+    public static boolean kill(Call c, int pid, java.util.function.Predicate<PicoProcess> send) {
+        PicoProcess self = c.process();
+        java.util.List<PicoProcess> targets = new java.util.ArrayList<>();
+        if (pid > 0) {
+            c.kernel().process(pid).ifPresent(targets::add);
+        } else {
+            int sid = c.state().sid();
+            int group = pid == 0 ? c.state().pgid() : -pid;
+            for (PicoProcess p : c.kernel().processes()) {
+                if (!(p.providerState() instanceof PosixProcess s)) {
+                    continue;
+                }
+                if (pid == -1 ? p != self && p.exitStatus().isEmpty() && s.sid() == sid : s.pgid() == group) {
+                    targets.add(p);
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw Errno.ESRCH.error();
+        }
+        boolean toSelf = false;
+        for (PicoProcess p : targets) {
+            if (p == self) {
+                toSelf = true;
+            } else if (p.exitStatus().isEmpty()) {
+                send.test(p);
+            }
+        }
+        return toSelf && self.exitStatus().isEmpty() && send.test(self);
+    }
+
+    /**
      * The core's own delivery of {@code sig} (what {@link PosixProcess#raise} does unless a personality delivers
      * signals its own way); returns true when it ended the process.
      */
     public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
         SignalTable table = state.abi().signals();
+        int cont = table.number("CONT");
+        if (sig == cont) {
+            // SIGCONT continues the process whatever its disposition, and drops the stop signals pending
+            for (SignalTable.Signal s : table.all()) {
+                if (s.action() == SignalTable.Action.STOP) {
+                    state.removePending(s.number());
+                }
+            }
+            cont(kernel, state);
+        } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
+            state.removePending(cont);
+        }
         Disposition action = state.action(sig);
         boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
         if (!unstoppable) {
@@ -85,17 +163,13 @@ public final class Signals {
                     || def == SignalTable.Action.CONTINUE))) {
                 return false;
             }
-            boolean allBlock = !process.threads().isEmpty();
-            PicoThread target = null;
-            for (PicoThread t : process.threads()) {
-                if (!state.<PosixThread>thread(t).sigmask().contains(sig)) {
-                    allBlock = false;
-                    target = t;
-                    break;
-                }
-            }
+            PicoThread target = chooseThread(process, state, sig);
+            boolean allBlock = target == null && !process.threads().isEmpty();
             if (allBlock || (action.caught() && state.frames() != null)) {
                 state.addPending(sig);
+                synchronized (state.signalLock()) {
+                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend})
+                }
                 if (target != null) {
                     target.interrupt();
                 }
@@ -109,6 +183,154 @@ public final class Signals {
         return defaultAction(kernel, process, state, sig, reason);
     }
 
+    /**
+     * How sigprocmask(2) changes a thread's mask (each personality numbers them its own way).
+     *
+     * @since 2.1
+     */
+    public enum MaskHow {
+        /** Adds the set: SIG_BLOCK. */
+        BLOCK,
+        /** Removes the set: SIG_UNBLOCK. */
+        UNBLOCK,
+        /** Replaces the mask: SIG_SETMASK. */
+        SETMASK
+    }
+
+    /**
+     * sigprocmask(2) as Unix personalities share it: changes the thread's mask under the process's signal lock
+     * (SIGKILL and SIGSTOP stay unblocked, {@link PosixThread#sigmask(SigSet)}) and returns the old one.
+     *
+     * @param set null to only read the mask
+     * @since 2.1
+     */
+    public static SigSet procmask(PosixProcess state, PosixThread thread, MaskHow how, SigSet set) {
+        synchronized (state.signalLock()) {
+            SigSet old = thread.sigmask();
+            if (set != null) {
+                thread.sigmask(switch (how) {
+                    case BLOCK -> old.or(set);
+                    case UNBLOCK -> old.andNot(set);
+                    case SETMASK -> set;
+                });
+            }
+            return old;
+        }
+    }
+
+    /**
+     * sigaction(2) as Unix personalities share it: replaces the disposition of {@code sig} under the process's
+     * signal lock and returns the previous one; a signal that is ignored now (SIG_IGN, or the default of a signal
+     * whose default is to ignore or continue) is discarded where it is pending, as POSIX asks: from the core's
+     * pending set and, through {@code discard}, from a personality's own queues. The row checks what its ABI
+     * refuses first (SIGKILL and SIGSTOP).
+     *
+     * @param action the new disposition, null to only read it
+     * @since 2.1
+     */
+    public static Disposition action(PosixProcess state, int sig, Disposition action,
+            java.util.function.IntConsumer discard) {
+        synchronized (state.signalLock()) {
+            if (action == null) {
+                return state.action(sig);
+            }
+            Disposition previous = state.action(sig, action);
+            SignalTable.Action def = state.abi().signals().defaultAction(sig);
+            if (action.ignored() || (!action.caught()
+                    && (def == SignalTable.Action.IGNORE || def == SignalTable.Action.CONTINUE))) {
+                state.removePending(sig);
+                discard.accept(sig);
+            }
+            return previous;
+        }
+    }
+
+    /**
+     * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
+     * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
+     * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with
+     * EINTR, which the row gives in its own way. Whoever makes a signal pending notifies the signal lock (and
+     * interrupts the thread).
+     *
+     * @throws InterruptedException when the thread is interrupted first
+     * @since 2.1
+     */
+    public static void suspend(PosixProcess state, PosixThread thread, SigSet temp,
+            java.util.function.BooleanSupplier deliverable) throws InterruptedException {
+        synchronized (state.signalLock()) {
+            if (temp != null) {
+                if (!thread.hasSavedMask()) {
+                    thread.saveMask(thread.sigmask());
+                }
+                thread.sigmask(temp);
+            }
+            while (!deliverable.getAsBoolean() && state.process().exitStatus().isEmpty()) {
+                state.signalLock().wait(1000);
+            }
+        }
+    }
+
+    /**
+     * The main thread of a process (its tid is the pid), else its first thread, else null.
+     *
+     * @since 2.1
+     */
+    public static PicoThread mainThread(PicoProcess p) {
+        java.util.List<PicoThread> all = p.threads();
+        for (PicoThread t : all) {
+            if (t.tid() == p.pid()) {
+                return t;
+            }
+        }
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /**
+     * The thread to take a process-directed signal: of those not blocking it, one inside a call (it can be
+     * interrupted at once), the main thread first; else the main thread, else any other; null when every thread
+     * blocks it.
+     *
+     * @since 2.1
+     */
+    public static PicoThread chooseThread(PicoProcess p, PosixProcess state, int sig) {
+        PicoThread main = mainThread(p);
+        PicoThread any = null;
+        if (main != null && !state.<PosixThread>thread(main).sigmask().contains(sig)) {
+            if (state.<PosixThread>thread(main).inCall()) {
+                return main;
+            }
+            any = main;
+        }
+        for (PicoThread t : p.threads()) {
+            PosixThread ts = state.thread(t);
+            if (!ts.sigmask().contains(sig)) {
+                if (ts.inCall()) {
+                    return t;
+                }
+                if (any == null) {
+                    any = t;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Ends the process by a signal (a default action of terminate or core): the trace line, with "(core dumped)"
+     * for a signal whose default dumps core, and the exit status. Nothing when it has ended already.
+     *
+     * @param reason the description of the end, null for the signal's strsignal text
+     * @since 2.1
+     */
+    public static void terminate(PicoProcess process, SignalTable table, int sig, String reason) {
+        if (process.exitStatus().isPresent()) {
+            return;
+        }
+        process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + table.name(sig)
+                + (table.defaultAction(sig) == SignalTable.Action.CORE ? " (core dumped)" : "") + " +++"));
+        process.exit(ExitStatus.signalled(sig, reason == null ? table.text(sig) : reason));
+    }
+
     /** Takes the default action of a signal; returns true when it ended the process. */
     public static boolean defaultAction(Kernel kernel, PicoProcess process, PosixProcess state, int sig,
             String reason) {
@@ -118,17 +340,71 @@ public final class Signals {
                 return false;
             }
             case STOP -> {
-                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
-                        + " would stop the process; stopping is not supported, ignored");
+                stop(kernel, state, sig);
                 return false;
             }
             default -> {
-                process.trace().ifPresent(t -> t.println(process.pid() + " +++ killed by SIG" + table.name(sig)
-                        + " +++"));
-                process.exit(ExitStatus.signalled(sig, reason == null ? table.text(sig) : reason));
+                terminate(process, table, sig, reason);
                 return true;
             }
         }
+    }
+
+    /**
+     * Stops every thread of the process (the default action of SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): the wait event
+     * {@code sig << 8 | 0x7f} for the parent's WUNTRACED, SIGCHLD to it ({@link PosixProcess#childChanged}) and its
+     * waits woken. Nothing when the process is stopped or has ended already.
+     *
+     * @param sig the stopping signal in the process's numbering
+     * @since 2.1
+     */
+    public static void stop(Kernel kernel, PosixProcess state, int sig) {
+        PicoProcess p = state.process();
+        synchronized (state.signalLock()) {
+            if (state.stopped() || p.exitStatus().isPresent()) {
+                return;
+            }
+            state.stopped(true, (sig << 8) | 0x7f);
+            for (PicoThread t : p.threads()) {
+                t.suspend();
+            }
+        }
+        String name = state.abi().signals().name(sig);
+        p.trace().ifPresent(t -> t.println(p.pid() + " --- stopped by SIG" + name + " ---"));
+        notifyParent(kernel, state, Children.Kind.STOPPED, sig);
+    }
+
+    /**
+     * Lets a stopped process go on (SIGCONT): the wait event {@link Children#CONTINUED_EVENT} for the parent's
+     * WCONTINUED, SIGCHLD to it and its waits woken. Nothing when the process is not stopped.
+     *
+     * @since 2.1
+     */
+    public static void cont(Kernel kernel, PosixProcess state) {
+        PicoProcess p = state.process();
+        synchronized (state.signalLock()) {
+            if (!state.stopped()) {
+                return;
+            }
+            state.stopped(false, Children.CONTINUED_EVENT);
+            for (PicoThread t : p.threads()) {
+                t.resume();
+            }
+        }
+        notifyParent(kernel, state, Children.Kind.CONTINUED, state.abi().signals().number("CONT"));
+    }
+
+    private static void notifyParent(Kernel kernel, PosixProcess child, Children.Kind kind, int sig) {
+        if (child.orphaned()) {
+            return;
+        }
+        PicoProcess c = child.process();
+        kernel.process(c.parentPid()).ifPresent(parent -> {
+            if (parent.providerState() instanceof PosixProcess pp) {
+                pp.childChanged(kernel, c, kind, sig);
+                pp.childEvent();
+            }
+        });
     }
 
     /**

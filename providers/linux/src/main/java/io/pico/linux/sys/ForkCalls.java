@@ -16,7 +16,10 @@ import java.nio.ByteOrder;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** New processes and waiting for them: fork, vfork, clone without CLONE_THREAD, wait4, waitid, getppid. */
+/**
+ * New processes and waiting for them: fork, vfork, clone without CLONE_THREAD, wait4, waitid. Waiting is the core's
+ * {@link Children}; the rows convert Linux's options and write its status, siginfo and rusage.
+ */
 final class ForkCalls {
 
     static final long CLONE_VM = 0x100;
@@ -144,91 +147,26 @@ final class ForkCalls {
         return child.pid();
     }
 
-    /** What one wait found: the child, its wait status and its siginfo code. */
-    private record Found(PicoProcess child, int status, int code, int value, boolean ended) {
+    /** Linux's wait options as the core's {@link Children} bits (__WALL, __WCLONE, __WNOTHREAD change nothing). */
+    private static int coreOptions(int options) {
+        return ((options & WNOHANG) != 0 ? Children.WNOHANG : 0) | ((options & WUNTRACED) != 0 ? Children.WSTOPPED : 0)
+                | ((options & WEXITED) != 0 ? Children.WEXITED : 0)
+                | ((options & WCONTINUED) != 0 ? Children.WCONTINUED : 0)
+                | ((options & WNOWAIT) != 0 ? Children.WNOWAIT : 0);
     }
 
-    /**
-     * Looks for a child matching {@code which} (wait4's pid: > 0 a pid, 0 the caller's group, -1 any,
-     * < -1 a group) with a reportable event; reaps it unless WNOWAIT. Null: matching children exist but
-     * none has an event. Throws ECHILD when none matches.
-     */
-    private static Found scan(Call c, int which, int options) {
-        boolean any = false;
-        int me = c.process().pid();
-        java.util.function.IntPredicate selected = Children.selector(c.core(), which); // the core's wait4 pid rule
-        for (PicoProcess p : c.kernel().processes()) {
-            if (p.parentPid() != me || !(p.providerState() instanceof LinuxProcess cs) || cs.orphaned()) {
-                continue;
-            }
-            if (!selected.test(p.pid())) {
-                continue;
-            }
-            any = true;
-            java.util.Optional<ExitStatus> st = p.exitStatus();
-            if (st.isPresent()) {
-                if ((options & WEXITED) == 0) {
-                    continue;
-                }
-                ExitStatus s = st.get();
-                if ((options & WNOWAIT) == 0) {
-                    c.kernel().reap(p.pid());
-                }
-                return new Found(p, Children.waitStatus(s), s.signalled() ? SigInfo.CLD_KILLED : SigInfo.CLD_EXITED,
-                        s.signalled() ? s.signal() : s.code(), true);
-            }
-            int event = cs.waitEvent();
-            if (event != 0 && event != 0xffff && (options & WUNTRACED) != 0) {
-                if ((options & WNOWAIT) == 0) {
-                    cs.clearWaitEvent(event);
-                }
-                return new Found(p, event, SigInfo.CLD_STOPPED, event >> 8, false);
-            }
-            if (event == 0xffff && (options & WCONTINUED) != 0) {
-                if ((options & WNOWAIT) == 0) {
-                    cs.clearWaitEvent(event);
-                }
-                return new Found(p, event, SigInfo.CLD_CONTINUED, Signals.SIGCONT, false);
-            }
-        }
-        if (!any) {
-            throw Errno.error(Errno.ECHILD);
-        }
-        return null;
+    /** Waits in the core: the child's event, or null for WNOHANG without one. */
+    private static Children.Event await(Call c, int which, int options) throws InterruptedException {
+        return Children.await(c.core(), which, coreOptions(options));
     }
 
-    /** Waits for a child event: the found one, or null for WNOHANG without one. */
-    private static Found await(Call c, int which, int options) throws InterruptedException {
-        LinuxProcess lp = c.state();
-        synchronized (lp.childLock()) {
-            while (true) {
-                Found f = scan(c, which, options);
-                if (f != null || (options & WNOHANG) != 0) {
-                    return f;
-                }
-                try {
-                    lp.childLock().wait(1000);
-                } catch (InterruptedException e) {
-                    // as Linux does, a child that has ended meanwhile is reported rather than EINTR
-                    f = scan(c, which, options);
-                    if (f != null) {
-                        // the signal stays pending and is taken when this call returns; the interrupt stays
-                        // set so that the kernel does not take the call for one a hot-swap cut short
-                        Thread.currentThread().interrupt();
-                        return f;
-                    }
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static void rusage(Call c, long address, PicoProcess child) {
+    /** Writes Linux's struct rusage (144 bytes) with the child's CPU time as user time. */
+    private static void rusage(Call c, long address, Children.Event e) {
         if (address == 0) {
             return;
         }
         ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-        long cpu = child == null ? 0 : child.cpuNanos();
+        long cpu = e == null ? 0 : e.cpuNanos();
         b.putLong(cpu / 1_000_000_000L).putLong(cpu % 1_000_000_000L / 1000);
         c.write(address, b.array());
     }
@@ -239,15 +177,15 @@ final class ForkCalls {
         if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS)) != 0) {
             return -Errno.EINVAL;
         }
-        Found f = await(c, c.intArg(0), options | WEXITED);
-        if (f == null) {
+        Children.Event e = await(c, c.intArg(0), options | WEXITED);
+        if (e == null) {
             return 0;
         }
         if (c.arg(1) != 0) {
-            c.mem().putInt(c.arg(1), f.status());
+            c.mem().putInt(c.arg(1), e.status());
         }
-        rusage(c, c.arg(3), f.child());
-        return f.child().pid();
+        rusage(c, c.arg(3), e);
+        return e.pid();
     }
 
     /** Implements Linux waitid(2): P_ALL, P_PID, P_PGID. */
@@ -268,14 +206,14 @@ final class ForkCalls {
         if (which == Integer.MIN_VALUE || which == -1 && idtype == 2) {
             return -Errno.EINVAL;
         }
-        Found f = await(c, which, options);
+        Children.Event e = await(c, which, options);
         if (c.arg(2) != 0) {
-            byte[] info = f == null ? new byte[128]
-                    : new SigInfo(Signals.SIGCHLD, f.code(), f.child().pid(), HostIds.uid(), f.value(), 0)
-                            .bytes();
+            byte[] info = e == null ? new byte[128]
+                    : new SigInfo(Signals.SIGCHLD, e.kind().code(), e.pid(), HostIds.uid(),
+                            e.kind() == Children.Kind.CONTINUED ? Signals.SIGCONT : e.value(), 0).bytes();
             c.write(c.arg(2), info);
         }
-        rusage(c, c.arg(4), f == null ? null : f.child());
+        rusage(c, c.arg(4), e);
         return 0;
     }
 }

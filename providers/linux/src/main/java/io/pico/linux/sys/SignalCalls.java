@@ -14,7 +14,6 @@ import io.pico.linux.SignalQueue;
 import io.pico.linux.Signals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +37,7 @@ final class SignalCalls {
         t.full(131, "pp", SignalCalls::sigaltstack);
         t.full(15, "=!", SignalCalls::sigreturn);
         t.partial(62, "dS", c -> kill(c, c.intArg(0), c.intArg(1)),
-                "pid -1 reaches the Linux processes of the caller's session");
+                "pid -1 reaches the Unix processes of the caller's session");
         t.full(200, "dS", c -> tkill(c, -1, c.intArg(0), c.intArg(1)));
         t.full(234, "ddS", c -> tkill(c, c.intArg(0), c.intArg(1), c.intArg(2)));
         t.full(129, "dSp", SignalCalls::sigqueueinfo);
@@ -77,23 +76,13 @@ final class SignalCalls {
             a = new Disposition(c.mem().getLong(act), c.mem().getLong(act + 8),
                     io.pico.posix.core.SigSet.of(c.mem().getLong(act + 24) & ~UNBLOCKABLE), c.mem().getLong(act + 16));
         }
-        Disposition previous;
-        synchronized (lp.signalLock()) {
-            previous = lp.action(sig);
-            if (a != null) {
-                lp.action(sig, a);
-                // setting a signal to be ignored discards it where it is pending (POSIX)
-                boolean ignored = a.handler() == Disposition.SIG_IGN || (a.handler() == 0
-                        && (Signals.defaultAction(sig) == Signals.Action.IGNORE
-                        || Signals.defaultAction(sig) == Signals.Action.CONTINUE));
-                if (ignored) {
-                    lp.queue().discard(sig);
-                    for (PicoThread t : c.process().threads()) {
-                        LinuxThread.of(t).pending().discard(sig);
-                    }
-                }
+        // the core's change (an ignored signal is discarded where it is pending: Linux's queues here)
+        Disposition previous = io.pico.posix.core.Signals.action(lp, sig, a, s -> {
+            lp.queue().discard(s);
+            for (PicoThread t : c.process().threads()) {
+                LinuxThread.of(t).pending().discard(s);
             }
-        }
+        });
         if (old != 0) {
             c.mem().putLong(old, previous.handler());
             c.mem().putLong(old + 8, previous.flags());
@@ -108,24 +97,22 @@ final class SignalCalls {
         if (c.arg(3) != 8) {
             return -Errno.EINVAL;
         }
-        LinuxThread t = c.threadState();
-        long set = c.arg(1) != 0 ? c.mem().getLong(c.arg(1)) : 0;
-        long current;
-        synchronized (c.state().signalLock()) {
-            current = t.mask();
-            if (c.arg(1) != 0) {
-                switch (c.intArg(0)) {
-                    case 0 -> t.mask(current | set);
-                    case 1 -> t.mask(current & ~set);
-                    case 2 -> t.mask(set);
-                    default -> {
-                        return -Errno.EINVAL;
-                    }
+        io.pico.posix.core.SigSet set = null;
+        io.pico.posix.core.Signals.MaskHow how = io.pico.posix.core.Signals.MaskHow.BLOCK;
+        if (c.arg(1) != 0) {
+            set = io.pico.posix.core.SigSet.of(c.mem().getLong(c.arg(1)));
+            switch (c.intArg(0)) {
+                case 0 -> how = io.pico.posix.core.Signals.MaskHow.BLOCK;
+                case 1 -> how = io.pico.posix.core.Signals.MaskHow.UNBLOCK;
+                case 2 -> how = io.pico.posix.core.Signals.MaskHow.SETMASK;
+                default -> {
+                    return -Errno.EINVAL;
                 }
             }
         }
+        io.pico.posix.core.SigSet current = io.pico.posix.core.Signals.procmask(c.state(), c.threadState(), how, set);
         if (c.arg(2) != 0) {
-            c.mem().putLong(c.arg(2), current);
+            c.mem().putLong(c.arg(2), current.low());
         }
         return 0;
     }
@@ -198,7 +185,7 @@ final class SignalCalls {
         return result;
     }
 
-    /** Sends a signal to one process; true when it ended the caller. */
+    /** Sends a signal to one process; true when it ended it. */
     private static boolean sendTo(Call c, PicoProcess target, SigInfo info) {
         if (info.signo() == 0) {
             return false;
@@ -212,52 +199,16 @@ final class SignalCalls {
             }
             return false;
         }
-        return SignalDelivery.send(c.kernel(), target, info, null) && target == c.process();
+        return SignalDelivery.send(c.kernel(), target, info, null);
     }
 
-    /** Implements Linux kill(2). */
+    /** Implements Linux kill(2): the core's targets ({@link io.pico.posix.core.Signals#kill}), Linux's siginfo. */
     private static long kill(Call c, int pid, int sig) {
         if (sig < 0 || sig > Signals.NSIG) {
             return -Errno.EINVAL;
         }
         SigInfo info = SigInfo.user(sig, c.process().pid());
-        List<PicoProcess> targets;
-        if (pid > 0) {
-            Optional<PicoProcess> p = c.kernel().process(pid);
-            if (p.isEmpty()) {
-                return -Errno.ESRCH;
-            }
-            if (p.get().exitStatus().isPresent()) {
-                return 0; // a zombie: it exists, the signal does nothing
-            }
-            targets = List.of(p.get());
-        } else if (pid == -1) {
-            targets = new ArrayList<>();
-            int sid = c.state().sid();
-            for (PicoProcess p : c.kernel().processes()) {
-                if (p != c.process() && p.exitStatus().isEmpty() && p.providerState() instanceof LinuxProcess lp
-                        && lp.sid() == sid) {
-                    targets.add(p);
-                }
-            }
-        } else {
-            targets = group(c, pid == 0 ? c.state().pgid() : -pid);
-        }
-        if (targets.isEmpty()) {
-            return -Errno.ESRCH;
-        }
-        boolean self = false;
-        for (PicoProcess p : targets) {
-            if (p.exitStatus().isPresent()) {
-                continue;
-            }
-            if (p == c.process()) {
-                self = true;
-                continue;
-            }
-            sendTo(c, p, info);
-        }
-        if (self && sendTo(c, c.process(), info)) {
+        if (io.pico.posix.core.Signals.kill(c.core(), pid, p -> sendTo(c, p, info))) {
             c.noReturn();
         }
         return 0;
@@ -313,7 +264,7 @@ final class SignalCalls {
         SigInfo info = queued(c, sig, c.arg(2), c.intArg(0));
         PicoProcess p = c.kernel().process(c.intArg(0)).filter(q -> q.exitStatus().isEmpty())
                 .orElseThrow(() -> Errno.error(Errno.ESRCH));
-        if (sig != 0 && sendTo(c, p, info)) {
+        if (sig != 0 && sendTo(c, p, info) && p == c.process()) {
             c.noReturn();
         }
         return 0;
@@ -335,16 +286,14 @@ final class SignalCalls {
 
     /** Waits until the thread has a signal to take; returns EINTR (its handler then runs). */
     private static long awaitSignal(Call c) throws InterruptedException {
+        return awaitSignal(c, null);
+    }
+
+    /** Waits in the core's {@link io.pico.posix.core.Signals#suspend} with Linux's test of what is deliverable. */
+    private static long awaitSignal(Call c, io.pico.posix.core.SigSet temp) throws InterruptedException {
         LinuxProcess lp = c.state();
         LinuxThread lt = c.threadState();
-        synchronized (lp.signalLock()) {
-            while (!SignalDelivery.deliverable(lp, lt)) {
-                if (c.process().exitStatus().isPresent()) {
-                    break;
-                }
-                lp.signalLock().wait(1000);
-            }
-        }
+        io.pico.posix.core.Signals.suspend(lp, lt, temp, () -> SignalDelivery.deliverable(lp, lt));
         return -Errno.EINTR;
     }
 
@@ -358,11 +307,7 @@ final class SignalCalls {
         if (c.arg(1) != 8) {
             return -Errno.EINVAL;
         }
-        long mask = c.mem().getLong(c.arg(0));
-        synchronized (c.state().signalLock()) {
-            c.threadState().temporaryMask(mask);
-        }
-        return awaitSignal(c);
+        return awaitSignal(c, io.pico.posix.core.SigSet.of(c.mem().getLong(c.arg(0))));
     }
 
     /**

@@ -19,8 +19,13 @@ import java.util.List;
 final class ProcessCalls {
 
     private static final int WNOHANG = 1;
+    private static final int WUNTRACED = 2;
+    private static final int WCONTINUED = 4;
     private static final int WNOWAIT = 8;
     private static final int WEXITED = 16;
+    private static final int WTRAPPED = 32;
+    /** FreeBSD's wait status of a child that went on after a stop (_WCONTINUED, SIGCONT's number). */
+    private static final int STATUS_CONTINUED = 0x13;
     private static final int RFPROC = 1 << 4;
     private static final int RFMEM = 1 << 5;
     private static final int RFTHREAD = 1 << 13;
@@ -44,9 +49,9 @@ final class ProcessCalls {
         t.partial(66, "", ProcessCalls::fork, "a full copy, as fork (the parent does not wait)");
         t.partial(251, "x", ProcessCalls::rfork, "RFPROC with the default sharing (fork); thread forms give EINVAL");
         t.partial(7, "dpdp", c -> wait4(c, c.intArg(0), c.arg(1), c.intArg(2), c.arg(3)),
-                "exited and signalled children; stopping and continuing are never reported");
-        t.partial(532, "dldppp", ProcessCalls::wait6, "P_PID, P_PGID and P_ALL with WEXITED; no siginfo details "
-                + "beyond pid, status and signal");
+                "WTRAPPED reports nothing (no tracing)");
+        t.partial(532, "dldppp", ProcessCalls::wait6, "P_PID, P_PGID and P_ALL; no siginfo details beyond pid, "
+                + "code, status and signal; the second rusage (the grandchildren's) is zero");
         t.partial(59, "spp=!", c -> execve(c, Files.at(c, c.abi().atFdCwd(), c.path(0), true), c.path(0), c.arg(1),
                 c.arg(2)), EXEC_NOTE);
         t.partial(492, "dpp=!", ProcessCalls::fexecve, EXEC_NOTE);
@@ -84,17 +89,30 @@ final class ProcessCalls {
         return fork(c);
     }
 
+    /** FreeBSD's wait options as the core's {@link Children} bits (WTRAPPED changes nothing). */
+    private static int coreOptions(int options) {
+        return ((options & WNOHANG) != 0 ? Children.WNOHANG : 0) | ((options & WUNTRACED) != 0 ? Children.WSTOPPED : 0)
+                | ((options & WEXITED) != 0 ? Children.WEXITED : 0)
+                | ((options & WCONTINUED) != 0 ? Children.WCONTINUED : 0)
+                | ((options & WNOWAIT) != 0 ? Children.WNOWAIT : 0);
+    }
+
+    /** The wait status word in FreeBSD's encoding (Linux's but for a continue). */
+    private static int status(Children.Event e) {
+        return e.kind() == Children.Kind.CONTINUED ? STATUS_CONTINUED : e.status();
+    }
+
     /** Implements FreeBSD wait4(2). */
     private static long wait4(Call c, int pid, long status, int options, long rusage) throws InterruptedException {
-        if ((options & ~(WNOHANG | 2 | 4 | WNOWAIT | WEXITED | 32)) != 0) {
+        if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WEXITED | WTRAPPED)) != 0) {
             throw Errno.EINVAL.error();
         }
-        Children.Ended e = Children.await(c, pid, (options & WNOHANG) != 0, (options & WNOWAIT) != 0);
+        Children.Event e = Children.await(c, pid, coreOptions(options | WEXITED));
         if (e == null) {
             return 0;
         }
         if (status != 0) {
-            c.mem().putInt(status, e.waitStatus());
+            c.mem().putInt(status, status(e));
         }
         if (rusage != 0) {
             Structs.writeRusage(c.mem(), rusage, e.cpuNanos());
@@ -102,7 +120,7 @@ final class ProcessCalls {
         return e.pid();
     }
 
-    /** Implements FreeBSD wait6(2) for exits: status, rusage of the child, siginfo with pid and status. */
+    /** Implements FreeBSD wait6(2): status, rusage of the child, siginfo with signal, code, pid and status. */
     private static long wait6(Call c) throws InterruptedException {
         int idtype = c.intArg(0);
         long id = c.arg(1);
@@ -113,18 +131,15 @@ final class ProcessCalls {
             case P_ALL -> -1;
             default -> throw Errno.EINVAL.error();
         };
-        if ((options & (WEXITED | 2 | 4 | 32)) == 0) {
+        if ((options & (WEXITED | WUNTRACED | WCONTINUED | WTRAPPED)) == 0) {
             throw Errno.EINVAL.error();
         }
-        if ((options & WEXITED) == 0) {
-            throw Errno.ECHILD.error();
-        }
-        Children.Ended e = Children.await(c, pid, (options & WNOHANG) != 0, (options & WNOWAIT) != 0);
+        Children.Event e = Children.await(c, pid, coreOptions(options));
         if (e == null) {
             return 0;
         }
         if (c.arg(2) != 0) {
-            c.mem().putInt(c.arg(2), e.waitStatus());
+            c.mem().putInt(c.arg(2), status(e));
         }
         if (c.arg(4) != 0) {
             c.write(c.arg(4), new byte[2 * Structs.RUSAGE_SIZE]);
@@ -134,9 +149,9 @@ final class ProcessCalls {
             byte[] si = new byte[80];
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(si).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             b.putInt(0, c.abi().signals().number("CHLD"));
-            b.putInt(8, e.status().signalled() ? 2 : 1); // CLD_KILLED, CLD_EXITED
+            b.putInt(8, e.kind().code());
             b.putInt(12, e.pid());
-            b.putInt(20, e.status().signalled() ? e.status().signal() : e.status().code());
+            b.putInt(20, e.kind() == Children.Kind.CONTINUED ? c.abi().signals().number("CONT") : e.value());
             c.write(c.arg(5), si);
         }
         return e.pid();

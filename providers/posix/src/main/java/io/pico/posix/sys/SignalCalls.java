@@ -1,6 +1,5 @@
 package io.pico.posix.sys;
 
-import io.pico.api.PicoProcess;
 import io.pico.posix.FreeBsdProcess;
 import io.pico.posix.SignalFrame;
 import io.pico.posix.core.Call;
@@ -13,8 +12,6 @@ import io.pico.posix.core.Signals;
 import io.pico.posix.core.sys.SyscallTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Signals: dispositions, masks, kill, handler frames and sigreturn, contexts, sigsuspend, interval timers. */
 final class SignalCalls {
@@ -37,7 +34,7 @@ final class SignalCalls {
             return 0;
         });
         t.full(53, "pp", SignalCalls::sigaltstack);
-        t.partial(37, "dS", SignalCalls::kill, "processes of this personality; stop signals are not supported");
+        t.partial(37, "dS", SignalCalls::kill, "pid -1 reaches the Unix processes of the caller's session");
         t.full(417, "p=!", SignalCalls::sigreturn);
         t.full(341, "p", SignalCalls::sigsuspend);
         t.full(421, "p", SignalCalls::getcontext);
@@ -63,7 +60,10 @@ final class SignalCalls {
         }
     }
 
-    /** Implements FreeBSD sigaction(2): struct sigaction is handler, flags (int), mask (sigset_t). */
+    /**
+     * Implements FreeBSD sigaction(2): struct sigaction is handler, flags (int), mask (sigset_t); the change is the
+     * core's ({@link Signals#action}).
+     */
     private static long sigaction(Call c) {
         int sig = c.intArg(0);
         if (!c.abi().signals().valid(sig)) {
@@ -71,15 +71,16 @@ final class SignalCalls {
         }
         long act = c.arg(1);
         long old = c.arg(2);
-        Disposition previous = c.state().action(sig);
+        Disposition a = null;
         if (act != 0) {
             long handler = c.mem().getLong(act);
             if ((sig == c.abi().signals().number("KILL") || sig == c.abi().signals().number("STOP"))
                     && handler != Disposition.SIG_DFL) {
                 throw Errno.EINVAL.error();
             }
-            c.state().action(sig, new Disposition(handler, c.mem().getInt(act + 8), read(c, act + 12), 0));
+            a = new Disposition(handler, c.mem().getInt(act + 8), read(c, act + 12), 0);
         }
+        Disposition previous = Signals.action(c.state(), sig, a, s -> { }); // no queues beyond the core's set
         if (old != 0) {
             c.mem().putLong(old, previous.handler());
             c.mem().putInt(old + 8, (int) previous.flags());
@@ -88,19 +89,16 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD sigprocmask(2) for the calling thread; pending signals it unblocks are delivered. */
+    /** Implements FreeBSD sigprocmask(2) for the calling thread (the core's); pending signals it unblocks are delivered. */
     private static long sigprocmask(Call c) {
-        PosixThread t = c.threadState();
-        SigSet current = t.sigmask();
-        if (c.arg(1) != 0) {
-            SigSet set = read(c, c.arg(1));
-            switch (c.intArg(0)) {
-                case SIG_BLOCK -> t.sigmask(current.or(set));
-                case SIG_UNBLOCK -> t.sigmask(current.andNot(set));
-                case SIG_SETMASK -> t.sigmask(set);
-                default -> throw Errno.EINVAL.error();
-            }
-        }
+        SigSet set = c.arg(1) != 0 ? read(c, c.arg(1)) : null;
+        Signals.MaskHow how = set == null ? Signals.MaskHow.BLOCK : switch (c.intArg(0)) {
+            case SIG_BLOCK -> Signals.MaskHow.BLOCK;
+            case SIG_UNBLOCK -> Signals.MaskHow.UNBLOCK;
+            case SIG_SETMASK -> Signals.MaskHow.SETMASK;
+            default -> throw Errno.EINVAL.error();
+        };
+        SigSet current = Signals.procmask(c.state(), c.threadState(), how, set);
         if (c.arg(2) != 0) {
             write(c, c.arg(2), current);
         }
@@ -133,33 +131,15 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD kill(2): one process, the caller's group (0), a group (negative) or all (-1). */
+    /** Implements FreeBSD kill(2): the core's targets ({@link Signals#kill}); another personality's by name. */
     private static long kill(Call c) {
         int pid = c.intArg(0);
         int sig = c.intArg(1);
         if (sig != 0 && !c.abi().signals().valid(sig)) {
             throw Errno.EINVAL.error();
         }
-        List<PicoProcess> targets = new ArrayList<>();
-        if (pid > 0) {
-            c.kernel().process(pid).filter(p -> p.providerState() instanceof PosixProcess && p.exitStatus().isEmpty())
-                    .ifPresent(targets::add);
-        } else {
-            int group = pid == 0 ? c.state().pgid() : -pid;
-            for (PicoProcess p : c.kernel().processes()) {
-                if (p.exitStatus().isEmpty() && p.providerState() instanceof PosixProcess s
-                        && p.personality().equals(c.process().personality()) && (pid == -1 || s.pgid() == group)) {
-                    targets.add(p);
-                }
-            }
-        }
-        if (targets.isEmpty()) {
-            throw Errno.ESRCH.error();
-        }
-        for (PicoProcess p : targets) {
-            if (sig != 0 && Signals.raise(c.kernel(), p, c.abi(), sig, null) && p == c.process()) {
-                c.noReturn();
-            }
+        if (Signals.kill(c, pid, p -> Signals.raiseAny(c.kernel(), p, c.abi(), sig))) {
+            c.noReturn();
         }
         return 0;
     }
@@ -171,18 +151,12 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD sigsuspend(2): waits with a temporary mask until a signal arrives; always EINTR. */
+    /** Implements FreeBSD sigsuspend(2): the core's wait with a temporary mask until a signal arrives; always EINTR. */
     private static long sigsuspend(Call c) {
         PosixThread t = c.threadState();
-        SigSet temp = read(c, c.arg(0));
-        SigSet old = t.sigmask();
-        t.sigmask(temp);
-        t.saveMask(old);
         PosixProcess s = c.state();
         try {
-            while (s.pending().andNot(t.sigmask()).isEmpty() && c.process().exitStatus().isEmpty()) {
-                Thread.sleep(50);
-            }
+            Signals.suspend(s, t, read(c, c.arg(0)), () -> !s.pending().andNot(t.sigmask()).isEmpty());
         } catch (InterruptedException e) {
             // a signal: delivered when the call returns
         }
