@@ -86,6 +86,39 @@ public interface AddressSpace {
     /** Fills a range with zero bytes. */
     void zero(long address, long length);
 
+    /**
+     * Lends a guest range to a system call as direct buffers over the guest's own memory (no copy: a host
+     * read can fill them in place), checked as the guest's own access would be: every byte mapped, and
+     * writable when {@code access} has {@link #WRITE} (the call puts data into guest memory) or readable when
+     * it has {@link #READ}; otherwise it throws {@link MemoryFault} at the first byte that fails (EFAULT).
+     * Until {@link Pinned#close()} the host memory behind the range is not freed, even if another thread of the
+     * process unmaps or remaps it or the process ends meanwhile: data then goes to or comes from memory the
+     * guest no longer sees, as with a host kernel. Close it when the call is done (try-with-resources), and
+     * never keep the buffers: after close they may point at freed memory. A blocking call may hold it; the
+     * process's unmapped memory is then freed only when it returns.
+     *
+     * @param length bytes, at most {@link Integer#MAX_VALUE}
+     * @return the lent range, or null when this address space cannot lend its memory (copy with
+     *         {@link #read}/{@link #write} instead)
+     * @since 1.4
+     */
+    default Pinned pin(long address, long length, int access) {
+        return null;
+    }
+
+    /** A guest range lent by {@link #pin}: direct buffers over guest memory, valid until closed. */
+    interface Pinned extends AutoCloseable {
+        /**
+         * The range in address order, one buffer per contiguous piece of host memory (a range across two
+         * mappings may be two buffers), each from position 0 to its limit.
+         */
+        java.nio.ByteBuffer[] buffers();
+
+        /** Ends the loan: the buffers must not be used any more. Closing twice does nothing. */
+        @Override
+        void close();
+    }
+
     /** A mapped region. */
     record Region(long start, long end, int protection, String name) {
     }

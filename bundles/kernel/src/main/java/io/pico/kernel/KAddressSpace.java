@@ -41,6 +41,8 @@ final class KAddressSpace implements AddressSpace {
         final long end;
         final long host;
         int protection;
+        /** A direct buffer over the whole chunk, made on the first {@link #pin} in it (slices of it are cheap). */
+        java.nio.ByteBuffer view;
 
         Chunk(long start, long end, long host, int protection) {
             this.start = start;
@@ -132,6 +134,12 @@ final class KAddressSpace implements AddressSpace {
     /** Host ranges unmapped but not freed yet: {host, size, generation of the unmap}. */
     private final List<long[]> pendingFrees = new ArrayList<>();
 
+    /**
+     * Ranges lent to system calls now ({@link #pin}): while any is out, no host memory of this address space is
+     * freed, so a host read into a lent buffer never writes into freed memory when another thread unmaps it.
+     */
+    private int pins;
+
     private void freeLater(long host, long size) {
         pendingFrees.add(new long[] {host, size, generation});
         reclaim();
@@ -139,7 +147,7 @@ final class KAddressSpace implements AddressSpace {
 
     /** Frees what every engine that may run guest code has unmapped already. */
     private void reclaim() {
-        if (pendingFrees.isEmpty()) {
+        if (pendingFrees.isEmpty() || pins > 0) {
             return;
         }
         long oldest = Long.MAX_VALUE;
@@ -313,15 +321,22 @@ final class KAddressSpace implements AddressSpace {
 
     /** Frees all host memory; the process has ended and its engines are closed. */
     synchronized void release() {
-        for (Chunk c : chunks.values()) {
-            HostMemory.free(c.host, c.end - c.start);
-            HOST_BYTES.addAndGet(-(c.end - c.start));
+        if (pins > 0) {
+            // a call of a thread still ending holds part of it: the last pin's close frees it all
+            for (Chunk c : chunks.values()) {
+                pendingFrees.add(new long[] {c.host, c.end - c.start, 0});
+            }
+        } else {
+            for (Chunk c : chunks.values()) {
+                HostMemory.free(c.host, c.end - c.start);
+                HOST_BYTES.addAndGet(-(c.end - c.start));
+            }
+            for (long[] f : pendingFrees) {
+                HostMemory.free(f[0], f[1]);
+                HOST_BYTES.addAndGet(-f[1]);
+            }
+            pendingFrees.clear();
         }
-        for (long[] f : pendingFrees) {
-            HostMemory.free(f[0], f[1]);
-            HOST_BYTES.addAndGet(-f[1]);
-        }
-        pendingFrees.clear();
         engines.clear();
         chunks.clear();
         log.clear();
@@ -389,6 +404,91 @@ final class KAddressSpace implements AddressSpace {
     private Chunk chunkAt(long address) {
         Map.Entry<Long, Chunk> e = chunks.floorEntry(address);
         return e != null && e.getValue().end > address ? e.getValue() : null;
+    }
+
+    @Override
+    public Pinned pin(long address, long length, int access) {
+        if (length <= 0 || length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pin length " + length);
+        }
+        // as on x86-64: a writable or executable page is readable too
+        int need = (access & WRITE) != 0 ? WRITE : 0;
+        boolean read = (access & READ) != 0;
+        long end = address + length;
+        java.nio.ByteBuffer one = null;
+        List<java.nio.ByteBuffer> more = null;
+        synchronized (this) {
+            if (released || address < 0 || end < address) {
+                throw new MemoryFault(address);
+            }
+            long at = address;
+            while (at < end) {
+                Chunk c = chunkAt(at);
+                if (c == null || (c.protection & need) != need || read && c.protection == 0) {
+                    throw new MemoryFault(at);
+                }
+                int n = (int) (Math.min(end, c.end) - at);
+                java.nio.ByteBuffer b;
+                if (c.end - c.start <= Integer.MAX_VALUE) {
+                    if (c.view == null) {
+                        c.view = HostMemory.buffer(c.host, (int) (c.end - c.start));
+                    }
+                    b = c.view.slice((int) (at - c.start), n);
+                } else {
+                    b = HostMemory.buffer(c.host + (at - c.start), n);
+                }
+                if (one == null) {
+                    one = b;
+                } else {
+                    if (more == null) {
+                        more = new ArrayList<>();
+                        more.add(one);
+                    }
+                    more.add(b);
+                }
+                at += n;
+            }
+            pins++;
+        }
+        return new Pin(more == null ? new java.nio.ByteBuffer[] {one} : more.toArray(new java.nio.ByteBuffer[0]));
+    }
+
+    /** Ends a loan: frees what was unmapped meanwhile once no loan is out. */
+    private synchronized void unpin() {
+        if (--pins == 0) {
+            reclaim();
+        }
+    }
+
+    /** How many ranges are lent now (tests). */
+    synchronized int pins() {
+        return pins;
+    }
+
+    /** A range lent by {@link #pin}. */
+    private final class Pin implements Pinned {
+        private final java.nio.ByteBuffer[] buffers;
+        private boolean closed;
+
+        Pin(java.nio.ByteBuffer[] buffers) {
+            this.buffers = buffers;
+        }
+
+        @Override
+        public java.nio.ByteBuffer[] buffers() {
+            return buffers;
+        }
+
+        @Override
+        public void close() {
+            synchronized (KAddressSpace.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            unpin();
+        }
     }
 
     /** The host address of a guest byte, checking that {@code length} bytes from it are in one chunk. */

@@ -208,4 +208,109 @@ public final class HostMemory {
         IO.getByteArray(address, b, 0, n);
         return b;
     }
+
+    /** Offset of {@code java.io.FileDescriptor}'s private {@code fd} field, or -1 where it cannot be read. */
+    private static final long FD_OFFSET = fdOffset();
+
+    private static long fdOffset() {
+        try {
+            return Copy.UNSAFE == null ? -1
+                    : Copy.UNSAFE.objectFieldOffset(java.io.FileDescriptor.class.getDeclaredField("fd"));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The host descriptor number behind an open {@link java.io.FileDescriptor}, or -1 where it cannot be read
+     * (no sun.misc.Unsafe, another JDK layout). Valid only while the stream that owns it is open.
+     */
+    public static int descriptor(java.io.FileDescriptor fd) {
+        if (FD_OFFSET < 0 || fd == null || !fd.valid()) {
+            return -1;
+        }
+        try {
+            return Copy.UNSAFE.getInt(fd, FD_OFFSET);
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /**
+     * read(2) or, with {@code position >= 0}, pread(2) from a host descriptor straight into a direct buffer
+     * (from its position; the position moves past what was read): one native call, no Java array. Retries on
+     * EINTR.
+     *
+     * @return the bytes read, 0 at the end of the file
+     * @throws java.io.IOException whose message is the errno's name (EIO, EBADF, EISDIR, ...)
+     */
+    public static int read(int fd, ByteBuffer dst, long position) throws java.io.IOException {
+        long at = IO.getDirectBufferAddress(dst) + dst.position();
+        LibC c = Native.libc();
+        long n;
+        do {
+            n = position < 0 ? c.read(fd, at, dst.remaining()) : c.pread(fd, at, dst.remaining(), position);
+        } while (n < 0 && lastError(c) == EINTR);
+        if (n < 0) {
+            throw new java.io.IOException(errnoName(lastError(c)));
+        }
+        dst.position(dst.position() + (int) n);
+        return (int) n;
+    }
+
+    /**
+     * write(2) or, with {@code position >= 0}, pwrite(2) from a direct buffer (from its position; the position
+     * moves past what was written) to a host descriptor, until all is written: one native call for a small write.
+     *
+     * @return the bytes written
+     * @throws java.io.IOException whose message is the errno's name (ENOSPC, EFBIG, EBADF, ...)
+     */
+    public static int write(int fd, ByteBuffer src, long position) throws java.io.IOException {
+        long base = IO.getDirectBufferAddress(src);
+        LibC c = Native.libc();
+        int total = 0;
+        while (src.hasRemaining()) {
+            long at = base + src.position();
+            long n = position < 0 ? c.write(fd, at, src.remaining())
+                    : c.pwrite(fd, at, src.remaining(), position + total);
+            if (n < 0) {
+                int errno = lastError(c);
+                if (errno == EINTR) {
+                    continue;
+                }
+                if (total > 0) {
+                    return total;
+                }
+                throw new java.io.IOException(errnoName(errno));
+            }
+            src.position(src.position() + (int) n);
+            total += (int) n;
+        }
+        return total;
+    }
+
+    private static final int EINTR = 4;
+
+    private static int lastError(LibC c) {
+        return jnr.ffi.Runtime.getRuntime(c).getLastError();
+    }
+
+    /** The name of a Linux host errno, for an IOException's message (what pico's Errno.of matches). */
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case 1 -> "EPERM";
+            case 9 -> "EBADF";
+            case 11 -> "EAGAIN";
+            case 13 -> "EACCES";
+            case 14 -> "EFAULT";
+            case 21 -> "EISDIR";
+            case 22 -> "EINVAL";
+            case 27 -> "EFBIG";
+            case 28 -> "ENOSPC";
+            case 29 -> "ESPIPE";
+            case 32 -> "EPIPE";
+            case 122 -> "EDQUOT";
+            default -> "EIO";
+        };
+    }
 }

@@ -15,6 +15,15 @@ public final class HostFile extends RefCounted {
     private final RandomAccessFile file;
     private final Path path;
     private final boolean append;
+    /** The host descriptor for direct transfers, -1 when only the RandomAccessFile can be used. */
+    private final int fd;
+
+    /**
+     * Whether direct buffers (guest memory lent by the address space) are read and written with one host
+     * read/write/pread/pwrite on the file's descriptor, without a Java array ({@code -Dpico.io.direct=false}
+     * turns it off: then they are copied through an array as before).
+     */
+    static final boolean DIRECT = Boolean.parseBoolean(System.getProperty("pico.io.direct", "true"));
 
     /** Host files open now, in all processes: each holds a host descriptor of the runtime. */
     private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
@@ -24,6 +33,13 @@ public final class HostFile extends RefCounted {
         this.file = file;
         this.path = path;
         this.append = append;
+        int d = -1;
+        try {
+            d = DIRECT ? io.pico.unicorn.HostMemory.descriptor(file.getFD()) : -1;
+        } catch (IOException | LinkageError e) {
+            d = -1;
+        }
+        this.fd = d;
         OPEN.incrementAndGet();
     }
 
@@ -46,6 +62,10 @@ public final class HostFile extends RefCounted {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        if (fd >= 0 && dst.isDirect()) {
+            int n = io.pico.unicorn.HostMemory.read(fd, dst, -1);
+            return n == 0 ? -1 : n;
+        }
         if (dst.hasArray()) {
             int n = file.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
             if (n > 0) {
@@ -66,6 +86,9 @@ public final class HostFile extends RefCounted {
         if (append) {
             file.seek(file.length());
         }
+        if (fd >= 0 && src.isDirect()) {
+            return io.pico.unicorn.HostMemory.write(fd, src, -1);
+        }
         int n = src.remaining();
         if (src.hasArray()) {
             file.write(src.array(), src.arrayOffset() + src.position(), n);
@@ -80,6 +103,10 @@ public final class HostFile extends RefCounted {
 
     @Override
     public synchronized int read(ByteBuffer dst, long position) throws IOException {
+        if (fd >= 0 && dst.isDirect() && dst.hasRemaining()) {
+            int n = io.pico.unicorn.HostMemory.read(fd, dst, position);
+            return n == 0 ? -1 : n;
+        }
         long saved = file.getFilePointer();
         try {
             file.seek(position);
@@ -91,6 +118,9 @@ public final class HostFile extends RefCounted {
 
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
+        if (fd >= 0 && src.isDirect()) {
+            return io.pico.unicorn.HostMemory.write(fd, src, position);
+        }
         long saved = file.getFilePointer();
         try {
             file.seek(position);

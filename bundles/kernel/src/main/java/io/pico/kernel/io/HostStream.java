@@ -17,12 +17,23 @@ public final class HostStream extends RefCounted {
     private final OutputStream out;
     private final boolean terminal;
     private Pipe pump;
+    /** The descriptor of a host file stream ({@code FileOutputStream}): direct buffers are written with one host write. */
+    private final java.io.FileDescriptor outFd;
 
     /** A stream reading from {@code in} and/or writing to {@code out} (either may be null). */
     public HostStream(InputStream in, OutputStream out, boolean terminal) {
         this.in = in;
         this.out = out;
         this.terminal = terminal;
+        java.io.FileDescriptor fd = null;
+        if (HostFile.DIRECT && out instanceof java.io.FileOutputStream f) {
+            try {
+                fd = f.getFD();
+            } catch (IOException e) {
+                fd = null;
+            }
+        }
+        this.outFd = fd;
     }
 
     @Override
@@ -80,6 +91,13 @@ public final class HostStream extends RefCounted {
     public int write(ByteBuffer src) throws IOException {
         if (out == null) {
             throw new IOException("EBADF");
+        }
+        if (outFd != null && src.isDirect()) {
+            // read per write: -1 once the stream is closed (then the copying path reports it as before)
+            int fd = io.pico.unicorn.HostMemory.descriptor(outFd);
+            if (fd >= 0) {
+                return io.pico.unicorn.HostMemory.write(fd, src, -1);
+            }
         }
         int n = src.remaining();
         if (src.hasArray()) {

@@ -1,6 +1,8 @@
 package io.pico.posix.core;
 
+import io.pico.api.AddressSpace;
 import io.pico.api.IoObject;
+import io.pico.api.MemoryFault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -19,7 +21,64 @@ public final class Io {
     /** lseek whence values (the same in Linux and FreeBSD). */
     public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
+    /**
+     * Whether reads and writes on kernel objects go straight between the object and guest memory lent by the
+     * address space ({@link AddressSpace#pin}), without a Java array: a host file is read with one host read
+     * into the guest's buffer. {@code -Dpico.io.direct=false} copies through an array as before (A/B).
+     */
+    static final boolean DIRECT = Boolean.parseBoolean(System.getProperty("pico.io.direct", "true"));
+
     private Io() {
+    }
+
+    /** The kernel object to transfer on in place, or null when the description needs the copying path. */
+    private static IoObject direct(OpenFile f) {
+        if (!DIRECT || f.special() != null || f.content() != null) {
+            return null;
+        }
+        IoObject io = f.io();
+        if (io == null) {
+            return null;
+        }
+        return switch (io.kind()) {
+            case "file", "pipe", "tty", "stream" -> io;
+            default -> null; // sockets and others: their channels copy anyway
+        };
+    }
+
+    /** Lends guest memory for a transfer: EFAULT when the guest could not access it so itself. */
+    private static AddressSpace.Pinned pin(Call c, long address, long length, int access) {
+        try {
+            return c.mem().pin(address, length, access);
+        } catch (MemoryFault e) {
+            throw Errno.EFAULT.error();
+        }
+    }
+
+    /**
+     * Reads into lent guest buffers: from a file until they are full or the end, from a stream once (into the
+     * first buffer: a short read, never a second wait).
+     */
+    private static long readDirect(OpenFile f, IoObject io, java.nio.ByteBuffer[] buffers, long pos)
+            throws IOException, InterruptedException {
+        if (f.nonblocking() && !io.readable()) {
+            throw Errno.EAGAIN.error();
+        }
+        boolean file = io.kind().equals("file");
+        long total = 0;
+        for (java.nio.ByteBuffer b : buffers) {
+            while (b.hasRemaining()) {
+                int n = pos < 0 ? io.read(b) : io.read(b, pos + total);
+                if (n <= 0) {
+                    return total;
+                }
+                total += n;
+                if (!file) {
+                    return total;
+                }
+            }
+        }
+        return total;
     }
 
     /** The description behind a descriptor, if it may be read; EBADF, EISDIR otherwise. */
@@ -98,10 +157,20 @@ public final class Io {
         if (pos >= 0 && !f.seekable()) {
             throw Errno.ESPIPE.error();
         }
+        int max = Math.min(count, f.seekable() ? CHUNK * 16 : 65536);
+        IoObject io = direct(f);
+        if (io != null) {
+            AddressSpace.Pinned p = pin(c, address, max, AddressSpace.WRITE);
+            if (p != null) {
+                try (p) {
+                    return readDirect(f, io, p.buffers(), pos);
+                }
+            }
+        }
         if (!c.mem().isMapped(address, count)) {
             throw Errno.EFAULT.error();
         }
-        byte[] buf = new byte[Math.min(count, f.seekable() ? CHUNK * 16 : 65536)];
+        byte[] buf = new byte[max];
         int n = readInto(f, buf, buf.length, pos);
         c.mem().write(address, buf, 0, n);
         return n;
@@ -119,12 +188,16 @@ public final class Io {
         if (f.content() != null || f.io() == null) {
             throw Errno.EBADF.error();
         }
-        IoObject io = f.io();
+        return writeBuffer(c, f, f.io(), ByteBuffer.wrap(buf, 0, length), pos);
+    }
+
+    /** Writes a buffer (host bytes or lent guest memory) to a kernel object; EPIPE also raises SIGPIPE. */
+    private static long writeBuffer(Call c, OpenFile f, IoObject io, ByteBuffer bb, long pos) throws IOException,
+            InterruptedException {
         if (f.nonblocking() && !io.writable()) {
             throw Errno.EAGAIN.error();
         }
         try {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
             if (pos >= 0) {
                 int total = 0;
                 while (bb.hasRemaining()) {
@@ -153,13 +226,27 @@ public final class Io {
         if (count == 0) {
             return 0;
         }
+        IoObject io = direct(f);
         long done = 0;
         while (done < count) {
             int n = (int) Math.min(CHUNK, count - done);
-            byte[] buf = c.read(address + done, n);
             long w;
             try {
-                w = writeFrom(c, f, buf, n, pos < 0 ? -1 : pos + done);
+                w = -1;
+                if (io != null) {
+                    AddressSpace.Pinned p = pin(c, address + done, n, AddressSpace.READ);
+                    if (p != null) {
+                        try (p) {
+                            // one buffer is one write (a pipe's atomic write stays atomic); else copy to one array
+                            if (p.buffers().length == 1) {
+                                w = writeBuffer(c, f, io, p.buffers()[0], pos < 0 ? -1 : pos + done);
+                            }
+                        }
+                    }
+                }
+                if (w < 0) {
+                    w = writeFrom(c, f, c.read(address + done, n), n, pos < 0 ? -1 : pos + done);
+                }
             } catch (SysError e) {
                 if (done > 0) {
                     return done;
@@ -200,6 +287,20 @@ public final class Io {
         return v;
     }
 
+    /** The one non-empty buffer of an iovec array, or null when there are several. */
+    private static long[] single(long[][] v) {
+        long[] one = null;
+        for (long[] b : v) {
+            if (b[1] > 0) {
+                if (one != null) {
+                    return null;
+                }
+                one = b;
+            }
+        }
+        return one;
+    }
+
     private static long total(long[][] v) {
         long total = 0;
         for (long[] b : v) {
@@ -218,6 +319,41 @@ public final class Io {
         }
         if (pos >= 0 && !f.seekable()) {
             throw Errno.ESPIPE.error();
+        }
+        IoObject io = direct(f);
+        long[] single = single(v);
+        if (io != null && single != null) {
+            return read(c, fd, single[0], (int) Math.min(single[1], CHUNK * 16L), pos);
+        }
+        if (io != null && io.kind().equals("file")) {
+            // a file: each buffer in turn, in place, until one is not filled
+            long done = 0;
+            boolean lent = true;
+            for (long[] b : v) {
+                if (b[1] == 0) {
+                    continue;
+                }
+                long got;
+                try (AddressSpace.Pinned p = pin(c, b[0], Math.min(b[1], CHUNK * 16L), AddressSpace.WRITE)) {
+                    if (p == null) {
+                        lent = false; // this address space copies
+                        break;
+                    }
+                    got = readDirect(f, io, p.buffers(), pos < 0 ? -1 : pos + done);
+                } catch (SysError e) {
+                    if (done > 0) {
+                        return done;
+                    }
+                    throw e;
+                }
+                done += got;
+                if (got < b[1]) {
+                    break;
+                }
+            }
+            if (lent) {
+                return done;
+            }
         }
         byte[] buf = new byte[(int) Math.min(total, CHUNK * 16L)];
         int n = readInto(f, buf, buf.length, pos);
@@ -244,6 +380,10 @@ public final class Io {
         }
         if (pos >= 0 && !f.seekable()) {
             throw Errno.ESPIPE.error();
+        }
+        long[] single = single(v);
+        if (single != null && direct(f) != null) {
+            return write(c, fd, single[0], size, pos);
         }
         byte[] buf = new byte[size];
         int at = 0;

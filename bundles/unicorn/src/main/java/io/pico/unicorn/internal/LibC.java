@@ -27,4 +27,16 @@ public interface LibC {
     long strnlen(long s, long maxlen);
 
     long memchr(long s, int c, long n);
+
+    @SaveError
+    long read(int fd, long buf, long count);
+
+    @SaveError
+    long write(int fd, long buf, long count);
+
+    @SaveError
+    long pread(int fd, long buf, long count, long offset);
+
+    @SaveError
+    long pwrite(int fd, long buf, long count, long offset);
 }
