@@ -1,8 +1,12 @@
 package io.pico.linux;
 
-import io.pico.posix.core.HostIds;
 import io.pico.api.AddressSpace;
 import io.pico.api.ImageException;
+import io.pico.api.PicoThread;
+import io.pico.api.Register;
+import io.pico.posix.core.Call;
+import io.pico.posix.core.HostIds;
+import io.pico.posix.core.ImageLoader;
 import io.pico.posix.core.elf.ByteSource;
 import io.pico.posix.core.elf.ElfException;
 import io.pico.posix.core.elf.ElfFile;
@@ -18,9 +22,12 @@ import java.util.List;
 /**
  * Loads a program into a process: validates the image and its interpreter first (so that a failure
  * leaves the process untouched), then maps both, builds the stack and says where to start. Used when
- * a process starts and by execve.
+ * a process starts and, as the POSIX core's {@link ImageLoader}, by execve (the core's {@code Exec}): what
+ * only Linux does there is here (its auxiliary vector, the size check of the arguments once the file is found,
+ * the vfork parent let go, the thread's clear-child-tid, robust list and signal stack reset, the registers
+ * cleared, images of other personalities run by the given {@link Foreign}).
  */
-public final class ProgramLoader {
+public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
 
     /** CPUID(1).EDX of the emulated CPU (unicorn's, measured: fpu ... sse2, no vme), what AT_HWCAP carries. */
     private static final long HWCAP = 0x078bfbfdL;
@@ -58,7 +65,67 @@ public final class ProgramLoader {
     public record Start(long pc, long sp) {
     }
 
-    private ProgramLoader() {
+    /** How execve runs an image another personality claims; a failure is a thrown error. */
+    @FunctionalInterface
+    public interface Foreign {
+        /** Runs the image: the call's result (the call returns to no one when it succeeds). */
+        long exec(GuestFs.Resolved image, String name, List<String> argv, List<String> env) throws IOException;
+    }
+
+    /** The registers a new program starts with cleared. */
+    private static final Register[] CLEARED = {Register.RAX, Register.RBX, Register.RCX, Register.RDX, Register.RSI,
+        Register.RDI, Register.RBP, Register.R8, Register.R9, Register.R10, Register.R11, Register.R12, Register.R13,
+        Register.R14, Register.R15, Register.FS_BASE, Register.GS_BASE};
+
+    private final Foreign foreign;
+
+    /** The loader of one execve, running images of other personalities by {@code foreign}. */
+    public ProgramLoader(Foreign foreign) {
+        this.foreign = foreign;
+    }
+
+    @Override
+    public boolean claims(byte[] header) {
+        return LinuxProvider.claimsHeader(header);
+    }
+
+    /** Linux counts the strings once the file is found (E2BIG before ENOEXEC), with AT_EXECFN. */
+    @Override
+    public void check(Call c, String name, GuestFs.Resolved image, List<String> argv, List<String> env) {
+        if (stringBytes(name, argv, env) > StackBuilder.MAX_STRINGS) {
+            throw io.pico.posix.core.Errno.E2BIG.error();
+        }
+    }
+
+    @Override
+    public long foreign(Call c, GuestFs.Resolved image, String name, List<String> argv, List<String> env)
+            throws IOException {
+        return foreign.exec(image, name, argv, env);
+    }
+
+    @Override
+    public Program prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
+        // read through names that follow no host link, valid until the program is loaded after the call
+        return prepare(c.fs(), c.state().cwd(), name, image.guest(), c.fs().secure(image));
+    }
+
+    @Override
+    public void load(Call c, Program program, List<String> argv, List<String> env) throws ImageException {
+        LinuxProcess state = c.state();
+        state.vforkRelease(); // a parent waiting in vfork goes on
+        LinuxThread ts = LinuxThread.of(c.thread());
+        ts.clearChildTid(0);
+        ts.robustList(0, 0);
+        ts.sigaltstack(0, 2, 0);
+        Start start = load(program, state, argv, env);
+        state.reportImages(c.kernel());
+        PicoThread self = c.thread();
+        for (Register reg : CLEARED) {
+            self.set(reg, 0);
+        }
+        self.set(Register.RFLAGS, 0x202);
+        self.set(Register.RSP, start.sp());
+        self.set(Register.RIP, start.pc());
     }
 
     /** Parses and validates a program and its interpreter without touching any process. */

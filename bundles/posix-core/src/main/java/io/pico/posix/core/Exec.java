@@ -69,8 +69,12 @@ public final class Exec {
     }
 
     /**
-     * execve(2): checks the image (following {@code #!} lines), validates it with the loader, tells the process
-     * observers, and then (returning to no one) replaces the program once the call has left the engine.
+     * execve(2): checks the image (following {@code #!} lines) and, by the loader, the final argument lists; an
+     * image the loader does not claim goes to {@link ImageLoader#foreign}; else validates it with the loader, tells
+     * the process observers (a veto is EACCES), and then (returning to no one) replaces the program once the call
+     * has left the engine: the other threads, the old memory, the close-on-exec descriptors and caught signals'
+     * handlers go ({@link PosixProcess#exec}), and the loader loads the new image (a failure then kills the
+     * process).
      *
      * @param name the path as the guest named it (the script name for interpreters, AT_EXECFN)
      */
@@ -116,8 +120,9 @@ public final class Exec {
                 r = c.fs().resolve(c.state().cwd(), interp[0], true);
                 continue;
             }
+            loader.check(c, shown, r, args, env);
             if (!loader.claims(Arrays.copyOf(head, n))) {
-                throw Errno.ENOEXEC.error();
+                return loader.foreign(c, r, shown, args, env);
             }
             break;
         }
@@ -128,7 +133,8 @@ public final class Exec {
             throw (e.status() == ImageException.NOT_FOUND ? Errno.ENOENT : Errno.ENOEXEC).error();
         }
         try {
-            c.kernel().imageStarting(c.process(), c.kernel().image(r.host(), r.guest()), args);
+            // the header is read through the name that follows no host link; the guest path is the name given
+            c.kernel().imageStarting(c.process(), c.kernel().image(c.fs().secure(r), shown), args);
         } catch (VetoException e) {
             c.log("exec of " + r.guest() + " refused: " + e.getMessage());
             throw Errno.EACCES.error();

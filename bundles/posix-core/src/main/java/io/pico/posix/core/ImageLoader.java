@@ -2,6 +2,7 @@ package io.pico.posix.core;
 
 import io.pico.api.ImageException;
 import io.pico.posix.core.fs.GuestFs;
+import java.io.IOException;
 import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -16,6 +17,30 @@ public interface ImageLoader<P> {
 
     /** Whether the first bytes of a file are an image of this personality. */
     boolean claims(byte[] header);
+
+    /**
+     * Checks the final argument and environment lists of an image this loader may run (after {@code #!} lines
+     * were followed, before the image is validated): a personality whose ABI checks their size here (Linux,
+     * where the file is opened first) throws {@link Errno#E2BIG}. Nothing by default (FreeBSD checks them
+     * before looking for the file).
+     *
+     * @param name the path as the guest named it (the interpreter's for scripts)
+     * @since 2.2
+     */
+    default void check(Call c, String name, GuestFs.Resolved image, List<String> argv, List<String> env) {
+    }
+
+    /**
+     * Runs an image this loader does not claim (an image of another personality): the call's result, or
+     * a thrown error; by default ENOEXEC. The point of no return, if any, is the personality's.
+     *
+     * @param name the path as the guest named it (the interpreter's for scripts)
+     * @since 2.2
+     */
+    default long foreign(Call c, GuestFs.Resolved image, String name, List<String> argv, List<String> env)
+            throws IOException {
+        throw Errno.ENOEXEC.error();
+    }
 
     /**
      * Validates an image (and its interpreter) without touching the process. Read the image by

@@ -11,7 +11,7 @@ class ShebangTest {
 
     private static String[] parse(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        return ExecCalls.shebang(b, b.length);
+        return io.pico.posix.core.Exec.shebang(b, b.length);
     }
 
     @Test
