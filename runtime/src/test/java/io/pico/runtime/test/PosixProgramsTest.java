@@ -745,6 +745,70 @@ class PosixProgramsTest {
         assertTrue(r.trace().contains("execve(\"" + hello + "\""), r::trace);
     }
 
+    /**
+     * execve leaves no alternate signal stack behind (the old stack is gone with the old memory): the program sets
+     * one, runs itself again with an argument, and the new image finds SS_DISABLE (4) in what sigaltstack returns.
+     * The core's Exec resets it for both personalities (Linux's own field is reset by its loader).
+     */
+    @Test
+    void execveDisablesTheAlternateSignalStack() throws Exception {
+        Path exe = dir.resolve("altexec");
+        build("altexec", PRELUDE + """
+                  cmp qword [rdi], 1        ; argc, FreeBSD's start gets its address in rdi
+                  jne again
+                  lea rax, [rel altstack]   ; sigaltstack({altstack, 65536, 0}, NULL)
+                  mov [rel stk], rax
+                  lea rdi, [rel stk]
+                  xor esi, esi
+                  mov eax, 53
+                  syscall
+                  jc bad
+                  lea rdi, [rel old]        ; sigaltstack(NULL, &old): set, not disabled
+                  mov rsi, rdi
+                  xor edi, edi
+                  mov eax, 53
+                  syscall
+                  jc bad
+                  test dword [rel old + 16], 4
+                  jnz bad
+                  print `set\\n`
+                  lea rdi, [rel path]       ; execve(path, {path, "again", NULL}, {NULL})
+                  lea rsi, [rel argv]
+                  lea rdx, [rel envp]
+                  mov eax, 59
+                  syscall
+                  exit 3                    ; not reached
+                again:
+                  lea rsi, [rel old]        ; sigaltstack(NULL, &old) in the new image
+                  xor edi, edi
+                  mov eax, 53
+                  syscall
+                  jc bad
+                  test dword [rel old + 16], 4
+                  jz kept
+                  print `disabled after execve\\n`
+                  exit 0
+                kept:
+                  print `kept after execve\\n`
+                  exit 2
+                bad:
+                  exit 1
+                section .data
+                path: db "%s", 0
+                arg1: db "again", 0
+                argv: dq path, arg1, 0
+                envp: dq 0
+                stk: dq 0, 65536
+                    dd 0, 0
+                section .bss
+                old: resb 24
+                altstack: resb 65536
+                """.formatted(exe));
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals("set\ndisabled after execve\n", r.out(), r::trace);
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
+
     @Test
     void sigsuspendRunsTheHandlerUnderItsTemporaryMaskReturnsEintrAndRestoresTheMask() throws Exception {
         // FreeBSD's numbers: SIGALRM 14 (bit 13 of the first sigset word), EINTR 4, SIG_BLOCK 1

@@ -72,9 +72,9 @@ public final class Exec {
      * execve(2): checks the image (following {@code #!} lines) and, by the loader, the final argument lists; an
      * image the loader does not claim goes to {@link ImageLoader#foreign}; else validates it with the loader, tells
      * the process observers (a veto is EACCES), and then (returning to no one) replaces the program once the call
-     * has left the engine: the other threads, the old memory, the close-on-exec descriptors and caught signals'
-     * handlers go ({@link PosixProcess#exec}), and the loader loads the new image (a failure then kills the
-     * process).
+     * has left the engine: the other threads, the old memory, the close-on-exec descriptors, caught signals'
+     * handlers ({@link PosixProcess#exec}) and the calling thread's alternate signal stack go, and the loader loads
+     * the new image (a failure then kills the process).
      *
      * @param name the path as the guest named it (the script name for interpreters, AT_EXECFN)
      */
@@ -162,6 +162,8 @@ public final class Exec {
             ImageLoader<P> loader) {
         discardImage(c);
         c.state().exec(guest, argv, env);
+        // the alternate signal stack was in the old memory: the new program starts without one (POSIX)
+        c.state().thread(c.thread()).altStack(0, 0, true);
         try {
             loader.load(c, prepared, argv, env);
         } catch (ImageException e) {
