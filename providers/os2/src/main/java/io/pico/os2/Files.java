@@ -576,6 +576,7 @@ final class Files {
         }
         try {
             java.nio.file.Files.delete(host);
+            io.pico.posix.core.fs.GuestFs.changed(); // Unix views forget paths they saw as no link
         } catch (IOException e) {
             throw new Os2Exception(Err.ACCESS_DENIED);
         }
@@ -611,6 +612,7 @@ final class Files {
         }
         try {
             java.nio.file.Files.move(src, r.host());
+            io.pico.posix.core.fs.GuestFs.changed(); // Unix views forget paths they saw as no link
         } catch (NoSuchFileException e) {
             throw new Os2Exception(Err.PATH_NOT_FOUND);
         } catch (IOException e) {
@@ -710,6 +712,7 @@ final class Files {
         }
         try {
             java.nio.file.Files.delete(host);
+            io.pico.posix.core.fs.GuestFs.changed(); // Unix views forget paths they saw as no link
         } catch (DirectoryNotEmptyException e) {
             throw new Os2Exception(Err.ACCESS_DENIED);
         } catch (IOException e) {

@@ -379,7 +379,11 @@ public final class Files {
         if (java.nio.file.Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
-        java.nio.file.Files.createDirectory(host);
+        try {
+            java.nio.file.Files.createDirectory(host);
+        } finally {
+            GuestFs.changed();
+        }
         applyMode(host, mode & ~c.state().umask());
         return 0;
     }
@@ -401,7 +405,11 @@ public final class Files {
         if (!directory && isDir) {
             throw c.abi().unlinkDirectoryError().error();
         }
-        java.nio.file.Files.delete(host);
+        try {
+            java.nio.file.Files.delete(host);
+        } finally {
+            GuestFs.changed(); // views forget what they saw as no link: the name may become one
+        }
         return 0;
     }
 
@@ -425,6 +433,8 @@ public final class Files {
             java.nio.file.Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw Errno.EXDEV.error();
+        } finally {
+            GuestFs.changed();
         }
         return 0;
     }
@@ -441,7 +451,11 @@ public final class Files {
         if (java.nio.file.Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EPERM.error();
         }
-        java.nio.file.Files.createLink(made, old);
+        try {
+            java.nio.file.Files.createLink(made, old);
+        } finally {
+            GuestFs.changed();
+        }
         return 0;
     }
 
@@ -455,7 +469,11 @@ public final class Files {
         if (java.nio.file.Files.exists(made, LinkOption.NOFOLLOW_LINKS)) {
             throw Errno.EEXIST.error();
         }
-        java.nio.file.Files.createSymbolicLink(made, Path.of(target));
+        try {
+            java.nio.file.Files.createSymbolicLink(made, Path.of(target));
+        } finally {
+            GuestFs.changed();
+        }
         return 0;
     }
 

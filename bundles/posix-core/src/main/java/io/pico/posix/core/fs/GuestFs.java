@@ -4,11 +4,11 @@ import io.pico.posix.core.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A process's view of files: guest paths resolved inside the root directory. {@code ..} stops at the root,
@@ -46,6 +46,33 @@ public final class GuestFs {
      * directory renamed into a link can lead nowhere the guest could not name itself) and links are read by path.
      */
     private final boolean unconfined;
+    /** Guest paths this view has seen as no link, with the generation they were seen in (unconfined only). */
+    private volatile Known known = new Known(-1);
+
+    /** Bumped after every change of the tree's shape, by any process: what {@link Known} sets are valid for. */
+    private static final AtomicLong GENERATION = new AtomicLong();
+
+    /** Guest paths found to be no symbolic link on the host, valid while the generation is {@code generation}. */
+    private static final class Known {
+        /** The most paths remembered; a full set starts again empty. */
+        static final int MAX = 4096;
+        final long generation;
+        final Set<String> paths = ConcurrentHashMap.newKeySet();
+
+        Known(long generation) {
+            this.generation = generation;
+        }
+    }
+
+    /**
+     * Tells every view that the tree may have changed shape: the personalities call it after each rename, unlink,
+     * rmdir, symlink, link and mkdir (done or failed), so that no view trusts a path it saw as no link before.
+     *
+     * @since 1.4
+     */
+    public static void changed() {
+        GENERATION.incrementAndGet();
+    }
 
     /** A view confined to {@code root} with the given overlay and the default host devices. */
     public GuestFs(Path root, Overlay overlay) {
@@ -108,44 +135,114 @@ public final class GuestFs {
         if (path.isEmpty()) {
             throw Errno.ENOENT.error();
         }
-        Deque<String> todo = new ArrayDeque<>();
-        push(todo, path);
+        Walk w = new Walk(path);
         if (!path.startsWith("/")) {
-            push(todo, base);
+            w.push(base);
         }
         boolean follow = followLast || path.endsWith("/");
+        long generation = GENERATION.get(); // read before any host look-up: see Known
         List<String> done = new ArrayList<>();
+        StringBuilder guest = new StringBuilder(path.length() + (path.startsWith("/") ? 0 : base.length() + 1));
+        int[] ends = new int[8]; // guest.length() before each part of done, to drop it again
         int links = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.pop();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
+        String part;
+        while ((part = w.next()) != null) {
             if (part.equals("..")) {
                 if (!done.isEmpty()) {
                     done.remove(done.size() - 1);
+                    guest.setLength(ends[done.size()]);
                 }
                 continue;
             }
+            if (done.size() == ends.length) {
+                ends = java.util.Arrays.copyOf(ends, ends.length * 2);
+            }
+            ends[done.size()] = guest.length();
             done.add(part);
-            boolean last = todo.stream().allMatch(p -> p.isEmpty() || p.equals("."));
+            guest.append('/').append(part);
+            boolean last = w.atEnd();
             if (last && !follow) {
                 continue;
             }
-            String target = linkTarget(done, last);
+            String target = linkTarget(done, guest.toString(), last, generation);
             if (target != null) {
                 if (++links > MAX_LINKS) {
                     throw Errno.ELOOP.error();
                 }
                 done.remove(done.size() - 1);
+                guest.setLength(ends[done.size()]);
                 if (target.startsWith("/")) {
                     done.clear();
+                    guest.setLength(0);
                 }
-                push(todo, target);
+                w.push(target);
             }
         }
-        String guest = "/" + String.join("/", done);
-        return new Resolved(guest, host(guest, done));
+        String g = guest.length() == 0 ? "/" : guest.toString();
+        return new Resolved(g, host(g, done));
+    }
+
+    /**
+     * The parts of a resolution still to walk: the path, then link targets pushed on top (a stack of strings,
+     * each with the index of its next part), read a part at a time without splitting.
+     */
+    private static final class Walk {
+        private String[] texts = new String[4];
+        private int[] at = new int[4];
+        private int size;
+
+        Walk(String path) {
+            push(path);
+        }
+
+        void push(String text) {
+            if (size == texts.length) {
+                texts = java.util.Arrays.copyOf(texts, size * 2);
+                at = java.util.Arrays.copyOf(at, size * 2);
+            }
+            texts[size] = text;
+            at[size++] = 0;
+        }
+
+        /** The next part that is not empty or {@code .}, or null at the end. */
+        String next() {
+            while (size > 0) {
+                String t = texts[size - 1];
+                int i = at[size - 1];
+                int n = t.length();
+                while (i < n) {
+                    int j = t.indexOf('/', i);
+                    if (j < 0) {
+                        j = n;
+                    }
+                    int from = i;
+                    i = j + 1;
+                    if (j == from || j == from + 1 && t.charAt(from) == '.') {
+                        continue;
+                    }
+                    at[size - 1] = i;
+                    return t.substring(from, j);
+                }
+                size--;
+            }
+            return null;
+        }
+
+        /** Whether only empty and {@code .} parts are left. */
+        boolean atEnd() {
+            for (int k = size - 1; k >= 0; k--) {
+                String t = texts[k];
+                int n = t.length();
+                for (int i = at[k]; i < n; i++) {
+                    char ch = t.charAt(i);
+                    if (ch != '/' && !(ch == '.' && (i + 1 == n || t.charAt(i + 1) == '/')
+                            && (i == 0 || t.charAt(i - 1) == '/'))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -214,10 +311,16 @@ public final class GuestFs {
 
     private static List<String> parts(String guest) {
         List<String> parts = new ArrayList<>();
-        for (String p : guest.split("/")) {
-            if (!p.isEmpty()) {
-                parts.add(p);
+        int i = 1;
+        while (i < guest.length()) {
+            int j = guest.indexOf('/', i);
+            if (j < 0) {
+                j = guest.length();
             }
+            if (j > i) {
+                parts.add(guest.substring(i, j));
+            }
+            i = j + 1;
         }
         return parts;
     }
@@ -261,8 +364,11 @@ public final class GuestFs {
         return resolve("/", guest, false);
     }
 
-    /** The link target of the path made of {@code parts}, read without following host links on the way. */
-    private String linkTarget(List<String> parts, boolean last) {
+    /**
+     * The link target of the path made of {@code parts} (the canonical guest path {@code guest}), read without
+     * following host links on the way; null when it is no link.
+     */
+    private String linkTarget(List<String> parts, String guest, boolean last, long generation) {
         String made = overlay.link(parts);
         if (made != null) {
             return made;
@@ -270,15 +376,15 @@ public final class GuestFs {
         if (overlay.covers(parts)) {
             return null;
         }
-        if (devices.contains("/" + String.join("/", parts))) {
+        if (devices.contains(guest)) {
             return null;
         }
-        Mount m = mountOf("/" + String.join("/", parts));
+        if (unconfined) {
+            return plainLink(guest, generation);
+        }
+        Mount m = mountOf(guest);
         Path top = m == null ? root : m.host();
         List<String> below = parts.subList(m == null ? 0 : depth(m), parts.size());
-        if (unconfined) {
-            return readLink(hostOf(parts));
-        }
         if (!last && !below.isEmpty()) {
             // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
             try {
@@ -299,6 +405,53 @@ public final class GuestFs {
         return readLink(host);
     }
 
+    /**
+     * The link target at a guest path read by its host path (the host's {@code /} is the root): one lstat, or none
+     * when this view has seen that path as no link since the tree last changed ({@link #changed()}).
+     */
+    private String plainLink(String guest, long generation) {
+        Known k = known;
+        if (k.generation == generation && k.paths.contains(guest)) {
+            return null;
+        }
+        Path host = hostOf(guest);
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(host, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null; // gone (or unreadable): the caller's use fails the same way
+        }
+        if (!a.isSymbolicLink()) {
+            learn(guest, generation);
+            return null;
+        }
+        try {
+            return Files.readSymbolicLink(host).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Remembers that a guest path was no link, seen by a look-up that started at {@code generation}: kept only if
+     * nothing changed the tree since (a change bumps the generation after it is done, so a look-up that saw the
+     * old tree either finds the generation moved on here, or its entry is dropped at the next look-up).
+     */
+    private void learn(String guest, long generation) {
+        Known k = known;
+        if (k.generation != generation || k.paths.size() >= Known.MAX) {
+            if (GENERATION.get() != generation) {
+                return;
+            }
+            k = new Known(generation);
+            known = k;
+        }
+        if (GENERATION.get() == generation) {
+            k.paths.add(guest);
+        }
+    }
+
     private static String readLink(Path host) {
         if (!Files.isSymbolicLink(host)) {
             return null;
@@ -317,33 +470,20 @@ public final class GuestFs {
         if (devices.contains(guest)) {
             return Path.of(guest);
         }
-        return hostOf(parts);
+        return hostOf(guest);
     }
 
-    private Path hostOf(List<String> parts) {
-        Path p = root;
-        int from = 0;
-        if (!mounts.isEmpty()) {
-            String guest = "/" + String.join("/", parts);
-            for (Mount m : mounts) {
-                if (m.covers(guest)) {
-                    p = m.host();
-                    from = (int) m.guest().chars().filter(ch -> ch == '/').count();
-                    break;
-                }
-            }
+    /** The host path of a canonical guest path that is not synthetic: under the covering mount or the root. */
+    private Path hostOf(String guest) {
+        Mount m = mounts.isEmpty() ? null : mountOf(guest);
+        if (m != null) {
+            int n = m.guest().length();
+            return guest.length() == n ? m.host() : m.host().resolve(guest.substring(n + 1));
         }
-        for (int i = from; i < parts.size(); i++) {
-            p = p.resolve(parts.get(i));
+        if (guest.length() == 1) {
+            return root;
         }
-        return p;
-    }
-
-    private static void push(Deque<String> todo, String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            todo.push(parts[i]);
-        }
+        return unconfined ? Path.of(guest) : root.resolve(guest.substring(1));
     }
 
     /** The parent directory of a canonical guest path ({@code /} for {@code /}). */

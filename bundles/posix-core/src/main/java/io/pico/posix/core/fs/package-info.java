@@ -4,10 +4,11 @@
  * ({@link io.pico.posix.core.fs.Overlay}) and what stat reports ({@link io.pico.posix.core.fs.StatInfo}). Host
  * directories are reached without following host links ({@link io.pico.posix.core.fs.HostDirs}, 1.2.0): every
  * personality (Linux, POSIX, OS/2) opens through that walk, so a directory renamed into a link between a check and
- * the host's use cannot lead out of the root.
+ * the host's use cannot lead out of the root. Personalities tell the views when the tree changes shape
+ * ({@link io.pico.posix.core.fs.GuestFs#changed()}, 1.4.0), so that a view may remember host paths it saw as no link.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.pico.posix.core.fs;
 
 import org.osgi.annotation.bundle.Export;

@@ -148,4 +148,60 @@ class GuestFsTest {
             GuestFs.endCall();
         }
     }
+
+    @Test
+    void dotsSlashesAndDotDotsInEveryPosition() {
+        assertEquals("/etc/passwd", fs.resolve("/", "//etc/./passwd", true).guest());
+        assertEquals("/etc", fs.resolve("/usr/lib", ".././../etc/.", true).guest());
+        assertEquals("/usr", fs.resolve("/usr/lib", "..", true).guest());
+        assertEquals("/", fs.resolve("/", "/.", true).guest());
+        assertEquals("/", fs.resolve("/usr", "../..", true).guest());
+        assertEquals("/usr/lib", fs.resolve("/usr/./lib/", ".", false).guest());
+        assertEquals("/abs", fs.resolve("/", "abs/.", false).guest(), "a trailing dot does not follow");
+        assertEquals("/etc", fs.resolve("/", "abs/./", false).guest(), "a trailing slash follows");
+        assertEquals("/etc/passwd", fs.resolve("/", "abs/../abs/passwd", true).guest(), "dot-dot after a link");
+        assertEquals("/..x/.y", fs.resolve("/", "/..x/.y", true).guest(), "names that start with dots");
+        assertEquals(root.resolve("usr/lib"), fs.resolve("/", "/usr/lib", true).host());
+        assertEquals(root, fs.resolve("/", "/", true).host());
+    }
+
+    @Test
+    void aViewOfTheHostsRootRemembersDirectoriesThatAreNoLinkUntilTheTreeChanges() throws Exception {
+        GuestFs unconfined = new GuestFs(Path.of("/"), Overlay.NONE);
+        Path dir = host.toRealPath().resolve("cache");
+        Files.createDirectories(dir.resolve("d"));
+        Files.createDirectories(dir.resolve("e"));
+        String guest = dir + "/d/f";
+        assertEquals(guest, unconfined.resolve("/", guest, true).guest());
+        assertEquals(Path.of(guest), unconfined.resolve("/", guest, true).host());
+        // replaced behind the views' back (a host process): the view still trusts what it saw
+        Files.delete(dir.resolve("d"));
+        Files.createSymbolicLink(dir.resolve("d"), Path.of("e"));
+        assertEquals(guest, unconfined.resolve("/", guest, true).guest(), "remembered as no link");
+        // a change made through a personality tells every view
+        GuestFs.changed();
+        assertEquals(dir + "/e/f", unconfined.resolve("/", guest, true).guest());
+        assertEquals(dir + "/e/f", new GuestFs(Path.of("/"), Overlay.NONE).resolve("/", guest, true).guest());
+        // and a link is never remembered as none
+        assertEquals(dir + "/e/f", unconfined.resolve("/", guest, true).guest());
+        Files.delete(dir.resolve("d"));
+        Files.createDirectories(dir.resolve("d"));
+        GuestFs.changed();
+        assertEquals(guest, unconfined.resolve("/", guest, true).guest());
+    }
+
+    @Test
+    void aConfinedViewLooksAtTheHostEveryTime() throws Exception {
+        Files.createDirectories(root.resolve("d"));
+        Files.createDirectories(root.resolve("e"));
+        try {
+            assertEquals("/d/f", fs.resolve("/", "/d/f", true).guest());
+            GuestFs.endCall();
+            Files.delete(root.resolve("d"));
+            Files.createSymbolicLink(root.resolve("d"), Path.of("e"));
+            assertEquals("/e/f", fs.resolve("/", "/d/f", true).guest(), "no change announced, still seen");
+        } finally {
+            GuestFs.endCall();
+        }
+    }
 }
