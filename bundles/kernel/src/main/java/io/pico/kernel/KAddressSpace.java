@@ -26,6 +26,8 @@ final class KAddressSpace implements AddressSpace {
 
     /** Host memory mapped for guests by every address space, for leak checks. */
     static final java.util.concurrent.atomic.AtomicLong HOST_BYTES = new java.util.concurrent.atomic.AtomicLong();
+    /** Host memory this address space allocated and has not freed yet ({@link #HOST_BYTES} counts them all). */
+    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
 
     private final TreeMap<Long, Chunk> chunks = new TreeMap<>();
     private final List<Op> log = new ArrayList<>();
@@ -90,6 +92,7 @@ final class KAddressSpace implements AddressSpace {
         unmapLocked(address, size);
         long host = HostMemory.allocate(size);
         HOST_BYTES.addAndGet(size);
+        held.addAndGet(size);
         chunks.put(address, new Chunk(address, address + size, host, protection));
         mapped += size;
         record(new Op(address, size, protection, host));
@@ -161,6 +164,7 @@ final class KAddressSpace implements AddressSpace {
             if (f[2] <= oldest) {
                 HostMemory.free(f[0], f[1]);
                 HOST_BYTES.addAndGet(-f[1]);
+                held.addAndGet(-f[1]);
                 it.remove();
             }
         }
@@ -330,10 +334,12 @@ final class KAddressSpace implements AddressSpace {
             for (Chunk c : chunks.values()) {
                 HostMemory.free(c.host, c.end - c.start);
                 HOST_BYTES.addAndGet(-(c.end - c.start));
+                held.addAndGet(-(c.end - c.start));
             }
             for (long[] f : pendingFrees) {
                 HostMemory.free(f[0], f[1]);
                 HOST_BYTES.addAndGet(-f[1]);
+                held.addAndGet(-f[1]);
             }
             pendingFrees.clear();
         }
@@ -461,6 +467,11 @@ final class KAddressSpace implements AddressSpace {
     }
 
     /** How many ranges are lent now (tests). */
+    /** Host memory this address space still holds, freed or not yet freed after unmapping (tests). */
+    long hostBytesHeld() {
+        return held.get();
+    }
+
     synchronized int pins() {
         return pins;
     }

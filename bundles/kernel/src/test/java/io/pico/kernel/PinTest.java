@@ -82,18 +82,18 @@ class PinTest {
         KAddressSpace s = new KAddressSpace();
         try {
             s.map(0x10000, 16 * PAGE, AddressSpace.READ | AddressSpace.WRITE);
-            long before = KAddressSpace.HOST_BYTES.get();
+            long before = s.hostBytesHeld();
             AddressSpace.Pinned a = s.pin(0x10000, 100, AddressSpace.WRITE);
             AddressSpace.Pinned b = s.pin(0x10000 + PAGE, 100, AddressSpace.READ);
             s.unmap(0x10000, 16 * PAGE);
-            assertEquals(before, KAddressSpace.HOST_BYTES.get(), "freed while lent");
+            assertEquals(before, s.hostBytesHeld(), "freed while lent");
             a.buffers()[0].put(0, (byte) 1); // still host memory of ours
             a.close();
             a.close(); // twice: nothing
             assertEquals(1, s.pins());
-            assertEquals(before, KAddressSpace.HOST_BYTES.get(), "freed while still lent once");
+            assertEquals(before, s.hostBytesHeld(), "freed while still lent once");
             b.close();
-            assertEquals(before - 16 * PAGE, KAddressSpace.HOST_BYTES.get());
+            assertEquals(before - 16 * PAGE, s.hostBytesHeld());
         } finally {
             s.release();
         }
@@ -103,13 +103,13 @@ class PinTest {
     void anEndedProcessesMemoryWaitsForTheLastLoan() {
         KAddressSpace s = new KAddressSpace();
         s.map(0x10000, 8 * PAGE, AddressSpace.READ | AddressSpace.WRITE);
-        long before = KAddressSpace.HOST_BYTES.get();
+        long before = s.hostBytesHeld();
         AddressSpace.Pinned p = s.pin(0x10000, 100, AddressSpace.WRITE);
         s.release();
-        assertEquals(before, KAddressSpace.HOST_BYTES.get());
+        assertEquals(before, s.hostBytesHeld());
         p.buffers()[0].put(0, (byte) 1);
         p.close();
-        assertEquals(before - 8 * PAGE, KAddressSpace.HOST_BYTES.get());
+        assertEquals(before - 8 * PAGE, s.hostBytesHeld());
         assertThrows(MemoryFault.class, () -> s.pin(0x10000, 1, AddressSpace.READ));
     }
 }
