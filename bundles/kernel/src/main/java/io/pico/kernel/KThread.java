@@ -579,14 +579,7 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             providerFailed("system call", t);
         } finally {
             endOutside();
-            inCall = false;
-            boolean cutShort;
-            synchronized (this) {
-                inCallVolatile = !deferred.isEmpty() && !stopRequested;
-                cutShort = parkInterrupted && !Thread.interrupted();
-                parkInterrupted = false;
-            }
-            if (cutShort && !stopRequested) {
+            if (callEnded() && !stopRequested) {
                 set(Register.RAX, callNumber);
                 pendingPc = callRestartPc;
             }
@@ -626,23 +619,30 @@ final class KThread implements PicoThread, EngineListener, Runnable {
             providerFailed("system call", t);
         } finally {
             process.acquireCpu(this);
-            inCall = false;
-            boolean cutShort;
-            synchronized (this) {
-                // a call that deferred work to this thread (execve) is over only when that ran (runDeferred)
-                inCallVolatile = !deferred.isEmpty() && !stopRequested;
-                // A call that saw a park's interrupt (a blocking wait threw InterruptedException, which
-                // clears the flag) was cut short; a call that finished first still has the flag set.
-                cutShort = parkInterrupted && !Thread.interrupted();
-                parkInterrupted = false;
-            }
-            if (cutShort) {
+            if (callEnded()) {
                 // undo its result and run it again under the next provider
                 engine.set(Register.RAX, callNumber);
                 pendingPc = callRestartPc;
             }
         }
         afterCall();
+    }
+
+    /**
+     * Leaves a call (in the engine's hook or outside it): whether a park cut it short, so that its result is
+     * undone and it runs again under the next provider.
+     */
+    private boolean callEnded() {
+        inCall = false;
+        synchronized (this) {
+            // a call that deferred work to this thread (execve) is over only when that ran (runDeferred)
+            inCallVolatile = !deferred.isEmpty() && !stopRequested;
+            // A call that saw a park's interrupt (a blocking wait threw InterruptedException, which
+            // clears the flag) was cut short; a call that finished first still has the flag set.
+            boolean cutShort = parkInterrupted && !Thread.interrupted();
+            parkInterrupted = false;
+            return cutShort;
+        }
     }
 
     private void afterCall() {
