@@ -90,9 +90,14 @@ class Os2ProgramsTest {
     }
 
     private Run run(Map<String, String> env, String cwd, Path program, String... args) throws Exception {
+        return run(env, java.io.InputStream.nullInputStream(), cwd, program, args);
+    }
+
+    private Run run(Map<String, String> env, java.io.InputStream stdin, String cwd, Path program, String... args)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
-        IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
+        IoObject[] stdio = {kernel.hostStream(stdin, null, false),
             kernel.hostStream(null, out, false), kernel.hostStream(null, out, false)};
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
@@ -284,6 +289,22 @@ class Os2ProgramsTest {
         Run argv = run("/", corpus().resolve("2ine/testargv16.exe"), "a", "b c");
         assertEquals(ExitStatus.exited(0), argv.status());
         assertTrue(argv.text().contains("argv[1] = 'a'\nargv[2] = 'b c'\n"), argv.text());
+    }
+
+    /** The 16-bit console calls no corpus program makes: VioWrtTTY out, KbdCharIn in (a key from standard input). */
+    @Test
+    void sixteenBitConsoleCalls() throws Exception {
+        Path exe = dir.resolve("echokey.exe");
+        Files.write(exe, Ne16Images.echoKey());
+        Run r = run(Map.of(), new java.io.ByteArrayInputStream("x".getBytes(StandardCharsets.US_ASCII)), "/", exe);
+        assertEquals("key? x", r.out(), r.trace());
+        assertEquals(ExitStatus.exited('x'), r.status(), r.trace());
+        assertTrue(r.trace().contains("VIOCALLS.19 VioWrtTTY("), r.trace());
+        assertTrue(r.trace().contains("KBDCALLS.4 KbdCharIn("), r.trace());
+        // no key at all: the character is 0, and so is the status
+        Run none = run(Map.of(), java.io.InputStream.nullInputStream(), "/", exe);
+        assertEquals("key? \0", none.out(), none.trace());
+        assertEquals(ExitStatus.exited(0), none.status(), none.trace());
     }
 
     /** What a {@code pico:} command of the shell bundle returns, called as Gogo calls it (its result's text). */
