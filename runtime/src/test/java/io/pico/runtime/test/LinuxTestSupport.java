@@ -145,18 +145,11 @@ final class LinuxTestSupport {
         if (buildDir == null) {
             Path dir = Files.createTempDirectory("pico-linux-tests-");
             // the programs and the directories the native runs wrote in: gone with the framework's JVM
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "pico-linux-tests-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> ReliabilityKit.deleteTree(dir),
+                    "pico-linux-tests-cleanup"));
             buildDir = dir;
         }
         return buildDir;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // a temporary directory left behind is no reason to fail the build
-        }
     }
 
     /** The text of a resource of the test bundle (the C sources under linux/). */

@@ -174,6 +174,8 @@ class ShellCommandsTest {
                 in[1].release();
             }
             out[0].release();
+            java.nio.file.Files.deleteIfExists(cat);
+            java.nio.file.Files.deleteIfExists(dir);
         }
     }
 
