@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.Disposition;
@@ -27,7 +28,6 @@ public final class LinuxProcess extends PosixProcess {
     private java.util.concurrent.Future<?> alarm;
     private long alarmDue;
     private long alarmInterval;
-    private final SignalQueue pending = new SignalQueue();
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
@@ -78,10 +78,19 @@ public final class LinuxProcess extends PosixProcess {
         }
     }
 
-    /** Signals the core's code raises (SIGPIPE from a write) go through Linux's own delivery. */
+    /**
+     * Signals the core's code raises (SIGPIPE from a write) and sends (another personality's kill) go through
+     * Linux's own generation.
+     */
     @Override
-    public boolean raise(io.pico.api.Kernel kernel, int sig, String reason) {
-        return SignalDelivery.raise(kernel, process(), sig, reason);
+    public boolean raise(io.pico.api.Kernel kernel, SigInfo info, String reason) {
+        return SignalDelivery.send(kernel, process(), info, reason);
+    }
+
+    /** A signal for one thread (the core's {@code Signals.sendThread}): Linux's own generation. */
+    @Override
+    public boolean raise(io.pico.api.Kernel kernel, io.pico.api.PicoThread thread, SigInfo info) {
+        return SignalDelivery.sendThread(kernel, thread, info);
     }
 
     /** Linux's threads are {@link LinuxThread}s (PosixThreads with Linux's own additions). */
@@ -115,11 +124,6 @@ public final class LinuxProcess extends PosixProcess {
             SignalDelivery.send(kernel, process(), new SigInfo(Signals.SIGCHLD, kind.code(), child.pid(),
                     HostIds.uid(), sig, 0), null);
         }
-    }
-
-    /** Signals pending for the process as a whole (with their siginfo). */
-    public SignalQueue queue() {
-        return pending;
     }
 
     /** The signal the parent gets when this process ends. */

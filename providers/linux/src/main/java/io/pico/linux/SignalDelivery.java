@@ -2,6 +2,7 @@ package io.pico.linux;
 
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
+import io.pico.posix.core.SigInfo;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
@@ -38,11 +39,7 @@ public final class SignalDelivery {
     public static final int SS_ONSTACK = 1;
     public static final int SS_DISABLE = 2;
 
-    private static final long UNBLOCKABLE = SignalQueue.bit(Signals.SIGKILL) | SignalQueue.bit(Signals.SIGSTOP);
-    /** Signals CPU faults raise: delivered before others. */
-    private static final long SYNCHRONOUS = SignalQueue.bit(Signals.SIGSEGV) | SignalQueue.bit(Signals.SIGBUS)
-            | SignalQueue.bit(Signals.SIGILL) | SignalQueue.bit(Signals.SIGTRAP) | SignalQueue.bit(Signals.SIGFPE)
-            | SignalQueue.bit(Signals.SIGSYS);
+    private static final long UNBLOCKABLE = bit(Signals.SIGKILL) | bit(Signals.SIGSTOP);
     /** Calls that a handler interrupts with EINTR even under SA_RESTART (Linux's ERESTARTNOHAND and friends). */
     private static final java.util.Set<Integer> NEVER_RESTARTED = java.util.Set.of(7, 23, 34, 35, 128, 130, 230, 232,
             270, 271, 281, 441);
@@ -214,27 +211,20 @@ public final class SignalDelivery {
         Signals.Action fatal = null;
         synchronized (lp.signalLock()) {
             if (isStop(sig)) {
-                lp.queue().discard(Signals.SIGCONT);
-                for (PicoThread t : target.threads()) {
-                    LinuxThread.of(t).pending().discard(Signals.SIGCONT);
-                }
+                lp.removePending(Signals.SIGCONT); // the process's and its threads' queues
             } else if (sig == Signals.SIGCONT) {
                 for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
-                    lp.queue().discard(s);
-                    for (PicoThread t : target.threads()) {
-                        LinuxThread.of(t).pending().discard(s);
-                    }
+                    lp.removePending(s);
                 }
             }
             Disposition action = lp.action(sig);
-            long bit = SignalQueue.bit(sig);
             PicoThread probe = thread != null ? thread : mainThread(target);
-            boolean blocked = probe != null && (LinuxThread.of(probe).mask() & bit) != 0;
+            boolean blocked = probe != null && LinuxThread.of(probe).sigmask().contains(sig);
             if (ignoredBy(action, sig) && !blocked) {
                 return false;
             }
             if (thread != null) {
-                LinuxThread.of(thread).pending().add(info);
+                LinuxThread.of(thread).queue().add(info);
                 wake = blocked ? null : thread;
             } else {
                 lp.queue().add(info);
@@ -247,7 +237,7 @@ public final class SignalDelivery {
                     // Linux takes fatal default actions (and stops) at once, for the whole process
                     fatal = d;
                     if (thread != null) {
-                        LinuxThread.of(thread).pending().take(sig);
+                        LinuxThread.of(thread).queue().take(sig);
                     } else {
                         lp.queue().take(sig);
                     }
@@ -312,7 +302,7 @@ public final class SignalDelivery {
 
     /** Whether the thread has a signal it would take now (pending and not blocked). */
     public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
-        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.mask()) != 0;
+        return io.pico.posix.core.Signals.deliverable(lp, lt);
     }
 
     /**
@@ -348,19 +338,11 @@ public final class SignalDelivery {
             Disposition action;
             int sig;
             synchronized (lp.signalLock()) {
-                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.mask();
-                if (avail == 0) {
-                    break;
-                }
-                long sync = avail & SYNCHRONOUS;
-                sig = Long.numberOfTrailingZeros(sync != 0 ? sync : avail) + 1;
-                info = lt.pending().take(sig);
-                if (info == null) {
-                    info = lp.queue().take(sig);
-                }
+                info = lp.take(lt, lt.sigmask()); // the core's choice: faults' signals first, then the lowest
                 if (info == null) {
                     break;
                 }
+                sig = info.signo();
                 action = lp.action(sig);
                 if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
                     lp.action(sig, Disposition.DEFAULT);
@@ -413,6 +395,11 @@ public final class SignalDelivery {
         return true;
     }
 
+    /** The bit of a signal in Linux's 64-bit masks. */
+    static long bit(int sig) {
+        return 1L << (sig - 1);
+    }
+
     /** Makes the interrupted system call run again: back over the 2-byte {@code syscall}, number in RAX. */
     private static void restart(PicoThread t, int nr) {
         t.set(Register.RAX, nr);
@@ -429,18 +416,17 @@ public final class SignalDelivery {
         }
         LinuxThread lt = LinuxThread.of(t);
         int sig = info.signo();
-        long bit = SignalQueue.bit(sig);
         synchronized (lp.signalLock()) {
             Disposition a = lp.action(sig);
-            if ((lt.mask() & bit) != 0 || a.handler() == Disposition.SIG_IGN) {
+            if (lt.sigmask().contains(sig) || a.handler() == Disposition.SIG_IGN) {
                 lp.action(sig, Disposition.DEFAULT);
-                lt.mask(lt.mask() & ~bit);
+                lt.sigmask(lt.sigmask().without(sig));
                 return false;
             }
             if (a.handler() == 0) {
                 return false;
             }
-            lt.pending().add(info);
+            lt.queue().add(info);
         }
         t.set(Register.RIP, pc);
         deliver(kernel, t, -1, 0);
@@ -462,13 +448,8 @@ public final class SignalDelivery {
         long rflags = t.get(Register.RFLAGS);
         long[] alt = lt.sigaltstack();
         boolean altEnabled = (alt[1] & SS_DISABLE) == 0 && alt[2] != 0;
-        boolean onAlt = altEnabled && rsp - alt[0] <= alt[2] && rsp > alt[0];
-        long sp;
-        if ((action.flags() & SA_ONSTACK) != 0 && altEnabled && !onAlt) {
-            sp = alt[0] + alt[2];
-        } else {
-            sp = rsp - 128; // the red zone
-        }
+        boolean onAlt = lt.onAltStack(rsp);
+        long sp = lt.frameTop(rsp, (action.flags() & SA_ONSTACK) != 0, 128); // the core's choice; 128: the red zone
         long fpAddr = (sp - 512) & ~63L;
         long frame = ((fpAddr - FRAME_SIZE + 8) & ~15L) - 8;
         long savedMask = lt.takeSavedBits();
@@ -491,17 +472,18 @@ public final class SignalDelivery {
         b.putLong(MCONTEXT_OFFSET + 136, rflags);
         b.putShort(MCONTEXT_OFFSET + 144, (short) 0x33);
         b.putShort(MCONTEXT_OFFSET + 150, (short) 0x2b);
-        if (info.fault() && sig == Signals.SIGSEGV) {
+        boolean fault = LinuxSiginfo.fault(info);
+        if (fault && sig == Signals.SIGSEGV) {
             b.putLong(MCONTEXT_OFFSET + 152, info.status()); // err: the page fault's error code
             b.putLong(MCONTEXT_OFFSET + 160, 14);
             b.putLong(MCONTEXT_OFFSET + 176, info.addr());
-        } else if (info.fault()) {
+        } else if (fault) {
             b.putLong(MCONTEXT_OFFSET + 160, sig == Signals.SIGFPE ? 0 : sig == Signals.SIGILL ? 6 : 3);
         }
         b.putLong(MCONTEXT_OFFSET + 168, oldMask);
         b.putLong(MCONTEXT_OFFSET + 184, fpAddr);
         b.putLong(SIGMASK_OFFSET, oldMask);
-        b.put(INFO_OFFSET, info.bytes());
+        b.put(INFO_OFFSET, LinuxSiginfo.bytes(info));
         try {
             mem.write(fpAddr, fpu, 0, 512);
             mem.write(frame, b.array(), 0, FRAME_SIZE);
@@ -509,7 +491,7 @@ public final class SignalDelivery {
             return false;
         }
         t.process().trace().ifPresent(tr -> tr.println(t.tid() + " --- SIG" + Signals.name(sig) + " "
-                + info.describe() + " ---"));
+                + LinuxSiginfo.describe(info) + " ---"));
         t.set(Register.RSP, frame);
         t.set(Register.RDI, sig);
         t.set(Register.RSI, frame + INFO_OFFSET);
@@ -525,7 +507,7 @@ public final class SignalDelivery {
         synchronized (lp.signalLock()) {
             long mask = lt.mask() | action.mask().low();
             if ((action.flags() & SA_NODEFER) == 0) {
-                mask |= SignalQueue.bit(sig);
+                mask |= bit(sig);
             }
             lt.mask(mask);
         }
@@ -568,7 +550,7 @@ public final class SignalDelivery {
         long ssSp = b.getLong(UC_OFFSET + 16);
         int ssFlags = b.getInt(UC_OFFSET + 24);
         long ssSize = b.getLong(UC_OFFSET + 32);
-        if (!onAltStack(lt, t.get(Register.RSP))) {
+        if (!lt.onAltStack(t.get(Register.RSP))) {
             // as Linux's restore_altstack: the handler may have changed it through uc_stack
             if ((ssFlags & SS_DISABLE) != 0) {
                 lt.sigaltstack(0, SS_DISABLE, 0);
@@ -580,11 +562,5 @@ public final class SignalDelivery {
             lt.mask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
         }
         return true;
-    }
-
-    /** Whether the stack pointer is on the thread's alternate signal stack. */
-    public static boolean onAltStack(LinuxThread lt, long sp) {
-        long[] alt = lt.sigaltstack();
-        return (alt[1] & SS_DISABLE) == 0 && alt[2] != 0 && sp > alt[0] && sp - alt[0] <= alt[2];
     }
 }

@@ -16,6 +16,7 @@ import io.pico.posix.core.Descriptors;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.PosixThread;
 import io.pico.posix.core.PosixProcess;
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.SignalTable;
 import io.pico.posix.core.Signals;
 import io.pico.posix.core.SysError;
@@ -160,9 +161,7 @@ public final class PosixProvider implements Provider {
             Disposition d = state.action(n);
             boolean blocked = state.<PosixThread>thread(thread).sigmask().contains(n);
             if (d.caught() && !blocked && state.frames() instanceof SignalFrame frames
-                    && frames.deliver(thread, state, n, d, code, ex.address())) {
-                process.trace().ifPresent(t -> t.println(thread.tid() + " --- SIG" + sig + " {si_signo=SIG" + sig
-                        + ", si_code=" + code + ", si_addr=0x" + Long.toHexString(ex.address()) + "} ---"));
+                    && frames.deliver(thread, state, new SigInfo(n, code, 0, 0, 0, ex.address()), d)) {
                 return;
             }
         }

@@ -96,6 +96,47 @@ public final class Signals {
     }
 
     /**
+     * Sends a signal with its siginfo, given in the numbering of the personality {@code from}, to a process of any
+     * personality: a Unix process gets it (by name in its own numbering, the siginfo kept) through
+     * {@link PosixProcess#raise(Kernel, SigInfo, String)}, another personality's process by name through the kernel.
+     * True when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean send(Kernel kernel, PicoProcess process, Abi from, SigInfo info) {
+        int sig = info.signo();
+        if (sig == 0 || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (!(process.providerState() instanceof PosixProcess state)) {
+            return raiseAny(kernel, process, from, sig);
+        }
+        if (state.abi() != from) {
+            try {
+                sig = state.abi().signals().number(from.signals().name(sig));
+            } catch (IllegalArgumentException e) {
+                return false; // no such signal there
+            }
+        }
+        return state.raise(kernel, info.withSigno(sig), null);
+    }
+
+    /**
+     * Sends a signal with its siginfo to one thread of a Unix process (tkill, tgkill, thr_kill), through
+     * {@link PosixProcess#raise(Kernel, PicoThread, SigInfo)}; true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean sendThread(Kernel kernel, PicoThread thread, SigInfo info) {
+        PicoProcess process = thread.process();
+        if (info.signo() == 0 || process.exitStatus().isPresent()
+                || !(process.providerState() instanceof PosixProcess state)) {
+            return false;
+        }
+        return state.raise(kernel, thread, info);
+    }
+
+    /**
      * kill(2)'s targets and order as Unix personalities share them: {@code pid} &gt; 0 one process of any
      * personality (an ended one not yet waited for exists, and gets nothing); 0 the caller's process group; -1 the
      * Unix processes of the caller's session but the caller; &lt; -1 group -pid (its members not yet waited for
@@ -142,6 +183,30 @@ public final class Signals {
      * signals its own way); returns true when it ended the process.
      */
     public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
+        return deliver(kernel, process, state, SigInfo.user(sig, 0), reason);
+    }
+
+    /**
+     * The core's own delivery of a signal with its siginfo, queued for the process (standard signals once,
+     * real-time ones each); returns true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, SigInfo info,
+            String reason) {
+        return deliver(kernel, process, state, null, info, reason);
+    }
+
+    /**
+     * The core's own delivery of a signal with its siginfo to one thread of the process ({@code thread}: tkill,
+     * thr_kill), queued for that thread, or to the process ({@code thread} null: the thread that takes it is
+     * {@link #chooseThread chosen}); returns true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, PicoThread thread,
+            SigInfo info, String reason) {
+        int sig = info.signo();
         SignalTable table = state.abi().signals();
         int cont = table.number("CONT");
         if (sig == cont) {
@@ -163,12 +228,13 @@ public final class Signals {
                     || def == SignalTable.Action.CONTINUE))) {
                 return false;
             }
-            PicoThread target = chooseThread(process, state, sig);
+            PicoThread target = thread == null ? chooseThread(process, state, sig)
+                    : state.<PosixThread>thread(thread).sigmask().contains(sig) ? null : thread;
             boolean allBlock = target == null && !process.threads().isEmpty();
             if (allBlock || (action.caught() && state.frames() != null)) {
-                state.addPending(sig);
                 synchronized (state.signalLock()) {
-                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend})
+                    (thread == null ? state.queue() : state.<PosixThread>thread(thread).queue()).add(info);
+                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend}) and sigtimedwait
                 }
                 if (target != null) {
                     target.interrupt();
@@ -246,6 +312,41 @@ public final class Signals {
     }
 
     /**
+     * A thread's alternate signal stack as sigaltstack(2) sets it (each personality numbers its SS_* flags).
+     *
+     * @param base ss_sp
+     * @param size ss_size
+     * @param disabled SS_DISABLE
+     * @since 2.3
+     */
+    public record AltStack(long base, long size, boolean disabled) {
+    }
+
+    /**
+     * sigaltstack(2) as Unix personalities share it: the thread's alternate stack before the call, after
+     * replacing it with {@code set} (null to only read it). A thread running on its alternate stack ({@code sp})
+     * cannot change it (EPERM); an enabled stack smaller than {@code minSize} is refused (ENOMEM). The row checks
+     * its flags and decides what a disabled stack keeps of its address and size (Linux: nothing, FreeBSD: both).
+     *
+     * @since 2.3
+     */
+    public static AltStack altStack(PosixThread thread, long sp, AltStack set, long minSize) {
+        synchronized (thread) {
+            AltStack old = new AltStack(thread.altStack(), thread.altStackSize(), thread.altStackDisabled());
+            if (set != null) {
+                if (thread.onAltStack(sp)) {
+                    throw Errno.EPERM.error();
+                }
+                if (!set.disabled() && set.size() < minSize) {
+                    throw Errno.ENOMEM.error();
+                }
+                thread.altStack(set.base(), set.size(), set.disabled());
+            }
+            return old;
+        }
+    }
+
+    /**
      * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
      * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
      * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with
@@ -268,6 +369,51 @@ public final class Signals {
                 state.signalLock().wait(1000);
             }
         }
+    }
+
+    /**
+     * sigtimedwait(2), sigwaitinfo(2) and sigwait(2) as Unix personalities share them: takes a signal of {@code set}
+     * pending for the thread or its process (faults' signals first, then the lowest number; the thread's instance
+     * first) without running its handler, waiting on the process's signal lock until one is queued. The row writes
+     * the siginfo in its layout.
+     *
+     * @param timeoutNanos the longest wait, negative for none
+     * @throws SysError EAGAIN when the time ran out, EINTR when a signal outside the set that the thread can take
+     *         arrived first (its handler runs when the call returns) or the process ended
+     * @throws InterruptedException when the thread is interrupted (EINTR)
+     * @since 2.3
+     */
+    public static SigInfo await(PosixProcess state, PosixThread thread, SigSet set, long timeoutNanos)
+            throws InterruptedException {
+        SigSet others = new SigSet(~set.low(), ~set.high());
+        long start = System.nanoTime();
+        synchronized (state.signalLock()) {
+            while (true) {
+                SigInfo info = state.take(thread, others);
+                if (info != null) {
+                    return info;
+                }
+                SigSet pending = state.pending().or(thread.queue().pending());
+                if (!pending.andNot(thread.sigmask()).andNot(set).isEmpty()
+                        || state.process().exitStatus().isPresent()) {
+                    throw Errno.EINTR.error();
+                }
+                long left = timeoutNanos < 0 ? 1_000_000_000L : timeoutNanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw Errno.EAGAIN.error();
+                }
+                TimeUnit.NANOSECONDS.timedWait(state.signalLock(), Math.min(left, 1_000_000_000L));
+            }
+        }
+    }
+
+    /**
+     * Whether the thread has a signal it would take now: pending for it or its process, and not blocked.
+     *
+     * @since 2.3
+     */
+    public static boolean deliverable(PosixProcess state, PosixThread thread) {
+        return !state.pending().or(thread.queue().pending()).andNot(thread.sigmask()).isEmpty();
     }
 
     /**
@@ -422,14 +568,15 @@ public final class Signals {
      * interrupted call is made again when the handler returns.
      */
     public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state, Runnable restart) {
-        if (state.pending().isEmpty()) {
-            return false;
-        }
         PosixThread ts = state.thread(thread);
-        int sig = state.takePending(ts.sigmask());
-        if (sig == 0) {
+        if (state.pending().isEmpty() && ts.queue().pending().isEmpty()) {
             return false;
         }
+        SigInfo info = state.take(ts, ts.sigmask());
+        if (info == null) {
+            return false;
+        }
+        int sig = info.signo();
         Disposition d = state.action(sig);
         SignalTable table = state.abi().signals();
         if (d.ignored()) {
@@ -440,7 +587,7 @@ public final class Signals {
             if (frames != null && restart != null && (d.flags() & state.abi().saRestart()) != 0) {
                 restart.run();
             }
-            if (frames != null && frames.deliver(thread, state, sig, d)) {
+            if (frames != null && frames.deliver(thread, state, info, d)) {
                 return false;
             }
             if (frames != null) {
