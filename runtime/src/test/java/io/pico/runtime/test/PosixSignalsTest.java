@@ -113,4 +113,175 @@ class PosixSignalsTest {
         assertEquals("on the alternate stack\neperm\noff after the handler\n", r.out(), r::trace);
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
     }
+
+    /**
+     * sigqueue, sigwaitinfo, sigtimedwait, sigwait and thr_kill on the core's queues: a standard signal sent twice is
+     * pending once, a real-time one queues each value in order; the siginfo is FreeBSD's (SI_QUEUE 0x10002 with
+     * si_pid and si_value, SI_LWP 0x10007 for thr_kill); an empty wait with a zero timeout is EAGAIN (35); sigwait
+     * returns its error instead of setting it; a handler with SA_SIGINFO gets the queued value.
+     */
+    @Test
+    void queuedSignalsAreWaitedForWithTheirSiginfoAndRealTimeOnesQueueEachValue() throws Exception {
+        // FreeBSD's numbers: sigqueue 456, sigtimedwait 345, sigwaitinfo 346, sigwait 429, thr_self 432,
+        // thr_kill 433; SIGUSR1 30, SIGUSR2 31, SIGRTMIN 65 (bit 0 of the third sigset word); SA_SIGINFO 0x40
+        Path exe = FreeBsdKit.build(dir, "queue", FreeBsdKit.PRELUDE + """
+                  mov dword [rel set], 3 << 29   ; block SIGUSR1, SIGUSR2 and SIGRTMIN
+                  mov dword [rel set + 8], 1
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov eax, SYS_getpid
+                  syscall
+                  mov [rel pid], eax
+                  mov edi, [rel pid]        ; sigqueue(pid, SIGRTMIN, 111), (pid, SIGRTMIN, 222), (pid, SIGUSR1, 7)
+                  mov esi, 65
+                  mov edx, 111
+                  mov eax, 456
+                  syscall
+                  jc bad
+                  mov edi, [rel pid]
+                  mov esi, 65
+                  mov edx, 222
+                  mov eax, 456
+                  syscall
+                  mov edi, [rel pid]
+                  mov esi, 30
+                  mov edx, 7
+                  mov eax, 456
+                  syscall
+                  mov edi, [rel pid]        ; kill(pid, SIGUSR1): merged with the pending one
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  call waitinfo             ; SIGUSR1 first (the lowest), queued with 7
+                  cmp eax, 30
+                  jne bad2
+                  cmp dword [rel info + 8], 0x10002
+                  jne bad2
+                  cmp qword [rel info + 32], 7
+                  jne bad2
+                  mov eax, [rel pid]
+                  cmp [rel info + 12], eax
+                  jne bad2
+                  call waitinfo             ; then SIGRTMIN with 111, and again with 222
+                  cmp eax, 65
+                  jne bad3
+                  cmp qword [rel info + 32], 111
+                  jne bad3
+                  call waitinfo
+                  cmp eax, 65
+                  jne bad3
+                  cmp qword [rel info + 32], 222
+                  jne bad3
+                  print `queued in order\\n`
+                  lea rdi, [rel set]        ; sigtimedwait(set, &info, {0, 0}): nothing left, EAGAIN
+                  lea rsi, [rel info]
+                  lea rdx, [rel zero]
+                  mov eax, 345
+                  syscall
+                  jnc bad4
+                  cmp eax, 35
+                  jne bad4
+                  print `eagain\\n`
+                  lea rdi, [rel tid]        ; thr_kill(thr_self(), SIGUSR2): SI_LWP
+                  mov eax, 432
+                  syscall
+                  mov rdi, [rel tid]
+                  mov esi, 31
+                  mov eax, 433
+                  syscall
+                  jc bad5
+                  call waitinfo
+                  cmp eax, 31
+                  jne bad5
+                  cmp dword [rel info + 8], 0x10007
+                  jne bad5
+                  print `thr_kill\\n`
+                  mov edi, [rel pid]        ; sigqueue(pid, SIGUSR1, 5); sigwait(set, &sig) returns 0, sig 30
+                  mov esi, 30
+                  mov edx, 5
+                  mov eax, 456
+                  syscall
+                  lea rdi, [rel set]
+                  lea rsi, [rel sig]
+                  mov eax, 429
+                  syscall
+                  jc bad6
+                  test eax, eax
+                  jnz bad6
+                  cmp dword [rel sig], 30
+                  jne bad6
+                  print `sigwait\\n`
+                  mov qword [rel act], handler   ; sigaction(SIGUSR2, {handler, SA_SIGINFO, {}}, NULL), unblock it
+                  mov dword [rel act + 8], 0x40
+                  mov edi, 31
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 1 << 30
+                  mov dword [rel set + 8], 0
+                  mov edi, 2
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov edi, [rel pid]        ; sigqueue(pid, SIGUSR2, 42): the handler sees it
+                  mov esi, 31
+                  mov edx, 42
+                  mov eax, 456
+                  syscall
+                  cmp dword [rel ran], 1
+                  jne bad7
+                  print `handler got 42\\n`
+                  exit 0
+                waitinfo:                   ; sigwaitinfo(set, &info) with set = USR1, USR2, RTMIN
+                  mov dword [rel wset], 3 << 29
+                  mov dword [rel wset + 8], 1
+                  lea rdi, [rel wset]
+                  lea rsi, [rel info]
+                  mov eax, 346
+                  syscall
+                  ret
+                handler:
+                  cmp edi, 31
+                  jne hbad
+                  cmp dword [rsi + 8], 0x10002
+                  jne hbad
+                  cmp qword [rsi + 32], 42
+                  jne hbad
+                  mov dword [rel ran], 1
+                hbad:
+                  ret
+                bad:
+                  exit 1
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                bad4:
+                  exit 4
+                bad5:
+                  exit 5
+                bad6:
+                  exit 6
+                bad7:
+                  exit 7
+                section .bss
+                set: resb 16
+                wset: resb 16
+                info: resb 80
+                zero: resb 16
+                act: resb 32
+                pid: resd 1
+                sig: resd 1
+                ran: resd 1
+                tid: resq 1
+                """);
+        Run r = run(exe);
+        assertEquals("queued in order\neagain\nthr_kill\nsigwait\nhandler got 42\n", r.out(), r::trace);
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
 }
