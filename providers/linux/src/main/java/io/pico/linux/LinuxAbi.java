@@ -88,6 +88,21 @@ public final class LinuxAbi implements Abi {
     }
 
     @Override
+    public long saRestart() {
+        return SignalDelivery.SA_RESTART;
+    }
+
+    @Override
+    public long saResetHand() {
+        return SignalDelivery.SA_RESETHAND;
+    }
+
+    @Override
+    public long saNoDefer() {
+        return SignalDelivery.SA_NODEFER;
+    }
+
+    @Override
     public SignalTable signals() {
         return SIGNALS;
     }

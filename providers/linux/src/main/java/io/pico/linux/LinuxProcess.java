@@ -51,6 +51,7 @@ public final class LinuxProcess extends PosixProcess {
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
         this.memoryCap = process.memory().limit();
         fds().limit((int) limits[RLIMIT_NOFILE][0]);
+        frames(SignalDelivery.FRAMES); // handlers run in Linux's rt_sigframe, by the core's delivery
     }
 
     /**

@@ -323,76 +323,18 @@ public final class SignalDelivery {
 
     /**
      * Takes the thread's pending signals; on the thread itself (after a call, in a deferred action, after a
-     * CPU exception). Returns false when the process has ended.
+     * CPU exception): the core's delivery ({@link io.pico.posix.core.Signals#deliverPending}) with Linux's frames
+     * and Linux's restart rule (SA_RESTART for calls that are not ERESTARTNOHAND-like; a call cut short by an
+     * interrupt, ERESTARTNOINTR, always). Returns false when the process has ended.
      */
     static boolean deliver(Kernel kernel, PicoThread t, int nr, long result) {
         PicoProcess p = t.process();
         if (!(p.providerState() instanceof LinuxProcess lp) || p.exitStatus().isPresent()) {
             return false;
         }
-        LinuxThread lt = LinuxThread.of(t);
         boolean interrupted = nr >= 0 && (result == -Errno.EINTR || result == -ERESTARTNOINTR);
-        boolean framed = false;
-        while (true) {
-            SigInfo info;
-            Disposition action;
-            int sig;
-            synchronized (lp.signalLock()) {
-                info = lp.take(lt, lt.sigmask()); // the core's choice: faults' signals first, then the lowest
-                if (info == null) {
-                    break;
-                }
-                sig = info.signo();
-                action = lp.action(sig);
-                if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
-                    lp.action(sig, Disposition.DEFAULT);
-                }
-            }
-            if (action.handler() == Disposition.SIG_IGN) {
-                continue;
-            }
-            if (action.handler() == 0) {
-                switch (Signals.defaultAction(sig)) {
-                    case IGNORE, CONTINUE -> {
-                        continue;
-                    }
-                    case STOP -> {
-                        stopProcess(kernel, lp, sig);
-                        continue;
-                    }
-                    default -> {
-                        // like shells, the launcher does not announce an end by SIGPIPE
-                        terminate(p, sig, sig == Signals.SIGPIPE ? "" : null);
-                        return false;
-                    }
-                }
-            }
-            if (interrupted && !framed) {
-                if (result == -ERESTARTNOINTR
-                        || ((action.flags() & SA_RESTART) != 0 && !NEVER_RESTARTED.contains(nr))) {
-                    restart(t, nr);
-                }
-            }
-            if (!setupFrame(t, lp, lt, sig, info, action)) {
-                terminate(p, Signals.SIGSEGV, null);
-                return false;
-            }
-            framed = true;
-        }
-        if (interrupted && !framed) {
-            // interrupted, but no handler ran (a stop, an ignored signal, a spurious wake-up): as Linux
-            // does, the call is made again
-            restart(t, nr);
-        }
-        if (!framed) {
-            long saved = lt.takeSavedBits();
-            if (saved != -1) {
-                synchronized (lp.signalLock()) {
-                    lt.mask(saved);
-                }
-            }
-        }
-        return true;
+        return !io.pico.posix.core.Signals.deliverPending(kernel, t, lp, interrupted ? () -> restart(t, nr) : null,
+                d -> result == -ERESTARTNOINTR || ((d.flags() & SA_RESTART) != 0 && !NEVER_RESTARTED.contains(nr)));
     }
 
     /** The bit of a signal in Linux's 64-bit masks. */
@@ -433,9 +375,22 @@ public final class SignalDelivery {
         return true;
     }
 
+    /** Linux's frames for the core's delivery: x86-64's rt_sigframe ({@link #setupFrame}). */
+    static final io.pico.posix.core.SignalFrames FRAMES = new io.pico.posix.core.SignalFrames() {
+        @Override
+        public boolean deliver(PicoThread thread, io.pico.posix.core.PosixProcess state, int sig, Disposition d) {
+            return deliver(thread, state, SigInfo.kernel(sig), d);
+        }
+
+        @Override
+        public boolean deliver(PicoThread thread, io.pico.posix.core.PosixProcess state, SigInfo info,
+                Disposition d) {
+            return setupFrame(thread, LinuxThread.of(thread), info.signo(), info, d);
+        }
+    };
+
     /** Builds the rt_sigframe for a handler and points the thread at it. False when the stack is unusable. */
-    private static boolean setupFrame(PicoThread t, LinuxProcess lp, LinuxThread lt, int sig, SigInfo info,
-            Disposition action) {
+    private static boolean setupFrame(PicoThread t, LinuxThread lt, int sig, SigInfo info, Disposition action) {
         if ((action.flags() & SA_RESTORER) == 0 || action.restorer() == 0) {
             return false; // x86-64 Linux has no default restorer
         }
@@ -504,14 +459,7 @@ public final class SignalDelivery {
         } catch (UnsupportedOperationException e) {
             // the handler runs on the interrupted code's FPU state
         }
-        synchronized (lp.signalLock()) {
-            long mask = lt.mask() | action.mask().low();
-            if ((action.flags() & SA_NODEFER) == 0) {
-                mask |= bit(sig);
-            }
-            lt.mask(mask);
-        }
-        return true;
+        return true; // the handler's mask is the core's to set
     }
 
     /**

@@ -84,14 +84,7 @@ public final class SignalFrame implements SignalFrames {
         FreeBsdSiginfo.write(b, SF_SI, info);
         b.putLong(SF_UC + 16 + 136, addr); // mc_addr
         mem.write(frame, b.array(), 0, SIGFRAME_SIZE);
-        SigSet mask = old.or(d.mask());
-        if ((d.flags() & SA_NODEFER) == 0) {
-            mask = mask.with(sig);
-        }
-        ts.sigmask(mask);
-        if ((d.flags() & SA_RESETHAND) != 0) {
-            state.action(sig, Disposition.DEFAULT);
-        }
+        // SA_RESETHAND and the handler's mask (SA_NODEFER) are the core's delivery's (Signals.deliverPending)
         thread.process().trace().ifPresent(t -> t.println(thread.tid() + " --- SIG" + FreeBsdAbi.INSTANCE.signals()
                 .name(sig) + " {si_signo=SIG" + FreeBsdAbi.INSTANCE.signals().name(sig) + ", si_code=" + code
                 + (addr != 0 ? ", si_addr=0x" + Long.toHexString(addr) : ", si_pid=" + info.pid()) + "} ---"));

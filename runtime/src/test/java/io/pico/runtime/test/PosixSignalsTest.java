@@ -284,4 +284,90 @@ class PosixSignalsTest {
         assertEquals("queued in order\neagain\nthr_kill\nsigwait\nhandler got 42\n", r.out(), r::trace);
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
     }
+
+    /**
+     * The core's delivery at one call boundary, as FreeBSD's and Linux's kernels do it: every signal the mask lets
+     * through is taken, lowest first, each frame on top of the last, so the handler of the higher one runs first
+     * ("21"; one signal per boundary gave "12"); SA_RESETHAND puts the default back as the handler starts.
+     */
+    @Test
+    void allSignalsAnUnblockLetsThroughAreTakenAtOnceAndResetHandRestoresTheDefault() throws Exception {
+        // FreeBSD's numbers: SIGUSR1 30, SIGUSR2 31, SA_RESETHAND 4
+        Path exe = FreeBsdKit.build(dir, "nested", FreeBsdKit.PRELUDE + """
+                  mov qword [rel act], h1   ; sigaction(SIGUSR1, {h1, SA_RESETHAND, {}}, NULL)
+                  mov dword [rel act + 8], 4
+                  mov edi, 30
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov qword [rel act], h2   ; sigaction(SIGUSR2, {h2, 0, {}}, NULL)
+                  mov dword [rel act + 8], 0
+                  mov edi, 31
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  mov dword [rel set], 3 << 29   ; block both, raise both, unblock both
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov eax, SYS_getpid
+                  syscall
+                  mov r12, rax
+                  mov rdi, r12
+                  mov esi, 30
+                  mov eax, SYS_kill
+                  syscall
+                  mov rdi, r12
+                  mov esi, 31
+                  mov eax, SYS_kill
+                  syscall
+                  mov edi, 2
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov edi, 1                ; write(1, order, 2)
+                  lea rsi, [rel order]
+                  mov edx, 2
+                  mov eax, SYS_write
+                  syscall
+                  print `\\n`
+                  mov edi, 30               ; sigaction(SIGUSR1, NULL, &old): SIG_DFL again
+                  xor esi, esi
+                  lea rdx, [rel old]
+                  mov eax, SYS_sigaction
+                  syscall
+                  cmp qword [rel old], 0
+                  jne kept
+                  print `reset\\n`
+                  exit 0
+                kept:
+                  exit 2
+                h1:
+                  mov rax, [rel pos]
+                  lea rcx, [rel order]
+                  mov byte [rcx + rax], '1'
+                  inc qword [rel pos]
+                  ret
+                h2:
+                  mov rax, [rel pos]
+                  lea rcx, [rel order]
+                  mov byte [rcx + rax], '2'
+                  inc qword [rel pos]
+                  ret
+                section .bss
+                act: resb 32
+                old: resb 32
+                set: resb 16
+                pos: resq 1
+                order: resb 8
+                """);
+        Run r = run(exe);
+        assertEquals("21\nreset\n", r.out(), r::trace);
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
 }

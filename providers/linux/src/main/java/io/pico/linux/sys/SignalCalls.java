@@ -1,7 +1,6 @@
 package io.pico.linux.sys;
 
 import io.pico.posix.core.Disposition;
-import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
@@ -174,21 +173,13 @@ final class SignalCalls {
         return result;
     }
 
-    /** Sends a signal to one process; true when it ended it. */
+    /**
+     * Sends a signal to one process of any personality: the core's {@link io.pico.posix.core.Signals#send} (a Linux
+     * process's own generation, another Unix personality's process the same signal by name with this siginfo,
+     * others by name); true when it ended it.
+     */
     private static boolean sendTo(Call c, PicoProcess target, SigInfo info) {
-        if (info.signo() == 0) {
-            return false;
-        }
-        if (!(target.providerState() instanceof LinuxProcess)) {
-            // another personality's process: by name, in its own terms
-            try {
-                c.kernel().signal(target.pid(), Signals.name(info.signo()));
-            } catch (IllegalArgumentException e) {
-                // it knows no such signal: nothing happens
-            }
-            return false;
-        }
-        return SignalDelivery.send(c.kernel(), target, info, null);
+        return io.pico.posix.core.Signals.send(c.kernel(), target, io.pico.linux.LinuxAbi.INSTANCE, info);
     }
 
     /** Implements Linux kill(2): the core's targets ({@link io.pico.posix.core.Signals#kill}), Linux's siginfo. */
@@ -227,8 +218,8 @@ final class SignalCalls {
             return -Errno.EINVAL;
         }
         PicoThread t = thread(c, tgid, tid);
-        if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t,
-                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), HostIds.uid(), 0, 0))
+        if (sig != 0 && io.pico.posix.core.Signals.sendThread(c.kernel(), t,
+                SigInfo.toThread(sig, c.process().pid()))
                 && t.process() == c.process()) {
             c.noReturn();
         }
@@ -267,7 +258,7 @@ final class SignalCalls {
         }
         SigInfo info = queued(c, sig, c.arg(3), c.intArg(0));
         PicoThread t = thread(c, c.intArg(0), c.intArg(1));
-        if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t, info) && t.process() == c.process()) {
+        if (sig != 0 && io.pico.posix.core.Signals.sendThread(c.kernel(), t, info) && t.process() == c.process()) {
             c.noReturn();
         }
         return 0;
