@@ -102,6 +102,12 @@ public final class LinuxAbi implements Abi {
         return SignalDelivery.SA_NODEFER;
     }
 
+    /** Linux keeps an ignored signal pending while it is blocked (its disposition may change meanwhile). */
+    @Override
+    public boolean pendsIgnoredWhileBlocked() {
+        return true;
+    }
+
     @Override
     public SignalTable signals() {
         return SIGNALS;

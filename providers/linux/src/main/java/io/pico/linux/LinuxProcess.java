@@ -80,18 +80,12 @@ public final class LinuxProcess extends PosixProcess {
     }
 
     /**
-     * Signals the core's code raises (SIGPIPE from a write) and sends (another personality's kill) go through
-     * Linux's own generation.
+     * Wakes a thread chosen for a signal the Linux way: a call it is blocked in is interrupted; a thread running
+     * guest code (or the sender itself) takes it when its next call returns.
      */
     @Override
-    public boolean raise(io.pico.api.Kernel kernel, SigInfo info, String reason) {
-        return SignalDelivery.send(kernel, process(), info, reason);
-    }
-
-    /** A signal for one thread (the core's {@code Signals.sendThread}): Linux's own generation. */
-    @Override
-    public boolean raise(io.pico.api.Kernel kernel, io.pico.api.PicoThread thread, SigInfo info) {
-        return SignalDelivery.sendThread(kernel, thread, info);
+    protected void wake(io.pico.api.PicoThread thread) {
+        SignalDelivery.wake(thread);
     }
 
     /** Linux's threads are {@link LinuxThread}s (PosixThreads with Linux's own additions). */

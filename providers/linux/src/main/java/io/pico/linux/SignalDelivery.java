@@ -155,24 +155,10 @@ public final class SignalDelivery {
 
     // ---------------------------------------------------------------- generation
 
-    /** Whether the disposition drops the signal at once (SIG_IGN, or a default action of ignore). */
-    private static boolean ignoredBy(Disposition a, int sig) {
-        if (a.handler() == Disposition.SIG_IGN) {
-            return true;
-        }
-        if (a.handler() != 0) {
-            return false;
-        }
-        Signals.Action d = Signals.defaultAction(sig);
-        return d == Signals.Action.IGNORE || d == Signals.Action.CONTINUE;
-    }
-
-    private static boolean isStop(int sig) {
-        return Signals.defaultAction(sig) == Signals.Action.STOP;
-    }
-
     /**
-     * Sends a signal to a process (kill, timers, SIGCHLD); returns true when it ended the process.
+     * Sends a signal to a process (kill, timers, SIGCHLD): the core's generation
+     * ({@link io.pico.posix.core.Signals#deliver}: queued with its siginfo, the thread chosen and woken, fatal
+     * default actions and stops taken at once); returns true when it ended the process.
      *
      * @param reason how an end by this signal is described, null for its strsignal text
      */
@@ -180,7 +166,7 @@ public final class SignalDelivery {
         return generate(kernel, target, null, info, reason);
     }
 
-    /** Sends a signal to one thread (tkill, tgkill); returns true when it ended the process. */
+    /** Sends a signal to one thread (tkill, tgkill): the core's generation; returns true when it ended the process. */
     public static boolean sendThread(Kernel kernel, PicoThread thread, SigInfo info) {
         return generate(kernel, thread.process(), thread, info, null);
     }
@@ -200,71 +186,7 @@ public final class SignalDelivery {
             }
             return false;
         }
-        if (sig == Signals.SIGKILL) {
-            terminate(target, sig, reason);
-            return true;
-        }
-        if (sig == Signals.SIGCONT) {
-            continueProcess(kernel, lp);
-        }
-        PicoThread wake = null;
-        Signals.Action fatal = null;
-        synchronized (lp.signalLock()) {
-            if (isStop(sig)) {
-                lp.removePending(Signals.SIGCONT); // the process's and its threads' queues
-            } else if (sig == Signals.SIGCONT) {
-                for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
-                    lp.removePending(s);
-                }
-            }
-            Disposition action = lp.action(sig);
-            PicoThread probe = thread != null ? thread : mainThread(target);
-            boolean blocked = probe != null && LinuxThread.of(probe).sigmask().contains(sig);
-            if (ignoredBy(action, sig) && !blocked) {
-                return false;
-            }
-            if (thread != null) {
-                LinuxThread.of(thread).queue().add(info);
-                wake = blocked ? null : thread;
-            } else {
-                lp.queue().add(info);
-                wake = chooseThread(lp, sig);
-            }
-            lp.signalLock().notifyAll();
-            if (wake != null && action.handler() == 0) {
-                Signals.Action d = Signals.defaultAction(sig);
-                if (d == Signals.Action.TERMINATE || d == Signals.Action.CORE || d == Signals.Action.STOP) {
-                    // Linux takes fatal default actions (and stops) at once, for the whole process
-                    fatal = d;
-                    if (thread != null) {
-                        LinuxThread.of(thread).queue().take(sig);
-                    } else {
-                        lp.queue().take(sig);
-                    }
-                }
-            }
-        }
-        if (fatal == Signals.Action.STOP) {
-            stopProcess(kernel, lp, sig);
-            return false;
-        }
-        if (fatal != null) {
-            terminate(target, sig, reason);
-            return true;
-        }
-        if (wake != null) {
-            wake(kernel, wake);
-        }
-        return false;
-    }
-
-    private static PicoThread mainThread(PicoProcess p) {
-        return io.pico.posix.core.Signals.mainThread(p);
-    }
-
-    /** The thread to take a process-directed signal: the core's choice. */
-    private static PicoThread chooseThread(LinuxProcess lp, int sig) {
-        return io.pico.posix.core.Signals.chooseThread(lp.process(), lp, sig);
+        return io.pico.posix.core.Signals.deliver(kernel, target, lp, thread, info, reason);
     }
 
     /**
@@ -272,7 +194,7 @@ public final class SignalDelivery {
      * EINTR or is restarted); a thread running guest code takes them when its next call returns, since
      * guest code cannot be stopped from outside at a precise instruction.
      */
-    private static void wake(Kernel kernel, PicoThread t) {
+    static void wake(PicoThread t) {
         LinuxThread lt = LinuxThread.of(t);
         if (lt.host() == Thread.currentThread()) {
             return; // the thread itself: it takes them when its call returns

@@ -77,6 +77,16 @@ public interface Abi {
         return 0;
     }
 
+    /**
+     * Whether an ignored signal that the receiving thread blocks stays pending (Linux: its disposition may change
+     * before it is unblocked) rather than being discarded at once (FreeBSD, the default).
+     *
+     * @since 2.3
+     */
+    default boolean pendsIgnoredWhileBlocked() {
+        return false;
+    }
+
     /** The error unlink(2) of a directory gives: EISDIR on Linux, POSIX's EPERM elsewhere. */
     default Errno unlinkDirectoryError() {
         return Errno.EISDIR;

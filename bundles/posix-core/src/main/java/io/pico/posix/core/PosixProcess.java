@@ -407,6 +407,17 @@ public class PosixProcess {
     }
 
     /**
+     * Makes a thread of this process take its pending signals soon ({@link Signals#deliver} chose it): by default
+     * it is interrupted, so that a call it is blocked in ends (with EINTR, or to be restarted). A personality whose
+     * dispatcher knows whether the thread is inside a call overrides it.
+     *
+     * @since 2.3
+     */
+    protected void wake(PicoThread thread) {
+        thread.interrupt();
+    }
+
+    /**
      * Delivers a signal with its siginfo to one thread of this process ({@link Signals#sendThread}: tkill,
      * thr_kill); true when it ended the process. The core's delivery by default; a personality that delivers
      * signals its own way overrides it.

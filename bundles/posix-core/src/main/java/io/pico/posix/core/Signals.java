@@ -209,45 +209,65 @@ public final class Signals {
             SigInfo info, String reason) {
         int sig = info.signo();
         SignalTable table = state.abi().signals();
+        if (sig <= 0 || sig > table.max() || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (sig == table.number("KILL")) {
+            terminate(process, table, sig, reason);
+            return true;
+        }
         int cont = table.number("CONT");
         if (sig == cont) {
-            // SIGCONT continues the process whatever its disposition, and drops the stop signals pending
-            for (SignalTable.Signal s : table.all()) {
-                if (s.action() == SignalTable.Action.STOP) {
-                    state.removePending(s.number());
-                }
-            }
-            cont(kernel, state);
-        } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
-            state.removePending(cont);
+            cont(kernel, state); // whatever its disposition
         }
-        Disposition action = state.action(sig);
-        boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
-        if (!unstoppable) {
+        PicoThread wake;
+        SignalTable.Action fatal = null;
+        synchronized (state.signalLock()) {
+            if (sig == cont) {
+                for (SignalTable.Signal s : table.all()) {
+                    if (s.action() == SignalTable.Action.STOP) {
+                        state.removePending(s.number()); // a continue drops the stops pending
+                    }
+                }
+            } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
+                state.removePending(cont);
+            }
+            Disposition action = state.action(sig);
+            PicoThread probe = thread != null ? thread : mainThread(process);
+            boolean blocked = probe != null && state.<PosixThread>thread(probe).sigmask().contains(sig);
             SignalTable.Action def = table.defaultAction(sig);
-            if (action.ignored() || (!action.caught() && (def == SignalTable.Action.IGNORE
-                    || def == SignalTable.Action.CONTINUE))) {
+            boolean ignored = action.ignored() || (!action.caught() && (def == SignalTable.Action.IGNORE
+                    || def == SignalTable.Action.CONTINUE));
+            if (ignored && (!blocked || !state.abi().pendsIgnoredWhileBlocked())) {
                 return false;
             }
-            PicoThread target = thread == null ? chooseThread(process, state, sig)
-                    : state.<PosixThread>thread(thread).sigmask().contains(sig) ? null : thread;
-            boolean allBlock = target == null && !process.threads().isEmpty();
-            if (allBlock || (action.caught() && state.frames() != null)) {
-                synchronized (state.signalLock()) {
-                    (thread == null ? state.queue() : state.<PosixThread>thread(thread).queue()).add(info);
-                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend}) and sigtimedwait
+            (thread != null ? state.<PosixThread>thread(thread).queue() : state.queue()).add(info);
+            wake = thread != null ? (blocked ? null : thread) : chooseThread(process, state, sig);
+            state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend}) and sigtimedwait ({@link #await})
+            boolean byDefault = action.handler() == Disposition.SIG_DFL || (action.caught() && state.frames() == null);
+            if (wake != null && byDefault && (def == SignalTable.Action.TERMINATE || def == SignalTable.Action.CORE
+                    || def == SignalTable.Action.STOP)) {
+                // fatal default actions and stops are taken at once, from the sender, for the whole process
+                if (action.caught()) {
+                    kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
+                            + " has a handler, but handlers are not run: default action taken");
                 }
-                if (target != null) {
-                    target.interrupt();
-                }
-                return false;
-            }
-            if (action.caught()) {
-                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
-                        + " has a handler, but handlers are not run: default action taken");
+                fatal = def;
+                (thread != null ? state.<PosixThread>thread(thread).queue() : state.queue()).take(sig);
             }
         }
-        return defaultAction(kernel, process, state, sig, reason);
+        if (fatal == SignalTable.Action.STOP) {
+            stop(kernel, state, sig);
+            return false;
+        }
+        if (fatal != null) {
+            terminate(process, table, sig, reason);
+            return true;
+        }
+        if (wake != null) {
+            state.wake(wake);
+        }
+        return false;
     }
 
     /**
