@@ -278,22 +278,12 @@ public final class SignalDelivery {
         if (!(t.process().providerState() instanceof LinuxProcess lp)) {
             return false;
         }
-        LinuxThread lt = LinuxThread.of(t);
-        int sig = info.signo();
-        synchronized (lp.signalLock()) {
-            Disposition a = lp.action(sig);
-            if (lt.sigmask().contains(sig) || a.handler() == Disposition.SIG_IGN) {
-                lp.action(sig, Disposition.DEFAULT);
-                lt.sigmask(lt.sigmask().without(sig));
-                return false;
-            }
-            if (a.handler() == 0) {
-                return false;
-            }
-            lt.queue().add(info);
-        }
+        long rip = t.get(Register.RIP);
         t.set(Register.RIP, pc);
-        deliver(kernel, t, -1, 0);
+        if (!io.pico.posix.core.Signals.fault(kernel, t, lp, info)) {
+            t.set(Register.RIP, rip);
+            return false;
+        }
         return true;
     }
 

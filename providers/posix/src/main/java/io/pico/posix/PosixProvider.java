@@ -11,6 +11,7 @@ import io.pico.api.Kernel;
 import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
+import io.pico.api.Register;
 import io.pico.api.Provider;
 import io.pico.posix.core.Descriptors;
 import io.pico.posix.core.Disposition;
@@ -158,12 +159,13 @@ public final class PosixProvider implements Provider {
             default -> 2; // BUS_ADRERR
         };
         if (process.providerState() instanceof FreeBsdProcess state) {
-            Disposition d = state.action(n);
-            boolean blocked = state.<PosixThread>thread(thread).sigmask().contains(n);
-            if (d.caught() && !blocked && state.frames() instanceof SignalFrame frames
-                    && frames.deliver(thread, state, new SigInfo(n, code, 0, 0, 0, ex.address()), d)) {
+            // the core's rule (as Linux's): a handler runs at once, a blocked or ignored fault signal is reset
+            long rip = thread.get(Register.RIP);
+            thread.set(Register.RIP, ex.pc()); // a handler that returns runs the instruction again
+            if (Signals.fault(kernel, thread, state, new SigInfo(n, code, 0, 0, 0, ex.address()))) {
                 return;
             }
+            thread.set(Register.RIP, rip);
         }
         process.trace().ifPresent(t -> {
             t.println(thread.tid() + " --- SIG" + sig + " {si_signo=SIG" + sig + ", si_addr=0x"

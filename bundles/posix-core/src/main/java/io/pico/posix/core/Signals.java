@@ -575,6 +575,35 @@ public final class Signals {
     }
 
     /**
+     * A CPU fault raised a signal in the thread (SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS with the fault's
+     * siginfo), as Linux and FreeBSD treat it: with a handler the thread does not block, the signal is queued for
+     * the thread and delivered at once ({@link #deliverPending}); a blocked or ignored fault signal is reset to its
+     * default and unblocked. False when the default action applies (the personality ends the process with its
+     * description of the fault). The personality has set the thread's instruction pointer to the faulting
+     * instruction, where a handler that returns resumes.
+     *
+     * @since 2.3
+     */
+    public static boolean fault(Kernel kernel, PicoThread thread, PosixProcess state, SigInfo info) {
+        PosixThread ts = state.thread(thread);
+        int sig = info.signo();
+        synchronized (state.signalLock()) {
+            Disposition a = state.action(sig);
+            if (ts.sigmask().contains(sig) || a.ignored()) {
+                state.action(sig, Disposition.DEFAULT);
+                ts.sigmask(ts.sigmask().without(sig));
+                return false;
+            }
+            if (!a.caught() || state.frames() == null) {
+                return false;
+            }
+            ts.queue().add(info);
+        }
+        deliverPending(kernel, thread, state);
+        return true;
+    }
+
+    /**
      * Delivers what is pending for the calling thread at a call boundary, as {@link #deliverPending(Kernel,
      * PicoThread, PosixProcess, Runnable, Predicate)} without an interrupted call. Returns true when the process
      * ended.
