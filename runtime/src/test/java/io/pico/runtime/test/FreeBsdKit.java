@@ -129,4 +129,22 @@ final class FreeBsdKit {
             global _start
             _start:
             """;
+
+    /** Reads exactly {@code n} bytes from a kernel pipe, with a time limit. */
+    static String readSome(IoObject pipe, int n) throws Exception {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return ex.submit(() -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+                while (b.hasRemaining()) {
+                    if (pipe.read(b) < 0) {
+                        break;
+                    }
+                }
+                return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
 }

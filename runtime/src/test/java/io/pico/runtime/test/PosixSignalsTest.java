@@ -1,13 +1,25 @@
 package io.pico.runtime.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.ExitStatus;
+import io.pico.api.IoObject;
 import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
 import io.pico.runtime.test.FreeBsdKit.Run;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -369,5 +381,104 @@ class PosixSignalsTest {
         Run r = run(exe);
         assertEquals("21\nreset\n", r.out(), r::trace);
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
+
+    /**
+     * Queued signals survive a restart of the provider bundle with their siginfo (the core's snapshot carries the
+     * queues since 2.3): a FreeBSD process with SIGRTMIN queued twice (values 111 and 222, blocked) takes both,
+     * in order, with SI_QUEUE after the swap; before, only the pending bit crossed and the second wait found
+     * nothing.
+     */
+    @Test
+    void queuedSignalsWithTheirValuesSurviveARestartOfTheProvider() throws Exception {
+        Path exe = FreeBsdKit.build(dir, "swapqueue", FreeBsdKit.PRELUDE + """
+                  mov dword [rel set + 8], 1     ; block SIGRTMIN
+                  mov edi, 1
+                  lea rsi, [rel set]
+                  xor edx, edx
+                  mov eax, SYS_sigprocmask
+                  syscall
+                  mov eax, SYS_getpid
+                  syscall
+                  mov r12, rax
+                  mov rdi, r12              ; sigqueue(pid, SIGRTMIN, 111), sigqueue(pid, SIGRTMIN, 222)
+                  mov esi, 65
+                  mov edx, 111
+                  mov eax, 456
+                  syscall
+                  mov rdi, r12
+                  mov esi, 65
+                  mov edx, 222
+                  mov eax, 456
+                  syscall
+                  print `q`
+                  xor edi, edi              ; read(0, buf, 8): the provider restarts meanwhile
+                  lea rsi, [rel buf]
+                  mov edx, 8
+                  mov eax, SYS_read
+                  syscall
+                  call take
+                  jc bad2
+                  cmp qword [rel info + 32], 111
+                  jne bad2
+                  cmp dword [rel info + 8], 0x10002
+                  jne bad2
+                  call take
+                  jc bad3
+                  cmp qword [rel info + 32], 222
+                  jne bad3
+                  print `kept`
+                  exit 0
+                take:                       ; sigtimedwait({SIGRTMIN}, &info, {0, 0})
+                  lea rdi, [rel set]
+                  lea rsi, [rel info]
+                  lea rdx, [rel zero]
+                  mov eax, 345
+                  syscall
+                  ret
+                bad2:
+                  exit 2
+                bad3:
+                  exit 3
+                section .bss
+                set: resb 16
+                info: resb 80
+                zero: resb 16
+                buf: resb 8
+                """);
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString()), Map.of(), "/", Path.of("/"),
+                    new IoObject[] {in[0], out[1], out[1]}, null, 0));
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        try {
+            assertEquals("q", FreeBsdKit.readSome(out[0], 1));
+            Bundle provider = Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
+                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            provider.stop();
+            provider.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
+                assertTrue(System.nanoTime() < end, "the provider came back");
+                Thread.sleep(10);
+            }
+            in[1].write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("kept", FreeBsdKit.readSome(out[0], 4));
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(20)));
+            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow());
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            in[1].release();
+            out[0].release();
+        }
     }
 }
