@@ -11,13 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Signal delivery as Unix personalities share it. A signal that is ignored (explicitly, or by default) is
- * dropped; one that every thread blocks stays pending until a mask lets it through; a caught one is marked
- * pending and run at the next call boundary of a thread that does not block it, when the personality builds
- * signal frames ({@link SignalFrames}), else it takes its default action; default actions end, stop or continue
- * the process. Stopping and continuing ({@link #stop}, {@link #cont}) are shared with personalities that deliver
- * signals their own way: the stop state is the core's, the parent is told through
- * {@link PosixProcess#childChanged} and its waits ({@link Children}).
+ * Signals as Unix personalities share them (Linux's and FreeBSD's tables point here): generation
+ * ({@link #deliver}, {@link #send}, {@link #sendThread}, {@link #kill}'s targets) into the queues of
+ * {@link SigInfo}s of the process and its threads, the thread that takes a signal ({@link #chooseThread}),
+ * waiting ({@link #suspend}, {@link #await}), delivery at call boundaries ({@link #deliverPending}, {@link #fault})
+ * through the personality's {@link SignalFrames}, default actions (end, {@link #stop}, {@link #cont}, the parent
+ * told through {@link PosixProcess#childChanged} and its waits, {@link Children}), dispositions and masks
+ * ({@link #action}, {@link #procmask}) and the alternate stack ({@link #altStack}). What differs is a parameter:
+ * the numbers and flag bits ({@link Abi}), the layouts (each personality's frames and siginfo_t).
  */
 public final class Signals {
 
@@ -32,13 +33,19 @@ public final class Signals {
 
     /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
     public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
-        return TIMERS.schedule(() -> raise(kernel, process, sig, null), nanos, TimeUnit.NANOSECONDS);
+        return TIMERS.schedule(() -> timer(kernel, process, sig), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A timer's signal: sent by the kernel (SI_KERNEL), as alarm(2) and setitimer(2) send it. */
+    private static void timer(Kernel kernel, PicoProcess process, int sig) {
+        if (process.exitStatus().isEmpty() && process.providerState() instanceof PosixProcess state) {
+            state.raise(kernel, SigInfo.kernel(sig), null);
+        }
     }
 
     /** Raises {@code sig} in the process after {@code first} nanoseconds and then every {@code period} (setitimer). */
     public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long first, long period) {
-        return TIMERS.scheduleAtFixedRate(() -> raise(kernel, process, sig, null), first, period,
-                TimeUnit.NANOSECONDS);
+        return TIMERS.scheduleAtFixedRate(() -> timer(kernel, process, sig), first, period, TimeUnit.NANOSECONDS);
     }
 
     /**
