@@ -88,6 +88,27 @@ public final class LinuxAbi implements Abi {
     }
 
     @Override
+    public long saRestart() {
+        return SignalDelivery.SA_RESTART;
+    }
+
+    @Override
+    public long saResetHand() {
+        return SignalDelivery.SA_RESETHAND;
+    }
+
+    @Override
+    public long saNoDefer() {
+        return SignalDelivery.SA_NODEFER;
+    }
+
+    /** Linux keeps an ignored signal pending while it is blocked (its disposition may change meanwhile). */
+    @Override
+    public boolean pendsIgnoredWhileBlocked() {
+        return true;
+    }
+
+    @Override
     public SignalTable signals() {
         return SIGNALS;
     }

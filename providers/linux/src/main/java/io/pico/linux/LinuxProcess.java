@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.Disposition;
@@ -27,7 +28,6 @@ public final class LinuxProcess extends PosixProcess {
     private java.util.concurrent.Future<?> alarm;
     private long alarmDue;
     private long alarmInterval;
-    private final SignalQueue pending = new SignalQueue();
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
@@ -51,6 +51,7 @@ public final class LinuxProcess extends PosixProcess {
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
         this.memoryCap = process.memory().limit();
         fds().limit((int) limits[RLIMIT_NOFILE][0]);
+        frames(SignalDelivery.FRAMES); // handlers run in Linux's rt_sigframe, by the core's delivery
     }
 
     /**
@@ -78,10 +79,13 @@ public final class LinuxProcess extends PosixProcess {
         }
     }
 
-    /** Signals the core's code raises (SIGPIPE from a write) go through Linux's own delivery. */
+    /**
+     * Wakes a thread chosen for a signal the Linux way: a call it is blocked in is interrupted; a thread running
+     * guest code (or the sender itself) takes it when its next call returns.
+     */
     @Override
-    public boolean raise(io.pico.api.Kernel kernel, int sig, String reason) {
-        return SignalDelivery.raise(kernel, process(), sig, reason);
+    protected void wake(io.pico.api.PicoThread thread) {
+        SignalDelivery.wake(thread);
     }
 
     /** Linux's threads are {@link LinuxThread}s (PosixThreads with Linux's own additions). */
@@ -115,11 +119,6 @@ public final class LinuxProcess extends PosixProcess {
             SignalDelivery.send(kernel, process(), new SigInfo(Signals.SIGCHLD, kind.code(), child.pid(),
                     HostIds.uid(), sig, 0), null);
         }
-    }
-
-    /** Signals pending for the process as a whole (with their siginfo). */
-    public SignalQueue queue() {
-        return pending;
     }
 
     /** The signal the parent gets when this process ends. */

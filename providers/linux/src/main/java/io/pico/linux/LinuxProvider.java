@@ -1,5 +1,6 @@
 package io.pico.linux;
 
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
 import io.pico.posix.core.OpenFile;
@@ -171,18 +172,18 @@ public final class LinuxProvider implements Provider {
                 long err = 4 | (ex.kind() == CpuException.Kind.PROTECTION ? 1 : 0)
                         | (ex.access() == CpuException.Access.WRITE ? 2 : 0)
                         | (ex.access() == CpuException.Access.EXECUTE ? 16 : 0);
-                info = new SigInfo(sig, ex.kind() == CpuException.Kind.UNMAPPED ? SigInfo.SEGV_MAPERR
-                        : SigInfo.SEGV_ACCERR, 0, 0, err, ex.address());
+                info = new SigInfo(sig, ex.kind() == CpuException.Kind.UNMAPPED ? LinuxSiginfo.SEGV_MAPERR
+                        : LinuxSiginfo.SEGV_ACCERR, 0, 0, err, ex.address());
             }
             case INVALID_INSTRUCTION -> {
                 sig = Signals.SIGILL;
                 reason = String.format("Illegal instruction (at 0x%x)", ex.pc());
-                info = new SigInfo(sig, SigInfo.ILL_ILLOPN, 0, 0, 0, ex.pc());
+                info = new SigInfo(sig, LinuxSiginfo.ILL_ILLOPN, 0, 0, 0, ex.pc());
             }
             case DIVIDE_ERROR -> {
                 sig = Signals.SIGFPE;
                 reason = String.format("Floating point exception (divide error at 0x%x)", ex.pc());
-                info = new SigInfo(sig, SigInfo.FPE_INTDIV, 0, 0, 0, ex.pc());
+                info = new SigInfo(sig, LinuxSiginfo.FPE_INTDIV, 0, 0, 0, ex.pc());
             }
             case INTERRUPT -> {
                 if (ex.vector() == 0x80) {

@@ -3,6 +3,7 @@ package io.pico.linux;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.FdTable;
+import io.pico.posix.core.PosixState;
 import io.pico.posix.core.SpecialFile;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
@@ -130,7 +131,7 @@ public final class LinuxState {
             }
         }
         synchronized (lp.signalLock()) {
-            m.put("pending", signals(lp.queue()));
+            m.put("pending", PosixState.signals(lp.queue())); // the core's queue, in the format Linux always wrote
         }
         long[][] cpuTimers = lp.cpuTimers();
         synchronized (cpuTimers) {
@@ -152,41 +153,12 @@ public final class LinuxState {
             ts.put("altStackFlags", alt[1]);
             ts.put("altStackSize", alt[2]);
             synchronized (lp.signalLock()) {
-                ts.put("pending", signals(lt.pending()));
+                ts.put("pending", PosixState.signals(lt.queue()));
             }
             threads.put(String.valueOf(t.tid()), ts);
         }
         m.put("threads", threads);
         return m;
-    }
-
-    /** The pending signals of a queue as snapshot data; the queue keeps them (the export may be refused). */
-    private static List<Object> signals(SignalQueue q) {
-        List<Object> result = new ArrayList<>();
-        for (int sig = 1; sig <= Signals.NSIG; sig++) {
-            List<SigInfo> taken = new ArrayList<>();
-            SigInfo i;
-            while ((i = q.take(sig)) != null) {
-                taken.add(i);
-            }
-            for (SigInfo info : taken) {
-                q.add(info);
-                result.add(List.of(info.signo(), info.code(), info.pid(), info.uid(), info.status(), info.addr()));
-            }
-        }
-        return result;
-    }
-
-    private static void signals(Object data, SignalQueue q) {
-        if (data instanceof List<?> l) {
-            for (Object o : l) {
-                if (o instanceof List<?> f && f.size() == 6) {
-                    q.add(new SigInfo(((Number) f.get(0)).intValue(), ((Number) f.get(1)).intValue(),
-                            ((Number) f.get(2)).intValue(), ((Number) f.get(3)).intValue(),
-                            ((Number) f.get(4)).longValue(), ((Number) f.get(5)).longValue()));
-                }
-            }
-        }
     }
 
     private static long num(Map<?, ?> m, String key, long otherwise) {
@@ -254,7 +226,9 @@ public final class LinuxState {
                 Tty.of(tty).control((int) num(m, "ttySession", lp.sid()), (int) num(m, "ttyForeground", lp.pgid()));
             }
         }
-        signals(m.get("pending"), lp.queue());
+        synchronized (lp.signalLock()) {
+            PosixState.signals(m.get("pending"), lp.queue());
+        }
         if (m.get("cpuTimers") instanceof List<?> ct && ct.size() == 4) {
             long[][] timers = lp.cpuTimers();
             for (int i = 0; i < 4; i++) {
@@ -313,7 +287,9 @@ public final class LinuxState {
                 lt.robustList(num(ts, "robustList"), num(ts, "robustListSize"));
                 lt.mask(num(ts, "sigmask"));
                 lt.sigaltstack(num(ts, "altStack"), (int) num(ts, "altStackFlags"), num(ts, "altStackSize"));
-                signals(ts.get("pending"), lt.pending());
+                synchronized (lp.signalLock()) {
+                    PosixState.signals(ts.get("pending"), lt.queue());
+                }
             }
         }
         long alarm = m.get("alarmNanos") instanceof Number n ? n.longValue() : 0;

@@ -7,19 +7,14 @@ import io.pico.posix.core.SigSet;
 /**
  * The Linux personality's state of one thread. Its signal mask and the mask saved around sigsuspend are the
  * POSIX core's ({@link PosixThread}, as a {@link SigSet}; Linux reads and writes them as 64-bit masks, bit n-1
- * for signal n); Linux adds the tid address, the robust list, its alternate stack flags and the signals queued
- * for the thread.
+ * for signal n), and so is the alternate signal stack (Linux reads it with its SS_* flags); Linux adds the tid
+ * address and the robust list. Signals sent to the thread queue in the core's {@link PosixThread#queue()}.
  */
 public final class LinuxThread extends PosixThread {
 
     private long clearChildTid;
     private long robustList;
     private long robustListSize;
-    private long altStack;
-    private long altStackSize;
-    private int altStackFlags = 2; // SS_DISABLE
-    /** Signals sent to this thread (tkill, CPU faults), guarded by the process's signal lock. */
-    final SignalQueue pending = new SignalQueue();
 
     /** The state of a new thread (use {@link #of}). */
     LinuxThread(PicoThread thread) {
@@ -99,11 +94,6 @@ public final class LinuxThread extends PosixThread {
         return true;
     }
 
-    /** Signals pending for this thread alone. */
-    public SignalQueue pending() {
-        return pending;
-    }
-
     /**
      * Replaces the mask for the duration of a call (sigsuspend, ppoll, pselect6, epoll_pwait): the old one
      * comes back when the call returns, or, when a handler interrupted it, at that handler's sigreturn.
@@ -121,15 +111,13 @@ public final class LinuxThread extends PosixThread {
         return m == null ? -1 : m.low();
     }
 
-    /** The alternate signal stack: base, flags, size (Linux's SS_* flags). */
-    public long[] sigaltstack() {
-        return new long[] {altStack, altStackFlags, altStackSize};
+    /** The alternate signal stack, the core's: base, flags (Linux's SS_DISABLE or 0), size. */
+    public synchronized long[] sigaltstack() {
+        return new long[] {altStack(), altStackDisabled() ? 2 : 0, altStackSize()};
     }
 
-    /** Sets the alternate signal stack. */
+    /** Sets the core's alternate signal stack from Linux's base, SS_* flags and size. */
     public void sigaltstack(long base, int flags, long size) {
-        altStack = base;
-        altStackFlags = flags;
-        altStackSize = size;
+        altStack(base, size, (flags & 2) != 0);
     }
 }

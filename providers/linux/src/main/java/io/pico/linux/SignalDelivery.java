@@ -2,6 +2,7 @@ package io.pico.linux;
 
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.HostIds;
+import io.pico.posix.core.SigInfo;
 import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
@@ -38,11 +39,7 @@ public final class SignalDelivery {
     public static final int SS_ONSTACK = 1;
     public static final int SS_DISABLE = 2;
 
-    private static final long UNBLOCKABLE = SignalQueue.bit(Signals.SIGKILL) | SignalQueue.bit(Signals.SIGSTOP);
-    /** Signals CPU faults raise: delivered before others. */
-    private static final long SYNCHRONOUS = SignalQueue.bit(Signals.SIGSEGV) | SignalQueue.bit(Signals.SIGBUS)
-            | SignalQueue.bit(Signals.SIGILL) | SignalQueue.bit(Signals.SIGTRAP) | SignalQueue.bit(Signals.SIGFPE)
-            | SignalQueue.bit(Signals.SIGSYS);
+    private static final long UNBLOCKABLE = bit(Signals.SIGKILL) | bit(Signals.SIGSTOP);
     /** Calls that a handler interrupts with EINTR even under SA_RESTART (Linux's ERESTARTNOHAND and friends). */
     private static final java.util.Set<Integer> NEVER_RESTARTED = java.util.Set.of(7, 23, 34, 35, 128, 130, 230, 232,
             270, 271, 281, 441);
@@ -158,24 +155,10 @@ public final class SignalDelivery {
 
     // ---------------------------------------------------------------- generation
 
-    /** Whether the disposition drops the signal at once (SIG_IGN, or a default action of ignore). */
-    private static boolean ignoredBy(Disposition a, int sig) {
-        if (a.handler() == Disposition.SIG_IGN) {
-            return true;
-        }
-        if (a.handler() != 0) {
-            return false;
-        }
-        Signals.Action d = Signals.defaultAction(sig);
-        return d == Signals.Action.IGNORE || d == Signals.Action.CONTINUE;
-    }
-
-    private static boolean isStop(int sig) {
-        return Signals.defaultAction(sig) == Signals.Action.STOP;
-    }
-
     /**
-     * Sends a signal to a process (kill, timers, SIGCHLD); returns true when it ended the process.
+     * Sends a signal to a process (kill, timers, SIGCHLD): the core's generation
+     * ({@link io.pico.posix.core.Signals#deliver}: queued with its siginfo, the thread chosen and woken, fatal
+     * default actions and stops taken at once); returns true when it ended the process.
      *
      * @param reason how an end by this signal is described, null for its strsignal text
      */
@@ -183,7 +166,7 @@ public final class SignalDelivery {
         return generate(kernel, target, null, info, reason);
     }
 
-    /** Sends a signal to one thread (tkill, tgkill); returns true when it ended the process. */
+    /** Sends a signal to one thread (tkill, tgkill): the core's generation; returns true when it ended the process. */
     public static boolean sendThread(Kernel kernel, PicoThread thread, SigInfo info) {
         return generate(kernel, thread.process(), thread, info, null);
     }
@@ -203,78 +186,7 @@ public final class SignalDelivery {
             }
             return false;
         }
-        if (sig == Signals.SIGKILL) {
-            terminate(target, sig, reason);
-            return true;
-        }
-        if (sig == Signals.SIGCONT) {
-            continueProcess(kernel, lp);
-        }
-        PicoThread wake = null;
-        Signals.Action fatal = null;
-        synchronized (lp.signalLock()) {
-            if (isStop(sig)) {
-                lp.queue().discard(Signals.SIGCONT);
-                for (PicoThread t : target.threads()) {
-                    LinuxThread.of(t).pending().discard(Signals.SIGCONT);
-                }
-            } else if (sig == Signals.SIGCONT) {
-                for (int s : new int[] {Signals.SIGSTOP, 20, 21, 22}) {
-                    lp.queue().discard(s);
-                    for (PicoThread t : target.threads()) {
-                        LinuxThread.of(t).pending().discard(s);
-                    }
-                }
-            }
-            Disposition action = lp.action(sig);
-            long bit = SignalQueue.bit(sig);
-            PicoThread probe = thread != null ? thread : mainThread(target);
-            boolean blocked = probe != null && (LinuxThread.of(probe).mask() & bit) != 0;
-            if (ignoredBy(action, sig) && !blocked) {
-                return false;
-            }
-            if (thread != null) {
-                LinuxThread.of(thread).pending().add(info);
-                wake = blocked ? null : thread;
-            } else {
-                lp.queue().add(info);
-                wake = chooseThread(lp, sig);
-            }
-            lp.signalLock().notifyAll();
-            if (wake != null && action.handler() == 0) {
-                Signals.Action d = Signals.defaultAction(sig);
-                if (d == Signals.Action.TERMINATE || d == Signals.Action.CORE || d == Signals.Action.STOP) {
-                    // Linux takes fatal default actions (and stops) at once, for the whole process
-                    fatal = d;
-                    if (thread != null) {
-                        LinuxThread.of(thread).pending().take(sig);
-                    } else {
-                        lp.queue().take(sig);
-                    }
-                }
-            }
-        }
-        if (fatal == Signals.Action.STOP) {
-            stopProcess(kernel, lp, sig);
-            return false;
-        }
-        if (fatal != null) {
-            terminate(target, sig, reason);
-            return true;
-        }
-        if (wake != null) {
-            wake(kernel, wake);
-        }
-        return false;
-    }
-
-    private static PicoThread mainThread(PicoProcess p) {
-        return io.pico.posix.core.Signals.mainThread(p);
-    }
-
-    /** The thread to take a process-directed signal: the core's choice. */
-    private static PicoThread chooseThread(LinuxProcess lp, int sig) {
-        return io.pico.posix.core.Signals.chooseThread(lp.process(), lp, sig);
+        return io.pico.posix.core.Signals.deliver(kernel, target, lp, thread, info, reason);
     }
 
     /**
@@ -282,7 +194,7 @@ public final class SignalDelivery {
      * EINTR or is restarted); a thread running guest code takes them when its next call returns, since
      * guest code cannot be stopped from outside at a precise instruction.
      */
-    private static void wake(Kernel kernel, PicoThread t) {
+    static void wake(PicoThread t) {
         LinuxThread lt = LinuxThread.of(t);
         if (lt.host() == Thread.currentThread()) {
             return; // the thread itself: it takes them when its call returns
@@ -312,7 +224,7 @@ public final class SignalDelivery {
 
     /** Whether the thread has a signal it would take now (pending and not blocked). */
     public static boolean deliverable(LinuxProcess lp, LinuxThread lt) {
-        return ((lt.pending().mask() | lp.queue().mask()) & ~lt.mask()) != 0;
+        return io.pico.posix.core.Signals.deliverable(lp, lt);
     }
 
     /**
@@ -333,84 +245,23 @@ public final class SignalDelivery {
 
     /**
      * Takes the thread's pending signals; on the thread itself (after a call, in a deferred action, after a
-     * CPU exception). Returns false when the process has ended.
+     * CPU exception): the core's delivery ({@link io.pico.posix.core.Signals#deliverPending}) with Linux's frames
+     * and Linux's restart rule (SA_RESTART for calls that are not ERESTARTNOHAND-like; a call cut short by an
+     * interrupt, ERESTARTNOINTR, always). Returns false when the process has ended.
      */
     static boolean deliver(Kernel kernel, PicoThread t, int nr, long result) {
         PicoProcess p = t.process();
         if (!(p.providerState() instanceof LinuxProcess lp) || p.exitStatus().isPresent()) {
             return false;
         }
-        LinuxThread lt = LinuxThread.of(t);
         boolean interrupted = nr >= 0 && (result == -Errno.EINTR || result == -ERESTARTNOINTR);
-        boolean framed = false;
-        while (true) {
-            SigInfo info;
-            Disposition action;
-            int sig;
-            synchronized (lp.signalLock()) {
-                long avail = (lt.pending().mask() | lp.queue().mask()) & ~lt.mask();
-                if (avail == 0) {
-                    break;
-                }
-                long sync = avail & SYNCHRONOUS;
-                sig = Long.numberOfTrailingZeros(sync != 0 ? sync : avail) + 1;
-                info = lt.pending().take(sig);
-                if (info == null) {
-                    info = lp.queue().take(sig);
-                }
-                if (info == null) {
-                    break;
-                }
-                action = lp.action(sig);
-                if (action.handler() > 1 && (action.flags() & SA_RESETHAND) != 0) {
-                    lp.action(sig, Disposition.DEFAULT);
-                }
-            }
-            if (action.handler() == Disposition.SIG_IGN) {
-                continue;
-            }
-            if (action.handler() == 0) {
-                switch (Signals.defaultAction(sig)) {
-                    case IGNORE, CONTINUE -> {
-                        continue;
-                    }
-                    case STOP -> {
-                        stopProcess(kernel, lp, sig);
-                        continue;
-                    }
-                    default -> {
-                        // like shells, the launcher does not announce an end by SIGPIPE
-                        terminate(p, sig, sig == Signals.SIGPIPE ? "" : null);
-                        return false;
-                    }
-                }
-            }
-            if (interrupted && !framed) {
-                if (result == -ERESTARTNOINTR
-                        || ((action.flags() & SA_RESTART) != 0 && !NEVER_RESTARTED.contains(nr))) {
-                    restart(t, nr);
-                }
-            }
-            if (!setupFrame(t, lp, lt, sig, info, action)) {
-                terminate(p, Signals.SIGSEGV, null);
-                return false;
-            }
-            framed = true;
-        }
-        if (interrupted && !framed) {
-            // interrupted, but no handler ran (a stop, an ignored signal, a spurious wake-up): as Linux
-            // does, the call is made again
-            restart(t, nr);
-        }
-        if (!framed) {
-            long saved = lt.takeSavedBits();
-            if (saved != -1) {
-                synchronized (lp.signalLock()) {
-                    lt.mask(saved);
-                }
-            }
-        }
-        return true;
+        return !io.pico.posix.core.Signals.deliverPending(kernel, t, lp, interrupted ? () -> restart(t, nr) : null,
+                d -> result == -ERESTARTNOINTR || ((d.flags() & SA_RESTART) != 0 && !NEVER_RESTARTED.contains(nr)));
+    }
+
+    /** The bit of a signal in Linux's 64-bit masks. */
+    static long bit(int sig) {
+        return 1L << (sig - 1);
     }
 
     /** Makes the interrupted system call run again: back over the 2-byte {@code syscall}, number in RAX. */
@@ -427,29 +278,31 @@ public final class SignalDelivery {
         if (!(t.process().providerState() instanceof LinuxProcess lp)) {
             return false;
         }
-        LinuxThread lt = LinuxThread.of(t);
-        int sig = info.signo();
-        long bit = SignalQueue.bit(sig);
-        synchronized (lp.signalLock()) {
-            Disposition a = lp.action(sig);
-            if ((lt.mask() & bit) != 0 || a.handler() == Disposition.SIG_IGN) {
-                lp.action(sig, Disposition.DEFAULT);
-                lt.mask(lt.mask() & ~bit);
-                return false;
-            }
-            if (a.handler() == 0) {
-                return false;
-            }
-            lt.pending().add(info);
-        }
+        long rip = t.get(Register.RIP);
         t.set(Register.RIP, pc);
-        deliver(kernel, t, -1, 0);
+        if (!io.pico.posix.core.Signals.fault(kernel, t, lp, info)) {
+            t.set(Register.RIP, rip);
+            return false;
+        }
         return true;
     }
 
+    /** Linux's frames for the core's delivery: x86-64's rt_sigframe ({@link #setupFrame}). */
+    static final io.pico.posix.core.SignalFrames FRAMES = new io.pico.posix.core.SignalFrames() {
+        @Override
+        public boolean deliver(PicoThread thread, io.pico.posix.core.PosixProcess state, int sig, Disposition d) {
+            return deliver(thread, state, SigInfo.kernel(sig), d);
+        }
+
+        @Override
+        public boolean deliver(PicoThread thread, io.pico.posix.core.PosixProcess state, SigInfo info,
+                Disposition d) {
+            return setupFrame(thread, LinuxThread.of(thread), info.signo(), info, d);
+        }
+    };
+
     /** Builds the rt_sigframe for a handler and points the thread at it. False when the stack is unusable. */
-    private static boolean setupFrame(PicoThread t, LinuxProcess lp, LinuxThread lt, int sig, SigInfo info,
-            Disposition action) {
+    private static boolean setupFrame(PicoThread t, LinuxThread lt, int sig, SigInfo info, Disposition action) {
         if ((action.flags() & SA_RESTORER) == 0 || action.restorer() == 0) {
             return false; // x86-64 Linux has no default restorer
         }
@@ -462,13 +315,8 @@ public final class SignalDelivery {
         long rflags = t.get(Register.RFLAGS);
         long[] alt = lt.sigaltstack();
         boolean altEnabled = (alt[1] & SS_DISABLE) == 0 && alt[2] != 0;
-        boolean onAlt = altEnabled && rsp - alt[0] <= alt[2] && rsp > alt[0];
-        long sp;
-        if ((action.flags() & SA_ONSTACK) != 0 && altEnabled && !onAlt) {
-            sp = alt[0] + alt[2];
-        } else {
-            sp = rsp - 128; // the red zone
-        }
+        boolean onAlt = lt.onAltStack(rsp);
+        long sp = lt.frameTop(rsp, (action.flags() & SA_ONSTACK) != 0, 128); // the core's choice; 128: the red zone
         long fpAddr = (sp - 512) & ~63L;
         long frame = ((fpAddr - FRAME_SIZE + 8) & ~15L) - 8;
         long savedMask = lt.takeSavedBits();
@@ -491,17 +339,18 @@ public final class SignalDelivery {
         b.putLong(MCONTEXT_OFFSET + 136, rflags);
         b.putShort(MCONTEXT_OFFSET + 144, (short) 0x33);
         b.putShort(MCONTEXT_OFFSET + 150, (short) 0x2b);
-        if (info.fault() && sig == Signals.SIGSEGV) {
+        boolean fault = LinuxSiginfo.fault(info);
+        if (fault && sig == Signals.SIGSEGV) {
             b.putLong(MCONTEXT_OFFSET + 152, info.status()); // err: the page fault's error code
             b.putLong(MCONTEXT_OFFSET + 160, 14);
             b.putLong(MCONTEXT_OFFSET + 176, info.addr());
-        } else if (info.fault()) {
+        } else if (fault) {
             b.putLong(MCONTEXT_OFFSET + 160, sig == Signals.SIGFPE ? 0 : sig == Signals.SIGILL ? 6 : 3);
         }
         b.putLong(MCONTEXT_OFFSET + 168, oldMask);
         b.putLong(MCONTEXT_OFFSET + 184, fpAddr);
         b.putLong(SIGMASK_OFFSET, oldMask);
-        b.put(INFO_OFFSET, info.bytes());
+        b.put(INFO_OFFSET, LinuxSiginfo.bytes(info));
         try {
             mem.write(fpAddr, fpu, 0, 512);
             mem.write(frame, b.array(), 0, FRAME_SIZE);
@@ -509,7 +358,7 @@ public final class SignalDelivery {
             return false;
         }
         t.process().trace().ifPresent(tr -> tr.println(t.tid() + " --- SIG" + Signals.name(sig) + " "
-                + info.describe() + " ---"));
+                + LinuxSiginfo.describe(info) + " ---"));
         t.set(Register.RSP, frame);
         t.set(Register.RDI, sig);
         t.set(Register.RSI, frame + INFO_OFFSET);
@@ -522,14 +371,7 @@ public final class SignalDelivery {
         } catch (UnsupportedOperationException e) {
             // the handler runs on the interrupted code's FPU state
         }
-        synchronized (lp.signalLock()) {
-            long mask = lt.mask() | action.mask().low();
-            if ((action.flags() & SA_NODEFER) == 0) {
-                mask |= SignalQueue.bit(sig);
-            }
-            lt.mask(mask);
-        }
-        return true;
+        return true; // the handler's mask is the core's to set
     }
 
     /**
@@ -568,7 +410,7 @@ public final class SignalDelivery {
         long ssSp = b.getLong(UC_OFFSET + 16);
         int ssFlags = b.getInt(UC_OFFSET + 24);
         long ssSize = b.getLong(UC_OFFSET + 32);
-        if (!onAltStack(lt, t.get(Register.RSP))) {
+        if (!lt.onAltStack(t.get(Register.RSP))) {
             // as Linux's restore_altstack: the handler may have changed it through uc_stack
             if ((ssFlags & SS_DISABLE) != 0) {
                 lt.sigaltstack(0, SS_DISABLE, 0);
@@ -580,11 +422,5 @@ public final class SignalDelivery {
             lt.mask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
         }
         return true;
-    }
-
-    /** Whether the stack pointer is on the thread's alternate signal stack. */
-    public static boolean onAltStack(LinuxThread lt, long sp) {
-        long[] alt = lt.sigaltstack();
-        return (alt[1] & SS_DISABLE) == 0 && alt[2] != 0 && sp > alt[0] && sp - alt[0] <= alt[2];
     }
 }

@@ -162,6 +162,16 @@ public final class FreeBsdAbi implements Abi {
     }
 
     @Override
+    public long saResetHand() {
+        return SignalFrame.SA_RESETHAND;
+    }
+
+    @Override
+    public long saNoDefer() {
+        return SignalFrame.SA_NODEFER;
+    }
+
+    @Override
     public Errno unlinkDirectoryError() {
         return Errno.EPERM;
     }

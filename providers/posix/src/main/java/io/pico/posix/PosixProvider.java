@@ -11,11 +11,13 @@ import io.pico.api.Kernel;
 import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
+import io.pico.api.Register;
 import io.pico.api.Provider;
 import io.pico.posix.core.Descriptors;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.PosixThread;
 import io.pico.posix.core.PosixProcess;
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.SignalTable;
 import io.pico.posix.core.Signals;
 import io.pico.posix.core.SysError;
@@ -157,14 +159,13 @@ public final class PosixProvider implements Provider {
             default -> 2; // BUS_ADRERR
         };
         if (process.providerState() instanceof FreeBsdProcess state) {
-            Disposition d = state.action(n);
-            boolean blocked = state.<PosixThread>thread(thread).sigmask().contains(n);
-            if (d.caught() && !blocked && state.frames() instanceof SignalFrame frames
-                    && frames.deliver(thread, state, n, d, code, ex.address())) {
-                process.trace().ifPresent(t -> t.println(thread.tid() + " --- SIG" + sig + " {si_signo=SIG" + sig
-                        + ", si_code=" + code + ", si_addr=0x" + Long.toHexString(ex.address()) + "} ---"));
+            // the core's rule (as Linux's): a handler runs at once, a blocked or ignored fault signal is reset
+            long rip = thread.get(Register.RIP);
+            thread.set(Register.RIP, ex.pc()); // a handler that returns runs the instruction again
+            if (Signals.fault(kernel, thread, state, new SigInfo(n, code, 0, 0, 0, ex.address()))) {
                 return;
             }
+            thread.set(Register.RIP, rip);
         }
         process.trace().ifPresent(t -> {
             t.println(thread.tid() + " --- SIG" + sig + " {si_signo=SIG" + sig + ", si_addr=0x"

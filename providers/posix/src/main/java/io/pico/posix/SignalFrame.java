@@ -6,6 +6,7 @@ import io.pico.api.Register;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.SigSet;
 import io.pico.posix.core.SignalFrames;
 import java.nio.ByteBuffer;
@@ -43,8 +44,6 @@ public final class SignalFrame implements SignalFrames {
     public static final int SA_RESETHAND = 0x4;
     public static final int SA_NODEFER = 0x10;
     public static final int SA_SIGINFO = 0x40;
-    /** si_code of a signal sent by kill(2). */
-    public static final int SI_USER = 0x10001;
     /** The mcontext registers in order from mc_rdi (offset 8). */
     private static final Register[] GENERAL = {Register.RDI, Register.RSI, Register.RDX, Register.RCX, Register.R8,
         Register.R9, Register.RAX, Register.RBX, Register.RBP, Register.R10, Register.R11, Register.R12, Register.R13,
@@ -53,20 +52,23 @@ public final class SignalFrame implements SignalFrames {
 
     @Override
     public boolean deliver(PicoThread thread, PosixProcess state, int sig, Disposition d) {
-        return deliver(thread, state, sig, d, SI_USER, 0);
+        return deliver(thread, state, SigInfo.user(sig, 0), d);
     }
 
     /**
-     * Builds the frame of a signal with its si_code and si_addr (a CPU exception: SEGV_MAPERR and the fault
-     * address ...), and points the thread at the trampoline; false when the stack is unusable.
+     * Builds the frame of a signal with its siginfo (FreeBSD's layout, {@link FreeBsdSiginfo}) and points the thread
+     * at the trampoline; false when the stack is unusable.
      */
-    public boolean deliver(PicoThread thread, PosixProcess state, int sig, Disposition d, int code, long addr) {
+    @Override
+    public boolean deliver(PicoThread thread, PosixProcess state, SigInfo info, Disposition d) {
+        int sig = info.signo();
+        int code = FreeBsdSiginfo.code(info);
+        long addr = info.fault(FreeBsdAbi.INSTANCE.signals()) ? info.addr() : 0;
         AddressSpace mem = thread.process().memory();
         PosixThread ts = state.thread(thread);
         long sp = thread.get(Register.RSP);
-        boolean onStack = (d.flags() & SA_ONSTACK) != 0 && !ts.altStackDisabled()
-                && !(sp >= ts.altStack() && sp < ts.altStack() + ts.altStackSize());
-        long top = onStack ? ts.altStack() + ts.altStackSize() : sp - 128;
+        long top = ts.frameTop(sp, (d.flags() & SA_ONSTACK) != 0, 128); // the core's choice of stack
+        boolean onStack = ts.onAltStack(sp); // FreeBSD's oonstack: the interrupted code ran on it
         long frame = (top - SIGFRAME_SIZE) & ~0xfL;
         if (!mem.isMapped(frame, SIGFRAME_SIZE)) {
             return false;
@@ -79,23 +81,13 @@ public final class SignalFrame implements SignalFrames {
         b.putLong(SF_UC + 16 + MCONTEXT_SIZE + 8, ts.altStack());
         b.putLong(SF_UC + 16 + MCONTEXT_SIZE + 16, ts.altStackSize());
         b.putInt(SF_UC + 16 + MCONTEXT_SIZE + 24, ts.altStackDisabled() ? 4 : onStack ? 1 : 0);
-        b.putInt(SF_SI, sig);
-        b.putInt(SF_SI + 8, code);
-        if (code == SI_USER) {
-            b.putInt(SF_SI + 12, thread.process().pid());
-            b.putInt(SF_SI + 16, io.pico.posix.core.HostIds.uid());
-        }
-        b.putLong(SF_SI + 24, addr);
+        FreeBsdSiginfo.write(b, SF_SI, info);
         b.putLong(SF_UC + 16 + 136, addr); // mc_addr
         mem.write(frame, b.array(), 0, SIGFRAME_SIZE);
-        SigSet mask = old.or(d.mask());
-        if ((d.flags() & SA_NODEFER) == 0) {
-            mask = mask.with(sig);
-        }
-        ts.sigmask(mask);
-        if ((d.flags() & SA_RESETHAND) != 0) {
-            state.action(sig, Disposition.DEFAULT);
-        }
+        // SA_RESETHAND and the handler's mask (SA_NODEFER) are the core's delivery's (Signals.deliverPending)
+        thread.process().trace().ifPresent(t -> t.println(thread.tid() + " --- SIG" + FreeBsdAbi.INSTANCE.signals()
+                .name(sig) + " {si_signo=SIG" + FreeBsdAbi.INSTANCE.signals().name(sig) + ", si_code=" + code
+                + (addr != 0 ? ", si_addr=0x" + Long.toHexString(addr) : ", si_pid=" + info.pid()) + "} ---"));
         thread.set(Register.RDI, sig);
         thread.set(Register.RSI, (d.flags() & SA_SIGINFO) != 0 ? frame + SF_SI : code);
         thread.set(Register.RDX, frame + SF_UC);

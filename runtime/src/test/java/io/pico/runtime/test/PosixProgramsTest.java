@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
+import io.pico.runtime.test.FreeBsdKit.Run;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -69,36 +70,8 @@ class PosixProgramsTest {
         return null;
     }
 
-    record Run(ExitStatus status, String out, String trace) {
-    }
-
     private Run run(Path root, String program, String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream trace = new ByteArrayOutputStream();
-        IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
-            kernel.hostStream(null, out, false), kernel.hostStream(null, out, false)};
-        List<String> argv = new ArrayList<>();
-        argv.add(program);
-        argv.addAll(List.of(args));
-        PicoProcess p;
-        try {
-            p = kernel.spawn(new Launch(program, argv, Map.of("HOME", "/", "PATH", "/bin"), "/", root, stdio,
-                    new PrintStream(trace, true, StandardCharsets.UTF_8), 0));
-        } finally {
-            for (IoObject io : stdio) {
-                io.release();
-            }
-        }
-        boolean ended = kernel.awaitProcesses(() -> p.exitStatus().isPresent(),
-                TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
-        if (!ended) {
-            kernel.signal(p.pid(), "KILL");
-        }
-        ExitStatus status = p.waitFor();
-        kernel.reap(p.pid());
-        String t = trace.toString(StandardCharsets.UTF_8);
-        assertTrue(ended, () -> "timed out; trace:\n" + t);
-        return new Run(status, out.toString(StandardCharsets.ISO_8859_1), t);
+        return FreeBsdKit.run(kernel, root, program, args);
     }
 
     @Test
@@ -166,68 +139,10 @@ class PosixProgramsTest {
 
     /** Assembles a program with nasm and ld and brands it FreeBSD (OS/ABI 9); skips without the tools. */
     private Path build(String name, String source) throws Exception {
-        Path asm = dir.resolve(name + ".asm");
-        Path obj = dir.resolve(name + ".o");
-        Path exe = dir.resolve(name);
-        Files.writeString(asm, source);
-        exec("nasm", "-f", "elf64", "-o", obj.toString(), asm.toString());
-        exec("ld", "-static", "-o", exe.toString(), obj.toString());
-        byte[] b = Files.readAllBytes(exe);
-        b[7] = 9; // ELFOSABI_FREEBSD
-        Files.write(exe, b);
-        return exe;
+        return FreeBsdKit.build(dir, name, source);
     }
 
-    private static void exec(String... command) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            Assumptions.assumeTrue(false, command[0] + " is not installed");
-            return;
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), () -> String.join(" ", command) + ": " + output);
-    }
-
-    /** Shared assembly: system call numbers and small helpers (print a string constant, exit). */
-    private static final String PRELUDE = """
-            bits 64
-            %define SYS_exit 1
-            %define SYS_fork 2
-            %define SYS_read 3
-            %define SYS_write 4
-            %define SYS_open 5
-            %define SYS_close 6
-            %define SYS_wait4 7
-            %define SYS_unlink 10
-            %define SYS_getpid 20
-            %define SYS_kill 37
-            %define SYS_sigprocmask 340
-            %define SYS_sigaction 416
-            %define SYS_lseek 478
-            %define SYS_pipe2 542
-            %define SYS_fstat 551
-            %macro print 1
-              jmp %%over
-              %%s: db %1
-              %%e:
-              %%over:
-              mov edi, 1
-              lea rsi, [rel %%s]
-              mov edx, %%e - %%s
-              mov eax, SYS_write
-              syscall
-            %endmacro
-            %macro exit 1
-              mov edi, %1
-              mov eax, SYS_exit
-              syscall
-            %endmacro
-            section .text
-            global _start
-            _start:
-            """;
+    private static final String PRELUDE = FreeBsdKit.PRELUDE;
 
     @Test
     void failuresSetTheCarryFlagWithAPositiveErrnoAndSuccessClearsIt() throws Exception {
@@ -1080,19 +995,6 @@ class PosixProgramsTest {
 
     /** Reads exactly {@code n} bytes from a kernel pipe, with a time limit. */
     private static String readSome(IoObject pipe, int n) throws Exception {
-        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            return ex.submit(() -> {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
-                while (b.hasRemaining()) {
-                    if (pipe.read(b) < 0) {
-                        break;
-                    }
-                }
-                return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } finally {
-            ex.shutdownNow();
-        }
+        return FreeBsdKit.readSome(pipe, n);
     }
 }

@@ -57,6 +57,36 @@ public interface Abi {
         return 0;
     }
 
+    /**
+     * The SA_RESETHAND bit of sigaction flags: the disposition goes back to the default as the handler is run; 0
+     * when the personality has none.
+     *
+     * @since 2.3
+     */
+    default long saResetHand() {
+        return 0;
+    }
+
+    /**
+     * The SA_NODEFER bit of sigaction flags: a handler runs without its own signal blocked; 0 when the
+     * personality has none.
+     *
+     * @since 2.3
+     */
+    default long saNoDefer() {
+        return 0;
+    }
+
+    /**
+     * Whether an ignored signal that the receiving thread blocks stays pending (Linux: its disposition may change
+     * before it is unblocked) rather than being discarded at once (FreeBSD, the default).
+     *
+     * @since 2.3
+     */
+    default boolean pendsIgnoredWhileBlocked() {
+        return false;
+    }
+
     /** The error unlink(2) of a directory gives: EISDIR on Linux, POSIX's EPERM elsewhere. */
     default Errno unlinkDirectoryError() {
         return Errno.EISDIR;

@@ -32,7 +32,7 @@ public class PosixProcess {
     private final List<Named> named = new CopyOnWriteArrayList<>();
     private final Set<Long> unknownLogged = ConcurrentHashMap.newKeySet();
     private final Disposition[] actions;
-    private volatile SigSet pending = SigSet.EMPTY;
+    private final SignalQueue queue;
     private volatile SignalFrames frames;
     private volatile String cwd;
     private volatile String exe;
@@ -68,6 +68,7 @@ public class PosixProcess {
         this.argv = List.copyOf(argv);
         this.env = List.copyOf(env);
         this.actions = new Disposition[abi.signals().max() + 1];
+        this.queue = new SignalQueue(abi.signals().rtMin());
         Arrays.fill(actions, Disposition.DEFAULT);
         this.pgid = process.pid();
         this.sid = process.pid();
@@ -297,23 +298,66 @@ public class PosixProcess {
         }
     }
 
-    /** The signals raised but not delivered yet (blocked, or waiting for a call boundary). */
+    /** The signals raised for the process but not delivered yet (blocked, or waiting for a call boundary). */
     public SigSet pending() {
-        return pending;
+        return queue.pending();
     }
 
-    /** Marks a signal pending. */
-    public synchronized void addPending(int sig) {
-        pending = pending.with(sig);
+    /**
+     * The signals pending for the process with their siginfo; guarded by {@link #signalLock()}. Each thread has
+     * its own for signals sent to it ({@link PosixThread#queue()}).
+     *
+     * @since 2.3
+     */
+    public SignalQueue queue() {
+        return queue;
     }
 
-    /** Takes the lowest pending signal not in {@code blocked} out of the set; 0 when there is none. */
-    public synchronized int takePending(SigSet blocked) {
-        int sig = pending.andNot(blocked).first();
-        if (sig != 0) {
-            pending = pending.without(sig);
+    /** Marks a signal pending (sent by the kernel, when it is not pending yet or is a real-time one). */
+    public void addPending(int sig) {
+        synchronized (signalLock) {
+            queue.add(SigInfo.kernel(sig));
         }
-        return sig;
+    }
+
+    /** Takes the lowest pending signal not in {@code blocked} out of the process's queue; 0 when there is none. */
+    public int takePending(SigSet blocked) {
+        synchronized (signalLock) {
+            int sig = queue.pending().andNot(blocked).first();
+            if (sig != 0) {
+                queue.take(sig);
+            }
+            return sig;
+        }
+    }
+
+    /**
+     * Takes the signal a thread receives next: of those pending for the thread or the process and not in
+     * {@code blocked}, the signals of CPU faults first (SEGV, BUS, ILL, TRAP, FPE, SYS), then the lowest number;
+     * the thread's own instance before the process's. Null when there is none.
+     *
+     * @since 2.3
+     */
+    public SigInfo take(PosixThread thread, SigSet blocked) {
+        synchronized (signalLock) {
+            SigSet avail = queue.pending().or(thread.queue().pending()).andNot(blocked);
+            if (avail.isEmpty()) {
+                return null;
+            }
+            SigSet sync = avail.and(synchronous());
+            int sig = (sync.isEmpty() ? avail : sync).first();
+            SigInfo info = thread.queue().take(sig);
+            return info != null ? info : queue.take(sig);
+        }
+    }
+
+    /** The signals CPU faults raise, which are taken before others. */
+    private SigSet synchronous() {
+        SigSet s = SigSet.EMPTY;
+        for (String name : new String[] {"SEGV", "BUS", "ILL", "TRAP", "FPE", "SYS"}) {
+            s = s.with(abi.signals().number(name));
+        }
+        return s;
     }
 
     /** The personality's signal frame builder, or null when handlers are not run. */
@@ -349,7 +393,39 @@ public class PosixProcess {
      * state overrides it.
      */
     public boolean raise(Kernel kernel, int sig, String reason) {
-        return Signals.deliver(kernel, process, this, sig, reason);
+        return raise(kernel, SigInfo.user(sig, 0), reason);
+    }
+
+    /**
+     * Delivers a signal with its siginfo ({@link Signals#send}: kill, sigqueue ...); true when it ended the
+     * process. The core's delivery by default; a personality that delivers signals its own way overrides it.
+     *
+     * @since 2.3
+     */
+    public boolean raise(Kernel kernel, SigInfo info, String reason) {
+        return Signals.deliver(kernel, process, this, info, reason);
+    }
+
+    /**
+     * Makes a thread of this process take its pending signals soon ({@link Signals#deliver} chose it): by default
+     * it is interrupted, so that a call it is blocked in ends (with EINTR, or to be restarted). A personality whose
+     * dispatcher knows whether the thread is inside a call overrides it.
+     *
+     * @since 2.3
+     */
+    protected void wake(PicoThread thread) {
+        thread.interrupt();
+    }
+
+    /**
+     * Delivers a signal with its siginfo to one thread of this process ({@link Signals#sendThread}: tkill,
+     * thr_kill); true when it ended the process. The core's delivery by default; a personality that delivers
+     * signals its own way overrides it.
+     *
+     * @since 2.3
+     */
+    public boolean raise(Kernel kernel, PicoThread thread, SigInfo info) {
+        return Signals.deliver(kernel, process, this, thread, info, null);
     }
 
     /**
@@ -379,12 +455,18 @@ public class PosixProcess {
     }
 
     /**
-     * Forgets a pending signal (a stop signal drops a pending SIGCONT and the other way round).
+     * Forgets a pending signal, for the process and each of its threads (a stop signal drops a pending SIGCONT and
+     * the other way round; a signal that becomes ignored).
      *
      * @since 2.1
      */
-    public synchronized void removePending(int sig) {
-        pending = pending.without(sig);
+    public void removePending(int sig) {
+        synchronized (signalLock) {
+            queue.discard(sig);
+            for (PicoThread t : process.threads()) {
+                thread(t).queue().discard(sig);
+            }
+        }
     }
 
     /**

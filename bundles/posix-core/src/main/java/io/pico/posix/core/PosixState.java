@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
  * from another class loader): working directory, program, arguments, environment, break, umask, process group,
- * session, orphan and stop state (wait events), signal dispositions and pending signals, named ranges, the time
+ * session, orphan and stop state (wait events), signal dispositions and pending signals (since 2.3 the queues with
+ * their siginfo, process and threads; older snapshots' pending set still imports), named ranges, the time
  * left of an alarm, the descriptor table (descriptions refer to kernel handles by number, which never move) and per
  * thread the signal mask and alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
  * every thread at a call boundary, and waits cut short are restarted under the successor.
@@ -40,7 +41,10 @@ public final class PosixState {
         m.put("orphaned", p.orphaned());
         m.put("stopped", p.stopped());
         m.put("waitEvent", p.waitEvent());
-        m.put("pending", set(p.pending()));
+        synchronized (p.signalLock()) {
+            m.put("pending", set(p.pending())); // what snapshots before 2.3 read
+            m.put("queue", signals(p.queue()));
+        }
         m.put("frames", p.frames() != null);
         List<Object> actions = new ArrayList<>();
         for (int sig = 1; sig <= p.abi().signals().max(); sig++) {
@@ -95,8 +99,12 @@ public final class PosixState {
         Map<String, Object> threads = new HashMap<>();
         for (PicoThread t : p.process().threads()) {
             PosixThread ts = p.thread(t);
-            threads.put(String.valueOf(t.tid()), new HashMap<>(Map.of("sigmask", set(ts.sigmask()), "altStack",
-                    ts.altStack(), "altStackSize", ts.altStackSize(), "altStackDisabled", ts.altStackDisabled())));
+            Map<String, Object> tm = new HashMap<>(Map.of("sigmask", set(ts.sigmask()), "altStack",
+                    ts.altStack(), "altStackSize", ts.altStackSize(), "altStackDisabled", ts.altStackDisabled()));
+            synchronized (p.signalLock()) {
+                tm.put("queue", signals(ts.queue()));
+            }
+            threads.put(String.valueOf(t.tid()), tm);
         }
         m.put("threads", threads);
         return m;
@@ -142,10 +150,17 @@ public final class PosixState {
             p.orphan();
         }
         p.stopped(Boolean.TRUE.equals(m.get("stopped")), m.get("waitEvent") instanceof Number w ? w.intValue() : 0);
-        SigSet pending = set(m.get("pending"));
-        for (int sig = pending.first(); sig != 0; sig = pending.first()) {
-            p.addPending(sig);
-            pending = pending.without(sig);
+        if (m.containsKey("queue")) {
+            synchronized (p.signalLock()) {
+                signals(m.get("queue"), p.queue());
+            }
+        } else {
+            // a snapshot before 2.3: the pending set, without siginfo
+            SigSet pending = set(m.get("pending"));
+            for (int sig = pending.first(); sig != 0; sig = pending.first()) {
+                p.addPending(sig);
+                pending = pending.without(sig);
+            }
         }
         if (Boolean.TRUE.equals(m.get("frames"))) {
             p.frames(frames);
@@ -191,6 +206,9 @@ public final class PosixState {
             if (ts != null) {
                 pt.sigmask(set(ts.get("sigmask")));
                 pt.altStack(num(ts, "altStack"), num(ts, "altStackSize"), Boolean.TRUE.equals(ts.get("altStackDisabled")));
+                synchronized (p.signalLock()) {
+                    signals(ts.get("queue"), pt.queue()); // absent before 2.3
+                }
             }
         }
     }
@@ -199,6 +217,44 @@ public final class PosixState {
     public static Map<?, ?> thread(Map<String, Object> m, int tid) {
         Object threads = m.get("threads");
         return threads instanceof Map<?, ?> all && all.get(String.valueOf(tid)) instanceof Map<?, ?> t ? t : null;
+    }
+
+    /**
+     * The pending signals of a queue as snapshot data, each {@code [signo, code, pid, uid, status, addr]}; the
+     * queue keeps them (the export may be refused). The caller holds the signal lock.
+     *
+     * @since 2.3
+     */
+    public static List<Object> signals(SignalQueue q) {
+        List<Object> result = new ArrayList<>();
+        for (SigInfo info : q.all()) {
+            result.add(List.of(info.signo(), info.code(), info.pid(), info.uid(), info.status(), info.addr()));
+        }
+        return result;
+    }
+
+    /**
+     * Queues the signals of snapshot data written by {@link #signals(SignalQueue)}; nothing for null (a key that
+     * older snapshots lack). The caller holds the signal lock.
+     *
+     * @throws IllegalArgumentException when the data cannot be read
+     * @since 2.3
+     */
+    public static void signals(Object data, SignalQueue q) {
+        if (data == null) {
+            return;
+        }
+        if (!(data instanceof List<?> l)) {
+            throw new IllegalArgumentException("bad signal queue in snapshot: " + data);
+        }
+        for (Object o : l) {
+            if (!(o instanceof List<?> f) || f.size() != 6 || !f.stream().allMatch(Number.class::isInstance)) {
+                throw new IllegalArgumentException("bad queued signal in snapshot: " + o);
+            }
+            q.add(new SigInfo(((Number) f.get(0)).intValue(), ((Number) f.get(1)).intValue(),
+                    ((Number) f.get(2)).intValue(), ((Number) f.get(3)).intValue(),
+                    ((Number) f.get(4)).longValue(), ((Number) f.get(5)).longValue()));
+        }
     }
 
     private static List<Long> set(SigSet s) {

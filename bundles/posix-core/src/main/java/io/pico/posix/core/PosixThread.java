@@ -17,12 +17,24 @@ public class PosixThread {
     private boolean altStackDisabled = true;
     private volatile SigSet savedMask;
     private volatile boolean inCall;
+    private final SignalQueue queue;
 
     /** State of a thread of a process of the given personality. */
     public PosixThread(PicoThread thread, Abi abi) {
         this.thread = thread;
         this.sigkill = abi.signals().number("KILL");
         this.sigstop = abi.signals().number("STOP");
+        this.queue = new SignalQueue(abi.signals().rtMin());
+    }
+
+    /**
+     * The signals sent to this thread alone (tkill, thr_kill, CPU faults) with their siginfo; guarded by the
+     * process's signal lock.
+     *
+     * @since 2.3
+     */
+    public SignalQueue queue() {
+        return queue;
     }
 
     /** The thread. */
@@ -79,6 +91,30 @@ public class PosixThread {
         altStack = base;
         altStackSize = size;
         altStackDisabled = disabled;
+    }
+
+    /**
+     * Whether {@code sp} lies on the thread's alternate signal stack (enabled, and {@code base < sp <= base + size},
+     * as Linux's on_sig_stack).
+     *
+     * @since 2.3
+     */
+    public synchronized boolean onAltStack(long sp) {
+        return !altStackDisabled && altStackSize != 0 && sp > altStack && sp - altStack <= altStackSize;
+    }
+
+    /**
+     * Where a signal frame goes: the top of the alternate stack when the disposition asks for it
+     * ({@code onStack}, SA_ONSTACK), the stack is enabled and the thread is not on it already; else {@code sp}
+     * less the red zone.
+     *
+     * @since 2.3
+     */
+    public synchronized long frameTop(long sp, boolean onStack, long redZone) {
+        if (onStack && !altStackDisabled && altStackSize != 0 && !onAltStack(sp)) {
+            return altStack + altStackSize;
+        }
+        return sp - redZone;
     }
 
     /** Whether a mask saved by {@link #saveMask} waits to be restored. */

@@ -18,4 +18,14 @@ public interface SignalFrames {
      * @return false when the frame could not be built (the stack is unusable): the signal then ends the process
      */
     boolean deliver(PicoThread thread, PosixProcess state, int sig, Disposition disposition);
+
+    /**
+     * Makes the thread run the handler of the signal {@code info} tells of, with that siginfo in the personality's
+     * layout. By default the frame of {@link #deliver(PicoThread, PosixProcess, int, Disposition)}.
+     *
+     * @since 2.3
+     */
+    default boolean deliver(PicoThread thread, PosixProcess state, SigInfo info, Disposition disposition) {
+        return deliver(thread, state, info.signo(), disposition);
+    }
 }

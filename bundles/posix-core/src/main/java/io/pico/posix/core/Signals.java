@@ -8,15 +8,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * Signal delivery as Unix personalities share it. A signal that is ignored (explicitly, or by default) is
- * dropped; one that every thread blocks stays pending until a mask lets it through; a caught one is marked
- * pending and run at the next call boundary of a thread that does not block it, when the personality builds
- * signal frames ({@link SignalFrames}), else it takes its default action; default actions end, stop or continue
- * the process. Stopping and continuing ({@link #stop}, {@link #cont}) are shared with personalities that deliver
- * signals their own way: the stop state is the core's, the parent is told through
- * {@link PosixProcess#childChanged} and its waits ({@link Children}).
+ * Signals as Unix personalities share them (Linux's and FreeBSD's tables point here): generation
+ * ({@link #deliver}, {@link #send}, {@link #sendThread}, {@link #kill}'s targets) into the queues of
+ * {@link SigInfo}s of the process and its threads, the thread that takes a signal ({@link #chooseThread}),
+ * waiting ({@link #suspend}, {@link #await}), delivery at call boundaries ({@link #deliverPending}, {@link #fault})
+ * through the personality's {@link SignalFrames}, default actions (end, {@link #stop}, {@link #cont}, the parent
+ * told through {@link PosixProcess#childChanged} and its waits, {@link Children}), dispositions and masks
+ * ({@link #action}, {@link #procmask}) and the alternate stack ({@link #altStack}). What differs is a parameter:
+ * the numbers and flag bits ({@link Abi}), the layouts (each personality's frames and siginfo_t).
  */
 public final class Signals {
 
@@ -31,13 +33,19 @@ public final class Signals {
 
     /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
     public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
-        return TIMERS.schedule(() -> raise(kernel, process, sig, null), nanos, TimeUnit.NANOSECONDS);
+        return TIMERS.schedule(() -> timer(kernel, process, sig), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A timer's signal: sent by the kernel (SI_KERNEL), as alarm(2) and setitimer(2) send it. */
+    private static void timer(Kernel kernel, PicoProcess process, int sig) {
+        if (process.exitStatus().isEmpty() && process.providerState() instanceof PosixProcess state) {
+            state.raise(kernel, SigInfo.kernel(sig), null);
+        }
     }
 
     /** Raises {@code sig} in the process after {@code first} nanoseconds and then every {@code period} (setitimer). */
     public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long first, long period) {
-        return TIMERS.scheduleAtFixedRate(() -> raise(kernel, process, sig, null), first, period,
-                TimeUnit.NANOSECONDS);
+        return TIMERS.scheduleAtFixedRate(() -> timer(kernel, process, sig), first, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -96,6 +104,47 @@ public final class Signals {
     }
 
     /**
+     * Sends a signal with its siginfo, given in the numbering of the personality {@code from}, to a process of any
+     * personality: a Unix process gets it (by name in its own numbering, the siginfo kept) through
+     * {@link PosixProcess#raise(Kernel, SigInfo, String)}, another personality's process by name through the kernel.
+     * True when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean send(Kernel kernel, PicoProcess process, Abi from, SigInfo info) {
+        int sig = info.signo();
+        if (sig == 0 || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (!(process.providerState() instanceof PosixProcess state)) {
+            return raiseAny(kernel, process, from, sig);
+        }
+        if (state.abi() != from) {
+            try {
+                sig = state.abi().signals().number(from.signals().name(sig));
+            } catch (IllegalArgumentException e) {
+                return false; // no such signal there
+            }
+        }
+        return state.raise(kernel, info.withSigno(sig), null);
+    }
+
+    /**
+     * Sends a signal with its siginfo to one thread of a Unix process (tkill, tgkill, thr_kill), through
+     * {@link PosixProcess#raise(Kernel, PicoThread, SigInfo)}; true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean sendThread(Kernel kernel, PicoThread thread, SigInfo info) {
+        PicoProcess process = thread.process();
+        if (info.signo() == 0 || process.exitStatus().isPresent()
+                || !(process.providerState() instanceof PosixProcess state)) {
+            return false;
+        }
+        return state.raise(kernel, thread, info);
+    }
+
+    /**
      * kill(2)'s targets and order as Unix personalities share them: {@code pid} &gt; 0 one process of any
      * personality (an ended one not yet waited for exists, and gets nothing); 0 the caller's process group; -1 the
      * Unix processes of the caller's session but the caller; &lt; -1 group -pid (its members not yet waited for
@@ -142,45 +191,90 @@ public final class Signals {
      * signals its own way); returns true when it ended the process.
      */
     public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, int sig, String reason) {
+        return deliver(kernel, process, state, SigInfo.user(sig, 0), reason);
+    }
+
+    /**
+     * The core's own delivery of a signal with its siginfo, queued for the process (standard signals once,
+     * real-time ones each); returns true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, SigInfo info,
+            String reason) {
+        return deliver(kernel, process, state, null, info, reason);
+    }
+
+    /**
+     * The core's own delivery of a signal with its siginfo to one thread of the process ({@code thread}: tkill,
+     * thr_kill), queued for that thread, or to the process ({@code thread} null: the thread that takes it is
+     * {@link #chooseThread chosen}); returns true when it ended the process.
+     *
+     * @since 2.3
+     */
+    public static boolean deliver(Kernel kernel, PicoProcess process, PosixProcess state, PicoThread thread,
+            SigInfo info, String reason) {
+        int sig = info.signo();
         SignalTable table = state.abi().signals();
+        if (sig <= 0 || sig > table.max() || process.exitStatus().isPresent()) {
+            return false;
+        }
+        if (sig == table.number("KILL")) {
+            terminate(process, table, sig, reason);
+            return true;
+        }
         int cont = table.number("CONT");
         if (sig == cont) {
-            // SIGCONT continues the process whatever its disposition, and drops the stop signals pending
-            for (SignalTable.Signal s : table.all()) {
-                if (s.action() == SignalTable.Action.STOP) {
-                    state.removePending(s.number());
-                }
-            }
-            cont(kernel, state);
-        } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
-            state.removePending(cont);
+            cont(kernel, state); // whatever its disposition
         }
-        Disposition action = state.action(sig);
-        boolean unstoppable = sig == table.number("KILL") || sig == table.number("STOP");
-        if (!unstoppable) {
+        PicoThread wake;
+        SignalTable.Action fatal = null;
+        synchronized (state.signalLock()) {
+            if (sig == cont) {
+                for (SignalTable.Signal s : table.all()) {
+                    if (s.action() == SignalTable.Action.STOP) {
+                        state.removePending(s.number()); // a continue drops the stops pending
+                    }
+                }
+            } else if (table.defaultAction(sig) == SignalTable.Action.STOP) {
+                state.removePending(cont);
+            }
+            Disposition action = state.action(sig);
+            PicoThread probe = thread != null ? thread : mainThread(process);
+            boolean blocked = probe != null && state.<PosixThread>thread(probe).sigmask().contains(sig);
             SignalTable.Action def = table.defaultAction(sig);
-            if (action.ignored() || (!action.caught() && (def == SignalTable.Action.IGNORE
-                    || def == SignalTable.Action.CONTINUE))) {
+            boolean ignored = action.ignored() || (!action.caught() && (def == SignalTable.Action.IGNORE
+                    || def == SignalTable.Action.CONTINUE));
+            if (ignored && (!blocked || !state.abi().pendsIgnoredWhileBlocked())) {
                 return false;
             }
-            PicoThread target = chooseThread(process, state, sig);
-            boolean allBlock = target == null && !process.threads().isEmpty();
-            if (allBlock || (action.caught() && state.frames() != null)) {
-                state.addPending(sig);
-                synchronized (state.signalLock()) {
-                    state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend})
+            (thread != null ? state.<PosixThread>thread(thread).queue() : state.queue()).add(info);
+            wake = thread != null ? (blocked ? null : thread) : chooseThread(process, state, sig);
+            state.signalLock().notifyAll(); // wakes sigsuspend ({@link #suspend}) and sigtimedwait ({@link #await})
+            boolean byDefault = action.handler() == Disposition.SIG_DFL || (action.caught() && state.frames() == null);
+            if (wake != null && byDefault && (def == SignalTable.Action.TERMINATE || def == SignalTable.Action.CORE
+                    || def == SignalTable.Action.STOP)) {
+                // fatal default actions and stops are taken at once, from the sender, for the whole process
+                if (action.caught()) {
+                    kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
+                            + " has a handler, but handlers are not run: default action taken");
                 }
-                if (target != null) {
-                    target.interrupt();
-                }
-                return false;
-            }
-            if (action.caught()) {
-                kernel.log(state.abi().personality() + ": pid " + process.pid() + ": SIG" + table.name(sig)
-                        + " has a handler, but handlers are not run: default action taken");
+                fatal = def;
+                (thread != null ? state.<PosixThread>thread(thread).queue() : state.queue()).take(sig);
             }
         }
-        return defaultAction(kernel, process, state, sig, reason);
+        if (fatal == SignalTable.Action.STOP) {
+            stop(kernel, state, sig);
+            return false;
+        }
+        if (fatal != null) {
+            terminate(process, table, sig, reason);
+            return true;
+        }
+        if (wake != null) {
+            state.wake(wake);
+        }
+        return false;
     }
 
     /**
@@ -246,6 +340,41 @@ public final class Signals {
     }
 
     /**
+     * A thread's alternate signal stack as sigaltstack(2) sets it (each personality numbers its SS_* flags).
+     *
+     * @param base ss_sp
+     * @param size ss_size
+     * @param disabled SS_DISABLE
+     * @since 2.3
+     */
+    public record AltStack(long base, long size, boolean disabled) {
+    }
+
+    /**
+     * sigaltstack(2) as Unix personalities share it: the thread's alternate stack before the call, after
+     * replacing it with {@code set} (null to only read it). A thread running on its alternate stack ({@code sp})
+     * cannot change it (EPERM); an enabled stack smaller than {@code minSize} is refused (ENOMEM). The row checks
+     * its flags and decides what a disabled stack keeps of its address and size (Linux: nothing, FreeBSD: both).
+     *
+     * @since 2.3
+     */
+    public static AltStack altStack(PosixThread thread, long sp, AltStack set, long minSize) {
+        synchronized (thread) {
+            AltStack old = new AltStack(thread.altStack(), thread.altStackSize(), thread.altStackDisabled());
+            if (set != null) {
+                if (thread.onAltStack(sp)) {
+                    throw Errno.EPERM.error();
+                }
+                if (!set.disabled() && set.size() < minSize) {
+                    throw Errno.ENOMEM.error();
+                }
+                thread.altStack(set.base(), set.size(), set.disabled());
+            }
+            return old;
+        }
+    }
+
+    /**
      * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
      * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
      * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with
@@ -268,6 +397,51 @@ public final class Signals {
                 state.signalLock().wait(1000);
             }
         }
+    }
+
+    /**
+     * sigtimedwait(2), sigwaitinfo(2) and sigwait(2) as Unix personalities share them: takes a signal of {@code set}
+     * pending for the thread or its process (faults' signals first, then the lowest number; the thread's instance
+     * first) without running its handler, waiting on the process's signal lock until one is queued. The row writes
+     * the siginfo in its layout.
+     *
+     * @param timeoutNanos the longest wait, negative for none
+     * @throws SysError EAGAIN when the time ran out, EINTR when a signal outside the set that the thread can take
+     *         arrived first (its handler runs when the call returns) or the process ended
+     * @throws InterruptedException when the thread is interrupted (EINTR)
+     * @since 2.3
+     */
+    public static SigInfo await(PosixProcess state, PosixThread thread, SigSet set, long timeoutNanos)
+            throws InterruptedException {
+        SigSet others = new SigSet(~set.low(), ~set.high());
+        long start = System.nanoTime();
+        synchronized (state.signalLock()) {
+            while (true) {
+                SigInfo info = state.take(thread, others);
+                if (info != null) {
+                    return info;
+                }
+                SigSet pending = state.pending().or(thread.queue().pending());
+                if (!pending.andNot(thread.sigmask()).andNot(set).isEmpty()
+                        || state.process().exitStatus().isPresent()) {
+                    throw Errno.EINTR.error();
+                }
+                long left = timeoutNanos < 0 ? 1_000_000_000L : timeoutNanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw Errno.EAGAIN.error();
+                }
+                TimeUnit.NANOSECONDS.timedWait(state.signalLock(), Math.min(left, 1_000_000_000L));
+            }
+        }
+    }
+
+    /**
+     * Whether the thread has a signal it would take now: pending for it or its process, and not blocked.
+     *
+     * @since 2.3
+     */
+    public static boolean deliverable(PosixProcess state, PosixThread thread) {
+        return !state.pending().or(thread.queue().pending()).andNot(thread.sigmask()).isEmpty();
     }
 
     /**
@@ -408,46 +582,148 @@ public final class Signals {
     }
 
     /**
-     * Delivers what is pending for the calling thread at a call boundary: the lowest pending signal its mask lets
-     * through, by the personality's frames for a caught signal, else by its default action. Returns true when the
-     * process ended.
+     * A CPU fault raised a signal in the thread (SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS with the fault's
+     * siginfo), as Linux and FreeBSD treat it: with a handler the thread does not block, the signal is queued for
+     * the thread and delivered at once ({@link #deliverPending}); a blocked or ignored fault signal is reset to its
+     * default and unblocked. False when the default action applies (the personality ends the process with its
+     * description of the fault). The personality has set the thread's instruction pointer to the faulting
+     * instruction, where a handler that returns resumes.
+     *
+     * @since 2.3
+     */
+    public static boolean fault(Kernel kernel, PicoThread thread, PosixProcess state, SigInfo info) {
+        PosixThread ts = state.thread(thread);
+        int sig = info.signo();
+        synchronized (state.signalLock()) {
+            Disposition a = state.action(sig);
+            if (ts.sigmask().contains(sig) || a.ignored()) {
+                state.action(sig, Disposition.DEFAULT);
+                ts.sigmask(ts.sigmask().without(sig));
+                return false;
+            }
+            if (!a.caught() || state.frames() == null) {
+                return false;
+            }
+            ts.queue().add(info);
+        }
+        deliverPending(kernel, thread, state);
+        return true;
+    }
+
+    /**
+     * Delivers what is pending for the calling thread at a call boundary, as {@link #deliverPending(Kernel,
+     * PicoThread, PosixProcess, Runnable, Predicate)} without an interrupted call. Returns true when the process
+     * ended.
      */
     public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state) {
         return deliverPending(kernel, thread, state, null);
     }
 
     /**
-     * Delivers what is pending, as {@link #deliverPending(Kernel, PicoThread, PosixProcess)}; when a handler is run
-     * whose disposition asks for restarts ({@link Abi#saRestart()}), {@code restart} is run first, so that the
-     * interrupted call is made again when the handler returns.
+     * Delivers what is pending, as {@link #deliverPending(Kernel, PicoThread, PosixProcess, Runnable, Predicate)};
+     * an interrupted call ({@code restart} not null) is made again after a handler whose disposition has
+     * {@link Abi#saRestart()}.
      */
     public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state, Runnable restart) {
-        if (state.pending().isEmpty()) {
-            return false;
-        }
+        long saRestart = state.abi().saRestart();
+        return deliverPending(kernel, thread, state, restart, d -> (d.flags() & saRestart) != 0);
+    }
+
+    /**
+     * Delivers what is pending for the calling thread at a call boundary, as Linux and FreeBSD do it (on the thread
+     * itself: after its call, or after a CPU fault): every signal pending for the thread or its process that its
+     * mask lets through, in the order of {@link PosixProcess#take} (faults' signals first, then the lowest), each
+     * by its disposition. Ignored ones are dropped; default actions are taken (a stop stops the process and the
+     * loop goes on when it continues; an end returns true); a caught one is run by the personality's
+     * {@link SignalFrames} (without them, its default action is taken): SA_RESETHAND ({@link Abi#saResetHand()})
+     * puts the default back as it is taken, and once the frame is built the thread's mask becomes its mask then
+     * plus the handler's sa_mask plus the signal unless SA_NODEFER ({@link Abi#saNoDefer()}). Frames nest when
+     * several signals are taken. A frame that cannot be built ends the process with SIGSEGV.
+     *
+     * <p>A call that a signal interrupted ({@code restart} not null: the call ended with EINTR, or was cut short
+     * by an interrupt) is made again ({@code restart} runs before the first frame is built, so that the handler
+     * returns to the call) when {@code restartAfter} allows it for the first handler's disposition (SA_RESTART and
+     * a restartable call), and when no handler ran at all (a stop, an ignored signal, a spurious wake-up). When no
+     * handler ran, a mask a call put in force for its duration ({@link PosixThread#saveMask}: sigsuspend, ppoll)
+     * goes back; a frame takes it otherwise, for its sigreturn.
+     *
+     * @param restart makes the interrupted call run again, null when the call was not interrupted
+     * @param restartAfter whether the call is restarted after a handler with this disposition
+     * @return true when the process ended
+     * @since 2.3
+     */
+    public static boolean deliverPending(Kernel kernel, PicoThread thread, PosixProcess state, Runnable restart,
+            Predicate<Disposition> restartAfter) {
+        PicoProcess p = thread.process();
         PosixThread ts = state.thread(thread);
-        int sig = state.takePending(ts.sigmask());
-        if (sig == 0) {
-            return false;
-        }
-        Disposition d = state.action(sig);
         SignalTable table = state.abi().signals();
-        if (d.ignored()) {
-            return false;
-        }
-        if (d.caught()) {
+        long resetHand = state.abi().saResetHand();
+        long noDefer = state.abi().saNoDefer();
+        boolean framed = false;
+        while (p.exitStatus().isEmpty()) {
+            SigInfo info;
+            Disposition d;
+            synchronized (state.signalLock()) {
+                info = state.take(ts, ts.sigmask());
+                if (info == null) {
+                    break;
+                }
+                d = state.action(info.signo());
+                if (d.caught() && (d.flags() & resetHand) != 0) {
+                    state.action(info.signo(), Disposition.DEFAULT);
+                }
+            }
+            int sig = info.signo();
+            if (d.ignored()) {
+                continue;
+            }
             SignalFrames frames = state.frames();
-            if (frames != null && restart != null && (d.flags() & state.abi().saRestart()) != 0) {
+            if (!d.caught() || frames == null) {
+                if (d.caught()) {
+                    kernel.log(state.abi().personality() + ": pid " + p.pid() + ": SIG" + table.name(sig)
+                            + " has a handler, but handlers are not run: default action taken");
+                }
+                switch (table.defaultAction(sig)) {
+                    case IGNORE, CONTINUE -> {
+                        continue;
+                    }
+                    case STOP -> {
+                        stop(kernel, state, sig);
+                        continue;
+                    }
+                    default -> {
+                        // like shells, the launcher does not announce an end by SIGPIPE
+                        terminate(p, table, sig, table.name(sig).equals("PIPE") ? "" : null);
+                        return true;
+                    }
+                }
+            }
+            if (restart != null && !framed && restartAfter.test(d)) {
                 restart.run();
             }
-            if (frames != null && frames.deliver(thread, state, sig, d)) {
-                return false;
+            if (!frames.deliver(thread, state, info, d)) {
+                kernel.log(state.abi().personality() + ": pid " + p.pid() + ": cannot build the signal frame for SIG"
+                        + table.name(sig));
+                terminate(p, table, table.number("SEGV"), null);
+                return true;
             }
-            if (frames != null) {
-                return defaultAction(kernel, thread.process(), state, table.number("SEGV"),
-                        "cannot build the signal frame for SIG" + table.name(sig));
+            synchronized (state.signalLock()) {
+                SigSet mask = ts.sigmask().or(d.mask());
+                ts.sigmask((d.flags() & noDefer) != 0 ? mask : mask.with(sig));
+            }
+            framed = true;
+        }
+        if (p.exitStatus().isPresent()) {
+            return true;
+        }
+        if (restart != null && !framed) {
+            restart.run(); // interrupted, but no handler ran: the call is made again
+        }
+        if (!framed) {
+            synchronized (state.signalLock()) {
+                ts.restoreSavedMask();
             }
         }
-        return defaultAction(kernel, thread.process(), state, sig, null);
+        return false;
     }
 }

@@ -9,7 +9,8 @@ import io.pico.api.Register;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
-import io.pico.linux.SigInfo;
+import io.pico.linux.LinuxSiginfo;
+import io.pico.posix.core.SigInfo;
 import io.pico.linux.Signals;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -209,8 +210,8 @@ final class ForkCalls {
         Children.Event e = await(c, which, options);
         if (c.arg(2) != 0) {
             byte[] info = e == null ? new byte[128]
-                    : new SigInfo(Signals.SIGCHLD, e.kind().code(), e.pid(), HostIds.uid(),
-                            e.kind() == Children.Kind.CONTINUED ? Signals.SIGCONT : e.value(), 0).bytes();
+                    : LinuxSiginfo.bytes(new SigInfo(Signals.SIGCHLD, e.kind().code(), e.pid(), HostIds.uid(),
+                            e.kind() == Children.Kind.CONTINUED ? Signals.SIGCONT : e.value(), 0));
             c.write(c.arg(2), info);
         }
         rusage(c, c.arg(4), e);

@@ -69,11 +69,11 @@ final class IoCalls {
         int ttin = 21;
         Disposition a = lp.action(ttin);
         if (a.handler() == Disposition.SIG_IGN
-                || (c.threadState().mask() & io.pico.linux.SignalQueue.bit(ttin)) != 0) {
+                || c.threadState().sigmask().contains(ttin)) {
             throw Errno.error(Errno.EIO);
         }
         for (io.pico.api.PicoProcess p : SignalCalls.group(c, lp.pgid())) {
-            SignalDelivery.send(c.kernel(), p, io.pico.linux.SigInfo.kernel(ttin), null);
+            SignalDelivery.send(c.kernel(), p, io.pico.posix.core.SigInfo.kernel(ttin), null);
         }
         throw Errno.error(Errno.EINTR);
     }

@@ -1,16 +1,15 @@
 package io.pico.linux.sys;
 
 import io.pico.posix.core.Disposition;
-import io.pico.posix.core.HostIds;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
-import io.pico.linux.SigInfo;
+import io.pico.linux.LinuxSiginfo;
+import io.pico.posix.core.SigInfo;
 import io.pico.linux.SignalDelivery;
-import io.pico.linux.SignalQueue;
 import io.pico.linux.Signals;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class SignalCalls {
 
-    private static final long UNBLOCKABLE = SignalQueue.bit(Signals.SIGKILL) | SignalQueue.bit(Signals.SIGSTOP);
+    private static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
     private static final int ITIMER_REAL = 0;
     private static final int SIGALRM = 14;
+    private static final long MINSIGSTKSZ = 2048;
 
     private SignalCalls() {
     }
@@ -76,13 +76,8 @@ final class SignalCalls {
             a = new Disposition(c.mem().getLong(act), c.mem().getLong(act + 8),
                     io.pico.posix.core.SigSet.of(c.mem().getLong(act + 24) & ~UNBLOCKABLE), c.mem().getLong(act + 16));
         }
-        // the core's change (an ignored signal is discarded where it is pending: Linux's queues here)
-        Disposition previous = io.pico.posix.core.Signals.action(lp, sig, a, s -> {
-            lp.queue().discard(s);
-            for (PicoThread t : c.process().threads()) {
-                LinuxThread.of(t).pending().discard(s);
-            }
-        });
+        // the core's change (an ignored signal is discarded where it is pending: the core's queues)
+        Disposition previous = io.pico.posix.core.Signals.action(lp, sig, a, s -> { });
         if (old != 0) {
             c.mem().putLong(old, previous.handler());
             c.mem().putLong(old + 8, previous.flags());
@@ -125,42 +120,35 @@ final class SignalCalls {
         long pending;
         synchronized (c.state().signalLock()) {
             LinuxThread t = c.threadState();
-            pending = (t.pending().mask() | c.state().queue().mask()) & t.mask();
+            pending = t.queue().pending().or(c.state().queue().pending()).and(t.sigmask()).low();
         }
         c.mem().putLong(c.arg(0), pending);
         return 0;
     }
 
-    /** Implements Linux sigaltstack(2). */
+    /** Implements Linux sigaltstack(2): the core's change ({@link io.pico.posix.core.Signals#altStack}), Linux's stack_t. */
     private static long sigaltstack(Call c) {
         LinuxThread t = c.threadState();
-        long[] current = t.sigaltstack();
-        boolean on = SignalDelivery.onAltStack(t, c.thread().get(Register.RSP));
+        long rsp = c.thread().get(Register.RSP);
+        boolean on = t.onAltStack(rsp);
+        io.pico.posix.core.Signals.AltStack set = null;
         if (c.arg(0) != 0) {
             long sp = c.mem().getLong(c.arg(0));
             int flags = c.mem().getInt(c.arg(0) + 8);
             long size = c.mem().getLong(c.arg(0) + 16);
-            if (on) {
-                return -Errno.EPERM;
-            }
             int mode = flags & ~(1 << 31); // SS_AUTODISARM is accepted
             if (mode != 0 && mode != SignalDelivery.SS_DISABLE && mode != SignalDelivery.SS_ONSTACK) {
-                return -Errno.EINVAL;
+                return on ? -Errno.EPERM : -Errno.EINVAL;
             }
-            if (mode == SignalDelivery.SS_DISABLE) {
-                t.sigaltstack(0, SignalDelivery.SS_DISABLE, 0);
-            } else {
-                if (size < 2048) {
-                    return -Errno.ENOMEM;
-                }
-                t.sigaltstack(sp, 0, size);
-            }
+            set = mode == SignalDelivery.SS_DISABLE ? new io.pico.posix.core.Signals.AltStack(0, 0, true)
+                    : new io.pico.posix.core.Signals.AltStack(sp, size, false);
         }
+        io.pico.posix.core.Signals.AltStack old = io.pico.posix.core.Signals.altStack(t, rsp, set, MINSIGSTKSZ);
         if (c.arg(1) != 0) {
-            boolean disabled = (current[1] & SignalDelivery.SS_DISABLE) != 0 || current[2] == 0;
-            c.mem().putLong(c.arg(1), current[0]);
+            boolean disabled = old.disabled() || old.size() == 0;
+            c.mem().putLong(c.arg(1), old.base());
             c.mem().putLong(c.arg(1) + 8, disabled ? SignalDelivery.SS_DISABLE : on ? SignalDelivery.SS_ONSTACK : 0);
-            c.mem().putLong(c.arg(1) + 16, current[2]);
+            c.mem().putLong(c.arg(1) + 16, old.size());
         }
         return 0;
     }
@@ -185,21 +173,13 @@ final class SignalCalls {
         return result;
     }
 
-    /** Sends a signal to one process; true when it ended it. */
+    /**
+     * Sends a signal to one process of any personality: the core's {@link io.pico.posix.core.Signals#send} (a Linux
+     * process's own generation, another Unix personality's process the same signal by name with this siginfo,
+     * others by name); true when it ended it.
+     */
     private static boolean sendTo(Call c, PicoProcess target, SigInfo info) {
-        if (info.signo() == 0) {
-            return false;
-        }
-        if (!(target.providerState() instanceof LinuxProcess)) {
-            // another personality's process: by name, in its own terms
-            try {
-                c.kernel().signal(target.pid(), Signals.name(info.signo()));
-            } catch (IllegalArgumentException e) {
-                // it knows no such signal: nothing happens
-            }
-            return false;
-        }
-        return SignalDelivery.send(c.kernel(), target, info, null);
+        return io.pico.posix.core.Signals.send(c.kernel(), target, io.pico.linux.LinuxAbi.INSTANCE, info);
     }
 
     /** Implements Linux kill(2): the core's targets ({@link io.pico.posix.core.Signals#kill}), Linux's siginfo. */
@@ -238,8 +218,8 @@ final class SignalCalls {
             return -Errno.EINVAL;
         }
         PicoThread t = thread(c, tgid, tid);
-        if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t,
-                new SigInfo(sig, SigInfo.SI_TKILL, c.process().pid(), HostIds.uid(), 0, 0))
+        if (sig != 0 && io.pico.posix.core.Signals.sendThread(c.kernel(), t,
+                SigInfo.toThread(sig, c.process().pid()))
                 && t.process() == c.process()) {
             c.noReturn();
         }
@@ -247,7 +227,7 @@ final class SignalCalls {
     }
 
     private static SigInfo queued(Call c, int sig, long address, int target) {
-        SigInfo given = SigInfo.of(c.read(address, 128));
+        SigInfo given = LinuxSiginfo.of(c.read(address, 128));
         if ((given.code() >= 0 || given.code() == SigInfo.SI_TKILL) && target != c.process().pid()) {
             // kill's and the kernel's codes cannot be claimed towards another process
             throw Errno.error(Errno.EPERM);
@@ -278,7 +258,7 @@ final class SignalCalls {
         }
         SigInfo info = queued(c, sig, c.arg(3), c.intArg(0));
         PicoThread t = thread(c, c.intArg(0), c.intArg(1));
-        if (sig != 0 && SignalDelivery.sendThread(c.kernel(), t, info) && t.process() == c.process()) {
+        if (sig != 0 && io.pico.posix.core.Signals.sendThread(c.kernel(), t, info) && t.process() == c.process()) {
             c.noReturn();
         }
         return 0;
@@ -329,45 +309,17 @@ final class SignalCalls {
         }
     }
 
-    /** Implements Linux rt_sigtimedwait(2): takes a signal of the set without running its handler. */
+    /** Implements Linux rt_sigtimedwait(2): the core's wait ({@link io.pico.posix.core.Signals#await}), Linux's siginfo. */
     private static long sigtimedwait(Call c) throws InterruptedException {
         if (c.arg(3) != 8) {
             return -Errno.EINVAL;
         }
         long set = c.mem().getLong(c.arg(0)) & ~UNBLOCKABLE;
         long timeout = c.arg(2) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(2));
-        long deadline = System.nanoTime() + timeout;
-        LinuxProcess lp = c.state();
-        LinuxThread lt = c.threadState();
-        SigInfo info = null;
-        synchronized (lp.signalLock()) {
-            while (true) {
-                long ready = (lt.pending().mask() | lp.queue().mask()) & set;
-                if (ready != 0) {
-                    int sig = Long.numberOfTrailingZeros(ready) + 1;
-                    info = lt.pending().take(sig);
-                    if (info == null) {
-                        info = lp.queue().take(sig);
-                    }
-                    if (info != null) {
-                        break;
-                    }
-                }
-                if (((lt.pending().mask() | lp.queue().mask()) & ~lt.mask() & ~set) != 0) {
-                    return -Errno.EINTR;
-                }
-                if (c.process().exitStatus().isPresent()) {
-                    return -Errno.EINTR;
-                }
-                long left = timeout < 0 ? 1_000_000_000L : deadline - System.nanoTime();
-                if (left <= 0) {
-                    return -Errno.EAGAIN;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lp.signalLock(), Math.min(left, 1_000_000_000L));
-            }
-        }
+        SigInfo info = io.pico.posix.core.Signals.await(c.state(), c.threadState(),
+                io.pico.posix.core.SigSet.of(set), timeout);
         if (c.arg(1) != 0) {
-            c.write(c.arg(1), info.bytes());
+            c.write(c.arg(1), LinuxSiginfo.bytes(info));
         }
         return info.signo();
     }

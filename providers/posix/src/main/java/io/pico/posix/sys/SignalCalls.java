@@ -7,6 +7,7 @@ import io.pico.posix.core.Disposition;
 import io.pico.posix.core.Errno;
 import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.SigSet;
 import io.pico.posix.core.Signals;
 import io.pico.posix.core.sys.SyscallTable;
@@ -19,6 +20,7 @@ final class SignalCalls {
     private static final int SIG_BLOCK = 1;
     private static final int SIG_UNBLOCK = 2;
     private static final int SIG_SETMASK = 3;
+    private static final int SS_ONSTACK = 1;
     private static final int SS_DISABLE = 4;
     private static final int MINSIGSTKSZ = 2048;
 
@@ -28,11 +30,7 @@ final class SignalCalls {
     static void register(SyscallTable t) {
         t.full(416, "Spp", SignalCalls::sigaction);
         t.full(340, "dpp", SignalCalls::sigprocmask);
-        t.full(343, "p", c -> {
-            PosixThread ts = c.threadState();
-            write(c, c.arg(0), c.state().pending().and(ts.sigmask()));
-            return 0;
-        });
+        t.full(343, "p", SignalCalls::sigpending);
         t.full(53, "pp", SignalCalls::sigaltstack);
         t.partial(37, "dS", SignalCalls::kill, "pid -1 reaches the Unix processes of the caller's session");
         t.full(417, "p=!", SignalCalls::sigreturn);
@@ -105,12 +103,15 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD sigaltstack(2): stack_t is ss_sp, ss_size, ss_flags. */
+    /**
+     * Implements FreeBSD sigaltstack(2): stack_t is ss_sp, ss_size, ss_flags; the change is the core's
+     * ({@link Signals#altStack}: EPERM on the stack, ENOMEM below MINSIGSTKSZ); a disabled stack keeps its address.
+     */
     private static long sigaltstack(Call c) {
         PosixThread t = c.threadState();
-        long base = t.altStack();
-        long size = t.altStackSize();
-        boolean disabled = t.altStackDisabled();
+        long rsp = c.thread().get(io.pico.api.Register.RSP);
+        boolean on = t.onAltStack(rsp);
+        Signals.AltStack set = null;
         if (c.arg(0) != 0) {
             long sp = c.mem().getLong(c.arg(0));
             long sz = c.mem().getLong(c.arg(0) + 8);
@@ -118,16 +119,25 @@ final class SignalCalls {
             if ((flags & ~SS_DISABLE) != 0) {
                 throw Errno.EINVAL.error();
             }
-            if ((flags & SS_DISABLE) == 0 && sz < MINSIGSTKSZ) {
-                throw Errno.ENOMEM.error();
-            }
-            t.altStack(sp, sz, (flags & SS_DISABLE) != 0);
+            set = new Signals.AltStack(sp, sz, (flags & SS_DISABLE) != 0);
         }
+        Signals.AltStack old = Signals.altStack(t, rsp, set, MINSIGSTKSZ);
         if (c.arg(1) != 0) {
-            c.mem().putLong(c.arg(1), base);
-            c.mem().putLong(c.arg(1) + 8, size);
-            c.mem().putInt(c.arg(1) + 16, disabled ? SS_DISABLE : 0);
+            c.mem().putLong(c.arg(1), old.base());
+            c.mem().putLong(c.arg(1) + 8, old.size());
+            c.mem().putInt(c.arg(1) + 16, old.disabled() ? SS_DISABLE : on ? SS_ONSTACK : 0);
         }
+        return 0;
+    }
+
+    /** Implements FreeBSD sigpending(2): the blocked signals pending for the thread or its process. */
+    private static long sigpending(Call c) {
+        PosixThread ts = c.threadState();
+        SigSet pending;
+        synchronized (c.state().signalLock()) {
+            pending = c.state().pending().or(ts.queue().pending()).and(ts.sigmask());
+        }
+        write(c, c.arg(0), pending);
         return 0;
     }
 
@@ -138,7 +148,8 @@ final class SignalCalls {
         if (sig != 0 && !c.abi().signals().valid(sig)) {
             throw Errno.EINVAL.error();
         }
-        if (Signals.kill(c, pid, p -> Signals.raiseAny(c.kernel(), p, c.abi(), sig))) {
+        SigInfo info = SigInfo.user(sig, c.process().pid());
+        if (Signals.kill(c, pid, p -> Signals.send(c.kernel(), p, c.abi(), info))) {
             c.noReturn();
         }
         return 0;
@@ -156,7 +167,7 @@ final class SignalCalls {
         PosixThread t = c.threadState();
         PosixProcess s = c.state();
         try {
-            Signals.suspend(s, t, read(c, c.arg(0)), () -> !s.pending().andNot(t.sigmask()).isEmpty());
+            Signals.suspend(s, t, read(c, c.arg(0)), () -> Signals.deliverable(s, t));
         } catch (InterruptedException e) {
             // a signal: delivered when the call returns
         }

@@ -23,6 +23,7 @@ public final class Table {
         AttrCalls.register(t);
         MemoryCalls.register(t);
         SignalCalls.register(t);
+        SigWaitCalls.register(t);
         ThreadCalls.register(t);
         UmtxCalls.register(t);
         SysctlCalls.register(t);

@@ -7,6 +7,7 @@ import io.pico.posix.FreeBsdThread;
 import io.pico.posix.core.Call;
 import io.pico.posix.core.Errno;
 import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.Signals;
 import io.pico.posix.core.sys.SyscallTable;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,9 @@ final class ThreadCalls {
         });
         t.partial(455, "pd", ThreadCalls::thrNew, "no real-time priorities (rtp is ignored)");
         t.full(431, "p=!", ThreadCalls::thrExit);
-        t.partial(433, "dS", c -> thrKill(c, c.arg(0), c.intArg(1)), "the signal goes to the process");
+        t.partial(433, "dS", c -> thrKill(c, c.arg(0), c.intArg(1)), "id -1 sends the signal to the process once");
         t.partial(481, "ddS", c -> c.intArg(0) == c.process().pid() ? thrKill(c, c.arg(1), c.intArg(2))
-                : fail(Errno.ESRCH), "own process; the signal goes to the process");
+                : fail(Errno.ESRCH), "own process; id -1 sends the signal to the process once");
         t.full(464, "ds", ThreadCalls::thrSetName);
         t.full(321, "", ThreadCalls::yield);
         t.full(331, "", ThreadCalls::yield);
@@ -111,15 +112,24 @@ final class ThreadCalls {
         return 0;
     }
 
-    /** Implements thr_kill(2): a signal for a thread of the process (delivered to the process). */
+    /**
+     * Implements thr_kill(2): a signal queued for one thread of the process (SI_LWP), the core's
+     * {@link Signals#sendThread} as Linux's tgkill; id -1 sends it to the process.
+     */
     private static long thrKill(Call c, long id, int sig) {
         if (sig != 0 && !c.abi().signals().valid(sig)) {
             throw Errno.EINVAL.error();
         }
-        if (id != -1 && c.process().threads().stream().noneMatch(t -> t.tid() == id)) {
-            throw Errno.ESRCH.error();
+        SigInfo info = SigInfo.toThread(sig, c.process().pid());
+        boolean ended;
+        if (id == -1) {
+            ended = Signals.send(c.kernel(), c.process(), c.abi(), info);
+        } else {
+            PicoThread target = c.process().threads().stream().filter(t -> t.tid() == id).findFirst()
+                    .orElseThrow(Errno.ESRCH::error);
+            ended = Signals.sendThread(c.kernel(), target, info);
         }
-        if (sig != 0 && Signals.raise(c.kernel(), c.process(), sig, null)) {
+        if (ended) {
             c.noReturn();
         }
         return 0;
