@@ -25,9 +25,6 @@ public final class LinuxProcess extends PosixProcess {
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
     private final long[][] limits = defaultLimits();
-    private java.util.concurrent.Future<?> alarm;
-    private long alarmDue;
-    private long alarmInterval;
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
@@ -38,9 +35,6 @@ public final class LinuxProcess extends PosixProcess {
     private volatile io.pico.api.IoObject ctty;
     /** The most memory the kernel lets this process map: RLIMIT_AS may lower the cap, not raise it. */
     private volatile long memoryCap;
-    /** ITIMER_VIRTUAL and ITIMER_PROF: due CPU time and interval in nanoseconds, 0 when off. */
-    private final long[][] cpuTimers = new long[2][2];
-    private java.util.concurrent.Future<?> cpuTimerTask;
 
     /** State for a process started from the executable at guest path {@code exe}. */
     public LinuxProcess(PicoProcess process, GuestFs fs, String exe, String cwd, List<String> argv,
@@ -176,18 +170,6 @@ public final class LinuxProcess extends PosixProcess {
         execed = value;
     }
 
-    /** The CPU-time timers (ITIMER_VIRTUAL = 0, ITIMER_PROF = 1): {due, interval} in process CPU nanoseconds. */
-    public long[][] cpuTimers() {
-        return cpuTimers;
-    }
-
-    /** The task checking the CPU-time timers, replaced (and the old one cancelled) by the caller. */
-    public synchronized java.util.concurrent.Future<?> cpuTimerTask(java.util.concurrent.Future<?> next) {
-        java.util.concurrent.Future<?> old = cpuTimerTask;
-        cpuTimerTask = next;
-        return old;
-    }
-
     /**
      * Starts over for a new program (execve): the image, its arguments and name change; caught signals
      * return to their default, ignored ones stay ignored; the memory names and the break are reset.
@@ -315,52 +297,6 @@ public final class LinuxProcess extends PosixProcess {
     public static final int RLIMIT_AS = 9;
     /** RLIMIT_NOFILE. */
     public static final int RLIMIT_NOFILE = 7;
-
-    /** Replaces the pending alarm (null to cancel); returns the seconds that were left of the old one. */
-    public synchronized long alarm(java.util.concurrent.Future<?> next, long dueNanos) {
-        long left = 0;
-        if (alarm != null && !alarm.isDone()) {
-            alarm.cancel(false);
-            left = Math.max(1, (alarmDue - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
-        }
-        alarm = next;
-        alarmDue = dueNanos;
-        alarmInterval = 0;
-        return left;
-    }
-
-    /**
-     * Replaces ITIMER_REAL (the alarm): the task that fires first at {@code dueNanos} (System.nanoTime) and
-     * then every {@code intervalNanos} (0: once); returns the old timer's {left, interval} in nanoseconds.
-     */
-    public synchronized long[] realTimer(java.util.concurrent.Future<?> next, long dueNanos, long intervalNanos) {
-        long[] old = {alarmNanosLeft(), alarmInterval};
-        if (alarm != null) {
-            alarm.cancel(false);
-        }
-        alarm = next;
-        alarmDue = dueNanos;
-        alarmInterval = intervalNanos;
-        return old;
-    }
-
-    /** ITIMER_REAL now: {nanoseconds left, interval}. */
-    public synchronized long[] realTimer() {
-        return new long[] {alarmNanosLeft(), alarmInterval};
-    }
-
-    /** The periodic timer fired: its next expiry. */
-    public synchronized void realTimerFired(long nextDueNanos) {
-        alarmDue = nextDueNanos;
-    }
-
-    /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
-    public synchronized long alarmNanosLeft() {
-        if (alarm == null || (alarm.isDone() && alarmInterval == 0) || alarm.isCancelled()) {
-            return 0;
-        }
-        return Math.max(1, alarmDue - System.nanoTime());
-    }
 
     /** The terminal settings: the controlling terminal's, else the last ones set (struct termios, 36 bytes). */
     public byte[] termios() {

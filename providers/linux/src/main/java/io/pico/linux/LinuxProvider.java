@@ -286,11 +286,7 @@ public final class LinuxProvider implements Provider {
         if (!(process.providerState() instanceof LinuxProcess lp)) {
             return;
         }
-        lp.realTimer(null, 0, 0);
-        java.util.concurrent.Future<?> cpuTimers = lp.cpuTimerTask(null);
-        if (cpuTimers != null) {
-            cpuTimers.cancel(false);
-        }
+        lp.ended(); // the core's interval timers stop
         lp.vforkRelease();
         ExitStatus status = process.exitStatus().orElse(ExitStatus.exited(0));
         LinuxProcess parentState = null;

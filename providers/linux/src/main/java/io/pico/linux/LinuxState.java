@@ -71,15 +71,7 @@ public final class LinuxState {
             named.add(Map.of("start", n.start(), "end", n.end(), "name", n.name()));
         }
         m.put("named", named);
-        long alarm = lp.alarmNanosLeft();
-        long interval = lp.realTimer()[1];
-        lp.realTimer(null, 0, 0); // the successor schedules it again
-        m.put("realTimerInterval", interval);
-        java.util.concurrent.Future<?> cpuTask = lp.cpuTimerTask(null);
-        if (cpuTask != null) {
-            cpuTask.cancel(false);
-        }
-        m.put("alarmNanos", alarm);
+        lp.timers().export(m); // the core's timers, in the keys Linux always wrote; the successor starts them again
         Map<OpenFile, Integer> ids = new IdentityHashMap<>();
         List<Object> descriptions = new ArrayList<>();
         List<Object> fds = new ArrayList<>();
@@ -132,10 +124,6 @@ public final class LinuxState {
         }
         synchronized (lp.signalLock()) {
             m.put("pending", PosixState.signals(lp.queue())); // the core's queue, in the format Linux always wrote
-        }
-        long[][] cpuTimers = lp.cpuTimers();
-        synchronized (cpuTimers) {
-            m.put("cpuTimers", List.of(cpuTimers[0][0], cpuTimers[0][1], cpuTimers[1][0], cpuTimers[1][1]));
         }
         Map<String, Object> threads = new HashMap<>();
         for (PicoThread t : process.threads()) {
@@ -229,15 +217,6 @@ public final class LinuxState {
         synchronized (lp.signalLock()) {
             PosixState.signals(m.get("pending"), lp.queue());
         }
-        if (m.get("cpuTimers") instanceof List<?> ct && ct.size() == 4) {
-            long[][] timers = lp.cpuTimers();
-            for (int i = 0; i < 4; i++) {
-                timers[i / 2][i % 2] = ((Number) ct.get(i)).longValue();
-            }
-            if (timers[0][0] != 0 || timers[1][0] != 0) {
-                SignalDelivery.startCpuTimers(kernel, lp);
-            }
-        }
         if (m.get("termios") instanceof byte[] t) {
             lp.termios(t);
         }
@@ -292,12 +271,7 @@ public final class LinuxState {
                 }
             }
         }
-        long alarm = m.get("alarmNanos") instanceof Number n ? n.longValue() : 0;
-        if (alarm > 0) {
-            long interval = num(m, "realTimerInterval", 0);
-            lp.realTimer(SignalDelivery.every(kernel, process, 14, alarm, interval), System.nanoTime() + alarm,
-                    interval);
-        }
+        lp.timers().restore(kernel, m);
         process.providerState(lp);
     }
 }

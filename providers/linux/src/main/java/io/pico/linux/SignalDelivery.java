@@ -8,13 +8,9 @@ import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Linux signals: generation (kill, faults, timers, children), the choice of a thread, default actions
+ * Linux signals: generation (kill, faults, children; the core's timers), the choice of a thread, default actions
  * (terminate, stop, continue, ignore) and delivery to handlers on the guest's stack with x86-64 Linux's
  * {@code rt_sigframe}, undone by {@code rt_sigreturn}.
  *
@@ -66,12 +62,6 @@ public final class SignalDelivery {
     /** FXSAVE image of a freshly initialised FPU: control word 0x37f, MXCSR 0x1f80. */
     private static final byte[] INIT_FPU = initFpu();
 
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pico-linux-timers");
-        t.setDaemon(true);
-        return t;
-    });
-
     private SignalDelivery() {
     }
 
@@ -82,65 +72,6 @@ public final class SignalDelivery {
         b[24] = (byte) 0x80;
         b[25] = 0x1f;
         return b;
-    }
-
-    /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
-    public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
-        return TIMERS.schedule(() -> send(kernel, process, new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0, 0), null),
-                nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Raises {@code sig} in the process after the delay and then every {@code interval} (setitimer). */
-    public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long nanos, long interval) {
-        if (interval <= 0) {
-            return later(kernel, process, sig, nanos);
-        }
-        return TIMERS.scheduleAtFixedRate(() -> {
-            if (process.providerState() instanceof LinuxProcess lp) {
-                lp.realTimerFired(System.nanoTime() + interval);
-            }
-            send(kernel, process, new SigInfo(sig, SigInfo.SI_KERNEL, 0, 0, 0, 0), null);
-        }, nanos, interval, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * (Re)starts the check of the process's CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF) every 10 ms, or
-     * stops it when both are off.
-     */
-    public static void startCpuTimers(Kernel kernel, LinuxProcess lp) {
-        long[][] timers = lp.cpuTimers();
-        PicoProcess p = lp.process();
-        Future<?> task = null;
-        synchronized (timers) {
-            if (timers[0][0] != 0 || timers[1][0] != 0) {
-                task = TIMERS.scheduleAtFixedRate(() -> cpuTimers(kernel, p, timers), 10, 10, TimeUnit.MILLISECONDS);
-            }
-        }
-        Future<?> old = lp.cpuTimerTask(task);
-        if (old != null) {
-            old.cancel(false);
-        }
-    }
-
-    /** Fires the CPU-time timers that are due. */
-    private static void cpuTimers(Kernel kernel, PicoProcess p, long[][] timers) {
-        if (p.exitStatus().isPresent()) {
-            throw new IllegalStateException("ended"); // stops the periodic task
-        }
-        long cpu = p.cpuNanos();
-        for (int i = 0; i < 2; i++) {
-            boolean fire;
-            synchronized (timers) {
-                long[] t = timers[i];
-                fire = t[0] != 0 && cpu >= t[0];
-                if (fire) {
-                    t[0] = t[1] == 0 ? 0 : cpu + t[1];
-                }
-            }
-            if (fire) {
-                send(kernel, p, new SigInfo(i == 0 ? 26 : 27, SigInfo.SI_KERNEL, 0, 0, 0, 0), null);
-            }
-        }
     }
 
     /**

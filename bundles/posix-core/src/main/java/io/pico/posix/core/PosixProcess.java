@@ -43,8 +43,7 @@ public class PosixProcess {
     private volatile int umask = 022;
     private volatile int pgid;
     private volatile int sid;
-    private Future<?> alarm;
-    private long alarmDue;
+    private final IntervalTimers timers = new IntervalTimers(this);
     /** Guards the stop state and a personality's signal state as deliveries see them. */
     private final Object signalLock = new Object();
     /** Parents waiting for their children (wait4, waitid, wait6) wait on it; children's events notify it. */
@@ -370,21 +369,34 @@ public class PosixProcess {
         frames = f;
     }
 
-    /** Replaces the pending alarm (null to cancel); returns the seconds that were left of the old one. */
-    public synchronized long alarm(Future<?> next, long dueNanos) {
-        long left = 0;
-        if (alarm != null && !alarm.isDone()) {
-            alarm.cancel(false);
-            left = Math.max(1, (alarmDue - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
-        }
-        alarm = next;
-        alarmDue = dueNanos;
-        return left;
+    /**
+     * The process's interval timers (alarm, setitimer, getitimer).
+     *
+     * @since 2.4
+     */
+    public IntervalTimers timers() {
+        return timers;
     }
 
-    /** Nanoseconds until the pending alarm fires, 0 when none is pending. */
-    public synchronized long alarmNanosLeft() {
-        return alarm == null || alarm.isDone() ? 0 : Math.max(1, alarmDue - System.nanoTime());
+    /**
+     * Replaces the pending alarm (null to cancel); returns the seconds that were left of the old one.
+     *
+     * @deprecated the rows use {@link #timers()}: {@link IntervalTimers#set}, {@link IntervalTimers#alarm}
+     */
+    @Deprecated
+    public long alarm(Future<?> next, long dueNanos) {
+        long left = timers.replaceReal(next, dueNanos);
+        return left == 0 ? 0 : Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /**
+     * Nanoseconds until the pending alarm fires, 0 when none is pending.
+     *
+     * @deprecated {@link #timers()}: {@link IntervalTimers#get} of {@link IntervalTimers#REAL}
+     */
+    @Deprecated
+    public long alarmNanosLeft() {
+        return timers.get(IntervalTimers.REAL).value();
     }
 
     /**
@@ -552,8 +564,8 @@ public class PosixProcess {
         return unknownLogged.add(nr);
     }
 
-    /** Releases what the process holds beyond its kernel objects (the alarm); called when it has ended. */
+    /** Releases what the process holds beyond its kernel objects (its interval timers); called when it has ended. */
     public void ended() {
-        alarm(null, 0);
+        timers.cancel();
     }
 }

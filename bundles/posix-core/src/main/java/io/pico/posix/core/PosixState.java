@@ -16,8 +16,8 @@ import java.util.function.Function;
  * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
  * from another class loader): working directory, program, arguments, environment, break, umask, process group,
  * session, orphan and stop state (wait events), signal dispositions and pending signals (since 2.3 the queues with
- * their siginfo, process and threads; older snapshots' pending set still imports), named ranges, the time
- * left of an alarm, the descriptor table (descriptions refer to kernel handles by number, which never move) and per
+ * their siginfo, process and threads; older snapshots' pending set still imports), named ranges, the interval
+ * timers ({@link IntervalTimers#export}), the descriptor table (descriptions refer to kernel handles by number, which never move) and per
  * thread the signal mask and alternate stack. A personality adds its own keys next to these. Address waits are not carried: a swap parks
  * every thread at a call boundary, and waits cut short are restarted under the successor.
  */
@@ -26,7 +26,7 @@ public final class PosixState {
     private PosixState() {
     }
 
-    /** Writes the core's part of a snapshot (stops the alarm: the successor schedules it again). */
+    /** Writes the core's part of a snapshot (stops the interval timers: the successor starts them again). */
     public static Map<String, Object> export(PosixProcess p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cwd", p.cwd());
@@ -60,9 +60,7 @@ public final class PosixState {
             named.add(Map.of("start", n.start(), "end", n.end(), "name", n.name()));
         }
         m.put("named", named);
-        long alarm = p.alarmNanosLeft();
-        p.alarm(null, 0);
-        m.put("alarmNanos", alarm);
+        p.timers().export(m); // and stops them: the successor starts them again
         Map<OpenFile, Integer> ids = new IdentityHashMap<>();
         List<Object> descriptions = new ArrayList<>();
         List<Object> fds = new ArrayList<>();
@@ -132,7 +130,7 @@ public final class PosixState {
 
     /**
      * Fills a new state (built by the personality from {@link #exe}, {@link #cwd}, {@link #argv}, {@link #env})
-     * from the core's part of a snapshot, and the states of the process's threads; reschedules the alarm.
+     * from the core's part of a snapshot, and the states of the process's threads; restarts the interval timers.
      *
      * @param specials rebuilds a special file from its exported map (throws for unknown kinds)
      * @param frames the personality's signal frames, set when the predecessor had them
@@ -172,11 +170,7 @@ public final class PosixState {
         for (Map<String, Object> n : PosixState.<Map<String, Object>>list(m, "named")) {
             p.name(num(n, "start"), num(n, "end"), str(n, "name"));
         }
-        long alarm = num(m, "alarmNanos");
-        if (alarm > 0) {
-            p.alarm(Signals.later(kernel, process, p.abi().signals().number("ALRM"), alarm),
-                    System.nanoTime() + alarm);
-        }
+        p.timers().restore(kernel, m);
         Map<Long, OpenFile> descriptions = new HashMap<>();
         for (Map<String, Object> d : PosixState.<Map<String, Object>>list(m, "descriptions")) {
             if (d.get("special") instanceof Map<?, ?> sp) {

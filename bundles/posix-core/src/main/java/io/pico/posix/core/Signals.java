@@ -4,9 +4,7 @@ import io.pico.api.ExitStatus;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -22,18 +20,17 @@ import java.util.function.Predicate;
  */
 public final class Signals {
 
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pico-posix-timers");
-        t.setDaemon(true);
-        return t;
-    });
-
     private Signals() {
     }
 
-    /** Raises {@code sig} in the process after the delay (alarm); the future cancels it. */
+    /**
+     * Raises {@code sig} in the process after the delay (alarm); the future cancels it.
+     *
+     * @deprecated {@link PosixProcess#timers()}
+     */
+    @Deprecated
     public static Future<?> later(Kernel kernel, PicoProcess process, int sig, long nanos) {
-        return TIMERS.schedule(() -> timer(kernel, process, sig), nanos, TimeUnit.NANOSECONDS);
+        return IntervalTimers.schedule(() -> timer(kernel, process, sig), nanos);
     }
 
     /** A timer's signal: sent by the kernel (SI_KERNEL), as alarm(2) and setitimer(2) send it. */
@@ -43,9 +40,14 @@ public final class Signals {
         }
     }
 
-    /** Raises {@code sig} in the process after {@code first} nanoseconds and then every {@code period} (setitimer). */
+    /**
+     * Raises {@code sig} in the process after {@code first} nanoseconds and then every {@code period} (setitimer).
+     *
+     * @deprecated {@link PosixProcess#timers()}
+     */
+    @Deprecated
     public static Future<?> every(Kernel kernel, PicoProcess process, int sig, long first, long period) {
-        return TIMERS.scheduleAtFixedRate(() -> timer(kernel, process, sig), first, period, TimeUnit.NANOSECONDS);
+        return IntervalTimers.scheduleEvery(() -> timer(kernel, process, sig), first, period);
     }
 
     /**

@@ -8,13 +8,12 @@ import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.LinuxThread;
 import io.pico.linux.LinuxSiginfo;
+import io.pico.posix.core.IntervalTimers;
 import io.pico.posix.core.SigInfo;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Signals: dispositions, masks, pending sets, sending (kill, tkill, tgkill, sigqueue), waiting for them
@@ -23,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 final class SignalCalls {
 
     private static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
-    private static final int ITIMER_REAL = 0;
-    private static final int SIGALRM = 14;
     private static final long MINSIGSTKSZ = 2048;
 
     private SignalCalls() {
@@ -324,89 +321,31 @@ final class SignalCalls {
         return info.signo();
     }
 
-    /** Implements Linux alarm(2) (ITIMER_REAL, once). */
+    /** Implements Linux alarm(2): the core's ITIMER_REAL, once; the old time left rounded to the nearest second. */
     private static long alarm(Call c) {
-        long seconds = c.arg(0) & 0xffff_ffffL;
-        PicoProcess p = c.process();
-        long[] old;
-        if (seconds == 0) {
-            old = c.state().realTimer(null, 0, 0);
-        } else {
-            long nanos = TimeUnit.SECONDS.toNanos(seconds);
-            old = c.state().realTimer(SignalDelivery.later(c.kernel(), p, SIGALRM, nanos), System.nanoTime() + nanos, 0);
-        }
-        if (old[0] <= 0) {
-            return 0;
-        }
-        return Math.max(1, (old[0] + 500_000_000L) / 1_000_000_000L);
+        long left = c.state().timers().alarm(c.kernel(), c.arg(0) & 0xffff_ffffL).value();
+        return left <= 0 ? 0 : Math.max(1, (left + 500_000_000L) / 1_000_000_000L);
     }
 
-    private static long timeval(Call c, long address) {
-        long sec = c.mem().getLong(address);
-        long usec = c.mem().getLong(address + 8);
-        if (sec < 0 || usec < 0 || usec > 999_999) {
-            throw Errno.error(Errno.EINVAL);
-        }
-        return sec * 1_000_000_000L + usec * 1000;
-    }
-
-    private static void putItimer(Call c, long address, long interval, long value) {
-        if (address == 0) {
-            return;
-        }
-        // round a running timer's value up to a microsecond, so that it never reads as expired
-        long v = value <= 0 ? 0 : (value + 999) / 1000;
-        long i = interval / 1000;
-        c.mem().putLong(address, i / 1_000_000);
-        c.mem().putLong(address + 8, i % 1_000_000);
-        c.mem().putLong(address + 16, v / 1_000_000);
-        c.mem().putLong(address + 24, v % 1_000_000);
-    }
-
-    /** Implements Linux getitimer(2). */
+    /** Implements Linux getitimer(2): the core's timers ({@link IntervalTimers}). */
     private static long getitimer(Call c) {
-        int which = c.intArg(0);
-        if (which == ITIMER_REAL) {
-            long[] now = c.state().realTimer();
-            putItimer(c, c.arg(1), now[1], now[0]);
-            return 0;
-        }
-        if (which != 1 && which != 2) {
-            return -Errno.EINVAL;
-        }
-        long[][] timers = c.state().cpuTimers();
-        synchronized (timers) {
-            long[] t = timers[which - 1];
-            putItimer(c, c.arg(1), t[1], t[0] == 0 ? 0 : Math.max(1000, t[0] - c.process().cpuNanos()));
+        IntervalTimers.Value now = c.state().timers().get(c.intArg(0));
+        if (c.arg(1) != 0) {
+            IntervalTimers.write(c.mem(), c.arg(1), now);
         }
         return 0;
     }
 
-    /** Implements Linux setitimer(2). */
+    /** Implements Linux setitimer(2): the core's timers; no new value turns the timer off. */
     private static long setitimer(Call c) {
-        int which = c.intArg(0);
-        if (which < 0 || which > 2) {
+        if (c.intArg(0) < IntervalTimers.REAL || c.intArg(0) > IntervalTimers.PROF) {
             return -Errno.EINVAL;
         }
-        long interval = 0;
-        long value = 0;
-        if (c.arg(1) != 0) {
-            interval = timeval(c, c.arg(1));
-            value = timeval(c, c.arg(1) + 16);
+        IntervalTimers.Value v = c.arg(1) == 0 ? IntervalTimers.Value.OFF : IntervalTimers.read(c.mem(), c.arg(1));
+        IntervalTimers.Value old = c.state().timers().set(c.kernel(), c.intArg(0), v);
+        if (c.arg(2) != 0) {
+            IntervalTimers.write(c.mem(), c.arg(2), old);
         }
-        getitimer(new Call(c.kernel(), c.thread(), c.state(), new long[] {which, c.arg(2), 0, 0, 0, 0}));
-        PicoProcess p = c.process();
-        if (which == ITIMER_REAL) {
-            Future<?> next = value == 0 ? null : SignalDelivery.every(c.kernel(), p, SIGALRM, value, interval);
-            c.state().realTimer(next, System.nanoTime() + value, value == 0 ? 0 : interval);
-            return 0;
-        }
-        long[][] timers = c.state().cpuTimers();
-        synchronized (timers) {
-            timers[which - 1][0] = value == 0 ? 0 : p.cpuNanos() + value;
-            timers[which - 1][1] = value == 0 ? 0 : interval;
-        }
-        SignalDelivery.startCpuTimers(c.kernel(), c.state());
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import io.pico.posix.FreeBsdProcess;
 import io.pico.posix.SignalFrame;
 import io.pico.posix.core.Call;
 import io.pico.posix.core.Disposition;
+import io.pico.posix.core.IntervalTimers;
 import io.pico.posix.core.Errno;
 import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.PosixThread;
@@ -41,8 +42,8 @@ final class SignalCalls {
             getcontext(c, c.arg(0));
             return setcontext(c);
         });
-        t.partial(83, "dpp", SignalCalls::setitimer, "ITIMER_REAL only");
-        t.partial(86, "dp", SignalCalls::getitimer, "ITIMER_REAL only");
+        t.partial(83, "dpp", SignalCalls::setitimer, "ITIMER_VIRTUAL and ITIMER_PROF both count the process's CPU time");
+        t.partial(86, "dp", SignalCalls::getitimer, "ITIMER_VIRTUAL and ITIMER_PROF both count the process's CPU time");
     }
 
     /** Reads a sigset_t (four 32-bit words). */
@@ -198,39 +199,24 @@ final class SignalCalls {
         return 0;
     }
 
-    /** Implements FreeBSD setitimer(2) for ITIMER_REAL: SIGALRM after it_value, then every it_interval. */
+    /**
+     * Implements FreeBSD setitimer(2): the core's timers ({@link IntervalTimers}: ITIMER_REAL, ITIMER_VIRTUAL,
+     * ITIMER_PROF); without a new value it reads the timer, as FreeBSD's does.
+     */
     private static long setitimer(Call c) {
-        if (c.intArg(0) != 0) {
-            throw Errno.EINVAL.error();
-        }
         FreeBsdProcess s = c.state();
-        long left = s.alarmNanosLeft();
-        if (c.arg(1) != 0) {
-            long interval = io.pico.posix.core.Clock.getTimeval(c.mem(), c.arg(1));
-            long value = io.pico.posix.core.Clock.getTimeval(c.mem(), c.arg(1) + 16);
-            int alrm = c.abi().signals().number("ALRM");
-            if (value == 0) {
-                s.alarm(null, 0);
-            } else if (interval == 0) {
-                s.alarm(Signals.later(c.kernel(), c.process(), alrm, value), System.nanoTime() + value);
-            } else {
-                s.alarm(Signals.every(c.kernel(), c.process(), alrm, value, interval), System.nanoTime() + value);
-            }
-        }
+        IntervalTimers.Value old = c.arg(1) == 0 ? s.timers().get(c.intArg(0))
+                : s.timers().set(c.kernel(), c.intArg(0), IntervalTimers.read(c.mem(), c.arg(1)));
         if (c.arg(2) != 0) {
-            c.write(c.arg(2), new byte[32]);
-            io.pico.posix.core.Clock.putTimeval(c.mem(), c.arg(2) + 16, left);
+            IntervalTimers.write(c.mem(), c.arg(2), old);
         }
         return 0;
     }
 
-    /** Implements FreeBSD getitimer(2) for ITIMER_REAL: the time left (the interval is not reported). */
+    /** Implements FreeBSD getitimer(2): the core's timers, the time left and the interval. */
     private static long getitimer(Call c) {
-        if (c.intArg(0) != 0) {
-            throw Errno.EINVAL.error();
-        }
-        c.write(c.arg(1), new byte[32]);
-        io.pico.posix.core.Clock.putTimeval(c.mem(), c.arg(1) + 16, c.<FreeBsdProcess>state().alarmNanosLeft());
+        IntervalTimers.Value now = c.<FreeBsdProcess>state().timers().get(c.intArg(0));
+        IntervalTimers.write(c.mem(), c.arg(1), now);
         return 0;
     }
 }
