@@ -34,6 +34,8 @@ public final class SignalDelivery {
     /** sigaltstack flags. */
     public static final int SS_ONSTACK = 1;
     public static final int SS_DISABLE = 2;
+    /** The smallest alternate stack sigaltstack and rt_sigreturn accept. */
+    public static final long MINSIGSTKSZ = 2048;
 
     private static final long UNBLOCKABLE = bit(Signals.SIGKILL) | bit(Signals.SIGSTOP);
     /** Calls that a handler interrupts with EINTR even under SA_RESTART (Linux's ERESTARTNOHAND and friends). */
@@ -341,14 +343,10 @@ public final class SignalDelivery {
         long ssSp = b.getLong(UC_OFFSET + 16);
         int ssFlags = b.getInt(UC_OFFSET + 24);
         long ssSize = b.getLong(UC_OFFSET + 32);
-        if (!lt.onAltStack(t.get(Register.RSP))) {
-            // as Linux's restore_altstack: the handler may have changed it through uc_stack
-            if ((ssFlags & SS_DISABLE) != 0) {
-                lt.sigaltstack(0, SS_DISABLE, 0);
-            } else if (ssSize >= 2048) {
-                lt.sigaltstack(ssSp, 0, ssSize);
-            }
-        }
+        // the core's restore_altstack: the handler may have changed it through uc_stack
+        io.pico.posix.core.Signals.restoreAltStack(lt, t.get(Register.RSP), (ssFlags & SS_DISABLE) != 0
+                ? new io.pico.posix.core.Signals.AltStack(0, 0, true)
+                : new io.pico.posix.core.Signals.AltStack(ssSp, ssSize, false), MINSIGSTKSZ);
         synchronized (lp.signalLock()) {
             lt.mask(b.getLong(SIGMASK_OFFSET) & ~UNBLOCKABLE);
         }

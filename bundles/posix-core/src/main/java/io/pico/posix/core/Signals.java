@@ -377,6 +377,25 @@ public final class Signals {
     }
 
     /**
+     * Puts back the alternate stack a signal frame recorded (its uc_stack, which the handler may have changed) at
+     * the frame's sigreturn, as Linux's rt_sigreturn does (restore_altstack): sigaltstack's rule ({@link #altStack})
+     * with the restored stack pointer {@code sp}, where a refusal (the thread is back on its alternate stack, the
+     * stack is too small) keeps the current stack without an error. FreeBSD's sigreturn does not call it: FreeBSD
+     * keeps the thread's stack whatever the ucontext says (sys_sigreturn only looks at mc_onstack).
+     *
+     * @return whether the recorded stack is in force now
+     * @since 2.4
+     */
+    public static boolean restoreAltStack(PosixThread thread, long sp, AltStack recorded, long minSize) {
+        try {
+            altStack(thread, sp, recorded, minSize);
+            return true;
+        } catch (SysError e) {
+            return false;
+        }
+    }
+
+    /**
      * sigsuspend(2) and pause(2) as Unix personalities share them: with {@code temp} as the thread's mask until a
      * handler has run or the call returns (null: the mask stays), waits on the process's signal lock until
      * {@code deliverable} says the thread can take a signal, or the process has ended. The call then ends with

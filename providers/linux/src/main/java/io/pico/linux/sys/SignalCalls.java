@@ -22,7 +22,6 @@ import java.util.List;
 final class SignalCalls {
 
     private static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
-    private static final long MINSIGSTKSZ = 2048;
 
     private SignalCalls() {
     }
@@ -140,7 +139,8 @@ final class SignalCalls {
             set = mode == SignalDelivery.SS_DISABLE ? new io.pico.posix.core.Signals.AltStack(0, 0, true)
                     : new io.pico.posix.core.Signals.AltStack(sp, size, false);
         }
-        io.pico.posix.core.Signals.AltStack old = io.pico.posix.core.Signals.altStack(t, rsp, set, MINSIGSTKSZ);
+        io.pico.posix.core.Signals.AltStack old = io.pico.posix.core.Signals.altStack(t, rsp, set,
+                SignalDelivery.MINSIGSTKSZ);
         if (c.arg(1) != 0) {
             boolean disabled = old.disabled() || old.size() == 0;
             c.mem().putLong(c.arg(1), old.base());
