@@ -98,4 +98,38 @@ class PosixAltStackTest {
         assertEquals("kept\n", r.out(), r::trace);
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
     }
+
+    /** A forked child has its parent's alternate stack (POSIX: the child inherits it), enabled, same address. */
+    @Test
+    void aForkedChildKeepsTheAlternateStack() throws Exception {
+        Path exe = FreeBsdKit.build(dir, "forkstack", FreeBsdKit.PRELUDE + SET_STACK + """
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  test rax, rax
+                  jz child
+                  mov edi, eax              ; wait4(pid, &status, 0, NULL)
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10d, r10d
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  cmp dword [rel status], 0
+                  jne bad
+                  print `parent\\n`
+                  exit 0
+                child:
+                """ + CHECK_STACK + """
+                  print `child kept it\\n`
+                  exit 0
+                changed:
+                  exit 2
+                bad:
+                  exit 1
+                """ + DATA);
+        Run r = FreeBsdKit.run(kernel, Path.of("/"), exe.toString());
+        assertEquals("child kept it\nparent\n", r.out(), r::trace);
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
 }

@@ -29,7 +29,7 @@ public final class Forks {
         child.providerState(state);
         PicoThread thread = child.threads().get(0);
         PosixThread ts = state.thread(thread);
-        ts.inheritFrom(c.threadState());
+        ts.inheritForked(c.threadState()); // the mask and the alternate signal stack
         childRegisters.accept(thread);
         thread.start();
         return child.pid();
