@@ -1,13 +1,25 @@
 package io.pico.runtime.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.ExitStatus;
+import io.pico.api.IoObject;
 import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
 import io.pico.runtime.test.FreeBsdKit.Run;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -161,5 +173,160 @@ class PosixTimersTest {
         Run r = FreeBsdKit.run(kernel, Path.of("/"), exe.toString());
         assertEquals("real running\nthree alarms from the kernel\nreal off\nsigprof\neinval\n", r.out(), r::trace);
         assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
+
+    /**
+     * ITIMER_REAL survives execve (POSIX): the program starts a 300 ms timer and runs itself again; the new image
+     * finds the timer running and, waiting in sigsuspend with SIGALRM's default action, is ended by it. Without the
+     * timer the new image's getitimer reads 0 (exit 2).
+     */
+    @Test
+    void theRealTimerSurvivesExecve() throws Exception {
+        Path exe = dir.resolve("itexec");
+        FreeBsdKit.build(dir, "itexec", FreeBsdKit.PRELUDE + """
+                  cmp qword [rdi], 1        ; argc, FreeBSD's start gets its address in rdi
+                  jne again
+                  mov edi, 0                ; setitimer(ITIMER_REAL, {0, 300 ms}, NULL)
+                  lea rsi, [rel itv]
+                  xor edx, edx
+                  mov eax, 83
+                  syscall
+                  jc bad
+                  lea rdi, [rel path]       ; execve(path, {path, "again", NULL}, {NULL})
+                  lea rsi, [rel argv]
+                  lea rdx, [rel envp]
+                  mov eax, 59
+                  syscall
+                  exit 3                    ; not reached
+                again:
+                  mov edi, 0                ; getitimer(ITIMER_REAL, &cur) in the new image
+                  lea rsi, [rel cur]
+                  mov eax, 86
+                  syscall
+                  jc bad
+                  cmp qword [rel cur + 16], 0
+                  jne running
+                  cmp qword [rel cur + 24], 0
+                  je lost
+                running:
+                  print `running after execve\\n`
+                suspend:
+                  lea rdi, [rel empty]      ; sigsuspend(empty): SIGALRM ends the process
+                  mov eax, 341
+                  syscall
+                  jmp suspend
+                lost:
+                  exit 2
+                bad:
+                  exit 1
+                section .data
+                path: db "%s", 0
+                arg1: db "again", 0
+                argv: dq path, arg1, 0
+                envp: dq 0
+                itv: dq 0, 0, 0, 300000
+                empty: dq 0, 0
+                section .bss
+                cur: resb 32
+                """.formatted(exe));
+        Run r = FreeBsdKit.run(kernel, Path.of("/"), exe.toString());
+        assertEquals("running after execve\n", r.out(), r::trace);
+        assertEquals(14, r.status().signal(), r::trace);
+    }
+
+    /**
+     * A periodic ITIMER_REAL survives a restart of the provider bundle (the core's snapshot carries the time left and
+     * the interval, IntervalTimers.export): after the swap getitimer still reports the 50 ms interval and SIGALRMs go
+     * on arriving. Before 2.4 FreeBSD's snapshot carried no interval and the timer fired once at most.
+     */
+    @Test
+    void aPeriodicTimerSurvivesARestartOfTheProvider() throws Exception {
+        Path exe = FreeBsdKit.build(dir, "itswap", FreeBsdKit.PRELUDE + """
+                  mov qword [rel act], alrm ; sigaction(SIGALRM, {alrm, 0, {}}, NULL)
+                  mov edi, 14
+                  lea rsi, [rel act]
+                  xor edx, edx
+                  mov eax, SYS_sigaction
+                  syscall
+                  jc bad
+                  mov edi, 0                ; setitimer(ITIMER_REAL, {50 ms, 50 ms}, NULL)
+                  lea rsi, [rel itv]
+                  xor edx, edx
+                  mov eax, 83
+                  syscall
+                  jc bad
+                  print `t`
+                readagain:
+                  xor edi, edi              ; read(0, buf, 8): the provider restarts meanwhile
+                  lea rsi, [rel buf]
+                  mov edx, 8
+                  mov eax, SYS_read
+                  syscall
+                  jc readagain              ; EINTR by a SIGALRM
+                  mov dword [rel alarms], 0
+                  mov edi, 0                ; getitimer(ITIMER_REAL, &cur): the interval is kept
+                  lea rsi, [rel cur]
+                  mov eax, 86
+                  syscall
+                  cmp qword [rel cur + 8], 50000
+                  jne lost
+                count:
+                  lea rdi, [rel empty]      ; sigsuspend(empty) until two more SIGALRMs
+                  mov eax, 341
+                  syscall
+                  cmp dword [rel alarms], 2
+                  jb count
+                  print `kept`
+                  exit 0
+                alrm:
+                  add dword [rel alarms], 1
+                  ret
+                lost:
+                  exit 2
+                bad:
+                  exit 1
+                section .data
+                itv: dq 0, 50000, 0, 50000
+                empty: dq 0, 0
+                section .bss
+                act: resb 32
+                cur: resb 32
+                buf: resb 8
+                alarms: resd 1
+                """);
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString()), Map.of(), "/", Path.of("/"),
+                    new IoObject[] {in[0], out[1], out[1]}, null, 0));
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        try {
+            assertEquals("t", FreeBsdKit.readSome(out[0], 1));
+            Bundle provider = Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
+                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            provider.stop();
+            provider.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
+                assertTrue(System.nanoTime() < end, "the provider came back");
+                Thread.sleep(10);
+            }
+            in[1].write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("kept", FreeBsdKit.readSome(out[0], 4));
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(20)));
+            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow());
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            in[1].release();
+            out[0].release();
+        }
     }
 }
