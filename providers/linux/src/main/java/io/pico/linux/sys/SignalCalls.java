@@ -12,6 +12,7 @@ import io.pico.linux.SigInfo;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.SignalQueue;
 import io.pico.linux.Signals;
+import io.pico.posix.core.sys.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -30,7 +31,7 @@ final class SignalCalls {
     private SignalCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(13, "Sppu", SignalCalls::sigaction);
         t.full(14, "dppu", SignalCalls::sigprocmask);
         t.full(127, "pu", SignalCalls::sigpending);

@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.Uname;
+import io.pico.posix.core.sys.SyscallTable;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +21,7 @@ final class SysinfoCalls {
     private SysinfoCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(63, "p", SysinfoCalls::uname);
         t.partial(99, "p", SysinfoCalls::sysinfo, "memory and uptime of the host, one process");
         t.full(97, "dp", c -> prlimit(c, 0, c.intArg(0), 0, c.arg(1)));

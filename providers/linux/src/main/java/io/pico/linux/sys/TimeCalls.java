@@ -2,6 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
 import io.pico.posix.core.Clock;
+import io.pico.posix.core.sys.SyscallTable;
 import java.time.Instant;
 
 /** Clocks and sleeping: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep. */
@@ -14,7 +15,7 @@ final class TimeCalls {
     private TimeCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(228, "dp", TimeCalls::clockGettime);
         t.full(229, "dp", TimeCalls::clockGetres);
         t.full(96, "pp", TimeCalls::gettimeofday);

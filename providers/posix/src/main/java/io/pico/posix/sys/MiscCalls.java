@@ -25,7 +25,7 @@ final class MiscCalls {
     private MiscCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(165, "dp", MiscCalls::sysarch, "AMD64_GET/SET_FSBASE and GSBASE; no I/O permissions or LDT");
         t.full(194, "dp", MiscCalls::getrlimit);
         t.partial(195, "dp", MiscCalls::setrlimit, "recorded, not enforced (descriptors stop at the table size)");

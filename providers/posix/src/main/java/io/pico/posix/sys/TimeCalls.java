@@ -13,7 +13,7 @@ final class TimeCalls {
     private TimeCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(232, "dp", c -> {
             Clock.putTimespec(c.mem(), c.arg(1), Clock.nanos(clock(c.intArg(0))));
             return 0;
