@@ -153,11 +153,11 @@ public final class Table {
         }
 
         @Override
-        public void returned(Call c, Syscall row, long result, int errno, boolean interrupted, Runnable restart) {
+        public void returned(Call c, Syscall row, long result, int errno, boolean ownEntry, Runnable restart) {
             PicoThread thread = c.thread();
             if (c.returns()) {
                 // an interrupted call returns EINTR or runs again; a second entry's calls never run again
-                SignalDelivery.afterCall(c.kernel(), thread, c.state(), restart == null ? -1 : row.number(),
+                SignalDelivery.afterCall(c.kernel(), thread, c.state(), ownEntry ? row.number() : -1,
                         errno > 0 ? -errno : result);
             } else if (thread.process().exitStatus().isEmpty()) {
                 if (row.number() == SignalDelivery.SYS_RT_SIGRETURN) {

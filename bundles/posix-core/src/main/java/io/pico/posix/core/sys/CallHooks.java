@@ -61,13 +61,14 @@ public interface CallHooks<C extends Call> {
      * @param row the call's row
      * @param result the result (meaningful when {@code errno} is 0)
      * @param errno the personality's error number, 0 for success
-     * @param interrupted whether a signal's wake-up interrupted the call (EINTR)
-     * @param restart sets the thread up to make the call again, null for a call that may not be restarted
+     * @param ownEntry false for a call through a second entry (such as Linux's {@code int 0x80}), never restarted
+     * @param restart for a call of its own entry a signal's wake-up interrupted (EINTR): sets the thread up to
+     *     make the call again; null otherwise
      */
-    default void returned(C call, Syscall row, long result, int errno, boolean interrupted, Runnable restart) {
+    default void returned(C call, Syscall row, long result, int errno, boolean ownEntry, Runnable restart) {
         PicoThread thread = call.thread();
         if (call.returns() && thread.process().exitStatus().isEmpty()) {
-            Signals.deliverPending(call.kernel(), thread, call.state(), interrupted ? restart : null);
+            Signals.deliverPending(call.kernel(), thread, call.state(), restart);
             if (thread.providerState() instanceof PosixThread ts) {
                 ts.restoreSavedMask();
             }

@@ -232,7 +232,7 @@ public final class SyscallTable<C extends Call> {
         if (event != null) {
             kernel.callEnded(event, !returns ? 0 : errno > 0 ? -errno : result);
         }
-        hooks.returned(call, sc, result, errno, interrupted, !ownEntry ? null : () -> {
+        hooks.returned(call, sc, result, errno, ownEntry, !(interrupted && ownEntry) ? null : () -> {
             convention.restart(thread, nr, java.util.Arrays.copyOf(args, sc.arity()));
             if (trace != null) {
                 trace.println(tid + " (" + sc.name() + " restarted after the signal handler)");
