@@ -152,19 +152,7 @@ public final class SyscallTable<C extends Call> {
             kernel.callStarting(event);
         }
         if (sc == null || sc.handler() == null) {
-            String name = sc == null ? "syscall_" + nr : sc.name();
-            if (state.firstUnknown(nr)) {
-                kernel.log(abi.personality() + ": pid " + pid + ": unknown system call " + name + " (" + nr + ")");
-            }
-            int enosys = abi.errno(Errno.ENOSYS);
-            if (trace != null) {
-                trace.println(tid + " " + prefix + name + "(...)" + strace.result(sc, 0, enosys)
-                        + " [unknown system call " + nr + "]");
-            }
-            convention.complete(thread, 0, enosys, false, 0);
-            if (event != null) {
-                kernel.callEnded(event, -enosys);
-            }
+            unknown(kernel, thread, state, convention, nr, sc, prefix, trace, event);
             return;
         }
         String shown = trace == null ? null : prefix + strace.call(sc, args, thread.process().memory());
@@ -183,38 +171,10 @@ public final class SyscallTable<C extends Call> {
         try {
             result = ((Handler<C>) sc.handler()).call(call);
             errno = convention.errorOf(result);
-        } catch (SysError e) {
-            errno = e.number(abi);
-        } catch (MemoryFault e) {
-            errno = abi.errno(Errno.EFAULT);
-        } catch (MemoryLimitException e) {
-            errno = abi.errno(Errno.ENOMEM);
-        } catch (ResourceLimitException e) {
-            errno = abi.errno(Errno.EAGAIN);
-        } catch (InterruptedException e) {
-            Thread.interrupted();
-            errno = abi.errno(Errno.EINTR);
-            interrupted = true;
-        } catch (ClosedByInterruptException e) {
-            // a host operation aborted by a signal's wake-up
-            Thread.interrupted();
-            errno = hooks.interrupted(call, ownEntry);
-            interrupted = errno == abi.errno(Errno.EINTR);
-        } catch (IOException e) {
-            errno = hooks.ioError(call, e);
-        } catch (java.io.UncheckedIOException e) {
-            errno = hooks.ioError(call, e.getCause());
-        } catch (java.nio.file.DirectoryIteratorException e) {
-            errno = hooks.ioError(call, e.getCause());
-        } catch (UnsupportedOperationException e) {
-            errno = abi.errno(Errno.EOPNOTSUPP);
-        } catch (java.nio.file.InvalidPathException e) {
-            errno = abi.errno(Errno.ENOENT);
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            kernel.log(abi.personality() + ": pid " + pid + ": " + sc.name() + " failed: " + e);
-            errno = abi.errno(Errno.EIO);
+            errno = failure(call, sc, e, ownEntry);
+            interrupted = e instanceof InterruptedException
+                    || e instanceof ClosedByInterruptException && errno == abi.errno(Errno.EINTR);
         } finally {
             hooks.left(call);
             io.pico.posix.core.fs.GuestFs.endCall(); // the host names the call used are no longer valid
@@ -238,5 +198,62 @@ public final class SyscallTable<C extends Call> {
                 trace.println(tid + " (" + sc.name() + " restarted after the signal handler)");
             }
         });
+    }
+
+    /** An unknown number or a missing row: ENOSYS, one log line per process and number, the trace line. */
+    private void unknown(Kernel kernel, PicoThread thread, PosixProcess state, Convention convention, long nr,
+            Syscall sc, String prefix, PrintStream trace, CallEvent event) {
+        int pid = thread.process().pid();
+        int tid = thread.tid();
+        String name = sc == null ? "syscall_" + nr : sc.name();
+        if (state.firstUnknown(nr)) {
+            kernel.log(abi.personality() + ": pid " + pid + ": unknown system call " + name + " (" + nr + ")");
+        }
+        int enosys = abi.errno(Errno.ENOSYS);
+        if (trace != null) {
+            trace.println(tid + " " + prefix + name + "(...)" + strace.result(sc, 0, enosys)
+                    + " [unknown system call " + nr + "]");
+        }
+        convention.complete(thread, 0, enosys, false, 0);
+        if (event != null) {
+            kernel.callEnded(event, -enosys);
+        }
+    }
+
+    /**
+     * The personality's error number for a handler's failure; a {@link RuntimeException} that is no call's
+     * failure (a bug) is thrown on, for the kernel to report.
+     */
+    private int failure(C call, Syscall sc, Exception e, boolean ownEntry) {
+        if (e instanceof SysError s) {
+            return s.number(abi);
+        } else if (e instanceof MemoryFault) {
+            return abi.errno(Errno.EFAULT);
+        } else if (e instanceof MemoryLimitException) {
+            return abi.errno(Errno.ENOMEM);
+        } else if (e instanceof ResourceLimitException) {
+            return abi.errno(Errno.EAGAIN);
+        } else if (e instanceof InterruptedException) {
+            Thread.interrupted();
+            return abi.errno(Errno.EINTR);
+        } else if (e instanceof ClosedByInterruptException) {
+            // a host operation aborted by a signal's wake-up
+            Thread.interrupted();
+            return hooks.interrupted(call, ownEntry);
+        } else if (e instanceof IOException io) {
+            return hooks.ioError(call, io);
+        } else if (e instanceof java.io.UncheckedIOException u) {
+            return hooks.ioError(call, u.getCause());
+        } else if (e instanceof java.nio.file.DirectoryIteratorException d) {
+            return hooks.ioError(call, d.getCause());
+        } else if (e instanceof UnsupportedOperationException) {
+            return abi.errno(Errno.EOPNOTSUPP);
+        } else if (e instanceof java.nio.file.InvalidPathException) {
+            return abi.errno(Errno.ENOENT);
+        } else if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        call.log(sc.name() + " failed: " + e);
+        return abi.errno(Errno.EIO);
     }
 }
