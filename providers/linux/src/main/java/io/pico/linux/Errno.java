@@ -206,8 +206,11 @@ public final class Errno {
         return EIO;
     }
 
-    /** Throws a {@link SysError} for the errno; declared to return one so callers can write {@code throw}. */
-    public static SysError error(int errno) {
-        return new SysError(errno);
+    /**
+     * A failure with the errno, the POSIX core's {@link io.pico.posix.core.SysError} carrying Linux's number;
+     * declared to return one so callers can write {@code throw}.
+     */
+    public static io.pico.posix.core.SysError error(int errno) {
+        return io.pico.posix.core.SysError.raw(errno);
     }
 }

@@ -21,7 +21,9 @@ import io.pico.api.Register;
 import io.pico.posix.core.elf.StackBuilder;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
-import io.pico.linux.sys.SyscallTable;
+import io.pico.linux.sys.Call;
+import io.pico.linux.sys.Table;
+import io.pico.posix.core.sys.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class LinuxProvider implements Provider {
 
     private final Kernel kernel;
-    private final SyscallTable table = new SyscallTable();
+    private final SyscallTable<Call> table = Table.create();
     private volatile PersonalitySettings settings = PersonalitySettings.NONE;
 
     /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.linux). */
@@ -187,7 +189,7 @@ public final class LinuxProvider implements Provider {
             }
             case INTERRUPT -> {
                 if (ex.vector() == 0x80) {
-                    table.dispatchI386(kernel, thread, LinuxProcess.of(process));
+                    Table.dispatchI386(table, kernel, thread, LinuxProcess.of(process));
                     return;
                 }
                 if (ex.vector() == 3 || ex.vector() == 1) {

@@ -11,11 +11,13 @@
  * <li>{@link io.pico.linux.LinuxAbi}: Linux's numbers for the POSIX core (errno, signals, open flags); the
  * descriptor table and open file descriptions are the core's ({@code FdTable}, {@code OpenFile} with core
  * flags, {@code SpecialFile} for eventfd and epoll).</li>
- * <li>{@code sys}: the system call table as data ({@code SyscallTable}: number, name, trace format,
- * handler, support level, note), filled by one class per family ({@code IoCalls}, {@code MemoryCalls}, ...).
- * To add a call: write a handler {@code long name(Call c)} with a one-line Javadoc in its family and add
- * its row in the family's {@code register}; a negative result (or a thrown
- * {@link io.pico.linux.SysError}, or the core's {@code io.pico.posix.core.SysError}) is an errno.</li>
+ * <li>{@code sys}: the system call table: the POSIX core's {@code SyscallTable} (rows of number, name, trace
+ * format, handler, support level, note; dispatch, ENOSYS, strace, observers) with Linux's convention
+ * ({@link io.pico.linux.LinuxConvention}), names, trace letters and signal hooks ({@code Table}), filled by one
+ * class per family ({@code IoCalls}, {@code MemoryCalls}, ...). To add a call: write a handler
+ * {@code long name(Call c)} with a one-line Javadoc in its family and add its row in the family's
+ * {@code register}; a negative result (or a thrown {@code io.pico.posix.core.SysError}, as
+ * {@code Errno.error(n)} makes) is an errno.</li>
  * <li>{@code fs}: the synthetic {@code /proc} ({@code ProcFs}), the overlay of the core's {@code GuestFs}
  * (guest paths confined to the process root); {@code struct stat} is laid out by {@code LinuxAbi}.</li>
  * <li>Per-process state: {@link io.pico.linux.LinuxProcess}, a {@code PosixProcess} of the core (descriptors

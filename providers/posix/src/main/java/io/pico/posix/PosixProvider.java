@@ -40,7 +40,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class PosixProvider implements Provider {
 
     private final Kernel kernel;
-    private final SyscallTable table = Table.create();
+    private final SyscallTable<io.pico.posix.core.Call> table = Table.create();
     private volatile PersonalitySettings settings = PersonalitySettings.NONE;
 
     /** The provider, using the kernel for logging, files and pipes, with its configuration (PID io.pico.posix). */

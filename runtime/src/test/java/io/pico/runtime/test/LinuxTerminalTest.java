@@ -177,4 +177,82 @@ class LinuxTerminalTest {
         assertEquals(2, traced[0].lines().filter(l -> l.contains("[unknown system call 999]")
                 && l.contains("= -1 errno=38 (Function not implemented)")).count(), () -> traced[0]);
     }
+
+    /**
+     * Linux's second entry, {@code int 0x80} from 64-bit code, dispatches i386 numbers onto the same rows of the
+     * core's table with the i386 convention: ebx, ecx, edx in, a 32-bit result out (write gives 6, an unknown
+     * number -ENOSYS as 0xffffffda), the trace lines marked {@code [int 0x80]}. nasm and ld, bits 64.
+     */
+    @Test
+    void int0x80RunsI386NumbersOnTheSameRows(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path asm = dir.resolve("int80.asm");
+        Path obj = dir.resolve("int80.o");
+        Path exe = dir.resolve("int80");
+        Files.writeString(asm, """
+                bits 64
+                section .text
+                global _start
+                _start:
+                  mov eax, 4               ; i386 write(1, msg, 6)
+                  mov ebx, 1
+                  mov ecx, msg
+                  mov edx, 6
+                  int 0x80
+                  mov r12, rax
+                  mov eax, 999             ; no i386 call: -ENOSYS in 32 bits
+                  int 0x80
+                  mov r13, rax
+                  xor ebx, ebx
+                  cmp r12, 6
+                  je written
+                  or ebx, 1
+                written:
+                  mov rax, 0xffffffda
+                  cmp r13, rax
+                  je done
+                  or ebx, 2
+                done:
+                  mov eax, 252             ; i386 exit_group(ebx): traced before it runs
+                  int 0x80
+                section .data
+                msg: db "int80", 10
+                """);
+        tool("nasm", "-f", "elf64", "-o", obj.toString(), asm.toString());
+        tool("ld", "-static", "-o", exe.toString(), obj.toString());
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        IoObject[] stdio = {kernel.hostStream(java.io.InputStream.nullInputStream(), null, false),
+            kernel.hostStream(null, out, false), kernel.hostStream(null, out, false)};
+        PicoProcess p;
+        try (PrintStream ps = new PrintStream(trace, true, StandardCharsets.UTF_8)) {
+            try {
+                p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString()), LinuxTestSupport.ENV, "/",
+                        Path.of("/"), stdio, ps, 0));
+            } finally {
+                for (IoObject io : stdio) {
+                    io.release();
+                }
+            }
+            assertEquals(0, p.waitFor().code(), () -> "1: write's result, 2: the unknown call's; " + trace);
+            kernel.reap(p.pid());
+        }
+        assertEquals("int80\n", out.toString(StandardCharsets.UTF_8));
+        List<String> lines = trace.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches(p.pid() + " \\[int 0x80\\] write\\(1,0x[0-9a-f]+,6\\) = 6")),
+                () -> String.join("\n", lines));
+        assertEquals(List.of(p.pid() + " [int 0x80] exit_group(0)", p.pid() + " +++ exited with 0 +++"),
+                lines.subList(Math.max(0, lines.size() - 2), lines.size()), () -> String.join("\n", lines));
+    }
+
+    private static void tool(String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, command[0] + " is not installed");
+            return;
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), () -> String.join(" ", command) + ": " + output);
+    }
 }

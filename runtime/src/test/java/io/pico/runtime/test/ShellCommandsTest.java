@@ -270,6 +270,30 @@ class ShellCommandsTest {
     }
 
     @Test
+    void syscallsPrintsTheOneCallTableOfEachUnixPersonality() throws Exception {
+        // Linux and FreeBSD rows come from the same table type (posix-core's SyscallTable): same columns, levels
+        // and footer; each with its own numbers and names
+        try (Session s = new Session()) {
+            String linux = s.execute("pico:syscalls linux").get(60, TimeUnit.SECONDS);
+            assertTrue(linux.lines().anyMatch(l -> l.matches("syscall +257 +openat +partial +\\S.*")), linux);
+            assertTrue(linux.lines().anyMatch(l -> l.matches("syscall +231 +exit_group +full *")), linux);
+            assertTrue(linux.lines().anyMatch(l -> l.matches("syscall +96 +gettimeofday +full *")), linux);
+            assertTrue(linux.lines().anyMatch(l -> l.matches("linux: \\d+ full, \\d+ partial, \\d+ missing")), linux);
+        }
+        try (Session s = new Session()) {
+            String posix = s.execute("pico:syscalls posix").get(60, TimeUnit.SECONDS);
+            assertTrue(posix.lines().anyMatch(l -> l.matches("syscall +499 +openat +partial +\\S.*")), posix);
+            assertTrue(posix.lines().anyMatch(l -> l.matches("syscall +116 +gettimeofday +full *")), posix);
+            assertTrue(posix.lines().anyMatch(l -> l.matches("posix: \\d+ full, \\d+ partial, \\d+ missing")), posix);
+        }
+        try (Session s = new Session()) {
+            String missing = s.execute("pico:syscalls -l missing linux").get(60, TimeUnit.SECONDS);
+            assertTrue(missing.lines().anyMatch(l -> l.matches("syscall +134 +uselib +missing *")), missing);
+            assertTrue(missing.lines().noneMatch(l -> l.contains(" openat ")), missing);
+        }
+    }
+
+    @Test
     void topListsTheBusyProcessFirstAndPsAndCompletionNameProcessesAndProviders() throws Exception {
         IoObject[] in = kernel.pipe();
         IoObject[] out = kernel.pipe();

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * One system call in progress: its thread, process, personality state and raw arguments. Handlers of every
  * Unix personality get one; the call table writes the result the personality's way.
  */
-public final class Call {
+public class Call {
 
     /** The longest path accepted (PATH_MAX of Linux; FreeBSD's is 1024, checked by its handlers). */
     public static final int PATH_MAX = 4096;

@@ -75,6 +75,20 @@ public final class Clock {
     }
 
     /**
+     * Implements gettimeofday(2) for every Unix personality (both tables' row): the real time as a struct timeval
+     * (the same layout on Linux and FreeBSD amd64); the time zone, when asked for, is UTC (zeros).
+     */
+    public static long gettimeofday(Call c) {
+        if (c.arg(0) != 0) {
+            putTimeval(c.mem(), c.arg(0), nanos(Kind.REALTIME));
+        }
+        if (c.arg(1) != 0) {
+            c.mem().putLong(c.arg(1), 0);
+        }
+        return 0;
+    }
+
+    /**
      * Sleeps for the given nanoseconds; returns 0, or the nanoseconds left when the thread was interrupted (a
      * signal, a kill), which the caller turns into EINTR.
      */

@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.linux.Errno;
 import io.pico.posix.core.Files;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,7 +23,7 @@ final class AttrCalls {
     private AttrCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(90, "so", c -> Files.chmod(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.intArg(1)));
         t.full(91, "do", c -> Files.chmod(c.core(), Files.of(c.core(), c.intArg(0)), c.intArg(1)));
         t.full(268, "fso", c -> Files.chmod(c.core(), at(c, c.intArg(0), c.path(1), true), c.intArg(2)));

@@ -2,6 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
 import io.pico.posix.core.HostIds;
+import io.pico.posix.core.sys.SyscallTable;
 import java.util.Arrays;
 
 /** Credentials and sessions: user and group ids (the host's), supplementary groups, process groups. */
@@ -10,7 +11,7 @@ final class CredCalls {
     private CredCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(102, "", c -> HostIds.uid());
         t.full(107, "", c -> HostIds.euid());
         t.full(104, "", c -> HostIds.gid());

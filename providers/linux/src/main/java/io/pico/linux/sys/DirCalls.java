@@ -5,6 +5,7 @@ import io.pico.posix.core.Dirs;
 import io.pico.posix.core.Files;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.fs.StatInfo;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.LinkOption;
@@ -51,7 +52,7 @@ final class DirCalls {
     private DirCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(217, "dpu", c -> Dirs.read(c.core(), c.intArg(0), c.arg(1), c.sizeArg(2, 1 << 20), DIRENT64));
         t.full(78, "dpu", c -> Dirs.read(c.core(), c.intArg(0), c.arg(1), c.sizeArg(2, 1 << 20), DIRENT));
         t.full(83, "so", c -> Files.mkdir(c.core(), at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.intArg(1)));

@@ -6,6 +6,7 @@ import io.pico.linux.Errno;
 import io.pico.linux.EventFd;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Provider-side event files: eventfd and epoll (readiness checked while waiting, as poll does). */
 final class EventCalls {
@@ -19,7 +20,7 @@ final class EventCalls {
     private EventCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(284, "u", c -> eventfd(c, c.arg(0) & 0xffff_ffffL, 0));
         t.full(290, "ux", c -> eventfd(c, c.arg(0) & 0xffff_ffffL, c.intArg(1)));
         t.partial(213, "d", c -> c.intArg(0) <= 0 ? -Errno.EINVAL : create(c, 0), EPOLL_NOTE);

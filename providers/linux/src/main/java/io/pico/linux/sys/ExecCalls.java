@@ -4,6 +4,7 @@ import io.pico.linux.Errno;
 import io.pico.linux.ProgramLoader;
 import io.pico.posix.core.Exec;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 import java.util.List;
 
@@ -22,7 +23,7 @@ final class ExecCalls {
     private ExecCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(59, "spp=!", c -> execve(c, OpenCalls.AT_FDCWD, c.path(0), c.arg(1), c.arg(2), 0), NOTE);
         t.partial(322, "fsppx=!", c -> execve(c, c.intArg(0), c.string(c.arg(1), Call.PATH_MAX), c.arg(2), c.arg(3),
                 c.intArg(4)), NOTE);

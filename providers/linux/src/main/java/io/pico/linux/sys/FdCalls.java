@@ -5,6 +5,7 @@ import io.pico.linux.Errno;
 import io.pico.posix.core.Descriptors;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /** The descriptor table and descriptor control: close, dup, fcntl, ioctl, pipe, fsync, ftruncate. */
@@ -24,7 +25,7 @@ final class FdCalls {
     private FdCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(3, "d", FdCalls::close);
         t.full(32, "d", c -> fds(c).install(fds(c).get(c.intArg(0)), false, 0));
         t.full(33, "dd", FdCalls::dup2);

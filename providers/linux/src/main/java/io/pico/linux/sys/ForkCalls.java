@@ -12,6 +12,7 @@ import io.pico.linux.LinuxThread;
 import io.pico.linux.LinuxSiginfo;
 import io.pico.posix.core.SigInfo;
 import io.pico.linux.Signals;
+import io.pico.posix.core.sys.SyscallTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,7 @@ final class ForkCalls {
     private ForkCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(57, "", c -> fork(c, Signals.SIGCHLD, 0, 0, 0, 0));
         t.partial(58, "", c -> fork(c, CLONE_VFORK | Signals.SIGCHLD, 0, 0, 0, 0),
                 "the child gets a copy of the memory; the parent waits until it execs or ends");

@@ -7,6 +7,7 @@ import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /** Data transfer on descriptors: read, write, pread64, pwrite64, and the helpers the other transfers share. */
@@ -20,7 +21,7 @@ final class IoCalls {
     private IoCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(0, "dpu", c -> read(c, c.intArg(0), c.arg(1), c.sizeArg(2, MAX_RW), -1));
         t.full(1, "dpu", c -> write(c, c.intArg(0), c.arg(1), c.sizeArg(2, MAX_RW), -1));
         t.full(17, "dpul", c -> read(c, c.intArg(0), c.arg(1), c.sizeArg(2, MAX_RW), position(c.arg(3))));

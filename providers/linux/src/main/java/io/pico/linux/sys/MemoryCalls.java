@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.posix.core.Memory;
 import io.pico.api.AddressSpace;
 import io.pico.linux.Errno;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /** The address space: brk, mmap, munmap, mprotect. */
@@ -22,7 +23,7 @@ final class MemoryCalls {
     private MemoryCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(12, "p=p", MemoryCalls::brk);
         t.partial(9, "puPMdx=p", MemoryCalls::mmap, "file mappings are private copies: MAP_SHARED writes do not reach "
                 + "the file");

@@ -1,6 +1,7 @@
 package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Calls that are accepted with no effect, or refused the way an unprivileged Linux process sees it. */
 final class MiscCalls {
@@ -8,7 +9,7 @@ final class MiscCalls {
     private MiscCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(221, "dlld", c -> {
             c.state().fds().get(c.intArg(0));
             return 0;

@@ -15,6 +15,8 @@ import io.pico.posix.core.OpenFile;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.sys.Handler;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -101,7 +103,7 @@ final class NetCalls {
     private NetCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(41, "dxd", guard(NetCalls::socket));
         t.full(53, "dxdp", guard(NetCalls::socketpair));
         t.full(49, "dpd", guard(NetCalls::bind));
@@ -127,7 +129,7 @@ final class NetCalls {
     }
 
     /** Runs a handler, turning the kernel's named socket failures into Linux error numbers. */
-    private static Handler guard(Handler h) {
+    private static Handler<Call> guard(Handler<Call> h) {
         return c -> {
             try {
                 return h.call(c);

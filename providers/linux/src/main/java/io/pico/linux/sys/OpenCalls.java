@@ -6,6 +6,7 @@ import io.pico.linux.LinuxAbi;
 import io.pico.posix.core.Files;
 import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ final class OpenCalls {
     private OpenCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(2, "sOo", c -> open(c, AT_FDCWD, c.path(0), c.intArg(1), c.intArg(2)), NOTE);
         t.partial(257, "fsOo", c -> open(c, c.intArg(0), c.path(1), c.intArg(2), c.intArg(3)), NOTE);
         t.partial(85, "so", c -> open(c, AT_FDCWD, c.path(0),

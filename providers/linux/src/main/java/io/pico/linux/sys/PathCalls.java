@@ -5,6 +5,7 @@ import io.pico.linux.LinuxAbi;
 import io.pico.posix.core.Files;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.fs.StatInfo;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /**
@@ -20,7 +21,7 @@ final class PathCalls {
     private PathCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         OpenCalls.register(t);
         t.full(4, "sp", c -> stat(c, at(c, OpenCalls.AT_FDCWD, c.path(0), true), c.arg(1), false));
         t.full(6, "sp", c -> stat(c, at(c, OpenCalls.AT_FDCWD, c.path(0), false), c.arg(1), false));

@@ -5,6 +5,7 @@ import io.pico.api.IoObject;
 import io.pico.linux.Errno;
 import io.pico.posix.core.FdTable;
 import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Waiting for descriptors: poll, ppoll, select, pselect6, by checking readiness until the timeout. */
 final class PollCalls {
@@ -21,7 +22,7 @@ final class PollCalls {
     private PollCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(7, "pud", c -> poll(c, c.arg(0), c.arg(1), c.intArg(2) < 0 ? -1 : c.intArg(2) * 1_000_000L), NOTE);
         t.partial(271, "puppu", c -> SignalCalls.withMask(c, c.arg(3), c.arg(4)) ? -Errno.EINTR : poll(c, c.arg(0),
                 c.arg(1), c.arg(2) == 0 ? -1 : TimeCalls.getTimespec(c, c.arg(2))), NOTE);

@@ -5,6 +5,7 @@ import io.pico.api.Register;
 import io.pico.linux.Errno;
 import io.pico.posix.core.HostIds;
 import io.pico.linux.Signals;
+import io.pico.posix.core.sys.SyscallTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,9 +21,9 @@ final class ProcessCalls {
     private ProcessCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(60, "d=!", ProcessCalls::exit);
-        t.full(231, "d=!", ProcessCalls::exitGroup);
+        t.full(231, "d=X", ProcessCalls::exitGroup);
         t.full(39, "", c -> c.process().pid());
         t.full(110, "", c -> c.state().orphaned() ? 1 : c.process().parentPid());
         t.full(186, "", c -> c.thread().tid());

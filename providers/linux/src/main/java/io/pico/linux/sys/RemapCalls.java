@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.api.AddressSpace;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Reshaping and advising memory: mremap, madvise, msync, mlock and friends, mincore. */
 final class RemapCalls {
@@ -13,7 +14,7 @@ final class RemapCalls {
     private RemapCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(25, "puudp=p", RemapCalls::mremap, "anonymous and private mappings (contents are copied on a move)");
         t.partial(28, "pud", RemapCalls::madvise, "MADV_DONTNEED zeroes, other advice is accepted and ignored");
         t.partial(26, "pud", c -> MemoryCalls.aligned(c.arg(0)) ? 0 : -Errno.EINVAL,

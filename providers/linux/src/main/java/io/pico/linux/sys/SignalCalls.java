@@ -12,6 +12,7 @@ import io.pico.posix.core.IntervalTimers;
 import io.pico.posix.core.SigInfo;
 import io.pico.linux.SignalDelivery;
 import io.pico.linux.Signals;
+import io.pico.posix.core.sys.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ final class SignalCalls {
     private SignalCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(13, "Sppu", SignalCalls::sigaction);
         t.full(14, "dppu", SignalCalls::sigprocmask);
         t.full(127, "pu", SignalCalls::sigpending);

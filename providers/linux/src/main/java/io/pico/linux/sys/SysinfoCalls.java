@@ -3,31 +3,31 @@ package io.pico.linux.sys;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.linux.Uname;
+import io.pico.posix.core.Entropy;
+import io.pico.posix.core.sys.SyscallTable;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 
 /** The system: uname, sysinfo, resource limits and usage, getrandom, CPU affinity. */
 final class SysinfoCalls {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RLIMIT_NLIMITS = 16;
 
     private SysinfoCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(63, "p", SysinfoCalls::uname);
         t.partial(99, "p", SysinfoCalls::sysinfo, "memory and uptime of the host, one process");
         t.full(97, "dp", c -> prlimit(c, 0, c.intArg(0), 0, c.arg(1)));
         t.partial(160, "dp", c -> prlimit(c, 0, c.intArg(0), c.arg(1), 0), LIMITS_NOTE);
         t.partial(302, "ddpp", c -> prlimit(c, c.intArg(0), c.intArg(1), c.arg(2), c.arg(3)), LIMITS_NOTE);
         t.partial(98, "dp", SysinfoCalls::getrusage, "CPU time of the calling thread, no memory or I/O counts");
-        t.full(318, "pux", SysinfoCalls::getrandom);
+        t.full(318, "pux", c -> Entropy.getrandom(c, 7, 33554431)); // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE
         t.full(204, "dup", SysinfoCalls::getaffinity);
         t.partial(203, "dup", c -> 0, "accepted, no effect");
         t.full(309, "ppp", c -> {
@@ -160,18 +160,6 @@ final class SysinfoCalls {
             c.write(c.arg(0), b.array());
         }
         return System.nanoTime() / 10_000_000L;
-    }
-
-    /** Implements Linux getrandom(2) from the JDK's SecureRandom. */
-    private static long getrandom(Call c) {
-        if ((c.intArg(2) & ~7) != 0) {
-            return -Errno.EINVAL;
-        }
-        int n = c.sizeArg(1, 33554431);
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        c.write(c.arg(0), bytes);
-        return n;
     }
 
     /** Implements Linux sched_getaffinity(2): every host processor. */

@@ -5,6 +5,7 @@ import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.linux.Errno;
 import io.pico.linux.LinuxThread;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Threads: clone and clone3 for new threads of the process (not fork), futex. */
 final class ThreadCalls {
@@ -34,7 +35,7 @@ final class ThreadCalls {
     private ThreadCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(56, "xppppx", c -> clone(c, c.arg(0), c.arg(1), c.arg(2), c.arg(3), c.arg(4)), CLONE_NOTE);
         t.partial(435, "pu", ThreadCalls::clone3, CLONE_NOTE);
         t.partial(202, "pdxpxx", ThreadCalls::futex,

@@ -2,6 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
 import io.pico.posix.core.Clock;
+import io.pico.posix.core.sys.SyscallTable;
 import java.time.Instant;
 
 /** Clocks and sleeping: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep. */
@@ -14,10 +15,10 @@ final class TimeCalls {
     private TimeCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(228, "dp", TimeCalls::clockGettime);
         t.full(229, "dp", TimeCalls::clockGetres);
-        t.full(96, "pp", TimeCalls::gettimeofday);
+        t.full(96, "pp", Clock::gettimeofday);
         t.full(201, "p", TimeCalls::time);
         t.full(35, "pp", c -> sleep(c, CLOCK_MONOTONIC, 0, c.arg(0), c.arg(1)));
         t.full(230, "ddpp", c -> sleep(c, c.intArg(0), c.intArg(1), c.arg(2), c.arg(3)));
@@ -68,17 +69,6 @@ final class TimeCalls {
         nanos(clock);
         if (c.arg(1) != 0) {
             putTimespec(c, c.arg(1), clock == 5 || clock == 6 ? 4_000_000L : 1);
-        }
-        return 0;
-    }
-
-    /** Implements Linux gettimeofday(2) with the core's Clock. */
-    private static long gettimeofday(Call c) {
-        if (c.arg(0) != 0) {
-            Clock.putTimeval(c.mem(), c.arg(0), Clock.nanos(Clock.Kind.REALTIME));
-        }
-        if (c.arg(1) != 0) {
-            c.mem().putLong(c.arg(1), 0);
         }
         return 0;
     }

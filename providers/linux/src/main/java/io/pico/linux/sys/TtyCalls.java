@@ -7,6 +7,7 @@ import io.pico.linux.Errno;
 import io.pico.linux.LinuxProcess;
 import io.pico.posix.core.OpenFile;
 import io.pico.linux.Tty;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /** Device control: ioctl for terminals (settings, window size, job control), FIONREAD, FIONBIO, FIOCLEX. */
@@ -15,7 +16,7 @@ final class TtyCalls {
     private TtyCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(16, "dxp", TtyCalls::ioctl, "terminals: settings (applied to the host terminal with stty), window "
                 + "size, foreground group, controlling terminal; FIONREAD, FIONBIO, FIOCLEX, FIONCLEX");
     }

@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.posix.core.Io;
 import io.pico.linux.Errno;
 import io.pico.posix.core.OpenFile;
+import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
 
 /** Vectored and positioned transfers and file positions: readv, writev, preadv, pwritev, lseek, sendfile. */
@@ -11,7 +12,7 @@ final class VectorCalls {
     private VectorCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(19, "dpd", c -> readv(c, -1));
         t.full(20, "dpd", c -> writev(c, -1));
         t.full(295, "dpdl", c -> readv(c, IoCalls.position(c.arg(3))));

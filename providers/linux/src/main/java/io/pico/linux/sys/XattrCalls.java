@@ -2,6 +2,7 @@ package io.pico.linux.sys;
 
 import io.pico.linux.Errno;
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.sys.SyscallTable;
 
 /** Extended attributes: files under the root have none that the guest can see or set. */
 final class XattrCalls {
@@ -11,7 +12,7 @@ final class XattrCalls {
     private XattrCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(191, "sspu", c -> get(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), true), c), NOTE);
         t.partial(192, "sspu", c -> get(OpenCalls.at(c, OpenCalls.AT_FDCWD, c.path(0), false), c), NOTE);
         t.partial(193, "dspu", c -> {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.CallInfo;
 import io.pico.api.Support;
+import io.pico.posix.core.sys.Strace;
+import io.pico.posix.core.sys.Syscall;
+import io.pico.posix.core.sys.SyscallTable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +18,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The system call table as data. */
+/** Linux's system call table as data, on the POSIX core's table. */
 class SyscallTableTest {
 
-    private final SyscallTable table = new SyscallTable();
+    private final SyscallTable<Call> table = Table.create();
+    private final Strace strace = table.strace();
 
     @Test
     void everyNumberIsNamedOnce() {
@@ -67,13 +71,16 @@ class SyscallTableTest {
     void traceFormats() {
         Syscall write = table.get(1);
         assertEquals(3, write.arity());
-        assertEquals("write(1,0x5ed210,6)", Strace.call(write, new long[] {1, 0x5ed210, 6, 0, 0, 0}, null));
-        assertEquals(" = 6", Strace.result(write, 6));
-        assertEquals(" = -1 errno=2 (No such file or directory)", Strace.result(write, -2));
+        assertEquals("write(1,0x5ed210,6)", strace.call(write, new long[] {1, 0x5ed210, 6, 0, 0, 0}, null));
+        assertEquals(" = 6", strace.result(write, 6, 0));
+        assertEquals(" = -1 errno=2 (No such file or directory)", strace.result(write, -2, 2));
         Syscall mmap = table.get(9);
         assertEquals("mmap(NULL,8192,PROT_READ|PROT_WRITE,MAP_PRIVATE|MAP_ANONYMOUS,-1,0x0)",
-                Strace.call(mmap, new long[] {0, 8192, 3, 0x22, -1, 0}, null));
-        assertEquals(" = 0x00007f0000000000", Strace.result(mmap, 0x7f00_0000_0000L));
-        assertEquals('!', table.get(231).result());
+                strace.call(mmap, new long[] {0, 8192, 3, 0x22, -1, 0}, null));
+        assertEquals(" = 0x00007f0000000000", strace.result(mmap, 0x7f00_0000_0000L, 0));
+        assertEquals('X', table.get(231).result(), "exit_group ends the process: traced before it runs");
+        assertEquals('!', table.get(60).result());
+        assertEquals("openat(AT_FDCWD,NULL,O_WRONLY|O_CREAT|O_CLOEXEC,0644)",
+                strace.call(table.get(257), new long[] {-100, 0, 01 | 0100 | 02000000, 0644, 0, 0}, null));
     }
 }

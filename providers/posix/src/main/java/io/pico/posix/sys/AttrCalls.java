@@ -20,7 +20,7 @@ final class AttrCalls {
     private AttrCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(15, "so", c -> Files.chmod(c, at(c, 0, true), c.intArg(1)));
         t.full(124, "do", c -> Files.chmod(c, Files.of(c, c.intArg(0)), c.intArg(1)));
         t.full(490, "fsox", c -> Files.chmod(c, Files.at(c, c.intArg(0), PathCalls.path(c, 1),

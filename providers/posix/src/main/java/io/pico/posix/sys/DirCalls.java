@@ -13,7 +13,7 @@ final class DirCalls {
     private DirCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(554, "dpup", DirCalls::getdirentries);
         t.full(136, "so", c -> Files.mkdir(c, Files.at(c, c.abi().atFdCwd(), PathCalls.path(c, 0), false),
                 c.intArg(1)));

@@ -48,7 +48,7 @@ final class FdCalls {
     private FdCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(6, "d", c -> Descriptors.close(c, c.intArg(0)));
         t.full(41, "d", c -> Descriptors.dup(c, c.intArg(0), 0, false));
         t.full(90, "dd", c -> Descriptors.dup2(c, c.intArg(0), c.intArg(1), false));

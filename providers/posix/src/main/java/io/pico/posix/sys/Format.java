@@ -24,16 +24,7 @@ final class Format implements ArgFormat {
         int v = (int) value;
         switch (kind) {
             case 'O' -> {
-                sb.append(switch (v & 3) {
-                    case 0 -> "O_RDONLY";
-                    case 1 -> "O_WRONLY";
-                    case 2 -> "O_RDWR";
-                    default -> "O_ACCMODE";
-                });
-                if ((v & ~3) != 0) {
-                    sb.append('|');
-                    Strace.flags(sb, v & ~3, OPEN_BITS, OPEN_NAMES, "");
-                }
+                Strace.openFlags(sb, v, OPEN_BITS, OPEN_NAMES);
                 return true;
             }
             case 'M' -> {

@@ -18,7 +18,7 @@ final class IdCalls {
     private IdCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(20, "", IdCalls::getpid);
         t.full(39, "", c -> c.process().parentPid());
         t.full(24, "", c -> HostIds.uid());

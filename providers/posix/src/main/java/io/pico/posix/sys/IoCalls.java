@@ -11,7 +11,7 @@ final class IoCalls {
     private IoCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(3, "dpu", c -> Io.read(c, c.intArg(0), c.arg(1), c.sizeArg(2, Io.MAX_RW), -1));
         t.full(4, "dpu", c -> Io.write(c, c.intArg(0), c.arg(1), c.sizeArg(2, Io.MAX_RW), -1));
         t.full(475, "dpul", c -> Io.read(c, c.intArg(0), c.arg(1), c.sizeArg(2, Io.MAX_RW), offset(c.arg(3))));

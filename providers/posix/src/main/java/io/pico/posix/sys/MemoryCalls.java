@@ -23,7 +23,7 @@ final class MemoryCalls {
     private MemoryCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(477, "puPMdx=p", MemoryCalls::mmap, "file mappings are private copies: MAP_SHARED writes do not "
                 + "reach the file");
         t.full(73, "pu", c -> Memory.munmap(c, c.arg(0), c.arg(1)));

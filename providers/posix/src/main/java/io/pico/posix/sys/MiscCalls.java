@@ -4,12 +4,12 @@ import io.pico.api.Register;
 import io.pico.posix.FreeBsdProcess;
 import io.pico.posix.core.Call;
 import io.pico.posix.core.Clock;
+import io.pico.posix.core.Entropy;
 import io.pico.posix.core.Errno;
 import io.pico.posix.core.Poll;
 import io.pico.posix.core.PosixThread;
 import io.pico.posix.core.sys.SyscallTable;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 
 /** The rest: sysarch, resource limits and usage, getrandom, poll and select, utrace, procctl, capsicum. */
 final class MiscCalls {
@@ -19,18 +19,17 @@ final class MiscCalls {
     private static final int AMD64_GET_GSBASE = 130;
     private static final int AMD64_SET_GSBASE = 131;
     private static final long CANONICAL_END = 0x8000_0000_0000L;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String POLL_NOTE = "readiness is checked every 2 ms; files are always ready";
 
     private MiscCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(165, "dp", MiscCalls::sysarch, "AMD64_GET/SET_FSBASE and GSBASE; no I/O permissions or LDT");
         t.full(194, "dp", MiscCalls::getrlimit);
         t.partial(195, "dp", MiscCalls::setrlimit, "recorded, not enforced (descriptors stop at the table size)");
         t.partial(117, "dp", MiscCalls::getrusage, "CPU time (as user time) only");
-        t.full(563, "pux", MiscCalls::getrandom);
+        t.full(563, "pux", c -> Entropy.getrandom(c, 3, 1 << 20)); // GRND_NONBLOCK, GRND_RANDOM
         t.partial(209, "pud", c -> Poll.poll(c, c.arg(0), c.arg(1), c.intArg(2) < 0 ? -1 : c.intArg(2) * 1_000_000L,
                 Poll.POLLOUT), POLL_NOTE);
         t.partial(545, "pupp", c -> withMask(c, c.arg(3), () -> Poll.poll(c, c.arg(0), c.arg(1),
@@ -139,18 +138,6 @@ final class MiscCalls {
         Structs.writeRusage(c.mem(), c.arg(1), who == -1 ? 0 : who == 1 ? Clock.nanos(Clock.Kind.THREAD_CPU)
                 : c.process().cpuNanos());
         return 0;
-    }
-
-    /** Implements FreeBSD getrandom(2) from the host's secure random source. */
-    private static long getrandom(Call c) {
-        if ((c.intArg(2) & ~3) != 0) {
-            throw Errno.EINVAL.error();
-        }
-        int n = c.sizeArg(1, 1 << 20);
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        c.write(c.arg(0), b);
-        return n;
     }
 
     /** Implements FreeBSD procctl(2): tracing, ASLR and stack gap status queries; controls accepted. */

@@ -29,7 +29,7 @@ final class PathCalls {
     private PathCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(5, "sOo", c -> open(c, c.abi().atFdCwd(), path(c, 0), c.intArg(1), c.intArg(2)), OPEN_NOTE);
         t.partial(499, "fsOo", c -> open(c, c.intArg(0), path(c, 1), c.intArg(2), c.intArg(3)), OPEN_NOTE);
         t.full(8, "so", c -> open(c, c.abi().atFdCwd(), path(c, 0), FLAGS.creat() | FLAGS.wronly() | FLAGS.trunc(),

@@ -44,7 +44,7 @@ final class ProcessCalls {
     static void register(io.pico.posix.core.sys.SyscallTable t) {
         t.partial(0, "d", c -> fail(), "indirect: the convention dispatches the call its first argument names");
         t.partial(198, "l", c -> fail(), "indirect: the convention dispatches the call its first argument names");
-        t.full(1, "d=!", ProcessCalls::exit);
+        t.full(1, "d=X", ProcessCalls::exit);
         t.full(2, "", ProcessCalls::fork);
         t.partial(66, "", ProcessCalls::fork, "a full copy, as fork (the parent does not wait)");
         t.partial(251, "x", ProcessCalls::rfork, "RFPROC with the default sharing (fork); thread forms give EINVAL");

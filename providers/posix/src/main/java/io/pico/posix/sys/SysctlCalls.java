@@ -90,7 +90,7 @@ final class SysctlCalls {
     private SysctlCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(202, "pdpppu", SysctlCalls::sysctl, "the nodes libc and rtld read (kern, hw, vm, user), "
                 + "name2oid and oidfmt; read-only");
         t.partial(570, "sdpppu", SysctlCalls::sysctlbyname, "the same nodes by name; read-only");

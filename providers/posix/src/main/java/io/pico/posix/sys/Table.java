@@ -2,6 +2,7 @@ package io.pico.posix.sys;
 
 import io.pico.posix.FreeBsdAbi;
 import io.pico.posix.FreeBsdConvention;
+import io.pico.posix.core.Call;
 import io.pico.posix.core.sys.SyscallTable;
 
 /** The FreeBSD amd64 system call table: every handler family's rows, the rest MISSING (ENOSYS). */
@@ -11,8 +12,8 @@ public final class Table {
     }
 
     /** A complete table. */
-    public static SyscallTable create() {
-        SyscallTable t = new SyscallTable(FreeBsdAbi.INSTANCE, new FreeBsdConvention(), SyscallNames.size(),
+    public static SyscallTable<Call> create() {
+        SyscallTable<Call> t = new SyscallTable<>(FreeBsdAbi.INSTANCE, new FreeBsdConvention(), SyscallNames.size(),
                 SyscallNames::name, Format.INSTANCE);
         ProcessCalls.register(t);
         IdCalls.register(t);

@@ -20,7 +20,7 @@ final class ThreadCalls {
     private ThreadCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(432, "p", c -> {
             c.mem().putLong(c.arg(0), c.thread().tid());
             return 0;

@@ -13,13 +13,13 @@ final class TimeCalls {
     private TimeCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.full(232, "dp", c -> {
             Clock.putTimespec(c.mem(), c.arg(1), Clock.nanos(clock(c.intArg(0))));
             return 0;
         });
         t.full(234, "dp", TimeCalls::getres);
-        t.full(116, "pp", TimeCalls::gettimeofday);
+        t.full(116, "pp", Clock::gettimeofday);
         t.full(240, "pp", c -> sleep(c, 4, 0, c.arg(0), c.arg(1), false));
         t.full(244, "ddpp", c -> sleep(c, c.intArg(0), c.intArg(1), c.arg(2), c.arg(3), true));
         t.partial(233, "dp", c -> fail(Errno.EPERM), "refused: the clock is the host's");
@@ -56,17 +56,6 @@ final class TimeCalls {
         if (c.arg(1) != 0) {
             long res = id == 13 ? 1_000_000_000L : id == 8 || id == 10 || id == 12 ? 1_000_000L : 1;
             Clock.putTimespec(c.mem(), c.arg(1), res);
-        }
-        return 0;
-    }
-
-    /** Implements FreeBSD gettimeofday(2); the time zone is UTC. */
-    private static long gettimeofday(Call c) {
-        if (c.arg(0) != 0) {
-            Clock.putTimeval(c.mem(), c.arg(0), Clock.nanos(Clock.Kind.REALTIME));
-        }
-        if (c.arg(1) != 0) {
-            c.mem().putLong(c.arg(1), 0);
         }
         return 0;
     }

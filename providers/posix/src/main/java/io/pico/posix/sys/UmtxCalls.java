@@ -34,7 +34,7 @@ final class UmtxCalls {
     private UmtxCalls() {
     }
 
-    static void register(SyscallTable t) {
+    static void register(SyscallTable<Call> t) {
         t.partial(454, "pddpp", UmtxCalls::umtxOp, "WAIT, WAIT_UINT(_PRIVATE), WAKE(_PRIVATE), NWAKE_PRIVATE, "
                 + "MUTEX_WAIT/WAKE/WAKE2, SEM2_WAIT/WAKE; no kernel-side locks (PI, PP, rwlocks, condvars, SHM)");
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The FreeBSD system call table as data: numbers, names, support levels and notes. */
 class TableTest {
 
-    private final SyscallTable table = Table.create();
+    private final SyscallTable<io.pico.posix.core.Call> table = Table.create();
 
     @Test
     void theCallsLibcStartUpAndStdioNeedAreImplementedUnderTheirFreeBsdNumbers() {
@@ -63,5 +63,14 @@ class TableTest {
         assertEquals("freebsd11_fstat", SyscallNames.name(189));
         assertEquals(30, io.pico.posix.FreeBsdAbi.INSTANCE.signals().parse("USR1"));
         assertEquals(20, io.pico.posix.FreeBsdAbi.INSTANCE.signals().parse("SIGCHLD"));
+    }
+
+    @Test
+    void tracesInTheCoresFormatWithFreeBsdLetters() {
+        assertEquals("openat(AT_FDCWD,NULL,O_WRONLY|O_CREAT|O_CLOEXEC,0644)",
+                table.strace().call(table.get(499), new long[] {-100, 0, 0x1 | 0x200 | 0x100000, 0644, 0, 0}, null));
+        assertEquals(" = -1 errno=2 (No such file or directory)", table.strace().result(table.get(499), 0, 2));
+        assertEquals('X', table.get(1).result(), "exit ends the process: traced before it runs");
+        assertEquals('!', table.get(431).result(), "thr_exit ends a thread only");
     }
 }

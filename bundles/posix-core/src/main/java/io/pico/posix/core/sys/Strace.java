@@ -98,6 +98,23 @@ public final class Strace {
         }
     }
 
+    /**
+     * Appends open(2) flags: the access mode ({@code O_RDONLY}, {@code O_WRONLY}, {@code O_RDWR}, the low two
+     * bits in every Unix ABI), then the personality's other flag names joined by {@code |}.
+     */
+    public static void openFlags(StringBuilder sb, int v, int[] bits, String[] names) {
+        sb.append(switch (v & 3) {
+            case 0 -> "O_RDONLY";
+            case 1 -> "O_WRONLY";
+            case 2 -> "O_RDWR";
+            default -> "O_ACCMODE";
+        });
+        if ((v & ~3) != 0) {
+            sb.append('|');
+            flags(sb, v & ~3, bits, names, "");
+        }
+    }
+
     /** Appends flag names joined by {@code |} (unknown bits in hex, {@code zero} for none). */
     public static void flags(StringBuilder sb, int v, int[] bits, String[] names, String zero) {
         int rest = v;

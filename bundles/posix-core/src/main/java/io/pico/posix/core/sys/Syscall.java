@@ -13,7 +13,7 @@ import io.pico.api.Support;
  * @param support how completely it is implemented
  * @param note what partial support covers
  */
-public record Syscall(int number, String name, String args, Handler handler, Support support, String note) {
+public record Syscall(int number, String name, String args, Handler<?> handler, Support support, String note) {
 
     /** The number of arguments. */
     public int arity() {
@@ -21,7 +21,11 @@ public record Syscall(int number, String name, String args, Handler handler, Sup
         return eq < 0 ? args.length() : eq;
     }
 
-    /** The letter describing the result: {@code d} decimal, {@code p}/{@code x} hex, {@code !} no return. */
+    /**
+     * The letter describing the result: {@code d} decimal, {@code p}/{@code x} hex, {@code !} no return,
+     * {@code X} no return because it ends the process (traced before it runs, with the exit status of the first
+     * argument's low 8 bits: whoever waits for the process may read the trace as soon as it has ended).
+     */
     public char result() {
         int eq = args.indexOf('=');
         return eq < 0 ? 'd' : args.charAt(eq + 1);

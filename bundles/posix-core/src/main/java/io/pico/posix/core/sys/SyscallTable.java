@@ -12,7 +12,6 @@ import io.pico.posix.core.Abi;
 import io.pico.posix.core.Call;
 import io.pico.posix.core.Errno;
 import io.pico.posix.core.PosixProcess;
-import io.pico.posix.core.Signals;
 import io.pico.posix.core.SysError;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,26 +25,38 @@ import java.util.function.IntFunction;
  * named numbers without a handler are MISSING rows that fail with ENOSYS (logged once per process in the
  * runtime log, never on the guest's output). Dispatch reads the call with the personality's
  * {@link Convention}, runs the handler, maps failures to the personality's error numbers, writes the outcome,
- * prints the trace line when the process is traced, reports to call observers, and delivers pending signals.
+ * prints the trace line when the process is traced, reports to call observers, and lets the personality's
+ * {@link CallHooks} deliver pending signals. Linux and FreeBSD dispatch through this one table type.
+ *
+ * @param <C> the call type the personality's handlers take
  */
-public final class SyscallTable {
+public final class SyscallTable<C extends Call> {
 
     private final Abi abi;
     private final Convention convention;
     private final IntFunction<String> names;
     private final Syscall[] rows;
     private final Strace strace;
+    private final CallHooks<C> hooks;
 
     /**
      * An empty table for numbers {@code 0..size-1}, whose names come from {@code names} (null for unused
-     * numbers).
+     * numbers), with the core's {@link CallHooks#PLAIN} hooks: its handlers take the core's {@link Call}.
      */
+    @SuppressWarnings("unchecked")
     public SyscallTable(Abi abi, Convention convention, int size, IntFunction<String> names, ArgFormat format) {
+        this(abi, convention, size, names, format, (CallHooks<C>) CallHooks.PLAIN);
+    }
+
+    /** An empty table whose calls are made and surrounded by the personality's {@code hooks}. */
+    public SyscallTable(Abi abi, Convention convention, int size, IntFunction<String> names, ArgFormat format,
+            CallHooks<C> hooks) {
         this.abi = abi;
         this.convention = convention;
         this.names = names;
         this.rows = new Syscall[size];
         this.strace = new Strace(abi, format);
+        this.hooks = hooks;
     }
 
     /** The personality's numbers. */
@@ -59,7 +70,7 @@ public final class SyscallTable {
     }
 
     /** Adds a row; the name comes from the number. */
-    public void add(int nr, String args, Handler handler, Support support, String note) {
+    public void add(int nr, String args, Handler<? super C> handler, Support support, String note) {
         String name = nr >= 0 && nr < rows.length ? names.apply(nr) : null;
         if (name == null || rows[nr] != null) {
             throw new IllegalStateException("bad or duplicate system call number " + nr);
@@ -68,12 +79,12 @@ public final class SyscallTable {
     }
 
     /** Adds a fully supported row. */
-    public void full(int nr, String args, Handler handler) {
+    public void full(int nr, String args, Handler<? super C> handler) {
         add(nr, args, handler, Support.FULL, "");
     }
 
     /** Adds a partially supported row with a note saying what is covered. */
-    public void partial(int nr, String args, Handler handler, String note) {
+    public void partial(int nr, String args, Handler<? super C> handler, String note) {
         add(nr, args, handler, Support.PARTIAL, note);
     }
 
@@ -120,13 +131,15 @@ public final class SyscallTable {
     /**
      * Runs call {@code nr} of this table with arguments the caller read, writing the outcome with another
      * convention: for a second entry into the same handlers, such as Linux's {@code int 0x80} from 64-bit code
-     * (i386 numbers mapped onto this table's, 32-bit results). Traces are prefixed with {@code prefix}.
+     * (i386 numbers mapped onto this table's, 32-bit results). Traces are prefixed with {@code prefix}; such
+     * calls are never restarted after a signal handler.
      */
     public void dispatch(Kernel kernel, PicoThread thread, PosixProcess state, Convention with, long nr, long[] args,
             String prefix) {
         run(kernel, thread, state, with, nr, get(nr), java.util.Arrays.copyOf(args, 6), prefix);
     }
 
+    @SuppressWarnings("unchecked")
     private void run(Kernel kernel, PicoThread thread, PosixProcess state, Convention convention, long nr,
             Syscall sc, long[] args, String prefix) {
         PrintStream trace = thread.process().trace().orElse(null);
@@ -139,82 +152,108 @@ public final class SyscallTable {
             kernel.callStarting(event);
         }
         if (sc == null || sc.handler() == null) {
-            String name = sc == null ? "syscall_" + nr : sc.name();
-            if (state.firstUnknown(nr)) {
-                kernel.log(abi.personality() + ": pid " + pid + ": unknown system call " + name + " (" + nr + ")");
-            }
-            int enosys = abi.errno(Errno.ENOSYS);
-            if (trace != null) {
-                trace.println(tid + " " + prefix + name + "(...)" + strace.result(sc, 0, enosys)
-                        + " [unknown system call " + nr + "]");
-            }
-            convention.complete(thread, 0, enosys, false, 0);
-            if (event != null) {
-                kernel.callEnded(event, -enosys);
-            }
+            unknown(kernel, thread, state, convention, nr, sc, prefix, trace, event);
             return;
         }
         String shown = trace == null ? null : prefix + strace.call(sc, args, thread.process().memory());
-        Call call = new Call(kernel, thread, state, (int) nr, args);
+        if (shown != null && sc.result() == 'X') {
+            // shown before it runs: once the process has ended, whoever waits for it may read the trace at once
+            trace.println(tid + " " + shown);
+            trace.println(pid + " +++ exited with " + (args[0] & 0xff) + " +++");
+            shown = null;
+        }
+        boolean ownEntry = convention == this.convention;
+        C call = hooks.call(kernel, thread, state, (int) nr, args);
         long result = 0;
         int errno = 0;
         boolean interrupted = false;
+        hooks.entering(call);
         try {
-            result = sc.handler().call(call);
+            result = ((Handler<C>) sc.handler()).call(call);
             errno = convention.errorOf(result);
-        } catch (SysError e) {
-            errno = e.number(abi);
-        } catch (MemoryFault e) {
-            errno = abi.errno(Errno.EFAULT);
-        } catch (MemoryLimitException e) {
-            errno = abi.errno(Errno.ENOMEM);
-        } catch (ResourceLimitException e) {
-            errno = abi.errno(Errno.EAGAIN);
-        } catch (InterruptedException | ClosedByInterruptException e) {
-            Thread.interrupted();
-            errno = abi.errno(Errno.EINTR);
-            interrupted = true;
-        } catch (IOException e) {
-            errno = abi.errno(Errno.of(e));
-        } catch (java.io.UncheckedIOException e) {
-            errno = abi.errno(Errno.of(e.getCause()));
-        } catch (java.nio.file.DirectoryIteratorException e) {
-            errno = abi.errno(Errno.of(e.getCause()));
-        } catch (UnsupportedOperationException e) {
-            errno = abi.errno(Errno.EOPNOTSUPP);
-        } catch (java.nio.file.InvalidPathException e) {
-            errno = abi.errno(Errno.ENOENT);
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            kernel.log(abi.personality() + ": pid " + pid + ": " + sc.name() + " failed: " + e);
-            errno = abi.errno(Errno.EIO);
+            errno = failure(call, sc, e, ownEntry);
+            interrupted = e instanceof InterruptedException
+                    || e instanceof ClosedByInterruptException && errno == abi.errno(Errno.EINTR);
         } finally {
+            hooks.left(call);
             io.pico.posix.core.fs.GuestFs.endCall(); // the host names the call used are no longer valid
         }
-        if (call.returns()) {
+        boolean returns = call.returns();
+        if (returns) {
             convention.complete(thread, result, errno, call.hasSecondResult(), call.secondResult());
         }
         if (shown != null) {
             // calls that do not return (exit, a successful execve) are shown without a result
-            trace.println(tid + " " + shown + (call.returns() ? strace.result(sc, result, errno) : ""));
-            thread.process().exitStatus().filter(st -> !st.signalled() && !call.returns())
+            trace.println(tid + " " + shown + (returns ? strace.result(sc, result, errno) : ""));
+            thread.process().exitStatus().filter(st -> !st.signalled() && !returns)
                     .ifPresent(st -> trace.println(pid + " +++ exited with " + st.code() + " +++"));
         }
         if (event != null) {
-            kernel.callEnded(event, errno > 0 ? -errno : result);
+            kernel.callEnded(event, !returns ? 0 : errno > 0 ? -errno : result);
         }
-        if (call.returns() && thread.process().exitStatus().isEmpty()) {
-            boolean restartable = interrupted;
-            Signals.deliverPending(kernel, thread, state, !restartable ? null : () -> {
-                convention.restart(thread, nr, java.util.Arrays.copyOf(args, sc.arity()));
-                if (trace != null) {
-                    trace.println(tid + " (" + sc.name() + " restarted after the signal handler)");
-                }
-            });
-            if (thread.providerState() instanceof io.pico.posix.core.PosixThread ts) {
-                ts.restoreSavedMask();
+        hooks.returned(call, sc, result, errno, ownEntry, !(interrupted && ownEntry) ? null : () -> {
+            convention.restart(thread, nr, java.util.Arrays.copyOf(args, sc.arity()));
+            if (trace != null) {
+                trace.println(tid + " (" + sc.name() + " restarted after the signal handler)");
             }
+        });
+    }
+
+    /** An unknown number or a missing row: ENOSYS, one log line per process and number, the trace line. */
+    private void unknown(Kernel kernel, PicoThread thread, PosixProcess state, Convention convention, long nr,
+            Syscall sc, String prefix, PrintStream trace, CallEvent event) {
+        int pid = thread.process().pid();
+        int tid = thread.tid();
+        String name = sc == null ? "syscall_" + nr : sc.name();
+        if (state.firstUnknown(nr)) {
+            kernel.log(abi.personality() + ": pid " + pid + ": unknown system call " + name + " (" + nr + ")");
         }
+        int enosys = abi.errno(Errno.ENOSYS);
+        if (trace != null) {
+            trace.println(tid + " " + prefix + name + "(...)" + strace.result(sc, 0, enosys)
+                    + " [unknown system call " + nr + "]");
+        }
+        convention.complete(thread, 0, enosys, false, 0);
+        if (event != null) {
+            kernel.callEnded(event, -enosys);
+        }
+    }
+
+    /**
+     * The personality's error number for a handler's failure; a {@link RuntimeException} that is no call's
+     * failure (a bug) is thrown on, for the kernel to report.
+     */
+    private int failure(C call, Syscall sc, Exception e, boolean ownEntry) {
+        if (e instanceof SysError s) {
+            return s.number(abi);
+        } else if (e instanceof MemoryFault) {
+            return abi.errno(Errno.EFAULT);
+        } else if (e instanceof MemoryLimitException) {
+            return abi.errno(Errno.ENOMEM);
+        } else if (e instanceof ResourceLimitException) {
+            return abi.errno(Errno.EAGAIN);
+        } else if (e instanceof InterruptedException) {
+            Thread.interrupted();
+            return abi.errno(Errno.EINTR);
+        } else if (e instanceof ClosedByInterruptException) {
+            // a host operation aborted by a signal's wake-up
+            Thread.interrupted();
+            return hooks.interrupted(call, ownEntry);
+        } else if (e instanceof IOException io) {
+            return hooks.ioError(call, io);
+        } else if (e instanceof java.io.UncheckedIOException u) {
+            return hooks.ioError(call, u.getCause());
+        } else if (e instanceof java.nio.file.DirectoryIteratorException d) {
+            return hooks.ioError(call, d.getCause());
+        } else if (e instanceof UnsupportedOperationException) {
+            return abi.errno(Errno.EOPNOTSUPP);
+        } else if (e instanceof java.nio.file.InvalidPathException) {
+            return abi.errno(Errno.ENOENT);
+        } else if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        call.log(sc.name() + " failed: " + e);
+        return abi.errno(Errno.EIO);
     }
 }
