@@ -37,20 +37,45 @@ final class KAddressSpace implements AddressSpace {
     private boolean released;
     private long limit = Limits.defaults().memoryBytes();
 
-    /** A mapped range backed by host memory at {@code host}. */
+    /**
+     * A mapped range backed by host memory at {@code host}: anonymous, or (image != null) a private copy-on-write
+     * mapping of an image's memory file from {@code fileOffset}.
+     */
     private static final class Chunk {
         final long start;
         final long end;
         final long host;
         int protection;
+        /** The image whose memory file backs this range (one counted reference per chunk), or null. */
+        final Images.Image image;
+        final long fileOffset;
         /** A direct buffer over the whole chunk, made on the first {@link #pin} in it (slices of it are cheap). */
         java.nio.ByteBuffer view;
 
         Chunk(long start, long end, long host, int protection) {
+            this(start, end, host, protection, null, 0);
+        }
+
+        Chunk(long start, long end, long host, int protection, Images.Image image, long fileOffset) {
             this.start = start;
             this.end = end;
             this.host = host;
             this.protection = protection;
+            this.image = image;
+            this.fileOffset = fileOffset;
+        }
+
+        /** The part [from, to) of this chunk as a chunk of its own (its image counted once more). */
+        Chunk piece(long from, long to, int protection) {
+            return new Chunk(from, to, host + (from - start), protection, image == null ? null : image.retain(),
+                    fileOffset + (from - start));
+        }
+
+        /** This chunk is gone (its pieces hold their own references). */
+        void drop() {
+            if (image != null) {
+                image.release();
+            }
         }
     }
 
@@ -79,6 +104,43 @@ final class KAddressSpace implements AddressSpace {
     @Override
     public synchronized void map(long address, long size, int protection) {
         checkAligned(address, size);
+        mapLocked(address, size, protection, null, 0);
+    }
+
+    /**
+     * Maps the file's pages privately (copy-on-write) from the kernel's copy of the file ({@link Images}): no
+     * bytes are read or copied for a file mapped before, the pages a process only reads are shared with every
+     * other process mapping it, and fork copies only the pages written. False (nothing mapped) where the kernel
+     * keeps no copy of this file (not a plain host file, too large); the caller maps and copies then.
+     */
+    @Override
+    public boolean mapFile(long address, long size, int protection, java.nio.channels.FileChannel file,
+            long offset) {
+        checkAligned(address, size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
+            throw new IllegalArgumentException("unaligned file offset " + offset);
+        }
+        Images.Image image = Images.acquire(file); // outside the lock: a first map reads the file
+        if (image == null) {
+            return false;
+        }
+        try {
+            if (offset + size > ((image.size + PAGE_SIZE - 1) & -PAGE_SIZE) || offset + size < offset) {
+                throw new IllegalArgumentException(String.format(
+                        "file mapping 0x%x+0x%x lies past the file's end (%d bytes)", offset, size, image.size));
+            }
+            synchronized (this) {
+                mapLocked(address, size, protection, image, offset);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            image.release();
+            throw e;
+        }
+    }
+
+    /** Maps anonymous memory (image null) or the image's pages from offset; the chunk takes the image's reference. */
+    private void mapLocked(long address, long size, int protection, Images.Image image, long offset) {
         if (released) {
             throw new IllegalStateException("address space released");
         }
@@ -90,10 +152,10 @@ final class KAddressSpace implements AddressSpace {
             throw new io.pico.api.MemoryLimitException(size, limit);
         }
         unmapLocked(address, size);
-        long host = HostMemory.allocate(size);
+        long host = image == null ? HostMemory.allocate(size) : HostMemory.mapFile(image.fd, offset, size, false);
         HOST_BYTES.addAndGet(size);
         held.addAndGet(size);
-        chunks.put(address, new Chunk(address, address + size, host, protection));
+        chunks.put(address, new Chunk(address, address + size, host, protection, image, offset));
         mapped += size;
         record(new Op(address, size, protection, host));
     }
@@ -111,11 +173,12 @@ final class KAddressSpace implements AddressSpace {
             long to = Math.min(c.end, end);
             chunks.remove(c.start);
             if (c.start < from) {
-                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+                chunks.put(c.start, c.piece(c.start, from, c.protection));
             }
             if (to < c.end) {
-                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+                chunks.put(to, c.piece(to, c.end, c.protection));
             }
+            c.drop();
             mapped -= to - from;
             record(new Op(from, to - from, -1, 0));
             freeLater(c.host + (from - c.start), to - from);
@@ -194,12 +257,13 @@ final class KAddressSpace implements AddressSpace {
             long to = Math.min(c.end, end);
             chunks.remove(c.start);
             if (c.start < from) {
-                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+                chunks.put(c.start, c.piece(c.start, from, c.protection));
             }
-            chunks.put(from, new Chunk(from, to, c.host + (from - c.start), protection));
+            chunks.put(from, c.piece(from, to, protection));
             if (to < c.end) {
-                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+                chunks.put(to, c.piece(to, c.end, c.protection));
             }
+            c.drop();
             record(new Op(from, to - from, protection, 0));
         }
     }
@@ -291,7 +355,10 @@ final class KAddressSpace implements AddressSpace {
      * are not copied: the new memory reads as zero until written, and untouched pages (most of a stack)
      * cost the child no RAM. Pages the host never gave the parent (neither present nor swapped, in
      * {@code /proc/self/pagemap}) are not even read: reading them would fault each one in (a minor fault and a
-     * 4 KiB compare per page: ~1 ms for an 8 MiB stack, at every fork of a shell).
+     * 4 KiB compare per page: ~1 ms for an 8 MiB stack, at every fork of a shell). A range mapped from an image
+     * ({@link #mapFile}) is mapped from the same image in the child, and only the pages the parent wrote (its
+     * own anonymous copies, in the pagemap: not file pages) are copied: the program's text and every page
+     * both only read stay shared.
      */
     synchronized void copyInto(KAddressSpace other) {
         // the child's lock too: the half-made child is in the process table already, and a KILL that ends it
@@ -300,17 +367,34 @@ final class KAddressSpace implements AddressSpace {
             other.limit = limit;
             for (Chunk c : chunks.values()) {
                 long size = c.end - c.start;
-                other.map(c.start, size, c.protection);
+                if (c.image != null) {
+                    Images.Image image = c.image.retain();
+                    try {
+                        other.mapLocked(c.start, size, c.protection, image, c.fileOffset);
+                    } catch (RuntimeException e) {
+                        image.release();
+                        throw e;
+                    }
+                } else {
+                    other.map(c.start, size, c.protection);
+                }
                 long to = other.host(c.start, size);
                 for (long group = 0; group < size; group += GROUP * PAGE_SIZE) {
                     long groupLength = Math.min(GROUP * PAGE_SIZE, size - group);
                     long[] present = Pagemap.entries(c.host + group, (int) (groupLength / PAGE_SIZE));
-                    java.nio.ByteBuffer pages = HostMemory.buffer(c.host + group, (int) groupLength);
+                    java.nio.ByteBuffer pages = c.image != null ? null : HostMemory.buffer(c.host + group, (int) groupLength);
                     long run = -1; // start of a run of pages to copy
                     for (long off = 0; off <= groupLength; off += PAGE_SIZE) {
-                        boolean copy = off < groupLength
-                                && (present == null || Pagemap.touched(present[(int) (off / PAGE_SIZE)]))
-                                && pages.slice((int) off, (int) PAGE_SIZE).mismatch(ZERO_PAGE.duplicate()) >= 0;
+                        boolean copy;
+                        if (off == groupLength) {
+                            copy = false;
+                        } else if (c.image != null) {
+                            // unknown (no pagemap): copy it; else only the parent's own copy of a page
+                            copy = present == null || Pagemap.written(present[(int) (off / PAGE_SIZE)]);
+                        } else {
+                            copy = (present == null || Pagemap.touched(present[(int) (off / PAGE_SIZE)]))
+                                    && pages.slice((int) off, (int) PAGE_SIZE).mismatch(ZERO_PAGE.duplicate()) >= 0;
+                        }
                         if (copy && run < 0) {
                             run = off;
                         } else if (!copy && run >= 0) {
@@ -342,6 +426,9 @@ final class KAddressSpace implements AddressSpace {
                 held.addAndGet(-f[1]);
             }
             pendingFrees.clear();
+        }
+        for (Chunk c : chunks.values()) {
+            c.drop();
         }
         engines.clear();
         chunks.clear();

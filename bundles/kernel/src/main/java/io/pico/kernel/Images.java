@@ -1,0 +1,168 @@
+package io.pico.kernel;
+
+import io.pico.unicorn.HostMemory;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kernel's copies of image files that guests map ({@link KAddressSpace#mapFile}): one sealed memory file
+ * (memfd) per file identity (device, inode, size, modification and change times), read once. Every process that
+ * maps the same unchanged file gets a private copy-on-write mapping of the same memory file: it shares the pages
+ * it only reads with every other process and the cache, and fork copies only the pages a process wrote. The
+ * host file itself is never mapped: a host file that someone truncates would make the JVM fault (SIGBUS) on its
+ * pages; the sealed copy can neither shrink nor change. A file changed in place gets a new copy at its next map
+ * (its change time moved); mappings of the old copy keep it.
+ *
+ * <p>Bounded: files up to {@code pico.image.max} bytes (64 MiB) are copied, the cache keeps at most
+ * {@code pico.image.cache} bytes (256 MiB) of copies no process needs, least recently mapped first out.
+ */
+final class Images {
+
+    private static final long MAX_FILE = Long.getLong("pico.image.max", 64L << 20);
+    private static final long CACHE_BYTES = Long.getLong("pico.image.cache", 256L << 20);
+
+    /** A host file's identity: a copy is re-used only for the same unchanged file. */
+    private record Key(Object fileKey, long size, long modified, long changed) {
+    }
+
+    /** A sealed memory file holding an image's bytes, counted: the cache and each chunk mapping it hold one. */
+    static final class Image {
+        final int fd;
+        final long size;
+        private int refs = 1;
+
+        Image(int fd, long size) {
+            this.fd = fd;
+            this.size = size;
+        }
+
+        synchronized Image retain() {
+            if (refs <= 0) {
+                throw new IllegalStateException("image released");
+            }
+            refs++;
+            return this;
+        }
+
+        void release() {
+            boolean close;
+            synchronized (this) {
+                close = --refs == 0;
+            }
+            if (close) {
+                HostMemory.closeFile(fd); // mappings keep its pages
+            }
+        }
+    }
+
+    /** Where a failed copy is reported: the runtime's log, once a kernel is active. */
+    static volatile java.util.function.Consumer<String> log = line -> { };
+
+    private static final LinkedHashMap<Key, Image> CACHE = new LinkedHashMap<>(16, 0.75f, true);
+    private static long cached;
+    /** Copies made (tests, statistics). */
+    static final java.util.concurrent.atomic.AtomicLong COPIES = new java.util.concurrent.atomic.AtomicLong();
+
+    private Images() {
+    }
+
+    /**
+     * A counted image of the open file (release it), or null where none can be made: not a plain host file of the
+     * JDK, too large, empty, or memory files unavailable. The caller then copies the bytes itself.
+     */
+    static Image acquire(FileChannel file) {
+        int fd = HostMemory.descriptor(file);
+        if (fd < 0) {
+            return null;
+        }
+        Key key;
+        try {
+            Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/fd/" + fd),
+                    "unix:dev,ino,size,lastModifiedTime,ctime,mode");
+            int mode = (Integer) a.get("mode");
+            long size = (Long) a.get("size");
+            if ((mode & 0170000) != 0100000 || size <= 0 || size > MAX_FILE) {
+                return null; // not a regular file (a pipe, a device) or not worth a copy
+            }
+            key = new Key(java.util.List.of(a.get("dev"), a.get("ino")), size,
+                    ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
+                    ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        synchronized (Images.class) {
+            Image image = CACHE.get(key);
+            if (image != null) {
+                return image.retain();
+            }
+            try {
+                image = copy(file, key.size());
+            } catch (IOException | RuntimeException e) {
+                log.accept("image copy of descriptor " + fd + " failed (the file is copied per process): " + e);
+                return null;
+            }
+            COPIES.incrementAndGet();
+            CACHE.put(key, image);
+            cached += image.size;
+            for (Iterator<Image> it = CACHE.values().iterator(); cached > CACHE_BYTES && it.hasNext();) {
+                Image old = it.next();
+                if (old != image) {
+                    it.remove();
+                    cached -= old.size;
+                    old.release();
+                }
+            }
+            return image.retain();
+        }
+    }
+
+    /** Reads the file into a new sealed memory file. */
+    private static Image copy(FileChannel file, long size) throws IOException {
+        int fd = HostMemory.memoryFile("pico-image", size);
+        try {
+            long at = HostMemory.mapFile(fd, 0, size, true);
+            try {
+                for (long pos = 0; pos < size;) {
+                    int n = (int) Math.min(1 << 24, size - pos);
+                    java.nio.ByteBuffer buf = HostMemory.buffer(at + pos, n);
+                    while (buf.hasRemaining()) {
+                        if (file.read(buf, pos + buf.position()) < 0) {
+                            throw new IOException("file shrank while copying");
+                        }
+                    }
+                    pos += n;
+                }
+            } finally {
+                HostMemory.free(at, size);
+            }
+            HostMemory.seal(fd); // nothing else can reach the descriptor: the seals are a second line
+            return new Image(fd, size);
+        } catch (IOException | RuntimeException e) {
+            HostMemory.closeFile(fd);
+            throw e;
+        }
+    }
+
+    /** Drops every cached copy (the kernel stops); mappings keep theirs. */
+    static void clear() {
+        synchronized (Images.class) {
+            for (Image i : CACHE.values()) {
+                i.release();
+            }
+            CACHE.clear();
+            cached = 0;
+        }
+    }
+
+    /** Copies in the cache now (tests, statistics). */
+    static synchronized int size() {
+        return CACHE.size();
+    }
+}
