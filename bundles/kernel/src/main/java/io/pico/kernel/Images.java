@@ -32,18 +32,24 @@ final class Images {
     private record Key(Object fileKey, long size, long modified, long changed) {
     }
 
-    /** A sealed memory file holding an image's bytes, counted: the cache and each chunk mapping it hold one. */
-    static final class Image {
+    /**
+     * A sealed memory file holding an image's bytes, counted: the cache, each chunk mapping it and each engine
+     * keeping its view hold one. Its read-only view ({@link #view}) is the host memory of every process's
+     * unwritable pages of the image: one host mapping, so that engines can keep their translations of it.
+     */
+    static final class Image implements io.pico.kernel.engine.Engine.Stable {
         final int fd;
         final long size;
         private int refs = 1;
+        private long view;
 
         Image(int fd, long size) {
             this.fd = fd;
             this.size = size;
         }
 
-        synchronized Image retain() {
+        @Override
+        public synchronized Image retain() {
             if (refs <= 0) {
                 throw new IllegalStateException("image released");
             }
@@ -51,13 +57,27 @@ final class Images {
             return this;
         }
 
-        void release() {
+        /** The whole file mapped read-only (made on first use, unmapped with the last reference). */
+        synchronized long view() {
+            if (view == 0) {
+                view = HostMemory.mapFileReadOnly(fd, 0, size);
+            }
+            return view;
+        }
+
+        @Override
+        public void release() {
             boolean close;
+            long unmap;
             synchronized (this) {
                 close = --refs == 0;
+                unmap = close ? view : 0;
             }
             if (close) {
-                HostMemory.closeFile(fd); // mappings keep its pages
+                if (unmap != 0) {
+                    HostMemory.free(unmap, size);
+                }
+                HostMemory.closeFile(fd); // private mappings keep their pages
             }
         }
     }

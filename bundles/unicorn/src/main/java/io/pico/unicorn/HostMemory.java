@@ -138,6 +138,26 @@ public final class HostMemory {
         return p;
     }
 
+    /**
+     * Maps {@code size} bytes (rounded up to pages) of a host file from the page-aligned {@code offset} read-only
+     * and private: host memory that nothing can write (a write faults the host process), for memory shared by
+     * many readers. Same rules as {@link #mapFile}; free it with {@link #free}.
+     */
+    public static long mapFileReadOnly(int fd, long offset, long size) {
+        long len = pageRound(size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
+            throw new IllegalArgumentException("file offset not page aligned: " + offset);
+        }
+        LibC c = Native.libc();
+        jnr.ffi.Pointer ptr = c.mmap(null, len, LibC.PROT_READ, LibC.MAP_PRIVATE | LibC.MAP_NORESERVE, fd, offset);
+        long p = ptr == null ? 0 : ptr.address();
+        if (p == LibC.MAP_FAILED || p == 0) {
+            throw new UnicornException(X86.UC_ERR_NOMEM,
+                    "mmap(" + len + " bytes of descriptor " + fd + ", read-only) failed, errno " + lastError(c));
+        }
+        return p;
+    }
+
     /** Closes a host descriptor from {@link #memoryFile}. */
     public static void closeFile(int fd) {
         Native.libc().close(fd);
