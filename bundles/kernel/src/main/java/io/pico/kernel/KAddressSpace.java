@@ -769,17 +769,37 @@ final class KAddressSpace implements AddressSpace {
         return new String(getCString(address, max), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a C string chunk by chunk (one strnlen and one copy per chunk it spans, not a lookup per byte: execve
+     * reads every argument and environment string this way); a fault at the first unmapped byte before the NUL.
+     */
     @Override
     public synchronized byte[] getCString(long address, int max) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < max; i++) {
-            byte b = getByte(address + i);
-            if (b == 0) {
+        ByteArrayOutputStream out = null;
+        long at = address;
+        int left = max;
+        while (left > 0) {
+            Chunk c = chunkAt(at);
+            if (c == null) {
+                throw new MemoryFault(at);
+            }
+            int span = (int) Math.min(left, c.end - at);
+            long host = c.host + (at - c.start);
+            int n = (int) HostMemory.strlen(host, span);
+            if (out == null && (n < span || span == left)) {
+                return HostMemory.cString(host, n); // the usual case: the string lies in one chunk
+            }
+            if (out == null) {
+                out = new ByteArrayOutputStream();
+            }
+            out.writeBytes(HostMemory.cString(host, n));
+            if (n < span) {
                 break;
             }
-            out.write(b);
+            at += span;
+            left -= span;
         }
-        return out.toByteArray();
+        return out == null ? new byte[0] : out.toByteArray();
     }
 
     @Override
