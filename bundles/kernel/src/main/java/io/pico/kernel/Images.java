@@ -123,7 +123,7 @@ final class Images {
                 return image.retain();
             }
             try {
-                image = copy(file, key.size());
+                image = copy(fd, key.size());
             } catch (IOException | RuntimeException e) {
                 log.accept("image copy of descriptor " + fd + " failed (the file is copied per process): " + e);
                 return null;
@@ -143,8 +143,11 @@ final class Images {
         }
     }
 
-    /** Reads the file into a new sealed memory file. */
-    private static Image copy(FileChannel file, long size) throws IOException {
+    /**
+     * Reads the file into a new sealed memory file, with positional reads on its descriptor (pread: an interrupt of
+     * the calling thread, a signal or a provider swap, cannot close the caller's channel as a channel read would).
+     */
+    private static Image copy(int file, long size) throws IOException {
         int fd = HostMemory.memoryFile("pico-image", size);
         try {
             long at = HostMemory.mapFile(fd, 0, size, true);
@@ -153,7 +156,7 @@ final class Images {
                     int n = (int) Math.min(1 << 24, size - pos);
                     java.nio.ByteBuffer buf = HostMemory.buffer(at + pos, n);
                     while (buf.hasRemaining()) {
-                        if (file.read(buf, pos + buf.position()) < 0) {
+                        if (HostMemory.read(file, buf, pos + buf.position()) <= 0) {
                             throw new IOException("file shrank while copying");
                         }
                     }
