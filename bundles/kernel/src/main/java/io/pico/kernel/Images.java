@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * it only reads with every other process and the cache, and fork copies only the pages a process wrote. The
  * host file itself is never mapped: a host file that someone truncates would make the JVM fault (SIGBUS) on its
  * pages; the sealed copy can neither shrink nor change. A file changed in place gets a new copy at its next map
- * (its change time moved); mappings of the old copy keep it.
+ * (its change time moved); mappings of the old copy keep it. A file changed in the last two seconds is copied for
+ * each map and not cached (two changes within the file system's clock tick can leave its times as they were).
  *
  * <p>Bounded: files up to {@code pico.image.max} bytes (64 MiB) are copied, the cache keeps at most
  * {@code pico.image.cache} bytes (256 MiB) of copies no process needs, least recently mapped first out.
@@ -27,6 +28,12 @@ final class Images {
 
     private static final long MAX_FILE = Long.getLong("pico.image.max", 64L << 20);
     private static final long CACHE_BYTES = Long.getLong("pico.image.cache", 256L << 20);
+    /**
+     * A file changed less than this long ago (its change time) gets a copy of its own, not cached: a file system
+     * may give two changes within its clock tick the same times (ext4: a few ms), which would leave the key as it
+     * was for changed contents.
+     */
+    static volatile long settledNanos = Long.getLong("pico.image.settled.ms", 2000) * 1_000_000L;
 
     /** A host file's identity: a copy is re-used only for the same unchanged file. */
     private record Key(Object fileKey, long size, long modified, long changed) {
@@ -116,6 +123,17 @@ final class Images {
                     ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS));
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+        if (System.currentTimeMillis() * 1_000_000L - key.changed() < settledNanos) {
+            // changed moments ago: a change within the file system's time granularity would keep the same key,
+            // so this copy is not shared with later maps (as git treats racily clean files)
+            try {
+                COPIES.incrementAndGet();
+                return copy(fd, key.size());
+            } catch (IOException | RuntimeException e) {
+                log.accept("image copy of descriptor " + fd + " failed (the file is copied per process): " + e);
+                return null;
+            }
         }
         synchronized (Images.class) {
             Image image = CACHE.get(key);

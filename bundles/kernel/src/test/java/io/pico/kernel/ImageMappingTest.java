@@ -29,6 +29,46 @@ class ImageMappingTest {
     @TempDir
     Path dir;
 
+    private long settled;
+
+    /** The files here are written just before they are mapped: cache them at once (one test checks the rule). */
+    @org.junit.jupiter.api.BeforeEach
+    void cacheAtOnce() {
+        settled = Images.settledNanos;
+        Images.settledNanos = 0;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void restore() {
+        Images.settledNanos = settled;
+    }
+
+    @Test
+    void aFileChangedMomentsAgoIsCopiedForEachMapSoThatAChangeInTheSameClockTickIsSeen() throws IOException {
+        Images.settledNanos = 2_000_000_000L;
+        Path f = image("r", 4);
+        KAddressSpace one = new KAddressSpace();
+        KAddressSpace two = new KAddressSpace();
+        try {
+            long before = Images.COPIES.get();
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                assertTrue(one.mapFile(BASE, PAGE, 1, ch, 0));
+            }
+            byte[] changed = Files.readAllBytes(f);
+            changed[0] = 99; // same size, at once: the file system may keep its times as they were
+            Files.write(f, changed);
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                assertTrue(two.mapFile(BASE, PAGE, 1, ch, 0));
+            }
+            assertEquals(before + 2, Images.COPIES.get(), "each map made its own copy");
+            assertEquals((byte) 4, one.getByte(BASE));
+            assertEquals(99, two.getByte(BASE), "the second map shows the changed file");
+        } finally {
+            one.release();
+            two.release();
+        }
+    }
+
     /** A file of PAGES pages and a half whose byte i is (i * 31 + page) & 0xff. */
     private Path image(String name, int salt) throws IOException {
         byte[] b = new byte[(int) (PAGES * PAGE + PAGE / 2)];
