@@ -2,13 +2,16 @@
  * Fork and exec over image pages (pico maps a program's segments from the kernel's shared copy of the file,
  * copy-on-write, and fork copies only the pages written): writes after fork in both directions, munmap and
  * mprotect of image pages after fork, a fresh exec of the same file after its pages were written, and an
- * anonymous MAP_SHARED page. Prints one line per check; the test compares the output with a native run.
+ * anonymous MAP_SHARED page, and a private file mapping (mmap of a file is mapped from the kernel's copy too)
+ * written before and after a fork. Prints one line per check; the test compares the output with a native run.
  * argv[1] == "fresh": print what a freshly loaded image holds and exit.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,5 +69,26 @@ int main(int argc, char **argv) {
     int *shared = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     *shared = 5;
     printf("done: %d %d %d %d\n", WEXITSTATUS(st), data[0], data[3 * PAGE], *shared);
+    fflush(stdout);
+
+    /* a private mapping of a file (this program's own file): writes stay in the process, on each side of a fork */
+    int fd = open("/proc/self/exe", O_RDONLY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb)) return 6;
+    char *f = mmap(0, sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (f == MAP_FAILED) return 5;
+    char last = f[sb.st_size - 1];
+    f[1] = 'X';                             /* "\177ELF" -> "\177XLF" here only */
+    pid = fork();
+    if (pid == 0) {
+        f[2] = 'Y';
+        printf("file child: %.3s %d\n", f + 1, f[sb.st_size - 1] == last);
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(pid, &st, 0);
+    printf("file parent: %.3s\n", f + 1);
+    char *g = mmap(0, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    printf("file again: %.3s %d\n", g + 1, memcmp(f + 4, g + 4, sb.st_size - 4) == 0);
     return 0;
 }

@@ -45,6 +45,17 @@ public interface AddressSpace {
         return false;
     }
 
+    /**
+     * {@link #mapFile(long, long, int, java.nio.channels.FileChannel, long)} for a file a guest opened: a kernel
+     * file object (an open host file); false for other objects (pipes, terminals, sockets) or where the kernel
+     * does not map it. A guest's {@code mmap} of a file (a dynamic linker mapping a library) uses it.
+     *
+     * @since 1.5
+     */
+    default boolean mapFile(long address, long size, int protection, IoObject file, long offset) {
+        return false;
+    }
+
     /** Unmaps a range; unmapped parts of it are ignored. */
     void unmap(long address, long size);
 

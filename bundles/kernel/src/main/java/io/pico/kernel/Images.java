@@ -105,7 +105,11 @@ final class Images {
      * JDK, too large, empty, or memory files unavailable. The caller then copies the bytes itself.
      */
     static Image acquire(FileChannel file) {
-        int fd = HostMemory.descriptor(file);
+        return acquire(HostMemory.descriptor(file));
+    }
+
+    /** {@link #acquire(FileChannel)} for an open host descriptor (-1: none). */
+    static Image acquire(int fd) {
         if (fd < 0) {
             return null;
         }

@@ -121,11 +121,24 @@ final class KAddressSpace implements AddressSpace {
     @Override
     public boolean mapFile(long address, long size, int protection, java.nio.channels.FileChannel file,
             long offset) {
+        return mapDescriptor(address, size, protection, io.pico.unicorn.HostMemory.descriptor(file), offset);
+    }
+
+    /** The same for a kernel file object: an open host file ({@code HostFile}); false for anything else. */
+    @Override
+    public boolean mapFile(long address, long size, int protection, io.pico.api.IoObject file, long offset) {
+        if (!(file instanceof io.pico.kernel.io.HostFile h)) {
+            return false;
+        }
+        return mapDescriptor(address, size, protection, h.descriptor(), offset);
+    }
+
+    private boolean mapDescriptor(long address, long size, int protection, int fd, long offset) {
         checkAligned(address, size);
         if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
             throw new IllegalArgumentException("unaligned file offset " + offset);
         }
-        Images.Image image = Images.acquire(file); // outside the lock: a first map reads the file
+        Images.Image image = Images.acquire(fd); // outside the lock: a first map reads the file
         if (image == null) {
             return false;
         }
