@@ -26,6 +26,36 @@ public interface AddressSpace {
      */
     void map(long address, long size, int protection);
 
+    /**
+     * Maps {@code size} bytes of an open host file from the page-aligned {@code offset} privately at a fixed
+     * address, replacing whatever was mapped there: the guest sees the file's bytes (zeros after its end in the
+     * last page) and its writes stay in this address space (copy-on-write), as a Unix {@code MAP_PRIVATE} file
+     * mapping shows them while the file does not change. The range must lie within the file's pages. The kernel
+     * may share the pages with other processes that map the same unchanged file and need not read the file
+     * again: an image's loader maps its segments with this instead of copying them.
+     *
+     * @param file an open host file; it may be closed after the call
+     * @return true when mapped; false when this address space does not map this file (nothing was mapped:
+     *         {@link #map} and {@link #write} its bytes instead)
+     * @throws MemoryLimitException when the mapping would exceed {@link #limit()}
+     * @since 1.5
+     */
+    default boolean mapFile(long address, long size, int protection, java.nio.channels.FileChannel file,
+            long offset) {
+        return false;
+    }
+
+    /**
+     * {@link #mapFile(long, long, int, java.nio.channels.FileChannel, long)} for a file a guest opened: a kernel
+     * file object (an open host file); false for other objects (pipes, terminals, sockets) or where the kernel
+     * does not map it. A guest's {@code mmap} of a file (a dynamic linker mapping a library) uses it.
+     *
+     * @since 1.5
+     */
+    default boolean mapFile(long address, long size, int protection, IoObject file, long offset) {
+        return false;
+    }
+
     /** Unmaps a range; unmapped parts of it are ignored. */
     void unmap(long address, long size);
 

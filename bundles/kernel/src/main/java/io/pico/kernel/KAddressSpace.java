@@ -37,30 +37,60 @@ final class KAddressSpace implements AddressSpace {
     private boolean released;
     private long limit = Limits.defaults().memoryBytes();
 
-    /** A mapped range backed by host memory at {@code host}. */
+    /**
+     * A mapped range backed by host memory at {@code host}: anonymous, or (image != null) an image's memory file
+     * from {@code fileOffset}: a private copy-on-write mapping of its own, or (shared) the image's read-only view
+     * that every process shares for pages it cannot write (engines keep their translations of it). The kernel's
+     * own writes and a protection that allows writing give a shared range a private mapping first.
+     */
     private static final class Chunk {
         final long start;
         final long end;
         final long host;
         int protection;
+        /** The image whose memory file backs this range (one counted reference per chunk), or null. */
+        final Images.Image image;
+        final long fileOffset;
+        /** Whether host is in the image's read-only view (never written). */
+        final boolean shared;
         /** A direct buffer over the whole chunk, made on the first {@link #pin} in it (slices of it are cheap). */
         java.nio.ByteBuffer view;
 
-        Chunk(long start, long end, long host, int protection) {
+        Chunk(long start, long end, long host, int protection, Images.Image image, long fileOffset, boolean shared) {
             this.start = start;
             this.end = end;
             this.host = host;
             this.protection = protection;
+            this.image = image;
+            this.fileOffset = fileOffset;
+            this.shared = shared;
+        }
+
+        /** The part [from, to) of this chunk as a chunk of its own (its image counted once more). */
+        Chunk piece(long from, long to, int protection) {
+            return new Chunk(from, to, host + (from - start), protection, image == null ? null : image.retain(),
+                    fileOffset + (from - start), shared);
+        }
+
+        /** This chunk is gone (its pieces hold their own references). */
+        void drop() {
+            if (image != null) {
+                image.release();
+            }
         }
     }
 
-    /** An engine operation: map (host != 0), unmap (protection < 0) or protect. */
-    private record Op(long address, long size, int protection, long host) {
+    /** An engine operation: map (host != 0; stable for an image's view), unmap (protection < 0) or protect. */
+    private record Op(long address, long size, int protection, long host, Engine.Stable stable) {
+        Op(long address, long size, int protection, long host) {
+            this(address, size, protection, host, null);
+        }
+
         void apply(Engine engine) {
             if (protection < 0) {
                 engine.unmap(address, size);
             } else if (host != 0) {
-                engine.map(address, size, protection, host);
+                engine.map(address, size, protection, host, stable);
             } else {
                 engine.protect(address, size, protection);
             }
@@ -79,6 +109,59 @@ final class KAddressSpace implements AddressSpace {
     @Override
     public synchronized void map(long address, long size, int protection) {
         checkAligned(address, size);
+        mapLocked(address, size, protection, null, 0, false);
+    }
+
+    /**
+     * Maps the file's pages privately (copy-on-write) from the kernel's copy of the file ({@link Images}): no
+     * bytes are read or copied for a file mapped before, the pages a process only reads are shared with every
+     * other process mapping it, and fork copies only the pages written. False (nothing mapped) where the kernel
+     * keeps no copy of this file (not a plain host file, too large); the caller maps and copies then.
+     */
+    @Override
+    public boolean mapFile(long address, long size, int protection, java.nio.channels.FileChannel file,
+            long offset) {
+        return mapDescriptor(address, size, protection, io.pico.unicorn.HostMemory.descriptor(file), offset);
+    }
+
+    /** The same for a kernel file object: an open host file ({@code HostFile}); false for anything else. */
+    @Override
+    public boolean mapFile(long address, long size, int protection, io.pico.api.IoObject file, long offset) {
+        if (!(file instanceof io.pico.kernel.io.HostFile h)) {
+            return false;
+        }
+        return mapDescriptor(address, size, protection, h.descriptor(), offset);
+    }
+
+    private boolean mapDescriptor(long address, long size, int protection, int fd, long offset) {
+        checkAligned(address, size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
+            throw new IllegalArgumentException("unaligned file offset " + offset);
+        }
+        Images.Image image = Images.acquire(fd); // outside the lock: a first map reads the file
+        if (image == null) {
+            return false;
+        }
+        try {
+            if (offset + size > ((image.size + PAGE_SIZE - 1) & -PAGE_SIZE) || offset + size < offset) {
+                throw new IllegalArgumentException(String.format(
+                        "file mapping 0x%x+0x%x lies past the file's end (%d bytes)", offset, size, image.size));
+            }
+            synchronized (this) {
+                mapLocked(address, size, protection, image, offset, (protection & WRITE) == 0);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            image.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Maps anonymous memory (image null) or the image's pages from offset, from its shared read-only view when
+     * asked (never for a writable range); the chunk takes the image's reference.
+     */
+    private void mapLocked(long address, long size, int protection, Images.Image image, long offset, boolean view) {
         if (released) {
             throw new IllegalStateException("address space released");
         }
@@ -90,12 +173,44 @@ final class KAddressSpace implements AddressSpace {
             throw new io.pico.api.MemoryLimitException(size, limit);
         }
         unmapLocked(address, size);
-        long host = HostMemory.allocate(size);
+        boolean shared = image != null && view && (protection & WRITE) == 0 && SHARE_VIEWS;
+        long host = image == null ? HostMemory.allocate(size)
+                : shared ? image.view() + offset : HostMemory.mapFile(image.fd, offset, size, false);
         HOST_BYTES.addAndGet(size);
         held.addAndGet(size);
-        chunks.put(address, new Chunk(address, address + size, host, protection));
+        chunks.put(address, new Chunk(address, address + size, host, protection, image, offset, shared));
         mapped += size;
-        record(new Op(address, size, protection, host));
+        record(new Op(address, size, protection, host, shared ? image : null));
+    }
+
+    /**
+     * Whether unwritable image pages use the image's one read-only view ({@code pico.image.views}, default true):
+     * engines then keep their translations of a program across exec and processes.
+     */
+    private static final boolean SHARE_VIEWS = Boolean.parseBoolean(System.getProperty("pico.image.views", "true"));
+
+    /**
+     * Gives a range in an image's shared view a private copy-on-write mapping of its own (the same bytes), before
+     * the kernel writes into it or the guest may: the view is never written. Engines remap it at their next sync.
+     */
+    private Chunk privatize(Chunk c) {
+        long size = c.end - c.start;
+        long host = HostMemory.mapFile(c.image.fd, c.fileOffset, size, false);
+        Chunk p = new Chunk(c.start, c.end, host, c.protection, c.image.retain(), c.fileOffset, false);
+        chunks.put(c.start, p);
+        HOST_BYTES.addAndGet(size);
+        held.addAndGet(size);
+        record(new Op(c.start, size, -1, 0));
+        record(new Op(c.start, size, c.protection, host));
+        pendingFrees.add(new PendingFree(c.host, size, generation, c.image)); // c's reference, once engines moved on
+        reclaim();
+        return p;
+    }
+
+    /** The chunk at an address, made writable by the kernel (a shared view's range gets its own mapping). */
+    private Chunk ownChunkAt(long address) {
+        Chunk c = chunkAt(address);
+        return c != null && c.shared ? privatize(c) : c;
     }
 
     @Override
@@ -111,14 +226,21 @@ final class KAddressSpace implements AddressSpace {
             long to = Math.min(c.end, end);
             chunks.remove(c.start);
             if (c.start < from) {
-                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+                chunks.put(c.start, c.piece(c.start, from, c.protection));
             }
             if (to < c.end) {
-                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+                chunks.put(to, c.piece(to, c.end, c.protection));
             }
             mapped -= to - from;
             record(new Op(from, to - from, -1, 0));
-            freeLater(c.host + (from - c.start), to - from);
+            if (c.shared) {
+                // the view is not freed, but it must outlive the engines that may still run on it: c's reference goes later
+                pendingFrees.add(new PendingFree(c.host + (from - c.start), to - from, generation, c.image));
+                reclaim();
+            } else {
+                c.drop();
+                freeLater(c.host + (from - c.start), to - from);
+            }
         }
     }
 
@@ -134,8 +256,22 @@ final class KAddressSpace implements AddressSpace {
 
     /** Per engine: the generation it has synced to, and whether it is quiescent (1) or may run guest code (0). */
     private final java.util.IdentityHashMap<Engine, long[]> engines = new java.util.IdentityHashMap<>();
-    /** Host ranges unmapped but not freed yet: {host, size, generation of the unmap}. */
-    private final List<long[]> pendingFrees = new ArrayList<>();
+    /**
+     * A host range unmapped but not freed yet, and the generation of the unmap; for a range of an image's view
+     * (image != null) nothing is unmapped: the image's reference is released instead.
+     */
+    private record PendingFree(long host, long size, long generation, Images.Image image) {
+        void free() {
+            if (image != null) {
+                image.release();
+            } else {
+                HostMemory.free(host, size);
+            }
+        }
+    }
+
+    /** Host ranges unmapped but not freed yet. */
+    private final List<PendingFree> pendingFrees = new ArrayList<>();
 
     /**
      * Ranges lent to system calls now ({@link #pin}): while any is out, no host memory of this address space is
@@ -144,7 +280,7 @@ final class KAddressSpace implements AddressSpace {
     private int pins;
 
     private void freeLater(long host, long size) {
-        pendingFrees.add(new long[] {host, size, generation});
+        pendingFrees.add(new PendingFree(host, size, generation, null));
         reclaim();
     }
 
@@ -159,12 +295,12 @@ final class KAddressSpace implements AddressSpace {
                 oldest = Math.min(oldest, e[0]);
             }
         }
-        for (java.util.Iterator<long[]> it = pendingFrees.iterator(); it.hasNext();) {
-            long[] f = it.next();
-            if (f[2] <= oldest) {
-                HostMemory.free(f[0], f[1]);
-                HOST_BYTES.addAndGet(-f[1]);
-                held.addAndGet(-f[1]);
+        for (java.util.Iterator<PendingFree> it = pendingFrees.iterator(); it.hasNext();) {
+            PendingFree f = it.next();
+            if (f.generation() <= oldest) {
+                f.free();
+                HOST_BYTES.addAndGet(-f.size());
+                held.addAndGet(-f.size());
                 it.remove();
             }
         }
@@ -190,17 +326,26 @@ final class KAddressSpace implements AddressSpace {
         checkAligned(address, size);
         long end = address + size;
         for (Chunk c : overlapping(address, end)) {
+            if (c.protection == protection) {
+                continue; // no split: an engine keeps its one mapping of the range
+            }
             long from = Math.max(c.start, address);
             long to = Math.min(c.end, end);
             chunks.remove(c.start);
             if (c.start < from) {
-                chunks.put(c.start, new Chunk(c.start, from, c.host, c.protection));
+                chunks.put(c.start, c.piece(c.start, from, c.protection));
             }
-            chunks.put(from, new Chunk(from, to, c.host + (from - c.start), protection));
+            Chunk changed = c.piece(from, to, protection);
+            chunks.put(from, changed);
             if (to < c.end) {
-                chunks.put(to, new Chunk(to, c.end, c.host + (to - c.start), c.protection));
+                chunks.put(to, c.piece(to, c.end, c.protection));
             }
-            record(new Op(from, to - from, protection, 0));
+            c.drop();
+            if (changed.shared && (protection & WRITE) != 0) {
+                privatize(changed); // the guest may write it now: its own copy (mapped with the new protection)
+            } else {
+                record(new Op(from, to - from, protection, 0));
+            }
         }
     }
 
@@ -233,8 +378,9 @@ final class KAddressSpace implements AddressSpace {
     synchronized long sync(Engine engine, long seen) {
         if (seen < 0) {
             for (Chunk c : chunks.values()) {
-                engine.map(c.start, c.end - c.start, c.protection, c.host);
+                engine.map(c.start, c.end - c.start, c.protection, c.host, c.shared ? c.image : null);
             }
+            engine.settle();
             // a new engine runs no guest code until its thread starts and syncs again
             engines.put(engine, new long[] {generation, 1});
             return generation;
@@ -245,6 +391,7 @@ final class KAddressSpace implements AddressSpace {
         for (long g = seen; g < generation; g++) {
             log.get((int) (g - logBase)).apply(engine);
         }
+        engine.settle();
         long[] e = engines.computeIfAbsent(engine, k -> new long[2]);
         e[0] = generation;
         e[1] = 0;
@@ -265,6 +412,7 @@ final class KAddressSpace implements AddressSpace {
         for (long g = seen; g < generation; g++) {
             log.get((int) (g - logBase)).apply(engine);
         }
+        engine.settle();
         long[] e = engines.computeIfAbsent(engine, k -> new long[2]);
         e[0] = generation;
         e[1] = 1;
@@ -291,7 +439,10 @@ final class KAddressSpace implements AddressSpace {
      * are not copied: the new memory reads as zero until written, and untouched pages (most of a stack)
      * cost the child no RAM. Pages the host never gave the parent (neither present nor swapped, in
      * {@code /proc/self/pagemap}) are not even read: reading them would fault each one in (a minor fault and a
-     * 4 KiB compare per page: ~1 ms for an 8 MiB stack, at every fork of a shell).
+     * 4 KiB compare per page: ~1 ms for an 8 MiB stack, at every fork of a shell). A range mapped from an image
+     * ({@link #mapFile}) is mapped from the same image in the child, and only the pages the parent wrote (its
+     * own anonymous copies, in the pagemap: not file pages) are copied: the program's text and every page
+     * both only read stay shared.
      */
     synchronized void copyInto(KAddressSpace other) {
         // the child's lock too: the half-made child is in the process table already, and a KILL that ends it
@@ -300,17 +451,37 @@ final class KAddressSpace implements AddressSpace {
             other.limit = limit;
             for (Chunk c : chunks.values()) {
                 long size = c.end - c.start;
-                other.map(c.start, size, c.protection);
+                if (c.image != null) {
+                    Images.Image image = c.image.retain();
+                    try {
+                        other.mapLocked(c.start, size, c.protection, image, c.fileOffset, c.shared);
+                    } catch (RuntimeException e) {
+                        image.release();
+                        throw e;
+                    }
+                    if (c.shared) {
+                        continue; // the same read-only view: nothing was written
+                    }
+                } else {
+                    other.map(c.start, size, c.protection);
+                }
                 long to = other.host(c.start, size);
                 for (long group = 0; group < size; group += GROUP * PAGE_SIZE) {
                     long groupLength = Math.min(GROUP * PAGE_SIZE, size - group);
                     long[] present = Pagemap.entries(c.host + group, (int) (groupLength / PAGE_SIZE));
-                    java.nio.ByteBuffer pages = HostMemory.buffer(c.host + group, (int) groupLength);
+                    java.nio.ByteBuffer pages = c.image != null ? null : HostMemory.buffer(c.host + group, (int) groupLength);
                     long run = -1; // start of a run of pages to copy
                     for (long off = 0; off <= groupLength; off += PAGE_SIZE) {
-                        boolean copy = off < groupLength
-                                && (present == null || Pagemap.touched(present[(int) (off / PAGE_SIZE)]))
-                                && pages.slice((int) off, (int) PAGE_SIZE).mismatch(ZERO_PAGE.duplicate()) >= 0;
+                        boolean copy;
+                        if (off == groupLength) {
+                            copy = false;
+                        } else if (c.image != null) {
+                            // unknown (no pagemap): copy it; else only the parent's own copy of a page
+                            copy = present == null || Pagemap.written(present[(int) (off / PAGE_SIZE)]);
+                        } else {
+                            copy = (present == null || Pagemap.touched(present[(int) (off / PAGE_SIZE)]))
+                                    && pages.slice((int) off, (int) PAGE_SIZE).mismatch(ZERO_PAGE.duplicate()) >= 0;
+                        }
                         if (copy && run < 0) {
                             run = off;
                         } else if (!copy && run >= 0) {
@@ -328,18 +499,24 @@ final class KAddressSpace implements AddressSpace {
         if (pins > 0) {
             // a call of a thread still ending holds part of it: the last pin's close frees it all
             for (Chunk c : chunks.values()) {
-                pendingFrees.add(new long[] {c.host, c.end - c.start, 0});
+                pendingFrees.add(new PendingFree(c.host, c.end - c.start, 0, c.shared ? c.image : null));
+                if (!c.shared) {
+                    c.drop();
+                }
             }
         } else {
             for (Chunk c : chunks.values()) {
-                HostMemory.free(c.host, c.end - c.start);
+                if (!c.shared) {
+                    HostMemory.free(c.host, c.end - c.start);
+                }
+                c.drop();
                 HOST_BYTES.addAndGet(-(c.end - c.start));
                 held.addAndGet(-(c.end - c.start));
             }
-            for (long[] f : pendingFrees) {
-                HostMemory.free(f[0], f[1]);
-                HOST_BYTES.addAndGet(-f[1]);
-                held.addAndGet(-f[1]);
+            for (PendingFree f : pendingFrees) {
+                f.free();
+                HOST_BYTES.addAndGet(-f.size());
+                held.addAndGet(-f.size());
             }
             pendingFrees.clear();
         }
@@ -532,7 +709,7 @@ final class KAddressSpace implements AddressSpace {
     @Override
     public synchronized void write(long address, byte[] src, int offset, int length) {
         while (length > 0) {
-            Chunk c = chunkAt(address);
+            Chunk c = ownChunkAt(address);
             if (c == null) {
                 throw new MemoryFault(address);
             }
@@ -571,12 +748,16 @@ final class KAddressSpace implements AddressSpace {
 
     @Override
     public synchronized void putByte(long address, byte value) {
-        HostMemory.putByte(host(address, 1), value);
+        Chunk c = ownChunkAt(address);
+        if (c == null) {
+            throw new MemoryFault(address);
+        }
+        HostMemory.putByte(c.host + (address - c.start), value);
     }
 
     @Override
     public synchronized void putInt(long address, int value) {
-        Chunk c = chunkAt(address);
+        Chunk c = ownChunkAt(address);
         if (c != null && address + 4 <= c.end) {
             HostMemory.putInt(c.host + (address - c.start), value);
             return;
@@ -587,7 +768,7 @@ final class KAddressSpace implements AddressSpace {
 
     @Override
     public synchronized void putLong(long address, long value) {
-        Chunk c = chunkAt(address);
+        Chunk c = ownChunkAt(address);
         if (c != null && address + 8 <= c.end) {
             HostMemory.putLong(c.host + (address - c.start), value);
             return;
@@ -601,17 +782,37 @@ final class KAddressSpace implements AddressSpace {
         return new String(getCString(address, max), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a C string chunk by chunk (one strnlen and one copy per chunk it spans, not a lookup per byte: execve
+     * reads every argument and environment string this way); a fault at the first unmapped byte before the NUL.
+     */
     @Override
     public synchronized byte[] getCString(long address, int max) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < max; i++) {
-            byte b = getByte(address + i);
-            if (b == 0) {
+        ByteArrayOutputStream out = null;
+        long at = address;
+        int left = max;
+        while (left > 0) {
+            Chunk c = chunkAt(at);
+            if (c == null) {
+                throw new MemoryFault(at);
+            }
+            int span = (int) Math.min(left, c.end - at);
+            long host = c.host + (at - c.start);
+            int n = (int) HostMemory.strlen(host, span);
+            if (out == null && (n < span || span == left)) {
+                return HostMemory.cString(host, n); // the usual case: the string lies in one chunk
+            }
+            if (out == null) {
+                out = new ByteArrayOutputStream();
+            }
+            out.writeBytes(HostMemory.cString(host, n));
+            if (n < span) {
                 break;
             }
-            out.write(b);
+            at += span;
+            left -= span;
         }
-        return out.toByteArray();
+        return out == null ? new byte[0] : out.toByteArray();
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class KernelImpl implements Kernel {
     @Activate
     public KernelImpl(KernelConfig config) {
         this(new UnicornEngineFactory(), KernelLog.fromSystem(), Limits.of(config));
+        Images.log = this::log;
         netPolicy(config);
         engineRelease(config);
     }
@@ -212,6 +213,7 @@ public final class KernelImpl implements Kernel {
             p.crash("kernel stopped");
         }
         reaper.shutdownNow();
+        Images.clear();
         net.close();
         log.close();
     }

@@ -13,6 +13,8 @@ final class Pagemap {
 
     private static final long PRESENT = 1L << 63;
     private static final long SWAPPED = 1L << 62;
+    /** The page is a file page (or shared anonymous): in a private file mapping, a page not written yet. */
+    private static final long FILE_PAGE = 1L << 61;
     private static final int PAGE_SHIFT = 12;
     /** Read with seek + read under its own lock: a RandomAccessFile is not closed by a thread's interrupt. */
     private static final RandomAccessFile FILE = open();
@@ -53,5 +55,13 @@ final class Pagemap {
     /** Whether an entry's page exists: present in RAM or swapped out (a page never touched is neither). */
     static boolean touched(long entry) {
         return (entry & (PRESENT | SWAPPED)) != 0;
+    }
+
+    /**
+     * Whether a page of a private file mapping was written: present as an anonymous page (the mapping's own copy)
+     * or swapped out (only anonymous pages are); an untouched or only read page still shows the file.
+     */
+    static boolean written(long entry) {
+        return (entry & SWAPPED) != 0 || (entry & (PRESENT | FILE_PAGE)) == PRESENT;
     }
 }

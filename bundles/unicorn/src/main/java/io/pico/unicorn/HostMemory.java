@@ -84,6 +84,118 @@ public final class HostMemory {
     }
 
     /**
+     * A new memory file (memfd_create: close-on-exec, sealable) of {@code size} bytes of zeros: host memory that
+     * several mappings can share ({@link #mapFile}); its pages live until the descriptor is closed and no mapping
+     * is left. Close it with {@link #closeFile}.
+     *
+     * @throws java.io.IOException whose message is the errno's name (EMFILE, ENOMEM, ...)
+     */
+    public static int memoryFile(String name, long size) throws java.io.IOException {
+        LibC c = Native.libc();
+        int fd = c.memfd_create(name, LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
+        if (fd < 0) {
+            throw new java.io.IOException("memfd_create: " + errnoName(lastError(c)));
+        }
+        if (c.ftruncate(fd, size) != 0) {
+            int errno = lastError(c);
+            c.close(fd);
+            throw new java.io.IOException("ftruncate: " + errnoName(errno));
+        }
+        return fd;
+    }
+
+    /**
+     * Seals a memory file against every change of its size and contents (F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE,
+     * F_SEAL_SEAL): its private mappings then never lose a page (no SIGBUS) and never see a change. Fails while a
+     * shared writable mapping of it exists. Returns whether the seals were added.
+     */
+    public static boolean seal(int fd) {
+        return Native.libc().fcntl(fd, LibC.F_ADD_SEALS, LibC.SEALS_ALL) == 0;
+    }
+
+    /**
+     * Maps {@code size} bytes (rounded up to pages) of a host file from the page-aligned {@code offset}, readable
+     * and writable: shared (writes reach the file) or private (copy-on-write: the file's pages until a page is
+     * written, then this mapping's own copy). Touching a page that lies wholly past the file's end raises SIGBUS,
+     * which ends the JVM: map only within the file, and only files nobody can shrink (a sealed memory file).
+     * Free it with {@link #free}.
+     *
+     * @throws UnicornException with code {@code UC_ERR_NOMEM} when mmap fails
+     */
+    public static long mapFile(int fd, long offset, long size, boolean shared) {
+        long len = pageRound(size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
+            throw new IllegalArgumentException("file offset not page aligned: " + offset);
+        }
+        LibC c = Native.libc();
+        jnr.ffi.Pointer ptr = c.mmap(null, len, LibC.PROT_READ | LibC.PROT_WRITE,
+                shared ? LibC.MAP_SHARED : LibC.MAP_PRIVATE | LibC.MAP_NORESERVE, fd, offset);
+        long p = ptr == null ? 0 : ptr.address();
+        if (p == LibC.MAP_FAILED || p == 0) {
+            throw new UnicornException(X86.UC_ERR_NOMEM,
+                    "mmap(" + len + " bytes of descriptor " + fd + ") failed, errno " + lastError(c));
+        }
+        return p;
+    }
+
+    /**
+     * Maps {@code size} bytes (rounded up to pages) of a host file from the page-aligned {@code offset} read-only
+     * and private: host memory that nothing can write (a write faults the host process), for memory shared by
+     * many readers. Same rules as {@link #mapFile}; free it with {@link #free}.
+     */
+    public static long mapFileReadOnly(int fd, long offset, long size) {
+        long len = pageRound(size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
+            throw new IllegalArgumentException("file offset not page aligned: " + offset);
+        }
+        LibC c = Native.libc();
+        jnr.ffi.Pointer ptr = c.mmap(null, len, LibC.PROT_READ, LibC.MAP_PRIVATE | LibC.MAP_NORESERVE, fd, offset);
+        long p = ptr == null ? 0 : ptr.address();
+        if (p == LibC.MAP_FAILED || p == 0) {
+            throw new UnicornException(X86.UC_ERR_NOMEM,
+                    "mmap(" + len + " bytes of descriptor " + fd + ", read-only) failed, errno " + lastError(c));
+        }
+        return p;
+    }
+
+    /** Closes a host descriptor from {@link #memoryFile}. */
+    public static void closeFile(int fd) {
+        Native.libc().close(fd);
+    }
+
+    /** Offset of the JDK file channel's {@code fd} field (a FileDescriptor), or -1. */
+    private static volatile long channelFdOffset = -2;
+
+    /**
+     * The host descriptor behind a JDK {@link java.nio.channels.FileChannel} (FileChannel.open,
+     * RandomAccessFile.getChannel), or -1 where it cannot be read. Valid only while the channel is open.
+     */
+    public static int descriptor(java.nio.channels.FileChannel channel) {
+        if (Copy.UNSAFE == null || channel == null || !channel.isOpen()
+                || !channel.getClass().getName().equals("sun.nio.ch.FileChannelImpl")) {
+            return -1; // the offset is that class's field: never read another class's object with it
+        }
+        try {
+            long off = channelFdOffset;
+            if (off == -2) {
+                try {
+                    off = Copy.UNSAFE.objectFieldOffset(channel.getClass().getDeclaredField("fd"));
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    off = -1;
+                }
+                channelFdOffset = off;
+            }
+            if (off < 0) {
+                return -1;
+            }
+            Object fd = Copy.UNSAFE.getObject(channel, off);
+            return fd instanceof java.io.FileDescriptor d ? descriptor(d) : -1;
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /**
      * Copies between host memory and Java arrays with {@code sun.misc.Unsafe.copyMemory} (an intrinsic: no JNI
      * transition) where the framework wires sun.misc; else with jffi's JNI accessors. A system call's small
      * transfer (a 64-byte read or write) made two JNI transitions per call before (bench/README.md).

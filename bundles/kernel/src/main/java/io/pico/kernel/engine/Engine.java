@@ -16,8 +16,34 @@ public interface Engine extends AutoCloseable {
     /** Maps host memory at a guest address (page aligned). */
     void map(long address, long size, int protection, long hostAddress);
 
+    /**
+     * Host memory whose contents never change while it is retained: an image's read-only pages, which every
+     * process mapping the image maps from the same host address. An engine may keep such a mapping (and the code
+     * it translated from it) after the guest unmapped it, and use it again when the same memory is mapped at the
+     * same address: by the next image loaded (exec) or the next process given this engine.
+     */
+    interface Stable {
+        /** One more reference: the memory stays while any is held. */
+        Stable retain();
+
+        /** Drops a reference from {@link #retain} (or the one it was made with). */
+        void release();
+    }
+
+    /**
+     * Maps stable host memory (see {@link Stable}): the engine may keep it after an unmap until {@link #settle()},
+     * and take an identical map (same range, host address and memory) back without a change in the engine.
+     */
+    default void map(long address, long size, int protection, long hostAddress, Stable stable) {
+        map(address, size, protection, hostAddress);
+    }
+
     /** Unmaps a guest range. */
     void unmap(long address, long size);
+
+    /** The end of a batch of memory changes: what was unmapped and not mapped again is unmapped now. */
+    default void settle() {
+    }
 
     /** Changes protection of a guest range. */
     void protect(long address, long size, int protection);

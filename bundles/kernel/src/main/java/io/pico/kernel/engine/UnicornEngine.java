@@ -33,8 +33,31 @@ final class UnicornEngine implements Engine {
     private final Unicorn uc;
     private final int[] regs;
     private volatile EngineListener listener;
-    /** Guest ranges mapped now (start -> end), so that a pooled engine can be emptied. */
-    private final java.util.TreeMap<Long, Long> mapped = new java.util.TreeMap<>();
+    /** A range mapped in unicorn: its end, host memory, protection and, for stable memory, the reference held. */
+    private static final class Region {
+        long end;
+        final long host;
+        int protection;
+        final Stable stable;
+
+        Region(long end, long host, int protection, Stable stable) {
+            this.end = end;
+            this.host = host;
+            this.protection = protection;
+            this.stable = stable;
+        }
+    }
+
+    /** Guest ranges mapped now (start -> region), so that a pooled engine can be emptied. */
+    private final java.util.TreeMap<Long, Region> mapped = new java.util.TreeMap<>();
+    /**
+     * Stable ranges the guest unmapped that are still mapped in unicorn, with the code translated from them: taken
+     * back by an identical map (exec of the same image, the next process of a pooled engine), else unmapped at
+     * {@link #settle()} (or, for a pooled engine, when its next user maps something else there).
+     */
+    private final java.util.TreeMap<Long, Region> kept = new java.util.TreeMap<>();
+    /** Translations kept: maps taken back from {@link #kept} (statistics, tests). */
+    static final java.util.concurrent.atomic.AtomicLong REUSED = new java.util.concurrent.atomic.AtomicLong();
     /** The CPU state right after creation, restored when the engine is re-used. */
     private final Unicorn.Context pristine;
     private final UnicornEngineFactory pool;
@@ -215,37 +238,142 @@ final class UnicornEngine implements Engine {
 
     @Override
     public void map(long address, long size, int protection, long hostAddress) {
-        uc.memMapPtr(address, size, protection, hostAddress);
-        mapped.put(address, address + size);
+        map(address, size, protection, hostAddress, null);
+    }
+
+    @Override
+    public void map(long address, long size, int protection, long hostAddress, Stable stable) {
+        long end = address + size;
+        Region k = kept.get(address);
+        if (stable != null && k != null && k.end == end && k.host == hostAddress && k.stable == stable) {
+            // the same memory again: unicorn keeps the region and the code translated from it
+            kept.remove(address);
+            mapped.put(address, k);
+            if (k.protection != protection) {
+                uc.memProtect(address, size, protection);
+                k.protection = protection;
+            }
+            REUSED.incrementAndGet();
+            return;
+        }
+        dropKept(address, end);
+        Stable held = null;
+        if (stable != null) {
+            try {
+                held = stable.retain();
+            } catch (IllegalStateException e) {
+                held = null; // already gone: a map replayed after the range was unmapped again; not kept
+            }
+        }
+        try {
+            uc.memMapPtr(address, size, protection, hostAddress);
+        } catch (RuntimeException e) {
+            if (held != null) {
+                held.release();
+            }
+            throw e;
+        }
+        mapped.put(address, new Region(end, hostAddress, protection, held));
+    }
+
+    /** unicorn 2.0 keeps the translations of unmapped memory: they are removed first there. */
+    private static final boolean KEEPS_STALE_CODE = !Unicorn.isAtLeast21();
+
+    /** Unmaps [from, to) in unicorn, with the code translated from it. */
+    private void unmapRange(long from, long to) {
+        if (KEEPS_STALE_CODE) {
+            try {
+                uc.removeCache(from, to);
+            } catch (UnicornException e) {
+                uc.flushTranslations();
+            }
+        }
+        uc.memUnmap(from, to - from);
+    }
+
+    /** Unmaps the kept ranges that overlap [from, to). */
+    private void dropKept(long from, long to) {
+        if (kept.isEmpty()) {
+            return;
+        }
+        java.util.Map.Entry<Long, Region> below = kept.lowerEntry(from);
+        Long first = below != null && below.getValue().end > from ? below.getKey() : Long.valueOf(from);
+        // keys first: a TreeMap entry may take its successor's key and value when another entry is removed
+        for (Long key : new java.util.ArrayList<>(kept.subMap(first, true, to, false).keySet())) {
+            Region r = kept.remove(key);
+            unmapRange(key, r.end);
+            r.stable.release();
+        }
+    }
+
+    @Override
+    public void settle() {
+        dropKept(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     @Override
     public void unmap(long address, long size) {
-        uc.memUnmap(address, size);
         long end = address + size;
-        java.util.Map.Entry<Long, Long> below = mapped.lowerEntry(address);
-        if (below != null && below.getValue() > address) {
-            mapped.put(below.getKey(), address);
-            if (below.getValue() > end) {
-                mapped.put(end, below.getValue());
+        Region whole = mapped.get(address);
+        if (whole != null && whole.end == end && whole.stable != null) {
+            mapped.remove(address);
+            kept.put(address, whole); // unmapped at settle unless mapped again
+            return;
+        }
+        unmapRange(address, end);
+        java.util.Map.Entry<Long, Region> below = mapped.lowerEntry(address);
+        if (below != null && below.getValue().end > address) {
+            Region r = below.getValue();
+            long oldEnd = r.end;
+            r.end = address;
+            if (oldEnd > end) {
+                mapped.put(end, piece(r, below.getKey(), end, oldEnd));
             }
         }
-        for (java.util.Map.Entry<Long, Long> e : new java.util.ArrayList<>(mapped.subMap(address, end).entrySet())) {
-            mapped.remove(e.getKey());
-            if (e.getValue() > end) {
-                mapped.put(end, e.getValue());
+        for (Long key : new java.util.ArrayList<>(mapped.subMap(address, end).keySet())) {
+            Region r = mapped.remove(key);
+            if (r.end > end) {
+                mapped.put(end, piece(r, key, end, r.end));
+            }
+            if (r.stable != null) {
+                r.stable.release();
             }
         }
     }
 
-    /** Empties the engine for re-use by another thread: no memory, no translations, the pristine CPU state. */
+    /** The part [from, to) of a region that starts at start, as a region of its own (stable memory counted again). */
+    private static Region piece(Region r, long start, long from, long to) {
+        Stable s = null;
+        if (r.stable != null) {
+            s = r.stable.retain();
+        }
+        return new Region(to, r.host + (from - start), r.protection, s);
+    }
+
+    /**
+     * Empties the engine for re-use by another thread: no memory but stable ranges (kept with their translations
+     * for the next user, who takes them back by mapping the same memory there or drops them), the pristine CPU
+     * state.
+     */
     boolean reset(EngineListener next) {
         try {
-            for (java.util.Map.Entry<Long, Long> e : mapped.entrySet()) {
-                uc.memUnmap(e.getKey(), e.getValue() - e.getKey());
+            boolean keep = false;
+            while (!mapped.isEmpty()) {
+                java.util.Map.Entry<Long, Region> e = mapped.pollFirstEntry(); // in one place only, even if this fails
+                Region r = e.getValue();
+                if (r.stable != null && !kept.containsKey(e.getKey())) {
+                    kept.put(e.getKey(), r);
+                    keep = true;
+                } else {
+                    if (r.stable != null) {
+                        r.stable.release();
+                    }
+                    uc.memUnmap(e.getKey(), r.end - e.getKey());
+                }
             }
-            mapped.clear();
-            uc.flushTranslations();
+            if (!keep && kept.isEmpty()) {
+                uc.flushTranslations();
+            }
             uc.contextRestore(pristine);
             inSyscallHook = false;
             callRegsValid = false;
@@ -258,6 +386,16 @@ final class UnicornEngine implements Engine {
 
     /** Closes the engine for good. */
     void destroy() {
+        for (Region r : kept.values()) {
+            r.stable.release();
+        }
+        kept.clear();
+        for (Region r : mapped.values()) {
+            if (r.stable != null) {
+                r.stable.release();
+            }
+        }
+        mapped.clear();
         if (callBatch != null) {
             callBatch.close();
         }

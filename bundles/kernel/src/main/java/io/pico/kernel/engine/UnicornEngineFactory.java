@@ -84,6 +84,14 @@ public final class UnicornEngineFactory implements EngineFactory {
         context.close();
     }
 
+    /**
+     * Maps an engine took back from the ranges it kept (an image's read-only pages mapped again at the same
+     * address: its translations were kept), since the runtime started.
+     */
+    public static long keptMapsReused() {
+        return UnicornEngine.REUSED.get();
+    }
+
     /** Engines waiting in the pools. */
     public int pooled() {
         return pools.values().stream().mapToInt(java.util.Collection::size).sum();

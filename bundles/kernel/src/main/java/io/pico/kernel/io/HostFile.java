@@ -43,6 +43,21 @@ public final class HostFile extends RefCounted {
         OPEN.incrementAndGet();
     }
 
+    /**
+     * The host descriptor of the open file (the kernel maps its pages through it: {@code AddressSpace.mapFile}),
+     * or -1 where it cannot be read. Valid while this object is open.
+     */
+    public int descriptor() {
+        if (fd >= 0) {
+            return fd;
+        }
+        try {
+            return io.pico.unicorn.HostMemory.descriptor(file.getFD());
+        } catch (IOException | LinkageError e) {
+            return -1;
+        }
+    }
+
     /** How many host files guests hold open now. */
     public static int open() {
         return OPEN.get();

@@ -79,6 +79,7 @@ public final class Memory {
         }
         AddressSpace mem = c.mem();
         long target;
+        boolean mapped;
         synchronized (c.state()) {
             if (req.fixed() || req.noReplace()) {
                 if (!aligned(addr) || addr + size > top || addr + size < addr) {
@@ -100,7 +101,10 @@ public final class Memory {
                 }
             }
             try {
-                mem.map(target, size, prot & 7);
+                mapped = file != null && mapFromFile(mem, target, size, prot & 7, file, offset);
+                if (!mapped) {
+                    mem.map(target, size, prot & 7);
+                }
             } catch (MemoryLimitException e) {
                 throw Errno.ENOMEM.error();
             }
@@ -110,7 +114,9 @@ public final class Memory {
             }
         }
         if (file != null) {
-            copyFile(c, file, offset, target, len);
+            if (!mapped) {
+                copyFile(c, file, offset, target, len);
+            }
             if ((prot & AddressSpace.EXEC) != 0 && file.guestPath() != null) {
                 // a shared library's code, as a dynamic linker maps it: the process observers hear of it
                 c.kernel().imageLoaded(c.process(), file.guestPath(), target, size);
@@ -118,6 +124,47 @@ public final class Memory {
         }
         return target;
     }
+
+    /**
+     * Maps a host file's pages copy-on-write from the kernel's copy of the file ({@link AddressSpace#mapFile}): the
+     * file's pages that exist, zero pages after them; false (nothing mapped) where the kernel maps no such file
+     * (synthetic content, not a host file, too large, changed size meanwhile): the caller maps and copies then.
+     */
+    private static boolean mapFromFile(AddressSpace mem, long target, long size, int prot, OpenFile file,
+            long offset) {
+        IoObject io = file.io();
+        if (file.content() != null || io == null || !MAP_FILES) {
+            return false;
+        }
+        long filePages;
+        try {
+            filePages = Math.min(size, pageUp(io.size()) - offset);
+        } catch (IOException e) {
+            return false;
+        }
+        if (filePages <= 0) {
+            return false;
+        }
+        try {
+            if (!mem.mapFile(target, filePages, prot, io, offset)) {
+                return false;
+            }
+        } catch (IllegalArgumentException e) {
+            return false; // the file shrank since its size was read
+        }
+        if (filePages < size) {
+            try {
+                mem.map(target + filePages, size - filePages, prot);
+            } catch (MemoryLimitException e) {
+                mem.unmap(target, filePages);
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    /** Whether file mappings are mapped from the kernel's copy of the file ({@code pico.mmap.files}, default true). */
+    private static final boolean MAP_FILES = Boolean.parseBoolean(System.getProperty("pico.mmap.files", "true"));
 
     private static void copyFile(Call c, OpenFile file, long offset, long target, long len) throws IOException {
         byte[] content = file.content();

@@ -9,6 +9,12 @@ public interface LibC {
     int MAP_PRIVATE = 0x02;
     int MAP_ANONYMOUS = 0x20;
     int MAP_NORESERVE = 0x4000;
+    int MAP_SHARED = 0x01;
+    int MFD_CLOEXEC = 1;
+    int MFD_ALLOW_SEALING = 2;
+    int F_ADD_SEALS = 1033;
+    /** F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE. */
+    int SEALS_ALL = 1 | 2 | 4 | 8;
     long MAP_FAILED = -1L;
 
     /** Declared with pointers: jnr-ffi 2.3.7 with jffi 1.4.3 returns MAP_FAILED for an all-long signature. */
@@ -36,6 +42,18 @@ public interface LibC {
 
     @SaveError
     long pread(int fd, long buf, long count, long offset);
+
+    @SaveError
+    int memfd_create(String name, int flags);
+
+    @SaveError
+    int ftruncate(int fd, long length);
+
+    @SaveError
+    int fcntl(int fd, int cmd, int arg);
+
+    @SaveError
+    int close(int fd);
 
     @SaveError
     long pwrite(int fd, long buf, long count, long offset);

@@ -20,6 +20,16 @@ public interface ByteSource extends AutoCloseable {
     default void close() throws IOException {
     }
 
+    /**
+     * The open host file behind this source, which the loader maps instead of copying
+     * ({@link io.pico.api.AddressSpace#mapFile}), or null (an array, a test's source): then it reads and copies.
+     *
+     * @since 1.2
+     */
+    default FileChannel channel() {
+        return null;
+    }
+
     /** An in-memory source. */
     static ByteSource of(byte[] bytes) {
         return new ByteSource() {
@@ -59,6 +69,11 @@ public interface ByteSource extends AutoCloseable {
                     }
                     at += n;
                 }
+            }
+
+            @Override
+            public FileChannel channel() {
+                return ch;
             }
 
             @Override

@@ -47,17 +47,21 @@ public final class ElfLoader {
 
     /**
      * Maps the image at {@code bias} (0 for ET_EXEC). Pages shared by two segments get the union of
-     * their protections; bytes of a segment beyond its file size are zero.
+     * their protections; bytes of a segment beyond its file size are zero. A host file's segments are mapped
+     * from the file ({@link AddressSpace#mapFile}: copy-on-write, shared between processes by the kernel), as
+     * Linux maps them: each segment's file pages from its page-aligned offset, a later segment replacing a page it
+     * shares with an earlier one, then anonymous zero pages for the rest of its memory; else they are copied.
      */
     public static Loaded load(ElfFile elf, ByteSource src, AddressSpace memory, long bias) throws IOException {
         List<ElfFile.Segment> loads = elf.loads();
-        // split the page ranges of all segments at every boundary, then map each piece once
+        // split the page ranges of all segments at every boundary: each piece gets the union of the protections
         TreeSet<Long> cuts = new TreeSet<>();
         for (ElfFile.Segment s : loads) {
             cuts.add((s.vaddr() & -PAGE) + bias);
             cuts.add(((s.end() + PAGE - 1) & -PAGE) + bias);
         }
         List<Long> points = new ArrayList<>(cuts);
+        List<long[]> pieces = new ArrayList<>(); // {from, to, protection}
         for (int i = 0; i + 1 < points.size(); i++) {
             long from = points.get(i);
             long to = points.get(i + 1);
@@ -72,15 +76,75 @@ public final class ElfLoader {
                 }
             }
             if (covered) {
-                memory.map(from, to - from, prot);
+                pieces.add(new long[] {from, to, prot});
             }
         }
-        for (ElfFile.Segment s : loads) {
-            copy(s, src, memory, bias);
+        java.nio.channels.FileChannel file = src.channel();
+        if (file != null && mapFromFile(loads, file, memory, bias)) {
+            for (long[] p : pieces) {
+                memory.protect(p[0], p[1] - p[0], (int) p[2]);
+            }
+        } else {
+            for (long[] p : pieces) {
+                memory.map(p[0], p[1] - p[0], (int) p[2]);
+            }
+            for (ElfFile.Segment s : loads) {
+                copy(s, src, memory, bias);
+            }
         }
         long phdr = elf.phdrVaddr();
         return new Loaded(bias, elf.entry() + bias, phdr < 0 ? 0 : phdr + bias, elf.phnum(), elf.minVaddr() + bias,
                 elf.maxVaddr() + bias);
+    }
+
+    /**
+     * Maps every segment from the file, in order; false when the address space maps no files (before anything
+     * was mapped). A segment whose file pages cannot be mapped after the first (the kernel's copy failed) is
+     * mapped and copied.
+     */
+    private static boolean mapFromFile(List<ElfFile.Segment> loads, java.nio.channels.FileChannel file,
+            AddressSpace memory, long bias) throws IOException {
+        boolean first = true;
+        for (ElfFile.Segment s : loads) {
+            long at = (s.vaddr() & -PAGE) + bias;
+            long memEnd = ((s.end() + PAGE - 1) & -PAGE) + bias;
+            int prot = protection(s.flags());
+            long fileFrom = s.offset() & -PAGE;
+            long filePages = s.filesz() == 0 ? 0 : ((s.offset() + s.filesz() + PAGE - 1) & -PAGE) - fileFrom;
+            if (filePages > 0) {
+                if (!memory.mapFile(at, filePages, prot, file, fileFrom)) {
+                    if (first) {
+                        return false;
+                    }
+                    memory.map(at, filePages, prot);
+                    copyPages(file, fileFrom, filePages, memory, at);
+                }
+                long bss = s.vaddr() + bias + s.filesz();
+                if (s.memsz() > s.filesz() && at + filePages > bss) {
+                    memory.zero(bss, at + filePages - bss); // the file's next bytes are not the segment's
+                }
+            }
+            if (memEnd > at + filePages) {
+                memory.map(at + filePages, memEnd - (at + filePages), prot);
+            }
+            first = false;
+        }
+        return true;
+    }
+
+    /** Copies whole file pages (zeros after the file's end) into mapped memory. */
+    private static void copyPages(java.nio.channels.FileChannel file, long from, long length, AddressSpace memory,
+            long at) throws IOException {
+        byte[] buf = new byte[(int) Math.min(CHUNK, length)];
+        for (long done = 0; done < length;) {
+            int n = (int) Math.min(buf.length, length - done);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+            while (b.hasRemaining() && file.read(b, from + done + b.position()) >= 0) {
+                // read until full or the end of the file (the rest stays zero in fresh memory)
+            }
+            memory.write(at + done, buf, 0, b.position());
+            done += n;
+        }
     }
 
     /** Copies a segment's file bytes like Linux's page-granular file mapping would show them. */

@@ -5,7 +5,7 @@
  * ({@link io.pico.posix.core.elf.StackBuilder}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.pico.posix.core.elf;
 
 import org.osgi.annotation.bundle.Export;
