@@ -1,8 +1,10 @@
 package io.pico.posix.core;
 
 import io.pico.posix.core.fs.GuestFs;
+import io.pico.posix.core.fs.HostStat;
 import io.pico.posix.core.fs.Overlay;
 import io.pico.posix.core.fs.StatInfo;
+import io.pico.unicorn.HostFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,6 +70,10 @@ public final class Dirs {
         StatInfo self = StatInfo.of(host, true); // /proc/self/fd/K: the directory itself
         result.add(new Entry(self.ino(), 4, ".".getBytes(StandardCharsets.UTF_8)));
         result.add(new Entry(parentIno(c, guest, self), 4, "..".getBytes(StandardCharsets.UTF_8)));
+        if (HostStat.available()) {
+            listHost(host, result);
+            return result;
+        }
         try (DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(host)) {
             for (Path p : ds) {
                 long ino = 0;
@@ -84,6 +90,62 @@ public final class Dirs {
             }
         }
         return result;
+    }
+
+    /** A directory read per thread: 32 KiB of getdents64 records at a time. */
+    private static final ThreadLocal<ByteBuffer> DENTS = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(32768).order(ByteOrder.LITTLE_ENDIAN));
+
+    /**
+     * The entries of the host directory {@code host} (without {@code .} and {@code ..}) in the order the host
+     * lists them: opened once, read with getdents64(2), whose records carry each entry's inode number and type
+     * (a stat only for an entry of unknown type, DT_UNKNOWN).
+     */
+    private static void listHost(Path host, List<Entry> result) throws IOException {
+        int fd = HostFiles.openat(HostFiles.AT_FDCWD, HostStat.bytes(host),
+                HostFiles.O_RDONLY | HostFiles.O_DIRECTORY | HostFiles.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw HostStat.error(-fd, host);
+        }
+        try {
+            ByteBuffer b = DENTS.get();
+            int n;
+            while ((n = HostFiles.getdents64(fd, b)) > 0) {
+                int at = 0;
+                while (at < n) {
+                    long ino = b.getLong(at);
+                    int reclen = b.getShort(at + 16) & 0xffff;
+                    int type = b.get(at + 18) & 0xff;
+                    int from = at + 19;
+                    int end = from;
+                    while (end < at + reclen && b.get(end) != 0) {
+                        end++;
+                    }
+                    at += reclen;
+                    int len = end - from;
+                    if (len == 1 && b.get(from) == '.' || len == 2 && b.get(from) == '.' && b.get(from + 1) == '.') {
+                        continue;
+                    }
+                    byte[] name = new byte[len];
+                    b.get(from, name);
+                    if (type == 0) { // DT_UNKNOWN: the file system does not say; ask it
+                        try {
+                            StatInfo s = StatInfo.of(host.resolve(HostStat.name(name)), false);
+                            ino = s.ino();
+                            type = StatInfo.direntType(s.mode());
+                        } catch (IOException e) {
+                            // vanished meanwhile: listed with an unknown type
+                        }
+                    }
+                    result.add(new Entry(ino, type, name));
+                }
+            }
+            if (n < 0) {
+                throw HostStat.error(-n, host);
+            }
+        } finally {
+            HostFiles.close(fd);
+        }
     }
 
     /** The inode number of a directory's parent; a mount's guest directory may have none under the root. */

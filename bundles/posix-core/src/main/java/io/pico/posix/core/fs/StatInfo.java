@@ -41,8 +41,14 @@ public record StatInfo(long dev, long ino, long nlink, int mode, int uid, int gi
     private static final String ATTRIBUTES = "unix:dev,ino,mode,nlink,uid,gid,rdev,size,lastAccessTime,"
             + "lastModifiedTime,ctime";
 
-    /** Stats a host file (without following a final link when {@code follow} is false). */
+    /**
+     * Stats a host file (without following a final link when {@code follow} is false): one fstatat(2)
+     * ({@link HostStat}), or java.nio's "unix:" attributes where the native binding is not available.
+     */
     public static StatInfo of(Path host, boolean follow) throws IOException {
+        if (HostStat.available()) {
+            return HostStat.stat(host, follow);
+        }
         Map<String, Object> a = follow ? Files.readAttributes(host, ATTRIBUTES)
                 : Files.readAttributes(host, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         long size = (Long) a.get("size");

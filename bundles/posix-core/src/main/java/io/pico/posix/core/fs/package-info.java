@@ -8,7 +8,7 @@
  * ({@link io.pico.posix.core.fs.GuestFs#changed()}, 1.4.0), so that a view may remember host paths it saw as no link.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.pico.posix.core.fs;
 
 import org.osgi.annotation.bundle.Export;
