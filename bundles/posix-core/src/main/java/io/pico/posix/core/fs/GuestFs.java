@@ -284,8 +284,8 @@ public final class GuestFs {
         List<String> parts = parts(r.guest());
         Mount m = mountOf(r.guest());
         int from = m == null ? 0 : depth(m);
-        return Path.of("/proc/self/fd/" + HostFds.of(HostDirs.directory(m == null ? root : m.host(),
-                parts.subList(from, parts.size()))));
+        return Path.of("/proc/self/fd/" + HostDirs.descriptor(m == null ? root : m.host(),
+                parts.subList(from, parts.size())));
     }
 
     /**
@@ -388,7 +388,7 @@ public final class GuestFs {
         if (!last && !below.isEmpty()) {
             // a directory on the way: opening it (O_NOFOLLOW, kept for the call) says whether it is a link
             try {
-                HostDirs.directory(top, below);
+                HostDirs.descriptor(top, below);
                 return null;
             } catch (io.pico.posix.core.SysError e) {
                 if (e.errno() != Errno.ELOOP) {

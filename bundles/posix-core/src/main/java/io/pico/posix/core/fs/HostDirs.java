@@ -1,6 +1,7 @@
 package io.pico.posix.core.fs;
 
 import io.pico.posix.core.Errno;
+import io.pico.unicorn.HostFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -28,16 +29,62 @@ public final class HostDirs {
     /** The directories a thread has opened in its current call, by host path. */
     private static final ThreadLocal<Map<String, SecureDirectoryStream<Path>>> OPEN = new ThreadLocal<>();
 
+    /** The directories a thread has opened with O_PATH in its current call ({@link #descriptor}), by host path. */
+    private static final ThreadLocal<Map<String, Integer>> PATHS = new ThreadLocal<>();
+
     /**
      * The name of {@code parts} under {@code root} (a directory the caller trusts: the process root or a mount's
      * host directory), reached through its parent opened without following links; valid until the call ends.
      */
     public static Path name(Path root, List<String> parts) {
         if (parts.isEmpty()) {
-            return Path.of("/proc/self/fd/" + HostFds.of(directory(root, parts)) + "/.");
+            return Path.of("/proc/self/fd/" + descriptor(root, parts) + "/.");
         }
-        SecureDirectoryStream<Path> parent = directory(root, parts.subList(0, parts.size() - 1));
-        return Path.of("/proc/self/fd/" + HostFds.of(parent) + "/" + parts.get(parts.size() - 1));
+        int parent = descriptor(root, parts.subList(0, parts.size() - 1));
+        return Path.of("/proc/self/fd/" + parent + "/" + parts.get(parts.size() - 1));
+    }
+
+    /**
+     * The host descriptor of the directory {@code parts} under the root, each component opened relative to the
+     * one before with {@code openat(O_PATH|O_DIRECTORY|O_NOFOLLOW)}: one host call per directory, kept open until
+     * the thread's call ends ({@link #endCall()}). ELOOP for a component that is a symbolic link, ENOTDIR for
+     * another non-directory, ENOENT for a missing one. Where the native binding is not available
+     * ({@link HostStat#available()}), the descriptor of {@link #directory}.
+     *
+     * @since 1.5
+     */
+    public static int descriptor(Path root, List<String> parts) {
+        if (!HostStat.available()) {
+            return HostFds.of(directory(root, parts));
+        }
+        Map<String, Integer> open = PATHS.get();
+        if (open == null) {
+            open = new HashMap<>();
+            PATHS.set(open);
+        }
+        String key = parts.isEmpty() ? root.toString() : root + "\0" + String.join("/", parts);
+        Integer known = open.get(key);
+        if (known != null) {
+            return known;
+        }
+        int fd;
+        if (parts.isEmpty()) {
+            fd = HostFiles.openat(HostFiles.AT_FDCWD, HostStat.bytes(root),
+                    HostFiles.O_PATH | HostFiles.O_DIRECTORY | HostFiles.O_CLOEXEC, 0);
+        } else {
+            int parent = descriptor(root, parts.subList(0, parts.size() - 1));
+            byte[] name = HostStat.bytes(Path.of(parts.get(parts.size() - 1)));
+            fd = HostFiles.openat(parent, name,
+                    HostFiles.O_PATH | HostFiles.O_DIRECTORY | HostFiles.O_NOFOLLOW | HostFiles.O_CLOEXEC, 0);
+            if (fd == -HostFiles.ENOTDIR && HostStat.isLink(parent, name)) {
+                fd = -HostFiles.ELOOP; // O_PATH|O_NOFOLLOW meets a link as ENOTDIR: it is a link, never followed
+            }
+        }
+        if (fd < 0) {
+            throw Errno.of(HostStat.error(-fd, root.resolve(String.join("/", parts)))).error();
+        }
+        open.put(key, fd);
+        return fd;
     }
 
     /** The directory {@code parts} under the root, each component opened with O_NOFOLLOW from the one before. */
@@ -119,6 +166,13 @@ public final class HostDirs {
      * {@link #name} handed out are no longer valid afterwards.
      */
     public static void endCall() {
+        Map<String, Integer> paths = PATHS.get();
+        if (paths != null && !paths.isEmpty()) {
+            for (int fd : paths.values()) {
+                HostFiles.close(fd);
+            }
+            paths.clear();
+        }
         Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
         if (open != null && !open.isEmpty()) {
             for (SecureDirectoryStream<Path> d : open.values()) {
@@ -138,13 +192,28 @@ public final class HostDirs {
      */
     public static AutoCloseable detach() {
         Map<String, SecureDirectoryStream<Path>> open = OPEN.get();
-        if (open == null || open.isEmpty()) {
+        Map<String, Integer> paths = PATHS.get();
+        boolean noStreams = open == null || open.isEmpty();
+        boolean noPaths = paths == null || paths.isEmpty();
+        if (noStreams && noPaths) {
             return () -> { };
         }
-        OPEN.set(new HashMap<>());
+        if (!noStreams) {
+            OPEN.set(new HashMap<>());
+        }
+        if (!noPaths) {
+            PATHS.set(new HashMap<>());
+        }
         return () -> {
-            for (SecureDirectoryStream<Path> d : open.values()) {
-                d.close();
+            if (!noPaths) {
+                for (int fd : paths.values()) {
+                    HostFiles.close(fd);
+                }
+            }
+            if (!noStreams) {
+                for (SecureDirectoryStream<Path> d : open.values()) {
+                    d.close();
+                }
             }
         };
     }
