@@ -113,7 +113,7 @@ static void on_syscall(uc_engine *u, void *user) {
     case SYS_fstat: case SYS_newfstatat: case SYS_openat: case SYS_open: case SYS_ioctl: case SYS_getrandom:
     case SYS_readlink: case SYS_uname: case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid:
     case SYS_getpid: case SYS_getppid: case SYS_clock_gettime: case SYS_dup2: case SYS_fcntl: case SYS_prlimit64:
-    case SYS_sendfile: case SYS_pread64:
+    case SYS_sendfile: case SYS_pread64: case SYS_getdents64:
         r = syscall(nr, a0, a1, a2, a3, a4, a5);
         if (r == -1) r = -errno;
         break;
