@@ -3,5 +3,5 @@
  * in this bundle; only this package is exported.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.5.0")
+@org.osgi.annotation.versioning.Version("0.6.0")
 package io.pico.unicorn;

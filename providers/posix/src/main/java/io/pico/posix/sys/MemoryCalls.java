@@ -24,8 +24,8 @@ final class MemoryCalls {
     }
 
     static void register(SyscallTable<Call> t) {
-        t.partial(477, "puPMdx=p", MemoryCalls::mmap, "file mappings are private copies: MAP_SHARED writes do not "
-                + "reach the file");
+        t.partial(477, "puPMdx=p", MemoryCalls::mmap, "MAP_SHARED as the core shares it: files written back at munmap "
+                + "and exit (no msync row yet)");
         t.full(73, "pu", c -> Memory.munmap(c, c.arg(0), c.arg(1)));
         t.full(74, "puP", c -> Memory.mprotect(c, c.arg(0), c.arg(1), c.intArg(2)));
         t.partial(17, "p", MemoryCalls::brk, "moves the break within free address space");

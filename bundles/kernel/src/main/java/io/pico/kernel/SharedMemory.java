@@ -1,0 +1,216 @@
+package io.pico.kernel;
+
+import io.pico.unicorn.HostMemory;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Memory that several address spaces map shared ({@code MAP_SHARED}): a memory file (memfd) of the kernel's, mapped
+ * with MAP_SHARED into each address space's host memory, so a write by one guest is seen by every other at once.
+ * Anonymous shared memory is a new memory file that fork maps again in the child. A host file's shared memory is
+ * one per file (device, inode) while any address space maps it: a copy of the file's bytes read at the first map,
+ * written back to the file by {@link #writeBack} (msync, munmap, the end of an address space, the last release).
+ * The host file itself is never mapped: a host file someone truncates would make the JVM fault on its pages
+ * (SIGBUS), the kernel's memory file never shrinks. Counted: each chunk mapping it holds a reference.
+ */
+final class SharedMemory {
+
+    /** Shared memory of host files mapped now, by file identity. */
+    private static final Map<Object, SharedMemory> FILES = new HashMap<>();
+
+    private final int fd;
+    private long size;
+    /** The host file written back to (null: anonymous memory), writable or not. */
+    private final RandomAccessFile file;
+    private final boolean writable;
+    private final Object key;
+    private int refs = 1;
+
+    private SharedMemory(int fd, long size, RandomAccessFile file, boolean writable, Object key) {
+        this.fd = fd;
+        this.size = size;
+        this.file = file;
+        this.writable = writable;
+        this.key = key;
+    }
+
+    /** New zero-filled anonymous shared memory of {@code size} bytes (one reference). */
+    static SharedMemory anonymous(long size) throws IOException {
+        return new SharedMemory(HostMemory.memoryFile("pico-shared", size), size, null, false, null);
+    }
+
+    /**
+     * The shared memory of the open host file behind {@code descriptor}, covering at least {@code extent} bytes
+     * (one more reference), or null when it is not a regular file.
+     */
+    static SharedMemory ofFile(int descriptor, long extent) throws IOException {
+        Path path = Path.of("/proc/self/fd/" + descriptor);
+        Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,mode");
+        if (((Integer) a.get("mode") & 0170000) != 0100000) {
+            return null;
+        }
+        Object key = List.of(a.get("dev"), a.get("ino"));
+        synchronized (SharedMemory.class) {
+            SharedMemory m = FILES.get(key);
+            if (m == null) {
+                RandomAccessFile file;
+                boolean writable = true;
+                try {
+                    file = new RandomAccessFile(path.toFile(), "rw"); // the same file, reopened (deleted ones too)
+                } catch (IOException e) {
+                    file = new RandomAccessFile(path.toFile(), "r");
+                    writable = false;
+                }
+                int memfd;
+                try {
+                    memfd = HostMemory.memoryFile("pico-shared-file", Math.max(extent, HostMemory.PAGE_SIZE));
+                } catch (IOException e) {
+                    file.close();
+                    throw e;
+                }
+                m = new SharedMemory(memfd, Math.max(extent, HostMemory.PAGE_SIZE), file, writable, key);
+                try {
+                    m.readIn(0, m.size);
+                } catch (IOException | RuntimeException e) {
+                    m.close();
+                    throw e;
+                }
+                FILES.put(key, m);
+                return m;
+            }
+            m.refs++;
+            try {
+                m.grow(extent);
+            } catch (IOException | RuntimeException e) {
+                m.releaseLocked();
+                throw e;
+            }
+            return m;
+        }
+    }
+
+    /** The memory file, for host mappings (valid while a reference is held). */
+    int fd() {
+        return fd;
+    }
+
+    /** Whether this is a host file's memory (written back), not anonymous memory. */
+    boolean isFile() {
+        return file != null;
+    }
+
+    /** One more reference. */
+    SharedMemory retain() {
+        synchronized (SharedMemory.class) {
+            if (refs <= 0) {
+                throw new IllegalStateException("shared memory released");
+            }
+            refs++;
+            return this;
+        }
+    }
+
+    /** Drops a reference; the last one writes a file's bytes back and closes the memory file. */
+    void release() {
+        synchronized (SharedMemory.class) {
+            releaseLocked();
+        }
+    }
+
+    private void releaseLocked() {
+        if (--refs > 0) {
+            return;
+        }
+        if (key != null) {
+            FILES.remove(key);
+        }
+        try {
+            writeBack(0, size);
+        } catch (IOException e) {
+            Images.log.accept("shared file mapping: write back failed: " + e);
+        }
+        close();
+    }
+
+    private void close() {
+        HostMemory.closeFile(fd); // host mappings keep their pages
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // nothing was pending: writes are positional
+            }
+        }
+    }
+
+    /** Makes the memory file at least {@code extent} bytes long, with the file's bytes in the new part. */
+    private void grow(long extent) throws IOException {
+        if (extent <= size) {
+            return;
+        }
+        HostMemory.resizeFile(fd, extent);
+        long old = size;
+        size = extent;
+        readIn(old, extent - old);
+    }
+
+    /** Copies the host file's bytes of [from, from + length) into the memory file (none past the file's end). */
+    private void readIn(long from, long length) throws IOException {
+        int hostFd = HostMemory.descriptor(file.getFD());
+        long end = Math.min(from + length, file.length());
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, end - from)));
+        for (long pos = from; pos < end;) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+            int n = HostMemory.read(hostFd, buf, pos);
+            if (n <= 0) {
+                break;
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                HostMemory.write(fd, buf, pos + buf.position());
+            }
+            pos += n;
+        }
+    }
+
+    /**
+     * Writes [offset, offset + length) of a host file's shared memory back to the file, clipped to the file's
+     * current size (a mapping never extends its file); nothing for anonymous memory or a file opened read-only.
+     */
+    synchronized void writeBack(long offset, long length) throws IOException {
+        if (file == null || !writable) {
+            return;
+        }
+        int hostFd = HostMemory.descriptor(file.getFD());
+        long end = Math.min(Math.min(offset + length, size), file.length());
+        if (end <= offset) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - offset));
+        for (long pos = offset; pos < end;) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+            int n = HostMemory.read(fd, buf, pos);
+            if (n <= 0) {
+                break;
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                HostMemory.write(hostFd, buf, pos + buf.position());
+            }
+            pos += n;
+        }
+    }
+
+    /** Shared memory of host files mapped now (tests). */
+    static int files() {
+        synchronized (SharedMemory.class) {
+            return FILES.size();
+        }
+    }
+}

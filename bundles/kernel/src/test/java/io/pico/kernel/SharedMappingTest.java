@@ -1,0 +1,119 @@
+package io.pico.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pico.api.AddressSpace;
+import io.pico.kernel.io.HostFile;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MAP_SHARED memory: one host object mapped by several address spaces, kept by fork, written back to files. */
+class SharedMappingTest {
+
+    private static final long PAGE = 4096;
+    private static final long BASE = 0x40_0000;
+
+    @Test
+    void anonymousSharedMemoryStaysSharedAcrossForkAndPrivateMemoryDoesNot() {
+        KAddressSpace parent = new KAddressSpace();
+        KAddressSpace child = new KAddressSpace();
+        try {
+            assertTrue(parent.mapShared(BASE, 2 * PAGE, AddressSpace.READ | AddressSpace.WRITE, null, 0));
+            parent.map(BASE + 2 * PAGE, PAGE, AddressSpace.READ | AddressSpace.WRITE);
+            parent.putLong(BASE + PAGE, 11);
+            parent.putLong(BASE + 2 * PAGE, 12);
+            parent.copyInto(child);
+            assertEquals(11, child.getLong(BASE + PAGE));
+            assertEquals(12, child.getLong(BASE + 2 * PAGE));
+
+            child.putLong(BASE + PAGE, 21);
+            child.putLong(BASE + 2 * PAGE, 22);
+            parent.putLong(BASE + 8, 31);
+            assertEquals(21, parent.getLong(BASE + PAGE), "the child's write to shared memory");
+            assertEquals(12, parent.getLong(BASE + 2 * PAGE), "private memory stays the parent's");
+            assertEquals(31, child.getLong(BASE + 8), "the parent's write after fork");
+
+            AddressSpace.SharedPlace p = parent.sharedAt(BASE + PAGE + 4);
+            AddressSpace.SharedPlace c = child.sharedAt(BASE + PAGE + 4);
+            assertNotNull(p);
+            assertSame(p.memory(), c.memory(), "one object: a futex word's key in both processes");
+            assertEquals(PAGE + 4, p.offset());
+            assertEquals(p, c);
+            assertNull(parent.sharedAt(BASE + 2 * PAGE), "private memory has no shared place");
+
+            // a split (mprotect) keeps the pieces on the same object; an unmap in the child leaves the parent's
+            child.protect(BASE + PAGE, PAGE, AddressSpace.READ);
+            assertSame(p.memory(), child.sharedAt(BASE + PAGE).memory());
+            assertEquals(PAGE, child.sharedAt(BASE + PAGE).offset());
+            child.unmap(BASE, PAGE);
+            parent.putLong(BASE + PAGE, 41);
+            assertEquals(41, child.getLong(BASE + PAGE));
+            assertEquals(31, parent.getLong(BASE + 8));
+
+            // a second, independent shared mapping is another object
+            assertTrue(parent.mapShared(BASE + 8 * PAGE, PAGE, AddressSpace.READ | AddressSpace.WRITE, null, 0));
+            assertNotSame(p.memory(), parent.sharedAt(BASE + 8 * PAGE).memory());
+        } finally {
+            parent.release();
+            child.release();
+        }
+    }
+
+    @Test
+    void aSharedFileMappingIsOneObjectPerFileAndIsWrittenBackAtSyncUnmapAndRelease(@TempDir Path dir)
+            throws Exception {
+        Path path = dir.resolve("data");
+        byte[] bytes = new byte[5000];
+        java.util.Arrays.fill(bytes, (byte) '.');
+        Files.write(path, bytes);
+        HostFile one = new HostFile(new RandomAccessFile(path.toFile(), "rw"), path, false);
+        HostFile two = new HostFile(new RandomAccessFile(path.toFile(), "rw"), path, false);
+        KAddressSpace a = new KAddressSpace();
+        KAddressSpace b = new KAddressSpace();
+        int files = SharedMemory.files();
+        try {
+            assertTrue(a.mapShared(BASE, 2 * PAGE, AddressSpace.READ | AddressSpace.WRITE, one, 0));
+            assertTrue(b.mapShared(BASE + PAGE, PAGE, AddressSpace.READ | AddressSpace.WRITE, two, PAGE));
+            assertEquals(files + 1, SharedMemory.files(), "one object for the file, whichever descriptor maps it");
+            assertEquals('.', a.getByte(BASE + 100));
+            assertEquals(0, a.getByte(BASE + 6000), "past the file's end: zero");
+
+            b.write(BASE + PAGE + 10, "hello".getBytes(StandardCharsets.US_ASCII), 0, 5);
+            byte[] seen = new byte[5];
+            a.read(BASE + PAGE + 10, seen, 0, 5);
+            assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), seen, "seen at once by the other");
+            assertEquals('.', Files.readAllBytes(path)[(int) PAGE + 10], "not written back before msync");
+
+            a.putByte(BASE + 6000, (byte) 'z'); // past the file's end: never written back
+            a.sync(BASE, 2 * PAGE);
+            byte[] file = Files.readAllBytes(path);
+            assertEquals(5000, file.length, "a mapping never extends its file");
+            assertEquals("hello", new String(file, (int) PAGE + 10, 5, StandardCharsets.US_ASCII));
+
+            a.putByte(BASE + 1, (byte) 'u');
+            a.unmap(BASE, PAGE);
+            assertEquals('u', Files.readAllBytes(path)[1], "munmap writes back");
+
+            b.putByte(BASE + PAGE + 2, (byte) 'r');
+            b.release();
+            assertEquals('r', Files.readAllBytes(path)[(int) PAGE + 2], "the end of an address space writes back");
+            a.release();
+            assertEquals(files, SharedMemory.files(), "the last mapping gone, the object is gone");
+        } finally {
+            a.release();
+            b.release();
+            one.release();
+            two.release();
+        }
+    }
+}
