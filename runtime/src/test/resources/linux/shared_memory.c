@@ -4,7 +4,8 @@
  * MAP_SHARED whose writes reach the file at msync (read() and the file's size after), at munmap and at exit; two
  * processes that map one file each on their own and see each other's writes at once; a memfd mapped in a parent
  * and, after fork, mapped again in the child. Prints one line per check; the test compares the output with a
- * native run. argv[1]: a directory to create the data file in.
+ * native run. read(), write() and a private mapping of the file see the shared mapping's bytes without msync.
+ * argv[1]: a directory to create the data file in.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -126,6 +127,15 @@ static int shared_file(const char *dir) {
     char bye[4] = {0};
     pread(fd, bye, 3, 200);
     printf("after the child's exit: %s %.3s status %d\n", bye, m + 200, st);
+
+    /* read() and write() of the file and the mapping see each other without msync (one page cache) */
+    m[400] = 'M';
+    char r = 0;
+    pread(fd, &r, 1, 400);
+    pwrite(fd, "W", 1, 401);
+    printf("read() sees the mapping: %c, the mapping sees write(): %c\n", r, m[401]);
+    char *p = mmap(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+    printf("a private mapping sees the shared one: %.2s\n", p == MAP_FAILED ? "--" : p + 400);
 
     /* munmap writes back */
     memcpy(m + 300, "unmapped", 8);

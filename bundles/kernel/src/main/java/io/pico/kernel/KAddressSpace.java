@@ -160,6 +160,7 @@ final class KAddressSpace implements AddressSpace {
         if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
             throw new IllegalArgumentException("unaligned file offset " + offset);
         }
+        SharedMemory.writeBackFile(fd); // a private mapping starts from what shared mappings of the file hold
         Images.Image image = Images.acquire(fd); // outside the lock: a first map reads the file
         if (image == null) {
             return false;

@@ -18,11 +18,84 @@ import java.util.Map;
  * written back to the file by {@link #writeBack} (msync, munmap, the end of an address space, the last release).
  * The host file itself is never mapped: a host file someone truncates would make the JVM fault on its pages
  * (SIGBUS), the kernel's memory file never shrinks. Counted: each chunk mapping it holds a reference.
+ *
+ * <p>Reads and writes of a file mapped so go through the copy too, as through one page cache
+ * ({@link io.pico.kernel.io.HostFile.SharedPages}): a read first writes the copy's bytes of its range back, a write
+ * puts its bytes into the copy; a private mapping of the file ({@link Images}) first writes the whole copy back.
  */
 final class SharedMemory {
 
     /** Shared memory of host files mapped now, by file identity. */
     private static final Map<Object, SharedMemory> FILES = new HashMap<>();
+
+    /** Reads and writes of host files while some file is mapped shared ({@link #FILES} not empty). */
+    private static final io.pico.kernel.io.HostFile.SharedPages COHERENCE = new io.pico.kernel.io.HostFile.SharedPages() {
+        @Override
+        public void beforeRead(int descriptor, long position, long length) {
+            SharedMemory m = lookup(descriptor);
+            if (m != null) {
+                try {
+                    m.writeBack(position, length);
+                } catch (IOException e) {
+                    Images.log.accept("shared file mapping: write back before a read failed: " + e);
+                } finally {
+                    m.release();
+                }
+            }
+        }
+
+        @Override
+        public void afterWrite(int descriptor, long position, long length) {
+            SharedMemory m = lookup(descriptor);
+            if (m != null) {
+                try {
+                    m.refresh(position, length);
+                } catch (IOException e) {
+                    Images.log.accept("shared file mapping: a write did not reach the mapped copy: " + e);
+                } finally {
+                    m.release();
+                }
+            }
+        }
+    };
+
+    /** The file's identity (device, inode) if it is a regular file, else null. */
+    private static Object identity(int descriptor) throws IOException {
+        Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/fd/" + descriptor), "unix:dev,ino,mode");
+        return ((Integer) a.get("mode") & 0170000) != 0100000 ? null : List.of(a.get("dev"), a.get("ino"));
+    }
+
+    /** The shared memory of the file behind a host descriptor, if it is mapped shared now (one more reference). */
+    private static SharedMemory lookup(int descriptor) {
+        if (descriptor < 0) {
+            return null;
+        }
+        synchronized (SharedMemory.class) {
+            if (FILES.isEmpty()) {
+                return null;
+            }
+        }
+        try {
+            Object key = identity(descriptor);
+            synchronized (SharedMemory.class) {
+                SharedMemory m = key == null ? null : FILES.get(key);
+                return m == null || m.refs <= 0 ? null : m.retain();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes the shared copy of the file behind {@code descriptor}, if any, back to the file: a private mapping of
+     * it then starts from the bytes the shared mappings hold.
+     */
+    static void writeBackFile(int descriptor) {
+        if (io.pico.kernel.io.HostFile.sharedPages != null) {
+            COHERENCE.beforeRead(descriptor, 0, Long.MAX_VALUE / 2);
+        }
+    }
+
 
     private final int fd;
     private long size;
@@ -51,11 +124,10 @@ final class SharedMemory {
      */
     static SharedMemory ofFile(int descriptor, long extent) throws IOException {
         Path path = Path.of("/proc/self/fd/" + descriptor);
-        Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,mode");
-        if (((Integer) a.get("mode") & 0170000) != 0100000) {
+        Object key = identity(descriptor);
+        if (key == null) {
             return null;
         }
-        Object key = List.of(a.get("dev"), a.get("ino"));
         synchronized (SharedMemory.class) {
             SharedMemory m = FILES.get(key);
             if (m == null) {
@@ -82,6 +154,7 @@ final class SharedMemory {
                     throw e;
                 }
                 FILES.put(key, m);
+                io.pico.kernel.io.HostFile.sharedPages = COHERENCE;
                 return m;
             }
             m.refs++;
@@ -129,6 +202,9 @@ final class SharedMemory {
         }
         if (key != null) {
             FILES.remove(key);
+            if (FILES.isEmpty()) {
+                io.pico.kernel.io.HostFile.sharedPages = null;
+            }
         }
         try {
             writeBack(0, size);
@@ -150,7 +226,7 @@ final class SharedMemory {
     }
 
     /** Makes the memory file at least {@code extent} bytes long, with the file's bytes in the new part. */
-    private void grow(long extent) throws IOException {
+    private synchronized void grow(long extent) throws IOException {
         if (extent <= size) {
             return;
         }
@@ -158,6 +234,13 @@ final class SharedMemory {
         long old = size;
         size = extent;
         readIn(old, extent - old);
+    }
+
+    /** A write of the file reached [position, position + length): the copy takes the file's new bytes there. */
+    synchronized void refresh(long position, long length) throws IOException {
+        if (position < size) {
+            readIn(position, Math.min(length, size - position));
+        }
     }
 
     /** Copies the host file's bytes of [from, from + length) into the memory file (none past the file's end). */
@@ -188,7 +271,7 @@ final class SharedMemory {
             return;
         }
         int hostFd = HostMemory.descriptor(file.getFD());
-        long end = Math.min(Math.min(offset + length, size), file.length());
+        long end = Math.min(Math.min(offset + Math.max(0, length), size), file.length());
         if (end <= offset) {
             return;
         }

@@ -100,6 +100,18 @@ class SharedMappingTest {
             assertEquals(5000, file.length, "a mapping never extends its file");
             assertEquals("hello", new String(file, (int) PAGE + 10, 5, StandardCharsets.US_ASCII));
 
+            // reads and writes of the file see the mappings without msync, as through one page cache
+            a.putByte(BASE + 50, (byte) 'm');
+            java.nio.ByteBuffer r = java.nio.ByteBuffer.allocate(1);
+            one.read(r, 50);
+            assertEquals('m', r.get(0), "read() sees the mapping's byte");
+            two.write(java.nio.ByteBuffer.wrap(new byte[] {'w'}), 51);
+            assertEquals('w', a.getByte(BASE + 51), "the mapping sees write()");
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(1);
+            a.putByte(BASE + 52, (byte) 'd');
+            one.read(direct, 52);
+            assertEquals('d', direct.get(0), "a direct read too");
+
             a.putByte(BASE + 1, (byte) 'u');
             a.unmap(BASE, PAGE);
             assertEquals('u', Files.readAllBytes(path)[1], "munmap writes back");
@@ -109,6 +121,9 @@ class SharedMappingTest {
             assertEquals('r', Files.readAllBytes(path)[(int) PAGE + 2], "the end of an address space writes back");
             a.release();
             assertEquals(files, SharedMemory.files(), "the last mapping gone, the object is gone");
+            if (files == 0) {
+                assertNull(HostFile.sharedPages, "no file mapped shared: reads and writes pay nothing");
+            }
         } finally {
             a.release();
             b.release();
