@@ -4,7 +4,7 @@
  * MAP_SHARED whose writes reach the file at msync (read() and the file's size after), at munmap and at exit; two
  * processes that map one file each on their own and see each other's writes at once; a memfd mapped in a parent
  * and, after fork, mapped again in the child. Prints one line per check; the test compares the output with a
- * native run. read(), write() and a private mapping of the file see the shared mapping's bytes without msync.
+ * native run. mremap moves shared memory without copying it. read(), write() and a private mapping of the file see the shared mapping's bytes without msync.
  * argv[1]: a directory to create the data file in.
  */
 #define _GNU_SOURCE
@@ -172,11 +172,30 @@ static int shared_memfd(void) {
     return 0;
 }
 
+/* mremap moves shared memory without making it private: a child forked afterwards still shares it */
+static int moved_shared(void) {
+    int *a = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *spot = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (a == MAP_FAILED || spot == MAP_FAILED) return 9;
+    *a = 1;
+    int *b = mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, spot);
+    if (b != spot) return 10;
+    pid_t pid = fork();
+    if (pid == 0) {
+        *b += 2;
+        _exit(0);
+    }
+    waitpid(pid, 0, 0);
+    printf("moved shared memory: %d\n", *b);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, 0, _IONBF, 0);
     int r = shared_counter();
     if (r == 0) r = shared_file(argc > 1 ? argv[1] : ".");
     if (r == 0) r = shared_memfd();
+    if (r == 0) r = moved_shared();
     printf("done %d\n", r);
     return r;
 }

@@ -103,6 +103,19 @@ public interface AddressSpace {
     record SharedPlace(Object memory, long offset) {
     }
 
+    /**
+     * Moves a mapped range to another address without copying (mremap): the memory keeps its identity (shared
+     * memory stays shared, file mappings keep their file), protection and contents; whatever was mapped at the
+     * target is replaced, the source range is unmapped. The ranges must not overlap.
+     *
+     * @return true when moved; false when this address space cannot move memory or part of the range is not
+     *         mapped (nothing changed: map, copy and unmap instead)
+     * @since 1.6
+     */
+    default boolean move(long from, long size, long to) {
+        return false;
+    }
+
     /** Unmaps a range; unmapped parts of it are ignored. */
     void unmap(long address, long size);
 

@@ -290,6 +290,36 @@ final class KAddressSpace implements AddressSpace {
     }
 
     @Override
+    public synchronized boolean move(long from, long size, long to) {
+        checkAligned(from, size);
+        checkAligned(to, size);
+        if (released || from < to + size && to < from + size || !isMapped(from, size)) {
+            return false;
+        }
+        unmapLocked(to, size);
+        long end = from + size;
+        for (Chunk c : overlapping(from, end)) {
+            long a = Math.max(c.start, from);
+            long b = Math.min(c.end, end);
+            chunks.remove(c.start);
+            if (c.start < a) {
+                chunks.put(c.start, c.piece(c.start, a, c.protection));
+            }
+            if (b < c.end) {
+                chunks.put(b, c.piece(b, c.end, c.protection));
+            }
+            Chunk moved = c.piece(a, b, c.protection); // the same host memory at the new address
+            Chunk there = new Chunk(to + (a - from), to + (b - from), moved.host, moved.protection, moved.image,
+                    moved.fileOffset, moved.shared, moved.segment);
+            chunks.put(there.start, there);
+            c.drop();
+            record(new Op(a, b - a, -1, 0));
+            record(new Op(there.start, b - a, there.protection, there.host, there.shared ? there.image : null));
+        }
+        return true;
+    }
+
+    @Override
     public synchronized void unmap(long address, long size) {
         checkAligned(address, size);
         unmapLocked(address, size);

@@ -60,6 +60,18 @@ class SharedMappingTest {
             assertEquals(41, child.getLong(BASE + PAGE));
             assertEquals(31, parent.getLong(BASE + 8));
 
+            // a move (mremap) keeps the memory: still shared, private bytes kept, the source unmapped
+            parent.map(BASE + 16 * PAGE, PAGE, AddressSpace.READ);
+            assertTrue(parent.move(BASE, 3 * PAGE, BASE + 20 * PAGE));
+            assertTrue(!parent.isMapped(BASE, PAGE));
+            assertEquals(31, parent.getLong(BASE + 20 * PAGE + 8));
+            assertEquals(12, parent.getLong(BASE + 22 * PAGE), "private bytes moved");
+            child.putLong(BASE + PAGE, 51);
+            assertEquals(51, parent.getLong(BASE + 21 * PAGE), "moved shared memory is still shared");
+            assertEquals(p.memory(), parent.sharedAt(BASE + 21 * PAGE).memory());
+            assertTrue(!parent.move(BASE + 16 * PAGE, 2 * PAGE, BASE + 30 * PAGE), "a hole: nothing moved");
+            assertTrue(parent.isMapped(BASE + 16 * PAGE, PAGE));
+
             // a second, independent shared mapping is another object
             assertTrue(parent.mapShared(BASE + 8 * PAGE, PAGE, AddressSpace.READ | AddressSpace.WRITE, null, 0));
             assertNotSame(p.memory(), parent.sharedAt(BASE + 8 * PAGE).memory());

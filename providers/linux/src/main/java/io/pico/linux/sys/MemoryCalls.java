@@ -26,7 +26,7 @@ final class MemoryCalls {
     static void register(SyscallTable<Call> t) {
         t.full(12, "p=p", MemoryCalls::brk);
         t.partial(9, "puPMdx=p", MemoryCalls::mmap, "MAP_SHARED files are a kernel copy coherent with read and "
-                + "write, written back at msync, munmap, exit; mremap moves a copy; no MAP_HUGETLB");
+                + "write, written back at msync, munmap, exit; no MAP_HUGETLB");
         t.full(11, "pu", MemoryCalls::munmap);
         t.full(10, "puP", MemoryCalls::mprotect);
     }

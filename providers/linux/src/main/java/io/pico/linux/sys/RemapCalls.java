@@ -15,7 +15,7 @@ final class RemapCalls {
     }
 
     static void register(SyscallTable<Call> t) {
-        t.partial(25, "puudp=p", RemapCalls::mremap, "anonymous and private mappings (contents are copied on a move: a moved MAP_SHARED range is a private copy)");
+        t.partial(25, "puudp=p", RemapCalls::mremap, "a move keeps the memory (AddressSpace.move); growth is private zero memory, also of a MAP_SHARED range");
         t.partial(28, "pud", RemapCalls::madvise, "MADV_DONTNEED zeroes, other advice is accepted and ignored");
         t.full(26, "pud", RemapCalls::msync);
         t.partial(149, "pu", c -> 0, "accepted: guest memory is never paged out by pico");
@@ -69,12 +69,19 @@ final class RemapCalls {
                     return -Errno.ENOMEM;
                 }
             }
-            mem.map(target, newSize, prot);
-            byte[] buf = new byte[MemoryCalls.CHUNK];
-            for (long done = 0; done < Math.min(oldSize, newSize); done += MemoryCalls.CHUNK) {
-                int n = (int) Math.min(MemoryCalls.CHUNK, Math.min(oldSize, newSize) - done);
-                mem.read(old + done, buf, 0, n);
-                mem.write(target + done, buf, 0, n);
+            long kept = Math.min(oldSize, newSize);
+            if (mem.move(old, kept, target)) { // the kernel moves the memory itself: shared memory stays shared
+                if (newSize > kept) {
+                    mem.map(target + kept, newSize - kept, prot);
+                }
+            } else {
+                mem.map(target, newSize, prot);
+                byte[] buf = new byte[MemoryCalls.CHUNK];
+                for (long done = 0; done < kept; done += MemoryCalls.CHUNK) {
+                    int n = (int) Math.min(MemoryCalls.CHUNK, kept - done);
+                    mem.read(old + done, buf, 0, n);
+                    mem.write(target + done, buf, 0, n);
+                }
             }
             mem.unmap(old, oldSize);
             c.state().unname(old, old + oldSize);
