@@ -236,10 +236,23 @@ final class SharedMemory {
         readIn(old, extent - old);
     }
 
-    /** A write of the file reached [position, position + length): the copy takes the file's new bytes there. */
+    /**
+     * A write or a size change of the file reached [position, position + length): the copy takes the file's bytes
+     * there, and zeros past the file's end (a truncated file's old bytes are never written back into it later).
+     */
     synchronized void refresh(long position, long length) throws IOException {
-        if (position < size) {
-            readIn(position, Math.min(length, size - position));
+        if (position >= size) {
+            return;
+        }
+        long end = Math.min(position + length, size);
+        readIn(position, end - position);
+        long zeroFrom = Math.max(position, file.length());
+        if (zeroFrom < end) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - zeroFrom));
+            for (long pos = zeroFrom; pos < end;) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+                pos += HostMemory.write(fd, zeros, pos);
+            }
         }
     }
 

@@ -124,6 +124,14 @@ class SharedMappingTest {
             one.read(direct, 52);
             assertEquals('d', direct.get(0), "a direct read too");
 
+            // a truncation and a growth of the file: the mapping shows zeros there, never writes old bytes back
+            a.putByte(BASE + 4000, (byte) 'o');
+            one.truncate(3000);
+            one.truncate(5000);
+            assertEquals(0, a.getByte(BASE + 4000), "the truncated part reads as zero");
+            a.sync(BASE, 2 * PAGE);
+            assertEquals(0, Files.readAllBytes(path)[4000], "no old byte written back");
+
             a.putByte(BASE + 1, (byte) 'u');
             a.unmap(BASE, PAGE);
             assertEquals('u', Files.readAllBytes(path)[1], "munmap writes back");

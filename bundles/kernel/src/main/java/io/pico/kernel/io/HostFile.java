@@ -66,7 +66,10 @@ public final class HostFile extends RefCounted {
         /** Before a read of {@code length} bytes from {@code position} of the file behind {@code fd}. */
         void beforeRead(int fd, long position, long length);
 
-        /** After a write of {@code length} bytes at {@code position} of the file behind {@code fd}. */
+        /**
+         * After a write of {@code length} bytes at {@code position} of the file behind {@code fd}, or a change of its
+         * size (from position on).
+         */
         void afterWrite(int fd, long position, long length);
     }
 
@@ -203,7 +206,12 @@ public final class HostFile extends RefCounted {
 
     @Override
     public synchronized void truncate(long size) throws IOException {
+        long old = sharedPages == null ? 0 : file.length();
         file.setLength(size);
+        if (sharedPages != null) {
+            // a shared mapping's copy takes the file's bytes from the change on (zeros where it grew, none past its end)
+            sharedPages.afterWrite(descriptor(), Math.min(old, size), Long.MAX_VALUE / 4);
+        }
     }
 
     @Override
