@@ -192,7 +192,7 @@ final class KAddressSpace implements AddressSpace {
                 segment = SharedMemory.anonymous(size);
                 offset = 0;
             } else if (file instanceof io.pico.kernel.io.HostFile h && h.descriptor() >= 0) {
-                segment = SharedMemory.ofFile(h.descriptor(), offset + size); // outside the lock: reads the file
+                segment = SharedMemory.ofFile(h.descriptor(), offset, offset + size); // outside the lock: reads the file
             } else {
                 return false;
             }

@@ -16,7 +16,7 @@ import java.util.Map;
  * Anonymous shared memory is a new memory file that fork maps again in the child. A host file's shared memory is
  * one per file (device, inode) while any address space maps it: a copy of the file's bytes read at the first map,
  * written back to the file by {@link #writeBack} (msync, munmap, the end of an address space, the last release).
- * The host file itself is never mapped: a host file someone truncates would make the JVM fault on its pages
+ * Only the pages mapped are read (and written back). The host file itself is never mapped: a host file someone truncates would make the JVM fault on its pages
  * (SIGBUS), the kernel's memory file never shrinks. Counted: each chunk mapping it holds a reference.
  *
  * <p>Reads and writes of a file mapped so go through the copy too, as through one page cache
@@ -104,6 +104,11 @@ final class SharedMemory {
     private final boolean writable;
     private final Object key;
     private int refs = 1;
+    /**
+     * The pages of a file's copy read from the file so far: only what is mapped is read (a small mapping far into a
+     * large file reads its own pages), and only these pages are written back (the others are not the file's bytes).
+     */
+    private final java.util.BitSet loaded = new java.util.BitSet();
 
     private SharedMemory(int fd, long size, RandomAccessFile file, boolean writable, Object key) {
         this.fd = fd;
@@ -119,10 +124,13 @@ final class SharedMemory {
     }
 
     /**
-     * The shared memory of the open host file behind {@code descriptor}, covering at least {@code extent} bytes
+     * The shared memory of the open host file behind {@code descriptor} with the file's bytes of [offset, extent)
      * (one more reference), or null when it is not a regular file.
      */
-    static SharedMemory ofFile(int descriptor, long extent) throws IOException {
+    static SharedMemory ofFile(int descriptor, long offset, long extent) throws IOException {
+        if (extent / HostMemory.PAGE_SIZE >= Integer.MAX_VALUE) {
+            throw new IOException("EFBIG"); // the page bits' limit: 8 TiB
+        }
         Path path = Path.of("/proc/self/fd/" + descriptor);
         Object key = identity(descriptor);
         if (key == null) {
@@ -148,7 +156,7 @@ final class SharedMemory {
                 }
                 m = new SharedMemory(memfd, Math.max(extent, HostMemory.PAGE_SIZE), file, writable, key);
                 try {
-                    m.readIn(0, m.size);
+                    m.load(offset, extent);
                 } catch (IOException | RuntimeException e) {
                     m.close();
                     throw e;
@@ -160,6 +168,7 @@ final class SharedMemory {
             m.refs++;
             try {
                 m.grow(extent);
+                m.load(offset, extent);
             } catch (IOException | RuntimeException e) {
                 m.releaseLocked();
                 throw e;
@@ -225,15 +234,51 @@ final class SharedMemory {
         }
     }
 
-    /** Makes the memory file at least {@code extent} bytes long, with the file's bytes in the new part. */
+    /** Makes the memory file at least {@code extent} bytes long (zeros: no page of it is loaded yet). */
     private synchronized void grow(long extent) throws IOException {
         if (extent <= size) {
             return;
         }
         HostMemory.resizeFile(fd, extent);
-        long old = size;
         size = extent;
-        readIn(old, extent - old);
+    }
+
+    /** Reads the file's pages of [from, to) that are not loaded yet into the copy. */
+    private synchronized void load(long from, long to) throws IOException {
+        int page = (int) (from / HostMemory.PAGE_SIZE);
+        int last = (int) ((to + HostMemory.PAGE_SIZE - 1) / HostMemory.PAGE_SIZE);
+        while (page < last) {
+            int start = loaded.nextClearBit(page);
+            if (start >= last) {
+                break;
+            }
+            int end = Math.min(last, loaded.nextSetBit(start) < 0 ? last : loaded.nextSetBit(start));
+            readIn(start * HostMemory.PAGE_SIZE, (end - start) * HostMemory.PAGE_SIZE);
+            loaded.set(start, end);
+            page = end;
+        }
+    }
+
+    /** Calls {@code action} with each run [a, b) of loaded pages' bytes within [from, to). */
+    private void loadedRuns(long from, long to, RunAction action) throws IOException {
+        int page = (int) (from / HostMemory.PAGE_SIZE);
+        while (true) {
+            int start = loaded.nextSetBit(page);
+            if (start < 0 || start * HostMemory.PAGE_SIZE >= to) {
+                return;
+            }
+            int end = loaded.nextClearBit(start);
+            long a = Math.max(from, start * HostMemory.PAGE_SIZE);
+            long b = Math.min(to, end * HostMemory.PAGE_SIZE);
+            if (a < b) {
+                action.run(a, b);
+            }
+            page = end;
+        }
+    }
+
+    private interface RunAction {
+        void run(long from, long to) throws IOException;
     }
 
     /**
@@ -244,16 +289,18 @@ final class SharedMemory {
         if (position >= size) {
             return;
         }
-        long end = Math.min(position + length, size);
-        readIn(position, end - position);
-        long zeroFrom = Math.max(position, file.length());
-        if (zeroFrom < end) {
-            ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - zeroFrom));
-            for (long pos = zeroFrom; pos < end;) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
-                pos += HostMemory.write(fd, zeros, pos);
+        long fileEnd = file.length();
+        loadedRuns(position, Math.min(position + length, size), (from, end) -> {
+            readIn(from, end - from);
+            long zeroFrom = Math.max(from, fileEnd);
+            if (zeroFrom < end) {
+                ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - zeroFrom));
+                for (long pos = zeroFrom; pos < end;) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+                    pos += HostMemory.write(fd, zeros, pos);
+                }
             }
-        }
+        });
     }
 
     /** Copies the host file's bytes of [from, from + length) into the memory file (none past the file's end). */
@@ -284,23 +331,25 @@ final class SharedMemory {
             return;
         }
         int hostFd = HostMemory.descriptor(file.getFD());
-        long end = Math.min(Math.min(offset + Math.max(0, length), size), file.length());
-        if (end <= offset) {
+        long last = Math.min(Math.min(offset + Math.max(0, length), size), file.length());
+        if (last <= offset) {
             return;
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - offset));
-        for (long pos = offset; pos < end;) {
-            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-            int n = HostMemory.read(fd, buf, pos);
-            if (n <= 0) {
-                break;
+        loadedRuns(offset, last, (from, end) -> {
+            ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(1 << 20, end - from));
+            for (long pos = from; pos < end;) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                int n = HostMemory.read(fd, buf, pos);
+                if (n <= 0) {
+                    break;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    HostMemory.write(hostFd, buf, pos + buf.position());
+                }
+                pos += n;
             }
-            buf.flip();
-            while (buf.hasRemaining()) {
-                HostMemory.write(hostFd, buf, pos + buf.position());
-            }
-            pos += n;
-        }
+        });
     }
 
     /** Shared memory of host files mapped now (tests). */

@@ -94,8 +94,16 @@ class SharedMappingTest {
         KAddressSpace b = new KAddressSpace();
         int files = SharedMemory.files();
         try {
-            assertTrue(a.mapShared(BASE, 2 * PAGE, AddressSpace.READ | AddressSpace.WRITE, one, 0));
+            // only the pages mapped are read, and only those are written back
             assertTrue(b.mapShared(BASE + PAGE, PAGE, AddressSpace.READ | AddressSpace.WRITE, two, PAGE));
+            assertEquals('.', b.getByte(BASE + PAGE + 900), "the second page was read for a mapping of it alone");
+            b.putByte(BASE + PAGE + 5, (byte) 'x');
+            b.sync(BASE + PAGE, PAGE);
+            assertEquals('.', Files.readAllBytes(path)[0], "an unread page is not written back");
+            assertEquals('x', Files.readAllBytes(path)[(int) PAGE + 5]);
+            b.putByte(BASE + PAGE + 6, (byte) 'y');
+            assertTrue(a.mapShared(BASE, 2 * PAGE, AddressSpace.READ | AddressSpace.WRITE, one, 0));
+            assertEquals('y', a.getByte(BASE + PAGE + 6), "a page mapped already is not read again");
             assertEquals(files + 1, SharedMemory.files(), "one object for the file, whichever descriptor maps it");
             assertEquals('.', a.getByte(BASE + 100));
             assertEquals(0, a.getByte(BASE + 6000), "past the file's end: zero");
