@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
     }
     waitpid(pid, &st, 0);
 
-    /* anonymous MAP_SHARED memory (pico keeps private copies; only the parent's own view is checked) */
+    /* anonymous MAP_SHARED memory (the parent's own view; shared_memory.c checks the sharing) */
     int *shared = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     *shared = 5;
     printf("done: %d %d %d %d\n", WEXITSTATUS(st), data[0], data[3 * PAGE], *shared);

@@ -56,6 +56,66 @@ public interface AddressSpace {
         return false;
     }
 
+    /**
+     * Maps shared memory at a fixed address, replacing whatever was mapped there, as a Unix {@code MAP_SHARED}
+     * mapping: with {@code file} null, new zero-filled memory that stays shared with the address spaces of forked
+     * children (fork maps the same memory instead of copying it); with a kernel file object (an open host file),
+     * the file's pages from the page-aligned {@code offset}, shared by every address space that maps the same file
+     * this way (a write is seen by the others at once) and written back to the file by {@link #sync}, by
+     * {@link #unmap} and when the address space ends. Bytes past the file's end read as zero and are not written
+     * back.
+     *
+     * @return true when mapped; false when this address space cannot share this object (nothing was mapped)
+     * @throws MemoryLimitException when the mapping would exceed {@link #limit()}
+     * @since 1.6
+     */
+    default boolean mapShared(long address, long size, int protection, IoObject file, long offset) {
+        return false;
+    }
+
+    /**
+     * Writes the shared file pages of a range ({@link #mapShared}) back to their files (msync); other memory in the
+     * range is left alone.
+     *
+     * @throws java.io.IOException when the file cannot be written
+     * @since 1.6
+     */
+    default void sync(long address, long size) throws java.io.IOException {
+    }
+
+    /**
+     * Where a guest address lies in shared memory ({@link #mapShared}): the shared object and the offset in it,
+     * the same for every address space that maps the byte (the key of a non-private futex); null for memory of
+     * this address space alone.
+     *
+     * @since 1.6
+     */
+    default SharedPlace sharedAt(long address) {
+        return null;
+    }
+
+    /**
+     * A byte of shared memory: {@code memory} compares by identity and is the same object in every address space
+     * that maps it, {@code offset} is the byte's offset in it.
+     *
+     * @since 1.6
+     */
+    record SharedPlace(Object memory, long offset) {
+    }
+
+    /**
+     * Moves a mapped range to another address without copying (mremap): the memory keeps its identity (shared
+     * memory stays shared, file mappings keep their file), protection and contents; whatever was mapped at the
+     * target is replaced, the source range is unmapped. The ranges must not overlap.
+     *
+     * @return true when moved; false when this address space cannot move memory or part of the range is not
+     *         mapped (nothing changed: map, copy and unmap instead)
+     * @since 1.6
+     */
+    default boolean move(long from, long size, long to) {
+        return false;
+    }
+
     /** Unmaps a range; unmapped parts of it are ignored. */
     void unmap(long address, long size);
 

@@ -128,7 +128,9 @@ final class Images {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (System.currentTimeMillis() * 1_000_000L - key.changed() < settledNanos) {
+        long settle = settledNanos;
+        // (0 turns the rule off: a change time later than the millisecond clock's now must not count as recent then)
+        if (settle > 0 && System.currentTimeMillis() * 1_000_000L - key.changed() < settle) {
             // changed moments ago: a change within the file system's time granularity would keep the same key,
             // so this copy is not shared with later maps (as git treats racily clean files)
             try {

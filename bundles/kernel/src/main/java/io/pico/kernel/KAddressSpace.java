@@ -53,10 +53,18 @@ final class KAddressSpace implements AddressSpace {
         final long fileOffset;
         /** Whether host is in the image's read-only view (never written). */
         final boolean shared;
+        /** The shared memory (MAP_SHARED) mapped at host from fileOffset (one counted reference), or null. */
+        final SharedMemory segment;
         /** A direct buffer over the whole chunk, made on the first {@link #pin} in it (slices of it are cheap). */
         java.nio.ByteBuffer view;
 
         Chunk(long start, long end, long host, int protection, Images.Image image, long fileOffset, boolean shared) {
+            this(start, end, host, protection, image, fileOffset, shared, null);
+        }
+
+        Chunk(long start, long end, long host, int protection, Images.Image image, long fileOffset, boolean shared,
+                SharedMemory segment) {
+            this.segment = segment;
             this.start = start;
             this.end = end;
             this.host = host;
@@ -69,13 +77,27 @@ final class KAddressSpace implements AddressSpace {
         /** The part [from, to) of this chunk as a chunk of its own (its image counted once more). */
         Chunk piece(long from, long to, int protection) {
             return new Chunk(from, to, host + (from - start), protection, image == null ? null : image.retain(),
-                    fileOffset + (from - start), shared);
+                    fileOffset + (from - start), shared, segment == null ? null : segment.retain());
         }
 
         /** This chunk is gone (its pieces hold their own references). */
         void drop() {
             if (image != null) {
                 image.release();
+            }
+            if (segment != null) {
+                segment.release();
+            }
+        }
+
+        /** Writes the part [from, to) of a shared file mapping back to its file (nothing for other memory). */
+        void writeBack(long from, long to) {
+            if (segment != null && segment.isFile()) {
+                try {
+                    segment.writeBack(fileOffset + (from - start), to - from);
+                } catch (java.io.IOException e) {
+                    Images.log.accept("shared file mapping: write back failed: " + e);
+                }
             }
         }
     }
@@ -138,6 +160,7 @@ final class KAddressSpace implements AddressSpace {
         if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0) {
             throw new IllegalArgumentException("unaligned file offset " + offset);
         }
+        SharedMemory.writeBackFile(fd); // a private mapping starts from what shared mappings of the file hold
         Images.Image image = Images.acquire(fd); // outside the lock: a first map reads the file
         if (image == null) {
             return false;
@@ -157,11 +180,63 @@ final class KAddressSpace implements AddressSpace {
         }
     }
 
+    @Override
+    public boolean mapShared(long address, long size, int protection, io.pico.api.IoObject file, long offset) {
+        checkAligned(address, size);
+        if ((offset & (PAGE_SIZE - 1)) != 0 || offset < 0 || offset + size < offset) {
+            throw new IllegalArgumentException("unaligned file offset " + offset);
+        }
+        SharedMemory segment;
+        try {
+            if (file == null) {
+                segment = SharedMemory.anonymous(size);
+                offset = 0;
+            } else if (file instanceof io.pico.kernel.io.HostFile h && h.descriptor() >= 0) {
+                segment = SharedMemory.ofFile(h.descriptor(), offset, offset + size); // outside the lock: reads the file
+            } else {
+                return false;
+            }
+        } catch (java.io.IOException e) {
+            Images.log.accept("shared mapping refused: " + e);
+            return false;
+        }
+        if (segment == null) {
+            return false;
+        }
+        try {
+            synchronized (this) {
+                mapLocked(address, size, protection, null, offset, false, segment);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            segment.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void sync(long address, long size) {
+        for (Chunk c : overlapping(address, address + size)) {
+            c.writeBack(Math.max(c.start, address), Math.min(c.end, address + size));
+        }
+    }
+
+    @Override
+    public synchronized SharedPlace sharedAt(long address) {
+        Chunk c = chunkAt(address);
+        return c == null || c.segment == null ? null : new SharedPlace(c.segment, c.fileOffset + (address - c.start));
+    }
+
+    private void mapLocked(long address, long size, int protection, Images.Image image, long offset, boolean view) {
+        mapLocked(address, size, protection, image, offset, view, null);
+    }
+
     /**
      * Maps anonymous memory (image null) or the image's pages from offset, from its shared read-only view when
      * asked (never for a writable range); the chunk takes the image's reference.
      */
-    private void mapLocked(long address, long size, int protection, Images.Image image, long offset, boolean view) {
+    private void mapLocked(long address, long size, int protection, Images.Image image, long offset, boolean view,
+            SharedMemory segment) {
         if (released) {
             throw new IllegalStateException("address space released");
         }
@@ -174,11 +249,12 @@ final class KAddressSpace implements AddressSpace {
         }
         unmapLocked(address, size);
         boolean shared = image != null && view && (protection & WRITE) == 0 && SHARE_VIEWS;
-        long host = image == null ? HostMemory.allocate(size)
+        long host = segment != null ? HostMemory.mapFile(segment.fd(), offset, size, true)
+                : image == null ? HostMemory.allocate(size)
                 : shared ? image.view() + offset : HostMemory.mapFile(image.fd, offset, size, false);
         HOST_BYTES.addAndGet(size);
         held.addAndGet(size);
-        chunks.put(address, new Chunk(address, address + size, host, protection, image, offset, shared));
+        chunks.put(address, new Chunk(address, address + size, host, protection, image, offset, shared, segment));
         mapped += size;
         record(new Op(address, size, protection, host, shared ? image : null));
     }
@@ -214,6 +290,36 @@ final class KAddressSpace implements AddressSpace {
     }
 
     @Override
+    public synchronized boolean move(long from, long size, long to) {
+        checkAligned(from, size);
+        checkAligned(to, size);
+        if (released || from < to + size && to < from + size || !isMapped(from, size)) {
+            return false;
+        }
+        unmapLocked(to, size);
+        long end = from + size;
+        for (Chunk c : overlapping(from, end)) {
+            long a = Math.max(c.start, from);
+            long b = Math.min(c.end, end);
+            chunks.remove(c.start);
+            if (c.start < a) {
+                chunks.put(c.start, c.piece(c.start, a, c.protection));
+            }
+            if (b < c.end) {
+                chunks.put(b, c.piece(b, c.end, c.protection));
+            }
+            Chunk moved = c.piece(a, b, c.protection); // the same host memory at the new address
+            Chunk there = new Chunk(to + (a - from), to + (b - from), moved.host, moved.protection, moved.image,
+                    moved.fileOffset, moved.shared, moved.segment);
+            chunks.put(there.start, there);
+            c.drop();
+            record(new Op(a, b - a, -1, 0));
+            record(new Op(there.start, b - a, there.protection, there.host, there.shared ? there.image : null));
+        }
+        return true;
+    }
+
+    @Override
     public synchronized void unmap(long address, long size) {
         checkAligned(address, size);
         unmapLocked(address, size);
@@ -233,6 +339,7 @@ final class KAddressSpace implements AddressSpace {
             }
             mapped -= to - from;
             record(new Op(from, to - from, -1, 0));
+            c.writeBack(from, to);
             if (c.shared) {
                 // the view is not freed, but it must outlive the engines that may still run on it: c's reference goes later
                 pendingFrees.add(new PendingFree(c.host + (from - c.start), to - from, generation, c.image));
@@ -451,6 +558,16 @@ final class KAddressSpace implements AddressSpace {
             other.limit = limit;
             for (Chunk c : chunks.values()) {
                 long size = c.end - c.start;
+                if (c.segment != null) {
+                    SharedMemory segment = c.segment.retain();
+                    try {
+                        other.mapLocked(c.start, size, c.protection, null, c.fileOffset, false, segment);
+                    } catch (RuntimeException e) {
+                        segment.release();
+                        throw e;
+                    }
+                    continue; // the same memory, not a copy
+                }
                 if (c.image != null) {
                     Images.Image image = c.image.retain();
                     try {
@@ -495,7 +612,15 @@ final class KAddressSpace implements AddressSpace {
     }
 
     /** Frees all host memory; the process has ended and its engines are closed. */
+    /** Writes every shared file mapping back to its file (the process ends: before its parent can see it). */
+    synchronized void writeBackShared() {
+        for (Chunk c : chunks.values()) {
+            c.writeBack(c.start, c.end);
+        }
+    }
+
     synchronized void release() {
+        writeBackShared();
         if (pins > 0) {
             // a call of a thread still ending holds part of it: the last pin's close frees it all
             for (Chunk c : chunks.values()) {

@@ -325,6 +325,7 @@ final class KProcess implements PicoProcess {
         for (KThread t : threads) {
             t.requestStop();
         }
+        space.writeBackShared(); // as Linux's exit: a parent that waits reads the file's new bytes
         kernel.processEnded(this);
         ended.countDown();
         if (threads.isEmpty()) {

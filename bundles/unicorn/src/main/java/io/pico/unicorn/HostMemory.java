@@ -105,6 +105,18 @@ public final class HostMemory {
     }
 
     /**
+     * Changes the size of an unsealed memory file from {@link #memoryFile} (ftruncate): new bytes read as zero.
+     *
+     * @throws java.io.IOException whose message is the errno's name
+     */
+    public static void resizeFile(int fd, long size) throws java.io.IOException {
+        LibC c = Native.libc();
+        if (c.ftruncate(fd, size) != 0) {
+            throw new java.io.IOException("ftruncate: " + errnoName(lastError(c)));
+        }
+    }
+
+    /**
      * Seals a memory file against every change of its size and contents (F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE,
      * F_SEAL_SEAL): its private mappings then never lose a page (no SIGBUS) and never see a change. Fails while a
      * shared writable mapping of it exists. Returns whether the seals were added.

@@ -58,6 +58,39 @@ public final class HostFile extends RefCounted {
         }
     }
 
+    /**
+     * Keeps the kernel's copies of files mapped MAP_SHARED coherent with reads and writes of the files, as one page
+     * cache would: set by the kernel while some file is mapped shared, null otherwise (then it costs nothing).
+     */
+    public interface SharedPages {
+        /** Before a read of {@code length} bytes from {@code position} of the file behind {@code fd}. */
+        void beforeRead(int fd, long position, long length);
+
+        /**
+         * After a write of {@code length} bytes at {@code position} of the file behind {@code fd}, or a change of its
+         * size (from position on).
+         */
+        void afterWrite(int fd, long position, long length);
+    }
+
+    /** The kernel's {@link SharedPages} while some file is mapped shared. */
+    public static volatile SharedPages sharedPages;
+
+    private void beforeRead(long position, long length) throws IOException {
+        SharedPages s = sharedPages;
+        if (s != null) {
+            s.beforeRead(descriptor(), position < 0 ? file.getFilePointer() : position, length);
+        }
+    }
+
+    private int afterWrite(long position, int n) {
+        SharedPages s = sharedPages;
+        if (s != null && n > 0) {
+            s.afterWrite(descriptor(), position, n);
+        }
+        return n;
+    }
+
     /** How many host files guests hold open now. */
     public static int open() {
         return OPEN.get();
@@ -77,6 +110,7 @@ public final class HostFile extends RefCounted {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        beforeRead(-1, dst.remaining());
         if (fd >= 0 && dst.isDirect()) {
             int n = io.pico.unicorn.HostMemory.read(fd, dst, -1);
             return n == 0 ? -1 : n;
@@ -101,6 +135,11 @@ public final class HostFile extends RefCounted {
         if (append) {
             file.seek(file.length());
         }
+        long at = sharedPages == null ? 0 : file.getFilePointer();
+        return afterWrite(at, writeHere(src));
+    }
+
+    private int writeHere(ByteBuffer src) throws IOException {
         if (fd >= 0 && src.isDirect()) {
             return io.pico.unicorn.HostMemory.write(fd, src, -1);
         }
@@ -118,6 +157,7 @@ public final class HostFile extends RefCounted {
 
     @Override
     public synchronized int read(ByteBuffer dst, long position) throws IOException {
+        beforeRead(position, dst.remaining());
         if (fd >= 0 && dst.isDirect() && dst.hasRemaining()) {
             int n = io.pico.unicorn.HostMemory.read(fd, dst, position);
             return n == 0 ? -1 : n;
@@ -134,7 +174,7 @@ public final class HostFile extends RefCounted {
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
         if (fd >= 0 && src.isDirect()) {
-            return io.pico.unicorn.HostMemory.write(fd, src, position);
+            return afterWrite(position, io.pico.unicorn.HostMemory.write(fd, src, position));
         }
         long saved = file.getFilePointer();
         try {
@@ -143,7 +183,7 @@ public final class HostFile extends RefCounted {
             byte[] buf = new byte[n];
             src.get(buf);
             file.write(buf);
-            return n;
+            return afterWrite(position, n);
         } finally {
             file.seek(saved);
         }
@@ -166,7 +206,12 @@ public final class HostFile extends RefCounted {
 
     @Override
     public synchronized void truncate(long size) throws IOException {
+        long old = sharedPages == null ? 0 : file.length();
         file.setLength(size);
+        if (sharedPages != null) {
+            // a shared mapping's copy takes the file's bytes from the change on (zeros where it grew, none past its end)
+            sharedPages.afterWrite(descriptor(), Math.min(old, size), Long.MAX_VALUE / 4);
+        }
     }
 
     @Override

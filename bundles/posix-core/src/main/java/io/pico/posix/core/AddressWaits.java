@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The wait queues of one process keyed by guest address: Linux's futexes and FreeBSD's umtx words. The value
  * check and the enqueueing of a waiter happen under one lock that wakers take too, so no wake-up between
- * check and sleep is lost.
+ * check and sleep is lost. Words in shared memory ({@link AddressSpace#sharedAt}) have one instance per shared
+ * object, keyed by the offset in it ({@link #of}), as Linux keys its non-private futexes.
  */
 public final class AddressWaits {
 
@@ -32,6 +33,29 @@ public final class AddressWaits {
 
     private final Map<Long, Deque<Waiter>> queues = new HashMap<>();
 
+    /** The wait queues of shared memory objects, while they exist. */
+    private static final Map<Object, AddressWaits> SHARED = new java.util.WeakHashMap<>();
+
+    /** The wait queues of a shared memory object ({@link AddressSpace.SharedPlace#memory}), keyed by offset. */
+    public static AddressWaits of(Object sharedMemory) {
+        synchronized (SHARED) {
+            return SHARED.computeIfAbsent(sharedMemory, k -> new AddressWaits());
+        }
+    }
+
+    /**
+     * Where a word's waiters queue: this process's queues keyed by address, or, for a word in shared memory
+     * unless {@code private_}, the shared object's keyed by offset.
+     */
+    public record Place(AddressWaits waits, long key) {
+    }
+
+    /** The {@link Place} of the word at {@code address} of {@code memory}. */
+    public Place place(AddressSpace memory, long address, boolean privateWord) {
+        AddressSpace.SharedPlace shared = privateWord ? null : memory.sharedAt(address);
+        return shared == null ? new Place(this, address) : new Place(of(shared.memory()), shared.offset());
+    }
+
     /**
      * Waits while the word at {@code address} equals {@code expected}: a 32-bit word (compared as is), or a
      * 64-bit one when {@code wide}.
@@ -42,13 +66,19 @@ public final class AddressWaits {
      */
     public Result await(AddressSpace memory, long address, long expected, boolean wide, int bitset,
             long timeoutNanos) throws InterruptedException {
+        return await(memory, address, address, expected, wide, bitset, timeoutNanos);
+    }
+
+    /** {@link #await(AddressSpace, long, long, boolean, int, long)} queued under {@code key} (a {@link Place}'s). */
+    public Result await(AddressSpace memory, long address, long key, long expected, boolean wide, int bitset,
+            long timeoutNanos) throws InterruptedException {
         Waiter w = new Waiter(bitset);
         synchronized (this) {
             long value = wide ? memory.getLong(address) : memory.getInt(address);
             if (value != (wide ? expected : (int) expected)) {
                 return Result.MISMATCH;
             }
-            queues.computeIfAbsent(address, a -> new ArrayDeque<>()).add(w);
+            queues.computeIfAbsent(key, a -> new ArrayDeque<>()).add(w);
             long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
             try {
                 while (!w.woken) {
@@ -65,7 +95,7 @@ public final class AddressWaits {
                 return Result.WOKEN;
             } finally {
                 if (!w.woken) {
-                    remove(address, w);
+                    remove(key, w);
                 }
             }
         }

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The address space calls as Unix personalities share them: mmap (anonymous memory and private copies of
- * files), munmap, mprotect and the program break. Each personality decodes its own flag bits into a
+ * The address space calls as Unix personalities share them: mmap (anonymous memory, files mapped privately, and
+ * MAP_SHARED memory that the kernel shares: anonymous memory with forked children, a file's pages with every
+ * process mapping it, written back to the file), munmap, msync, mprotect and the program break. Each personality decodes its own flag bits into a
  * {@link Request}.
  */
 public final class Memory {
@@ -20,7 +21,9 @@ public final class Memory {
     /**
      * What an mmap call asks for, in personality-neutral terms.
      *
-     * @param shared whether writes are to be shared (MAP_SHARED): file mappings are private copies regardless
+     * @param shared whether writes are to be shared (MAP_SHARED): anonymous memory stays shared with forked
+     *     children, a host file's pages with every process mapping the file and are written back to it; a file
+     *     with synthetic content (/proc) is a private copy
      * @param fixed place exactly at the address, replacing what is there (MAP_FIXED)
      * @param noReplace place exactly at the address, failing with EEXIST when something is there
      *     (Linux's MAP_FIXED_NOREPLACE, FreeBSD's MAP_FIXED|MAP_EXCL)
@@ -101,7 +104,10 @@ public final class Memory {
                 }
             }
             try {
-                mapped = file != null && mapFromFile(mem, target, size, prot & 7, file, offset);
+                mapped = req.shared() && mapShared(c, mem, target, size, prot & 7, file, offset);
+                if (!mapped) {
+                    mapped = file != null && mapFromFile(mem, target, size, prot & 7, file, offset);
+                }
                 if (!mapped) {
                     mem.map(target, size, prot & 7);
                 }
@@ -161,6 +167,64 @@ public final class Memory {
             }
         }
         return true;
+    }
+
+    /**
+     * Maps MAP_SHARED memory from the kernel ({@link AddressSpace#mapShared}): anonymous, or a host file's pages;
+     * false (nothing mapped) for a file the kernel does not share (synthetic content, opened read-only): a private
+     * copy then.
+     */
+    private static boolean mapShared(Call c, AddressSpace mem, long target, long size, int prot, OpenFile file,
+            long offset) {
+        if (file != null && (file.content() != null || file.io() == null || !file.writable())) {
+            // a read-only descriptor's shared mapping is a private copy: nothing it maps may reach the file (a later
+            // mprotect to writable would otherwise write a file opened read-only)
+            return false;
+        }
+        if (!mem.mapShared(target, size, prot, file == null ? null : file.io(), offset)) {
+            if (file == null) {
+                c.log("MAP_SHARED anonymous memory not shared by this kernel: private memory");
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * msync(2): writes the shared file pages of the range back to their files (the flags' MS_ASYNC, MS_SYNC and
+     * MS_INVALIDATE all write back at once); ENOMEM when part of the range is not mapped.
+     */
+    public static long msync(Call c, long addr, long len) throws IOException {
+        if (!aligned(addr) || len < 0) {
+            throw Errno.EINVAL.error();
+        }
+        long size = pageUp(len);
+        if (size == 0) {
+            return 0;
+        }
+        if (addr + size < addr || addr + size > c.abi().userTop() || !c.mem().isMapped(addr, size)) {
+            throw Errno.ENOMEM.error();
+        }
+        c.mem().sync(addr, size);
+        return 0;
+    }
+
+    /**
+     * madvise(MADV_DONTNEED)'s effect: private memory of the range reads as zero afterwards, shared memory keeps
+     * its contents (the pages are the shared object's, as Linux's are).
+     */
+    public static void dropPages(Call c, long addr, long len) {
+        AddressSpace mem = c.mem();
+        long run = -1;
+        for (long at = addr; at <= addr + len; at += PAGE) {
+            boolean zero = at < addr + len && mem.sharedAt(at) == null;
+            if (zero && run < 0) {
+                run = at;
+            } else if (!zero && run >= 0) {
+                mem.zero(run, at - run);
+                run = -1;
+            }
+        }
     }
 
     /** Whether file mappings are mapped from the kernel's copy of the file ({@code pico.mmap.files}, default true). */

@@ -25,8 +25,8 @@ final class MemoryCalls {
 
     static void register(SyscallTable<Call> t) {
         t.full(12, "p=p", MemoryCalls::brk);
-        t.partial(9, "puPMdx=p", MemoryCalls::mmap, "file mappings are private copies: MAP_SHARED writes do not reach "
-                + "the file");
+        t.partial(9, "puPMdx=p", MemoryCalls::mmap, "MAP_SHARED files are a kernel copy coherent with read and "
+                + "write, written back at msync, munmap, exit; no MAP_HUGETLB");
         t.full(11, "pu", MemoryCalls::munmap);
         t.full(10, "puP", MemoryCalls::mprotect);
     }
@@ -60,7 +60,7 @@ final class MemoryCalls {
 
 
     /**
-     * Implements Linux mmap(2) with the core's Memory.mmap: anonymous memory and private copies of files; the
+     * Implements Linux mmap(2) with the core's Memory.mmap: anonymous memory, private and shared file mappings; the
      * row turns Linux's MAP_* flags into the core's request.
      */
     private static long mmap(Call c) throws IOException {

@@ -15,10 +15,9 @@ final class RemapCalls {
     }
 
     static void register(SyscallTable<Call> t) {
-        t.partial(25, "puudp=p", RemapCalls::mremap, "anonymous and private mappings (contents are copied on a move)");
+        t.partial(25, "puudp=p", RemapCalls::mremap, "a move keeps the memory (AddressSpace.move); growth is private zero memory, also of a MAP_SHARED range");
         t.partial(28, "pud", RemapCalls::madvise, "MADV_DONTNEED zeroes, other advice is accepted and ignored");
-        t.partial(26, "pud", c -> MemoryCalls.aligned(c.arg(0)) ? 0 : -Errno.EINVAL,
-                "nothing to write back: no shared files");
+        t.full(26, "pud", RemapCalls::msync);
         t.partial(149, "pu", c -> 0, "accepted: guest memory is never paged out by pico");
         t.partial(150, "pu", c -> 0, "accepted, no effect");
         t.partial(151, "d", c -> 0, "accepted, no effect");
@@ -70,12 +69,19 @@ final class RemapCalls {
                     return -Errno.ENOMEM;
                 }
             }
-            mem.map(target, newSize, prot);
-            byte[] buf = new byte[MemoryCalls.CHUNK];
-            for (long done = 0; done < Math.min(oldSize, newSize); done += MemoryCalls.CHUNK) {
-                int n = (int) Math.min(MemoryCalls.CHUNK, Math.min(oldSize, newSize) - done);
-                mem.read(old + done, buf, 0, n);
-                mem.write(target + done, buf, 0, n);
+            long kept = Math.min(oldSize, newSize);
+            if (mem.move(old, kept, target)) { // the kernel moves the memory itself: shared memory stays shared
+                if (newSize > kept) {
+                    mem.map(target + kept, newSize - kept, prot);
+                }
+            } else {
+                mem.map(target, newSize, prot);
+                byte[] buf = new byte[MemoryCalls.CHUNK];
+                for (long done = 0; done < kept; done += MemoryCalls.CHUNK) {
+                    int n = (int) Math.min(MemoryCalls.CHUNK, kept - done);
+                    mem.read(old + done, buf, 0, n);
+                    mem.write(target + done, buf, 0, n);
+                }
             }
             mem.unmap(old, oldSize);
             c.state().unname(old, old + oldSize);
@@ -92,7 +98,15 @@ final class RemapCalls {
         return AddressSpace.READ | AddressSpace.WRITE;
     }
 
-    /** Implements Linux madvise(2): MADV_DONTNEED zeroes private memory as Linux does. */
+    /** Implements Linux msync(2) with the core's Memory.msync: shared file pages are written back to the file. */
+    private static long msync(Call c) throws java.io.IOException {
+        if ((c.intArg(2) & ~7) != 0 || (c.intArg(2) & 5) == 5) { // MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4
+            return -Errno.EINVAL;
+        }
+        return io.pico.posix.core.Memory.msync(c.core(), c.arg(0), c.arg(1));
+    }
+
+    /** Implements Linux madvise(2): MADV_DONTNEED zeroes private memory as Linux does, shared memory keeps its bytes. */
     private static long madvise(Call c) {
         long addr = c.arg(0);
         long len = MemoryCalls.pageUp(c.arg(1));
@@ -103,7 +117,7 @@ final class RemapCalls {
             return -Errno.ENOMEM;
         }
         if (c.intArg(2) == 4 && len > 0) { // MADV_DONTNEED
-            c.mem().zero(addr, len);
+            io.pico.posix.core.Memory.dropPages(c.core(), addr, len);
         }
         return 0;
     }

@@ -39,7 +39,7 @@ final class ThreadCalls {
         t.partial(56, "xppppx", c -> clone(c, c.arg(0), c.arg(1), c.arg(2), c.arg(3), c.arg(4)), CLONE_NOTE);
         t.partial(435, "pu", ThreadCalls::clone3, CLONE_NOTE);
         t.partial(202, "pdxpxx", ThreadCalls::futex,
-                "WAIT, WAKE, (CMP_)REQUEUE, WAIT/WAKE_BITSET, WAKE_OP; no PI futexes; within one process");
+                "WAIT, WAKE, (CMP_)REQUEUE, WAIT/WAKE_BITSET, WAKE_OP; no PI futexes; shared memory across processes");
     }
 
     /** Implements Linux clone3(2) by way of clone. */
@@ -104,16 +104,23 @@ final class ThreadCalls {
         return tid;
     }
 
-    /** Implements Linux futex(2) for the threads of one process. */
+    /**
+     * Implements Linux futex(2): a private futex (FUTEX_PRIVATE_FLAG) or a word of private memory is queued by this
+     * process's address, a word in shared memory by the shared object and offset (processes sharing it after fork).
+     */
     private static long futex(Call c) throws InterruptedException {
         long address = c.arg(0);
         int op = c.intArg(1);
         int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
         int val = c.intArg(2);
-        AddressWaits f = c.state().waits(); // the core's wait queues, as FreeBSD's _umtx_op uses them
         if ((address & 3) != 0) {
             return -Errno.EINVAL;
         }
+        boolean privateWord = (op & FUTEX_PRIVATE_FLAG) != 0;
+        // the core's wait queues, as FreeBSD's _umtx_op uses them
+        AddressWaits.Place place = c.state().waits().place(c.mem(), address, privateWord);
+        AddressWaits f = place.waits();
+        long key = place.key();
         switch (cmd) {
             case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
                 int bitset = cmd == FUTEX_WAIT ? -1 : c.intArg(5);
@@ -130,7 +137,7 @@ final class ThreadCalls {
                         timeout = Math.max(0, t - TimeCalls.nanos(clock));
                     }
                 }
-                return switch (f.await(c.mem(), address, val, false, bitset, timeout)) {
+                return switch (f.await(c.mem(), address, key, val, false, bitset, timeout)) {
                     case WOKEN -> 0;
                     case MISMATCH -> -Errno.EAGAIN;
                     case TIMEDOUT -> -Errno.ETIMEDOUT;
@@ -141,20 +148,29 @@ final class ThreadCalls {
                 if (bitset == 0) {
                     return -Errno.EINVAL;
                 }
-                return f.wake(address, Math.max(0, val), bitset);
+                return f.wake(key, Math.max(0, val), bitset);
             }
             case FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
+                AddressWaits.Place target = c.state().waits().place(c.mem(), c.arg(4), privateWord);
+                int requeue = (int) Math.max(0, Math.min(c.arg(3), Integer.MAX_VALUE));
                 synchronized (f) {
                     if (cmd == FUTEX_CMP_REQUEUE && c.mem().getInt(address) != c.intArg(5)) {
                         return -Errno.EAGAIN;
                     }
-                    return f.requeue(address, Math.max(0, val), (int) Math.max(0, Math.min(c.arg(3),
-                            Integer.MAX_VALUE)), c.arg(4));
+                    if (target.waits() != f) {
+                        // the two words' queues differ (private and shared memory): waking instead of moving is
+                        // allowed (a woken waiter checks its condition again)
+                        return f.wake(key, (int) Math.min(Integer.MAX_VALUE, (long) Math.max(0, val) + requeue), -1);
+                    }
+                    return f.requeue(key, Math.max(0, val), requeue, target.key());
                 }
             }
             case FUTEX_WAKE_OP -> {
+                long address2 = c.arg(4);
+                AddressWaits.Place second = c.state().waits().place(c.mem(), address2, privateWord);
+                int woken;
+                boolean cond;
                 synchronized (f) {
-                    long address2 = c.arg(4);
                     int encoded = c.intArg(5);
                     int old = c.mem().getInt(address2);
                     int oparg = encoded << 8 >> 20;
@@ -171,8 +187,8 @@ final class ThreadCalls {
                         default -> throw Errno.error(Errno.ENOSYS);
                     };
                     c.mem().putInt(address2, updated);
-                    int woken = f.wake(address, Math.max(0, val), -1);
-                    boolean cond = switch (encoded >>> 24 & 15) {
+                    woken = f.wake(key, Math.max(0, val), -1);
+                    cond = switch (encoded >>> 24 & 15) {
                         case 0 -> old == cmparg;
                         case 1 -> old != cmparg;
                         case 2 -> old < cmparg;
@@ -181,11 +197,12 @@ final class ThreadCalls {
                         case 5 -> old >= cmparg;
                         default -> throw Errno.error(Errno.ENOSYS);
                     };
-                    if (cond) {
-                        woken += f.wake(address2, (int) Math.max(0, Math.min(c.arg(3), Integer.MAX_VALUE)), -1);
-                    }
-                    return woken;
                 }
+                if (cond) { // outside f's lock: the second word's queues may be another object's
+                    woken += second.waits().wake(second.key(), (int) Math.max(0, Math.min(c.arg(3),
+                            Integer.MAX_VALUE)), -1);
+                }
+                return woken;
             }
             default -> {
                 return -Errno.ENOSYS;

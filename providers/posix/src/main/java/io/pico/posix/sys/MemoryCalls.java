@@ -24,22 +24,22 @@ final class MemoryCalls {
     }
 
     static void register(SyscallTable<Call> t) {
-        t.partial(477, "puPMdx=p", MemoryCalls::mmap, "file mappings are private copies: MAP_SHARED writes do not "
-                + "reach the file");
+        t.partial(477, "puPMdx=p", MemoryCalls::mmap, "MAP_SHARED as the core shares it: files written back at msync, "
+                + "munmap and exit");
         t.full(73, "pu", c -> Memory.munmap(c, c.arg(0), c.arg(1)));
         t.full(74, "puP", c -> Memory.mprotect(c, c.arg(0), c.arg(1), c.intArg(2)));
         t.partial(17, "p", MemoryCalls::brk, "moves the break within free address space");
         t.partial(75, "pud", c -> 0, "advice accepted and ignored");
-        t.partial(65, "pux", c -> 0, "mappings are private copies: nothing to write back");
+        t.full(65, "pux", c -> Memory.msync(c, c.arg(0), c.arg(1)));
         t.partial(78, "pup", MemoryCalls::mincore, "every mapped page is reported resident");
-        t.partial(250, "pud", c -> 0, "accepted, no effect (fork copies everything)");
+        t.partial(250, "pud", c -> 0, "accepted, no effect (fork copies private memory, shares MAP_SHARED)");
         t.partial(203, "pu", c -> 0, "accepted, no effect");
         t.partial(204, "pu", c -> 0, "accepted, no effect");
         t.partial(324, "d", c -> 0, "accepted, no effect");
         t.partial(325, "", c -> 0, "accepted, no effect");
     }
 
-    /** Implements FreeBSD mmap(2): anonymous memory (also guards and aligned placement), private file copies. */
+    /** Implements FreeBSD mmap(2): anonymous memory (also guards and aligned placement), private and shared files. */
     private static long mmap(Call c) throws java.io.IOException {
         int prot = c.intArg(2);
         int flags = c.intArg(3);
