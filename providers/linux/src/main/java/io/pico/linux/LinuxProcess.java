@@ -172,10 +172,12 @@ public final class LinuxProcess extends PosixProcess {
 
     /**
      * Starts over for a new program (execve): the image, its arguments and name change; caught signals
-     * return to their default, ignored ones stay ignored; the memory names and the break are reset.
+     * return to their default, ignored ones stay ignored; the memory names and the break are reset; a parent
+     * waiting in vfork goes on.
      */
     @Override
     public void exec(String newExe, List<String> newArgv, List<String> newEnv) {
+        vforkRelease(); // a parent waiting in vfork goes on
         super.exec(newExe, newArgv, newEnv); // also closes the close-on-exec descriptors
         String base = newExe.substring(newExe.lastIndexOf('/') + 1);
         comm = base.length() > 15 ? base.substring(0, 15) : base;

@@ -6,6 +6,7 @@ import io.pico.api.MemoryLimitException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.posix.core.Call;
+import io.pico.posix.core.ForeignExec;
 import io.pico.posix.core.ImageLoader;
 import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.SysError;
@@ -31,6 +32,9 @@ import java.util.List;
  * image leaves the process untouched.
  */
 public final class Loader implements ImageLoader<Loader.Program> {
+
+    /** The stand-in of a foreign exec reads, getpid, kill and exit with FreeBSD's numbers. */
+    private static final ForeignExec.StandInCalls STAND_IN = new ForeignExec.StandInCalls(3, 20, 37, 1);
 
     // FreeBSD's own auxiliary vector types (the System V ones, AT_PHDR ... AT_ENTRY, are the core StackBuilder's)
     public static final int AT_EXECPATH = 15;
@@ -94,6 +98,13 @@ public final class Loader implements ImageLoader<Loader.Program> {
     @Override
     public boolean claims(byte[] header) {
         return claimsHeader(header);
+    }
+
+    /** An image another personality claims runs as a child process the caller stands in for (the core's). */
+    @Override
+    public long foreign(Call c, GuestFs.Resolved image, String name, List<String> argv, List<String> env)
+            throws IOException {
+        return ForeignExec.exec(c, image, name, argv, env, STAND_IN);
     }
 
     @Override

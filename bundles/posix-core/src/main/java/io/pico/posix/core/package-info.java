@@ -18,7 +18,7 @@
  * {@code io.pico.posix.core.sys} turns them into the personality's numbers.
  */
 @Export
-@Version("2.5.0")
+@Version("2.6.0")
 package io.pico.posix.core;
 
 import org.osgi.annotation.bundle.Export;

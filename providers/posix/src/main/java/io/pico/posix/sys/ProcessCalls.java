@@ -35,8 +35,8 @@ final class ProcessCalls {
     private static final int P_PGID = 2;
     private static final int P_ALL = 7;
     private static final Loader LOADER = new Loader();
-    private static final String EXEC_NOTE = "FreeBSD ELF programs and #! scripts; images of other personalities give "
-            + "ENOEXEC";
+    private static final String EXEC_NOTE = "FreeBSD ELF programs and #! scripts; an image another personality claims runs"
+            + " as a child process the caller stands in for";
 
     private ProcessCalls() {
     }
