@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pico.api.AddressSpace;
+import io.pico.posix.core.FakeMemory;
 import io.pico.api.ImageException;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.elf.ByteSource;
