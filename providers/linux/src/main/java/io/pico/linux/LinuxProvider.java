@@ -100,7 +100,7 @@ public final class LinuxProvider implements Provider {
         LinuxProcess state;
         ProgramLoader.Start start;
         try {
-            ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
+            io.pico.posix.core.ElfProgram program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
             state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
             start = ProgramLoader.load(program, state, launch.argv(), env);
             state.reportImages(kernel);

@@ -86,7 +86,7 @@ public final class PosixProvider implements Provider {
         FreeBsdProcess state;
         Loader.Start start;
         try {
-            Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
+            io.pico.posix.core.ElfProgram program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
             state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
             state.frames(new SignalFrame());
             start = Loader.load(program, state, launch.argv(), env);
