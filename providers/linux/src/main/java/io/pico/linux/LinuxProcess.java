@@ -25,7 +25,7 @@ public final class LinuxProcess extends PosixProcess {
     private volatile String comm;
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
-    private final ResourceLimits limits = new ResourceLimits(defaultLimits());
+    private final ResourceLimits limits = new ResourceLimits(defaultLimits(), this::limitSet);
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
@@ -269,12 +269,21 @@ public final class LinuxProcess extends PosixProcess {
         return limits.get(resource);
     }
 
+    /** The resource limits (the core's getrlimit/setrlimit rule, {@link ResourceLimits#exchange}). */
+    public ResourceLimits limits() {
+        return limits;
+    }
+
     /**
      * Sets a resource limit. RLIMIT_NOFILE applies to the descriptor table; RLIMIT_AS caps the address
      * space, but never above what the kernel allows the process.
      */
     public void limit(int resource, long soft, long hard) {
         limits.set(resource, soft, hard);
+    }
+
+    /** What setting a limit does beyond keeping it: RLIMIT_NOFILE and RLIMIT_AS. */
+    private void limitSet(int resource, long soft, long hard) {
         if (resource == RLIMIT_NOFILE) {
             fds().limit((int) Math.min(FdTable.MAX_FDS, Long.compareUnsigned(soft, FdTable.MAX_FDS) > 0
                     ? FdTable.MAX_FDS : soft));

@@ -68,6 +68,11 @@ public final class FreeBsdProcess extends PosixProcess {
         return limits.get(resource);
     }
 
+    /** The resource limits (the core's getrlimit/setrlimit rule, {@link ResourceLimits#exchange}). */
+    public ResourceLimits limits() {
+        return limits;
+    }
+
     /** Sets a resource limit. */
     public void limit(int resource, long soft, long hard) {
         limits.set(resource, soft, hard);

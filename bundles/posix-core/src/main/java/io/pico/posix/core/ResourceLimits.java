@@ -9,10 +9,25 @@ package io.pico.posix.core;
  */
 public final class ResourceLimits {
 
+    /** What a personality does when a limit is set (Linux: the descriptor table's size, the memory cap). */
+    @FunctionalInterface
+    public interface Effect {
+        /** A limit was set to these values. */
+        void set(int resource, long soft, long hard);
+    }
+
     private final long[][] limits;
+    private final Effect effect;
 
     /** Limits starting at these soft and hard values (copied), one pair per resource number. */
     public ResourceLimits(long[][] defaults) {
+        this(defaults, (resource, soft, hard) -> {
+        });
+    }
+
+    /** Limits starting at these values whose changes by {@link #set} have this effect (after they are kept). */
+    public ResourceLimits(long[][] defaults, Effect effect) {
+        this.effect = effect;
         limits = new long[defaults.length][];
         for (int i = 0; i < defaults.length; i++) {
             limits[i] = new long[] {defaults[i][0], defaults[i][1]};
@@ -31,14 +46,48 @@ public final class ResourceLimits {
         }
     }
 
-    /** Sets a limit. */
+    /** Sets a limit, with the personality's effect. */
     public void set(int resource, long soft, long hard) {
         synchronized (limits) {
             limits[resource] = new long[] {soft, hard};
         }
+        effect.set(resource, soft, hard);
     }
 
-    /** Takes every limit of {@code other} (fork: the child's limits are the parent's). */
+    /**
+     * getrlimit, setrlimit and prlimit as Linux and FreeBSD share them (a {@code struct rlimit} of two 64-bit
+     * values, soft and hard, in both): writes the current limit to {@code oldLimit} unless it is 0, then sets the
+     * one at {@code newLimit} unless it is 0. EINVAL for an unknown resource or a soft limit above the hard one,
+     * EPERM for raising the hard limit (no process is privileged here); nothing changes on an error.
+     */
+    public long exchange(Call c, int resource, long newLimit, long oldLimit) {
+        if (resource < 0 || resource >= limits.length) {
+            throw Errno.EINVAL.error();
+        }
+        long[] current = get(resource);
+        long soft = 0;
+        long hard = 0;
+        if (newLimit != 0) {
+            soft = c.mem().getLong(newLimit);
+            hard = c.mem().getLong(newLimit + 8);
+            if (Long.compareUnsigned(soft, hard) > 0) {
+                throw Errno.EINVAL.error();
+            }
+            if (Long.compareUnsigned(hard, current[1]) > 0) {
+                throw Errno.EPERM.error();
+            }
+        }
+        if (oldLimit != 0) {
+            c.mem().putLong(oldLimit, current[0]);
+            c.mem().putLong(oldLimit + 8, current[1]);
+        }
+        if (newLimit != 0) {
+            set(resource, soft, hard);
+        }
+        return 0;
+    }
+
+    /** Takes every limit of {@code other} (fork: the child's limits are the parent's), without the effect. */
     public void copyFrom(ResourceLimits other) {
         long[][] copy = new long[other.limits.length][];
         synchronized (other.limits) {
