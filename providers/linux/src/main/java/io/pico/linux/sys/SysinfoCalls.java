@@ -124,10 +124,7 @@ final class SysinfoCalls {
         if (who != 0 && who != -1 && who != 1) {
             return -Errno.EINVAL;
         }
-        long cpu = who == -1 ? 0 : cpuNanos();
-        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(cpu / 1_000_000_000L).putLong(cpu % 1_000_000_000L / 1000);
-        c.write(c.arg(1), b.array());
+        io.pico.posix.core.Clock.putRusage(c.mem(), c.arg(1), who == -1 ? 0 : cpuNanos());
         return 0;
     }
 

@@ -109,7 +109,7 @@ final class MiscCalls {
         if (who != 0 && who != 1 && who != -1) {
             throw Errno.EINVAL.error();
         }
-        Structs.writeRusage(c.mem(), c.arg(1), who == -1 ? 0 : who == 1 ? Clock.nanos(Clock.Kind.THREAD_CPU)
+        io.pico.posix.core.Clock.putRusage(c.mem(), c.arg(1), who == -1 ? 0 : who == 1 ? Clock.nanos(Clock.Kind.THREAD_CPU)
                 : c.process().cpuNanos());
         return 0;
     }
