@@ -5,13 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.ExitStatus;
+import io.pico.api.IoObject;
 import io.pico.api.Kernel;
+import io.pico.api.Launch;
+import io.pico.api.PicoProcess;
 import io.pico.runtime.test.FreeBsdKit.Run;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -105,10 +115,9 @@ class PosixForeignExecTest {
         assertEquals(ExitStatus.exited(115), term.status(), term::trace);
     }
 
-    @Test
-    void aFreeBsdProcessThatExecsLinuxBusyboxEndsWithItsStatus() throws Exception {
-        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
-        Path exe = FreeBsdKit.build(dir, "direct", PRELUDE + """
+    /** execve(argv[1], &argv[1], envp) at once; 200 + its error when it returns. */
+    private Path direct() throws Exception {
+        return FreeBsdKit.build(dir, "direct", PRELUDE + """
                   lea rsi, [rdi + 16]       ; execve(argv[1], &argv[1], envp)
                   mov r12, [rdi]
                   lea rdx, [rdi + 8 * r12 + 16]
@@ -119,9 +128,68 @@ class PosixForeignExecTest {
                   mov eax, SYS_exit
                   syscall
                 """);
-        Run r = FreeBsdKit.run(kernel, Path.of("/"), exe.toString(), "/bin/busybox", "sh", "-c", "echo direct; exit 5");
+    }
+
+    @Test
+    void aFreeBsdProcessThatExecsLinuxBusyboxEndsWithItsStatus() throws Exception {
+        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
+        Run r = FreeBsdKit.run(kernel, Path.of("/"), direct().toString(), "/bin/busybox", "sh", "-c",
+                "echo direct; exit 5");
         assertEquals(ExitStatus.exited(5), r.status(), r::trace);
         assertEquals("direct\n", r.out());
+    }
+
+    /**
+     * The FreeBSD stand-in of a Linux child survives a restart of the FreeBSD provider (its snapshot keeps the
+     * status pipe's descriptor; the stand-in's read is run again) and still ends with the child's status.
+     */
+    @Test
+    void aFreeBsdStandInSurvivesARestartOfItsProvider() throws Exception {
+        LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
+        String exe = direct().toString();
+        IoObject[] in = kernel.pipe();
+        IoObject[] out = kernel.pipe();
+        PicoProcess p;
+        try {
+            p = kernel.spawn(new Launch(exe, List.of(exe, "/bin/busybox", "sh", "-c", "read x; echo got $x; exit 4"),
+                    Map.of("PATH", "/bin"), "/", Path.of("/"), new IoObject[] {in[0], out[1], out[1]}, null, 0));
+        } finally {
+            in[0].release();
+            out[1].release();
+        }
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(FreeBsdKit.TIMEOUT_SECONDS);
+            while (kernel.processes().stream().noneMatch(q -> q.parentPid() == p.pid()
+                    && q.personality().equals("linux"))) {
+                assertTrue(System.nanoTime() < end && p.exitStatus().isEmpty(), "the Linux child started");
+                Thread.sleep(10);
+            }
+            Bundle provider = Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
+                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            provider.stop();
+            try {
+                assertTrue(p.exitStatus().isEmpty(), "the stand-in waits for a provider");
+            } finally {
+                provider.start();
+            }
+            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
+                assertTrue(System.nanoTime() < end, "the provider came back");
+                Thread.sleep(10);
+            }
+            in[1].write(ByteBuffer.wrap("after\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("got after\n", FreeBsdKit.readSome(out[0], 10));
+            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(),
+                    TimeUnit.SECONDS.toNanos(FreeBsdKit.TIMEOUT_SECONDS)), "the stand-in ended");
+            assertEquals(ExitStatus.exited(4), p.exitStatus().orElseThrow());
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "KILL");
+            }
+            p.waitFor();
+            kernel.reap(p.pid());
+            in[1].release();
+            out[0].release();
+        }
     }
 
     @Test
