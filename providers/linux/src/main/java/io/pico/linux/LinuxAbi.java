@@ -47,7 +47,8 @@ public final class LinuxAbi implements Abi {
                         SignalTable.Action.valueOf(Signals.defaultAction(sig).name())));
             }
         }
-        SIGNALS = new SignalTable(signals, Signals.SIGRTMIN, Signals.NSIG, Map.of("IOT", "ABRT", "POLL", "IO"));
+        SIGNALS = new SignalTable(signals, Signals.SIGRTMIN, Signals.NSIG, Map.of("IOT", "ABRT", "POLL", "IO", "CLD",
+                "CHLD", "UNUSED", "SYS"));
     }
 
     private LinuxAbi() {

@@ -2,6 +2,7 @@ package io.pico.linux;
 
 import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.HostIds;
+import io.pico.posix.core.ResourceLimits;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.Disposition;
 import io.pico.posix.core.FdTable;
@@ -24,7 +25,7 @@ public final class LinuxProcess extends PosixProcess {
     private volatile String comm;
     private volatile int deathSignal;
     private final byte[] termios = Tty.defaultTermios();
-    private final long[][] limits = defaultLimits();
+    private final ResourceLimits limits = new ResourceLimits(defaultLimits(), this::limitSet);
     /** The signal sent to the parent when this process ends (clone's low byte; SIGCHLD for fork). */
     private volatile int exitSignal = Signals.SIGCHLD;
     /** Counted down when a vfork child execs or ends: its parent goes on then. */
@@ -44,7 +45,7 @@ public final class LinuxProcess extends PosixProcess {
         String base = exe.substring(exe.lastIndexOf('/') + 1);
         this.comm = base.length() > 15 ? base.substring(0, 15) : base;
         this.memoryCap = process.memory().limit();
-        fds().limit((int) limits[RLIMIT_NOFILE][0]);
+        fds().limit((int) limits.get(RLIMIT_NOFILE)[0]);
         frames(SignalDelivery.FRAMES); // handlers run in Linux's rt_sigframe, by the core's delivery
     }
 
@@ -61,13 +62,9 @@ public final class LinuxProcess extends PosixProcess {
         sid(parent.sid());
         this.ctty = parent.ctty;
         this.memoryCap = parent.memoryCap;
-        synchronized (parent.limits) {
-            for (int r = 0; r < limits.length; r++) {
-                limits[r] = parent.limits[r].clone();
-            }
-        }
-        limit(RLIMIT_NOFILE, limits[RLIMIT_NOFILE][0], limits[RLIMIT_NOFILE][1]);
-        limit(RLIMIT_AS, limits[RLIMIT_AS][0], limits[RLIMIT_AS][1]);
+        limits.copyFrom(parent.limits);
+        limit(RLIMIT_NOFILE, limits.get(RLIMIT_NOFILE)[0], limits.get(RLIMIT_NOFILE)[1]);
+        limit(RLIMIT_AS, limits.get(RLIMIT_AS)[0], limits.get(RLIMIT_AS)[1]);
         synchronized (parent.termios) {
             System.arraycopy(parent.termios, 0, termios, 0, termios.length);
         }
@@ -172,10 +169,12 @@ public final class LinuxProcess extends PosixProcess {
 
     /**
      * Starts over for a new program (execve): the image, its arguments and name change; caught signals
-     * return to their default, ignored ones stay ignored; the memory names and the break are reset.
+     * return to their default, ignored ones stay ignored; the memory names and the break are reset; a parent
+     * waiting in vfork goes on.
      */
     @Override
     public void exec(String newExe, List<String> newArgv, List<String> newEnv) {
+        vforkRelease(); // a parent waiting in vfork goes on
         super.exec(newExe, newArgv, newEnv); // also closes the close-on-exec descriptors
         String base = newExe.substring(newExe.lastIndexOf('/') + 1);
         comm = base.length() > 15 ? base.substring(0, 15) : base;
@@ -267,9 +266,12 @@ public final class LinuxProcess extends PosixProcess {
 
     /** A resource limit: soft and hard. */
     public long[] limit(int resource) {
-        synchronized (limits) {
-            return limits[resource].clone();
-        }
+        return limits.get(resource);
+    }
+
+    /** The resource limits (the core's getrlimit/setrlimit rule, {@link ResourceLimits#exchange}). */
+    public ResourceLimits limits() {
+        return limits;
     }
 
     /**
@@ -277,9 +279,11 @@ public final class LinuxProcess extends PosixProcess {
      * space, but never above what the kernel allows the process.
      */
     public void limit(int resource, long soft, long hard) {
-        synchronized (limits) {
-            limits[resource] = new long[] {soft, hard};
-        }
+        limits.set(resource, soft, hard);
+    }
+
+    /** What setting a limit does beyond keeping it: RLIMIT_NOFILE and RLIMIT_AS. */
+    private void limitSet(int resource, long soft, long hard) {
         if (resource == RLIMIT_NOFILE) {
             fds().limit((int) Math.min(FdTable.MAX_FDS, Long.compareUnsigned(soft, FdTable.MAX_FDS) > 0
                     ? FdTable.MAX_FDS : soft));

@@ -58,11 +58,8 @@ public final class LinuxProvider implements Provider {
     /** A changed configuration applies to processes started from now on. */
     @org.osgi.service.component.annotations.Modified
     void modified(LinuxConfig config) {
-        settings = PersonalitySettings.of("io.pico.linux", config.mounts(), config.env(), config.trace(),
+        settings = PersonalitySettings.configure("io.pico.linux", config.mounts(), config.env(), config.trace(),
                 config.traceFile(), kernel);
-        if (!settings.empty()) {
-            kernel.log("io.pico.linux: configuration: " + settings);
-        }
     }
 
     @Override
@@ -91,29 +88,19 @@ public final class LinuxProvider implements Provider {
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
         PersonalitySettings settings = this.settings;
-        settings.trace(process);
         GuestFs fs = new GuestFs(launch.root(), new ProcFs(kernel, process), GuestFs.HOST_DEVICES,
                 settings.mounts());
-        String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
-        String exe;
-        try {
-            exe = fs.resolve(cwd, name, true).guest();
-        } catch (io.pico.posix.core.SysError e) {
-            exe = name.startsWith("/") ? name : cwd + "/" + name;
-        } finally {
-            GuestFs.endCall(); // resolution opens host directories for the call
-        }
-        List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
-            env.add(e.getKey() + "=" + e.getValue());
-        }
+        PersonalitySettings.Start launched = settings.start(process, fs, launch);
+        String cwd = launched.cwd();
+        String exe = launched.exe();
+        List<String> env = launched.env();
         if (ProgramLoader.stringBytes(name, launch.argv(), env) > StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
         LinuxProcess state;
         ProgramLoader.Start start;
         try {
-            ProgramLoader.Program program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
+            io.pico.posix.core.ElfProgram program = ProgramLoader.prepare(fs, cwd, name, exe, image.hostPath());
             state = new LinuxProcess(process, fs, exe, cwd, launch.argv(), env);
             start = ProgramLoader.load(program, state, launch.argv(), env);
             state.reportImages(kernel);

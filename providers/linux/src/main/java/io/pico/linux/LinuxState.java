@@ -1,19 +1,14 @@
 package io.pico.linux;
 
 import io.pico.posix.core.Disposition;
-import io.pico.posix.core.OpenFile;
-import io.pico.posix.core.FdTable;
 import io.pico.posix.core.PosixState;
-import io.pico.posix.core.SpecialFile;
 import io.pico.api.Kernel;
 import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.linux.fs.ProcFs;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +35,7 @@ public final class LinuxState {
         m.put("exe", lp.exe());
         m.put("argv", new ArrayList<>(lp.argv()));
         m.put("env", new ArrayList<>(lp.env()));
-        List<String> mounts = new ArrayList<>();
-        lp.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
-        m.put("mounts", mounts);
+        PosixState.putMounts(m, lp.fs());
         m.put("brkStart", lp.brkStart());
         m.put("brk", lp.brk());
         m.put("umask", lp.umask());
@@ -51,12 +44,7 @@ public final class LinuxState {
         m.put("sid", lp.sid());
         m.put("deathSignal", lp.deathSignal());
         m.put("termios", lp.termios());
-        List<Object> limits = new ArrayList<>();
-        for (int r = 0; r < 16; r++) {
-            long[] l = lp.limit(r);
-            limits.add(List.of(l[0], l[1]));
-        }
-        m.put("limits", limits);
+        PosixState.putLimits(m, lp.limits());
         List<Object> actions = new ArrayList<>();
         for (int sig = 1; sig <= Signals.NSIG; sig++) {
             Disposition a = lp.action(sig);
@@ -72,39 +60,7 @@ public final class LinuxState {
         }
         m.put("named", named);
         lp.timers().export(m); // the core's timers, in the keys Linux always wrote; the successor starts them again
-        Map<OpenFile, Integer> ids = new IdentityHashMap<>();
-        List<Object> descriptions = new ArrayList<>();
-        List<Object> fds = new ArrayList<>();
-        for (Map.Entry<Integer, FdTable.Fd> e : lp.fds().all().entrySet()) {
-            OpenFile f = e.getValue().file();
-            Integer id = ids.get(f);
-            if (id == null) {
-                id = ids.size();
-                ids.put(f, id);
-                Map<String, Object> d = new HashMap<>();
-                d.put("id", id);
-                d.put("handle", f.handle());
-                d.put("flags", LinuxAbi.guest(f.flags())); // Linux bits, as snapshots always had
-                d.put("directory", f.directory());
-                d.put("position", f.position());
-                if (f.guestPath() != null) {
-                    d.put("guestPath", f.guestPath());
-                }
-                if (f.hostPath() != null) {
-                    d.put("hostPath", f.hostPath().toString());
-                }
-                if (f.content() != null) {
-                    d.put("content", f.content().clone());
-                }
-                if (f.special() != null) {
-                    d.put("special", f.special().export());
-                }
-                descriptions.add(d);
-            }
-            fds.add(Map.of("fd", e.getKey(), "cloexec", e.getValue().cloexec(), "description", id));
-        }
-        m.put("descriptions", descriptions);
-        m.put("fds", fds);
+        PosixState.putDescriptors(m, lp.fds(), LinuxAbi::guest); // Linux bits, as snapshots always had
         m.put("exitSignal", lp.exitSignal());
         m.put("orphaned", lp.orphaned());
         m.put("stopped", lp.stopped());
@@ -180,10 +136,8 @@ public final class LinuxState {
         if (version != VERSION) {
             throw new IllegalArgumentException("Linux state version " + version + " is not " + VERSION);
         }
-        // mounts: absent in snapshots of providers before they existed
         GuestFs fs = new GuestFs(process.root(), new ProcFs(kernel, process), GuestFs.HOST_DEVICES,
-                m.get("mounts") instanceof List<?> mounts ? io.pico.posix.core.fs.Mount.parseAll(
-                        mounts.stream().map(String::valueOf).toList()) : List.of());
+                PosixState.mounts(m));
         List<String> argv = list(m, "argv");
         List<String> env = list(m, "env");
         LinuxProcess lp = new LinuxProcess(process, fs, str(m, "exe"), str(m, "cwd"), argv, env);
@@ -220,10 +174,7 @@ public final class LinuxState {
         if (m.get("termios") instanceof byte[] t) {
             lp.termios(t);
         }
-        List<List<Number>> limits = list(m, "limits");
-        for (int r = 0; r < Math.min(16, limits.size()); r++) {
-            lp.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
-        }
+        PosixState.restoreLimits(m, lp.limits());
         for (Map<String, Object> a : LinuxState.<Map<String, Object>>list(m, "actions")) {
             lp.action((int) num(a, "sig"), new Disposition(num(a, "handler"), num(a, "flags"),
                     io.pico.posix.core.SigSet.of(num(a, "mask")), num(a, "restorer")));
@@ -231,32 +182,11 @@ public final class LinuxState {
         for (Map<String, Object> n : LinuxState.<Map<String, Object>>list(m, "named")) {
             lp.name(num(n, "start"), num(n, "end"), str(n, "name"));
         }
-        Map<Long, OpenFile> descriptions = new HashMap<>();
-        for (Map<String, Object> d : LinuxState.<Map<String, Object>>list(m, "descriptions")) {
-            if (d.get("special") instanceof Map<?, ?> sp) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> special = (Map<String, Object>) sp;
-                SpecialFile file = switch (String.valueOf(special.get("kind"))) {
-                    case "eventfd" -> EventFd.restore(special);
-                    case "eventpoll" -> Epoll.restore(special);
-                    default -> throw new IllegalArgumentException("unknown special file " + special.get("kind"));
-                };
-                descriptions.put(num(d, "id"), OpenFile.special(process, file, LinuxAbi.core((int) num(d, "flags"))));
-                continue;
-            }
-            String host = str(d, "hostPath");
-            descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
-                    host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
-                    d.get("content") instanceof byte[] b ? b : null, LinuxAbi.core((int) num(d, "flags")),
-                    num(d, "position")));
-        }
-        for (Map<String, Object> fd : LinuxState.<Map<String, Object>>list(m, "fds")) {
-            OpenFile f = descriptions.get(num(fd, "description"));
-            if (f == null) {
-                throw new IllegalArgumentException("descriptor " + fd.get("fd") + " names no description");
-            }
-            lp.fds().installAt((int) num(fd, "fd"), f, Boolean.TRUE.equals(fd.get("cloexec")));
-        }
+        PosixState.restoreDescriptors(process, lp.fds(), m, special -> switch (String.valueOf(special.get("kind"))) {
+            case "eventfd" -> EventFd.restore(special);
+            case "eventpoll" -> Epoll.restore(special);
+            default -> throw new IllegalArgumentException("unknown special file " + special.get("kind"));
+        }, LinuxAbi::core);
         Object threads = m.get("threads");
         for (PicoThread t : process.threads()) {
             Map<?, ?> ts = threads instanceof Map<?, ?> all ? (Map<?, ?>) all.get(String.valueOf(t.tid())) : null;

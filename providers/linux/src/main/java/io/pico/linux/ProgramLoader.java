@@ -5,16 +5,14 @@ import io.pico.api.ImageException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.posix.core.Call;
+import io.pico.posix.core.ElfProgram;
 import io.pico.posix.core.HostIds;
 import io.pico.posix.core.ImageLoader;
-import io.pico.posix.core.elf.ByteSource;
-import io.pico.posix.core.elf.ElfException;
 import io.pico.posix.core.elf.ElfFile;
 import io.pico.posix.core.elf.ElfLoader;
 import io.pico.posix.core.elf.StackBuilder;
 import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -27,7 +25,7 @@ import java.util.List;
  * the vfork parent let go, the thread's clear-child-tid, robust list and signal stack reset, the registers
  * cleared, images of other personalities run by the given {@link Foreign}).
  */
-public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
+public final class ProgramLoader implements ImageLoader<ElfProgram> {
 
     /** CPUID(1).EDX of the emulated CPU (unicorn's, measured: fpu ... sse2, no vme), what AT_HWCAP carries. */
     private static final long HWCAP = 0x078bfbfdL;
@@ -45,21 +43,6 @@ public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
     public static final int AT_RANDOM = 25;
     public static final int AT_HWCAP2 = 26;
     public static final int AT_EXECFN = 31;
-
-    /**
-     * A validated program.
-     *
-     * @param name the name it was started by (AT_EXECFN, messages)
-     * @param guest its canonical guest path
-     * @param host the host file
-     * @param elf its headers
-     * @param interpGuest the interpreter's guest path, or null
-     * @param interpHost the interpreter's host file, or null
-     * @param interp the interpreter's headers, or null
-     */
-    public record Program(String name, String guest, Path host, ElfFile elf, String interpGuest, Path interpHost,
-            ElfFile interp) {
-    }
 
     /** Where the new program starts: instruction and stack pointer. */
     public record Start(long pc, long sp) {
@@ -104,13 +87,13 @@ public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
     }
 
     @Override
-    public Program prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
+    public ElfProgram prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
         // read through names that follow no host link, valid until the program is loaded after the call
         return prepare(c.fs(), c.state().cwd(), name, image.guest(), c.fs().secure(image));
     }
 
     @Override
-    public void load(Call c, Program program, List<String> argv, List<String> env) throws ImageException {
+    public void load(Call c, ElfProgram program, List<String> argv, List<String> env) throws ImageException {
         LinuxProcess state = c.state();
         state.vforkRelease(); // a parent waiting in vfork goes on
         LinuxThread ts = LinuxThread.of(c.thread());
@@ -128,46 +111,11 @@ public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
         self.set(Register.RIP, start.pc());
     }
 
-    /** Parses and validates a program and its interpreter without touching any process. */
-    public static Program prepare(GuestFs fs, String cwd, String name, String guest, Path host)
+    /** Parses and validates a Linux program and its interpreter without touching any process. */
+    public static ElfProgram prepare(GuestFs fs, String cwd, String name, String guest, Path host)
             throws ImageException {
-        ElfFile elf = parse(name, host, "");
-        if (elf.interpreter() == null) {
-            return new Program(name, guest, host, elf, null, null, null);
-        }
-        String interp = elf.interpreter();
-        GuestFs.Resolved r;
-        try {
-            r = fs.resolve(cwd, interp, true);
-        } catch (io.pico.posix.core.SysError e) {
-            throw new ImageException(name + ": interpreter " + interp + ": "
-                    + Errno.text(LinuxAbi.errno(e)), ImageException.NOT_FOUND);
-        }
-        Path interpHost; // reached without following host links, valid until the program is loaded
-        try {
-            interpHost = r.synthetic() ? null : fs.secure(r);
-        } catch (io.pico.posix.core.SysError e) {
-            interpHost = null;
-        }
-        if (interpHost == null || !Files.isRegularFile(interpHost, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new ImageException(name + ": interpreter " + interp + " not found under the root",
-                    ImageException.NOT_FOUND);
-        }
-        ElfFile ie = parse(name, interpHost, "interpreter " + interp + ": ");
-        if (ie.type() != ElfFile.ET_DYN || ie.interpreter() != null) {
-            throw new ImageException(name + ": interpreter " + interp + " is not a self-contained shared object");
-        }
-        return new Program(name, guest, host, elf, r.guest(), interpHost, ie);
-    }
-
-    private static ElfFile parse(String name, Path host, String what) throws ImageException {
-        try (ByteSource src = ByteSource.open(host)) {
-            return ElfFile.parse(src, ElfFile.Brand.LINUX);
-        } catch (ElfException e) {
-            throw new ImageException(name + ": " + what + e.getMessage());
-        } catch (IOException e) {
-            throw new ImageException(name + ": " + what + "cannot read: " + e.getMessage());
-        }
+        return ElfProgram.prepare(fs, cwd, name, guest, host, ElfFile.Brand.LINUX,
+                e -> Errno.text(LinuxAbi.errno(e)));
     }
 
     /** The total size of the strings the stack will hold, to refuse oversized argument lists early. */
@@ -181,38 +129,17 @@ public final class ProgramLoader implements ImageLoader<ProgramLoader.Program> {
     }
 
     /** Maps a prepared program into the (empty) memory of the process and builds its stack. */
-    public static Start load(Program p, LinuxProcess state, List<String> argv, List<String> env)
+    public static Start load(ElfProgram p, LinuxProcess state, List<String> argv, List<String> env)
             throws ImageException {
         AddressSpace memory = state.process().memory();
         StackBuilder stack = stack(p.name(), argv, env);
         if (stack.stringBytes() > StackBuilder.MAX_STRINGS) {
             throw new ImageException(p.name() + ": argument list too long");
         }
-        ElfLoader.Loaded main;
-        ElfLoader.Loaded interp = null;
-        try {
-            if (p.interp() != null) {
-                long span = p.interp().maxVaddr() - p.interp().minVaddr();
-                long base = memory.findFree(LinuxProcess.MMAP_BASE, span);
-                if (base < 0) {
-                    throw new ImageException(p.name() + ": no room for interpreter " + p.interpGuest());
-                }
-                try (ByteSource src = ByteSource.open(p.interpHost())) {
-                    interp = ElfLoader.load(p.interp(), src, memory, base - p.interp().minVaddr());
-                }
-                state.name(interp.start(), interp.end(), p.interpGuest());
-            }
-            long bias = p.elf().type() == ElfFile.ET_DYN ? ElfLoader.PIE_BASE - p.elf().minVaddr() : 0;
-            try (ByteSource src = ByteSource.open(p.host())) {
-                main = ElfLoader.load(p.elf(), src, memory, bias);
-            }
-            state.name(main.start(), main.end(), p.guest());
-        } catch (IOException e) {
-            throw new ImageException(p.name() + ": cannot read: " + e.getMessage());
-        } catch (io.pico.api.MemoryLimitException e) {
-            throw new ImageException(p.name() + ": out of memory: " + e.getMessage());
-        }
-        state.initBrk(main.end());
+        // the interpreter first, from the mmap base; a position-independent program at ElfLoader.PIE_BASE
+        ElfProgram.Mapped mapped = p.map(state, ElfLoader.PIE_BASE, LinuxProcess.MMAP_BASE, true);
+        ElfLoader.Loaded main = mapped.main();
+        ElfLoader.Loaded interp = mapped.interp();
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
         auxv(stack, main, interp, random);

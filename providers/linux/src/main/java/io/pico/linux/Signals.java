@@ -1,6 +1,5 @@
 package io.pico.linux;
 
-import java.util.Locale;
 
 /** Linux x86-64 signal numbers, names, descriptions (strsignal) and default actions. */
 public final class Signals {
@@ -47,56 +46,7 @@ public final class Signals {
      * @throws IllegalArgumentException for an unknown signal
      */
     public static int parse(String signal) {
-        String s = signal == null ? "" : signal.trim().toUpperCase(Locale.ROOT);
-        if (s.startsWith("SIG")) {
-            s = s.substring(3);
-        }
-        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-            try {
-                int n = Integer.parseInt(s);
-                if (n >= 1 && n <= NSIG && (n < 32 || n >= SIGRTMIN)) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // too long: unknown
-            }
-            throw new IllegalArgumentException("unknown signal " + signal);
-        }
-        for (int i = 1; i < NAMES.length; i++) {
-            if (NAMES[i].equals(s)) {
-                return i;
-            }
-        }
-        switch (s) {
-            case "IOT" -> { return SIGABRT; }
-            case "POLL" -> { return 29; }
-            case "CLD" -> { return SIGCHLD; }
-            case "UNUSED" -> { return SIGSYS; }
-            default -> { }
-        }
-        int rt = rtOffset(s, "RTMIN", SIGRTMIN, 1);
-        if (rt < 0) {
-            rt = rtOffset(s, "RTMAX", NSIG, -1);
-        }
-        if (rt >= SIGRTMIN && rt <= NSIG) {
-            return rt;
-        }
-        throw new IllegalArgumentException("unknown signal " + signal);
-    }
-
-    private static int rtOffset(String s, String base, int value, int sign) {
-        if (!s.startsWith(base)) {
-            return -1;
-        }
-        String rest = s.substring(base.length());
-        if (rest.isEmpty()) {
-            return value;
-        }
-        if ((sign > 0 ? rest.charAt(0) == '+' : rest.charAt(0) == '-') && rest.length() > 1 && rest.length() < 4
-                && rest.substring(1).chars().allMatch(Character::isDigit)) {
-            return value + sign * Integer.parseInt(rest.substring(1));
-        }
-        return -1;
+        return LinuxAbi.INSTANCE.signals().parse(signal); // the core's parser on Linux's table
     }
 
     /** The name without SIG, e.g. {@code SEGV}, {@code RTMIN+2}. */

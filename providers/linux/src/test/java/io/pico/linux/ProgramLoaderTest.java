@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.AddressSpace;
+import io.pico.posix.core.FakeMemory;
 import io.pico.posix.core.elf.ElfLoader;
 import io.pico.posix.core.elf.StackBuilder;
 import java.util.Arrays;

@@ -22,6 +22,9 @@ class SignalsTest {
         assertEquals(64, Signals.parse("RTMAX"));
         assertEquals(60, Signals.parse("RTMAX-4"));
         assertEquals(64, Signals.parse("64"));
+        assertEquals(17, Signals.parse("CLD"));
+        assertEquals(29, Signals.parse("POLL"));
+        assertEquals(31, Signals.parse("UNUSED"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.PosixThread;
+import io.pico.posix.core.ResourceLimits;
 import io.pico.posix.core.fs.GuestFs;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class FreeBsdProcess extends PosixProcess {
     /** The size of struct termios. */
     public static final int TERMIOS_SIZE = 44;
 
-    private final long[][] limits = defaultLimits();
+    private final ResourceLimits limits = new ResourceLimits(defaultLimits());
     private final byte[] termios = defaultTermios();
 
     /** State for a process started from the executable at guest path {@code exe}. */
@@ -38,11 +39,7 @@ public final class FreeBsdProcess extends PosixProcess {
     protected PosixProcess createChild(PicoProcess child) {
         FreeBsdProcess c = new FreeBsdProcess(child, fs().with(fs().overlay()), exe(), cwd(), argv(),
                 env());
-        synchronized (limits) {
-            for (int i = 0; i < NLIMITS; i++) {
-                c.limits[i] = limits[i].clone();
-            }
-        }
+        c.limits.copyFrom(limits);
         c.termios(termios());
         return c;
     }
@@ -68,16 +65,17 @@ public final class FreeBsdProcess extends PosixProcess {
 
     /** A resource limit: soft and hard. */
     public long[] limit(int resource) {
-        synchronized (limits) {
-            return limits[resource].clone();
-        }
+        return limits.get(resource);
+    }
+
+    /** The resource limits (the core's getrlimit/setrlimit rule, {@link ResourceLimits#exchange}). */
+    public ResourceLimits limits() {
+        return limits;
     }
 
     /** Sets a resource limit. */
     public void limit(int resource, long soft, long hard) {
-        synchronized (limits) {
-            limits[resource] = new long[] {soft, hard};
-        }
+        limits.set(resource, soft, hard);
     }
 
     private static byte[] defaultTermios() {

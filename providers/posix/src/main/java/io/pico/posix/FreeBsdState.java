@@ -5,8 +5,6 @@ import io.pico.api.PicoProcess;
 import io.pico.api.PicoThread;
 import io.pico.posix.core.PosixState;
 import io.pico.posix.core.fs.GuestFs;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,16 +23,9 @@ public final class FreeBsdState {
     public static Map<String, Object> export(PicoProcess process) {
         FreeBsdProcess p = FreeBsdProcess.of(process);
         Map<String, Object> m = PosixState.export(p);
-        List<Object> limits = new ArrayList<>();
-        for (int r = 0; r < FreeBsdProcess.NLIMITS; r++) {
-            long[] l = p.limit(r);
-            limits.add(List.of(l[0], l[1]));
-        }
-        m.put("limits", limits);
+        PosixState.putLimits(m, p.limits());
         m.put("termios", p.termios());
-        List<String> mounts = new ArrayList<>();
-        p.fs().mounts().forEach(mount -> mounts.add(mount.spec()));
-        m.put("mounts", mounts);
+        PosixState.putMounts(m, p.fs());
         for (PicoThread t : process.threads()) {
             Object ts = PosixState.thread(m, t.tid());
             if (ts instanceof Map<?, ?> map) {
@@ -51,19 +42,13 @@ public final class FreeBsdState {
         if (version != VERSION) {
             throw new IllegalArgumentException("POSIX state version " + version + " is not " + VERSION);
         }
-        // mounts: absent in snapshots of providers before they existed
-        GuestFs fs = new GuestFs(process.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES,
-                m.get("mounts") instanceof List<?> mounts ? io.pico.posix.core.fs.Mount.parseAll(
-                        mounts.stream().map(String::valueOf).toList()) : List.of());
+        GuestFs fs = new GuestFs(process.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES, PosixState.mounts(m));
         FreeBsdProcess p = new FreeBsdProcess(process, fs, PosixState.exe(m), PosixState.cwd(m), PosixState.argv(m),
                 PosixState.env(m));
         PosixState.restore(kernel, p, m, special -> {
             throw new IllegalArgumentException("unknown special file " + special.get("kind"));
         }, new SignalFrame());
-        List<List<Number>> limits = PosixState.list(m, "limits");
-        for (int r = 0; r < Math.min(FreeBsdProcess.NLIMITS, limits.size()); r++) {
-            p.limit(r, limits.get(r).get(0).longValue(), limits.get(r).get(1).longValue());
-        }
+        PosixState.restoreLimits(m, p.limits());
         if (m.get("termios") instanceof byte[] t) {
             p.termios(t);
         }

@@ -6,11 +6,10 @@ import io.pico.api.MemoryLimitException;
 import io.pico.api.PicoThread;
 import io.pico.api.Register;
 import io.pico.posix.core.Call;
+import io.pico.posix.core.ElfProgram;
+import io.pico.posix.core.ForeignExec;
 import io.pico.posix.core.ImageLoader;
 import io.pico.posix.core.PosixProcess;
-import io.pico.posix.core.SysError;
-import io.pico.posix.core.elf.ByteSource;
-import io.pico.posix.core.elf.ElfException;
 import io.pico.posix.core.elf.ElfFile;
 import io.pico.posix.core.elf.ElfLoader;
 import io.pico.posix.core.elf.StackBuilder;
@@ -18,7 +17,6 @@ import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -30,7 +28,10 @@ import java.util.List;
  * page holding the timekeep structure and the signal trampoline. Validation comes first, so a malformed
  * image leaves the process untouched.
  */
-public final class Loader implements ImageLoader<Loader.Program> {
+public final class Loader implements ImageLoader<ElfProgram> {
+
+    /** The stand-in of a foreign exec reads, getpid, kill and exit with FreeBSD's numbers. */
+    private static final ForeignExec.StandInCalls STAND_IN = new ForeignExec.StandInCalls(3, 20, 37, 1);
 
     // FreeBSD's own auxiliary vector types (the System V ones, AT_PHDR ... AT_ENTRY, are the core StackBuilder's)
     public static final int AT_EXECPATH = 15;
@@ -61,21 +62,6 @@ public final class Loader implements ImageLoader<Loader.Program> {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * A validated program.
-     *
-     * @param name the name it was started by (messages)
-     * @param guest its canonical guest path (AT_EXECPATH)
-     * @param host the host file
-     * @param elf its headers
-     * @param interpGuest the interpreter's guest path, or null
-     * @param interpHost the interpreter's host file, or null
-     * @param interp the interpreter's headers, or null
-     */
-    public record Program(String name, String guest, Path host, ElfFile elf, String interpGuest, Path interpHost,
-            ElfFile interp) {
-    }
-
-    /**
      * Where the program starts.
      *
      * @param pc the first instruction (the interpreter's entry for dynamic programs)
@@ -96,14 +82,21 @@ public final class Loader implements ImageLoader<Loader.Program> {
         return claimsHeader(header);
     }
 
+    /** An image another personality claims runs as a child process the caller stands in for (the core's). */
     @Override
-    public Program prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
+    public long foreign(Call c, GuestFs.Resolved image, String name, List<String> argv, List<String> env)
+            throws IOException {
+        return ForeignExec.exec(c, image, name, argv, env, STAND_IN);
+    }
+
+    @Override
+    public ElfProgram prepare(Call c, String name, GuestFs.Resolved image) throws ImageException {
         // read through names that follow no host link, valid until the program is loaded after the call
         return prepare(c.fs(), c.state().cwd(), name, image.guest(), c.fs().secure(image));
     }
 
     @Override
-    public void load(Call c, Program p, List<String> argv, List<String> env) throws ImageException {
+    public void load(Call c, ElfProgram p, List<String> argv, List<String> env) throws ImageException {
         Start start = load(p, c.state(), argv, env);
         c.state().reportImages(c.kernel());
         PicoThread t = c.thread();
@@ -123,46 +116,10 @@ public final class Loader implements ImageLoader<Loader.Program> {
         t.set(Register.RIP, start.pc());
     }
 
-    /** Parses and validates a program and its interpreter without touching any process. */
-    public static Program prepare(GuestFs fs, String cwd, String name, String guest, Path host)
+    /** Parses and validates a FreeBSD program and its interpreter without touching any process. */
+    public static ElfProgram prepare(GuestFs fs, String cwd, String name, String guest, Path host)
             throws ImageException {
-        ElfFile elf = parse(name, host, "");
-        if (elf.interpreter() == null) {
-            return new Program(name, guest, host, elf, null, null, null);
-        }
-        String interp = elf.interpreter();
-        GuestFs.Resolved r;
-        try {
-            r = fs.resolve(cwd, interp, true);
-        } catch (SysError e) {
-            throw new ImageException(name + ": interpreter " + interp + ": " + e.errno().text(),
-                    ImageException.NOT_FOUND);
-        }
-        Path interpHost;
-        try {
-            interpHost = r.host() == null ? null : fs.secure(r);
-        } catch (SysError e) {
-            interpHost = null;
-        }
-        if (interpHost == null || !Files.isRegularFile(interpHost, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new ImageException(name + ": interpreter " + interp + " not found under the root",
-                    ImageException.NOT_FOUND);
-        }
-        ElfFile ie = parse(name, interpHost, "interpreter " + interp + ": ");
-        if (ie.type() != ElfFile.ET_DYN || ie.interpreter() != null) {
-            throw new ImageException(name + ": interpreter " + interp + " is not a self-contained shared object");
-        }
-        return new Program(name, guest, host, elf, r.guest(), interpHost, ie);
-    }
-
-    private static ElfFile parse(String name, Path host, String what) throws ImageException {
-        try (ByteSource src = ByteSource.open(host)) {
-            return ElfFile.parse(src, ElfFile.Brand.FREEBSD);
-        } catch (ElfException e) {
-            throw new ImageException(name + ": " + what + e.getMessage());
-        } catch (IOException e) {
-            throw new ImageException(name + ": " + what + "cannot read: " + e.getMessage());
-        }
+        return ElfProgram.prepare(fs, cwd, name, guest, host, ElfFile.Brand.FREEBSD, e -> e.errno().text());
     }
 
     /** The stack's strings for an argument list, to refuse oversized ones early. */
@@ -171,35 +128,18 @@ public final class Loader implements ImageLoader<Loader.Program> {
     }
 
     /** Maps a prepared program into the (empty) memory of the process and builds its stack. */
-    public static Start load(Program p, PosixProcess state, List<String> argv, List<String> env)
+    public static Start load(ElfProgram p, PosixProcess state, List<String> argv, List<String> env)
             throws ImageException {
         AddressSpace memory = state.process().memory();
-        ElfLoader.Loaded main;
-        ElfLoader.Loaded interp = null;
+        // the program first (a position-independent one at PIE_BASE), then the interpreter from INTERP_BASE
+        ElfProgram.Mapped mapped = p.map(state, PIE_BASE, INTERP_BASE, false);
+        ElfLoader.Loaded main = mapped.main();
+        ElfLoader.Loaded interp = mapped.interp();
         try {
-            long bias = p.elf().type() == ElfFile.ET_DYN ? PIE_BASE - p.elf().minVaddr() : 0;
-            try (ByteSource src = ByteSource.open(p.host())) {
-                main = ElfLoader.load(p.elf(), src, memory, bias);
-            }
-            state.name(main.start(), main.end(), p.guest());
-            if (p.interp() != null) {
-                long span = p.interp().maxVaddr() - p.interp().minVaddr();
-                long base = memory.findFree(INTERP_BASE, span);
-                if (base < 0) {
-                    throw new ImageException(p.name() + ": no room for interpreter " + p.interpGuest());
-                }
-                try (ByteSource src = ByteSource.open(p.interpHost())) {
-                    interp = ElfLoader.load(p.interp(), src, memory, base - p.interp().minVaddr());
-                }
-                state.name(interp.start(), interp.end(), p.interpGuest());
-            }
             mapSharedPage(memory);
-        } catch (IOException e) {
-            throw new ImageException(p.name() + ": cannot read: " + e.getMessage());
         } catch (MemoryLimitException e) {
             throw new ImageException(p.name() + ": out of memory: " + e.getMessage());
         }
-        state.initBrk(main.end());
         byte[] canary = new byte[64];
         RANDOM.nextBytes(canary);
         ByteBuffer sizes = ByteBuffer.allocate(8 * PAGE_SIZES.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -20,11 +20,9 @@ import io.pico.posix.core.PosixProcess;
 import io.pico.posix.core.SigInfo;
 import io.pico.posix.core.SignalTable;
 import io.pico.posix.core.Signals;
-import io.pico.posix.core.SysError;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.sys.SyscallTable;
 import io.pico.posix.sys.Table;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -58,11 +56,8 @@ public final class PosixProvider implements Provider {
     /** A changed configuration applies to processes started from now on. */
     @org.osgi.service.component.annotations.Modified
     void modified(PosixConfig config) {
-        settings = PersonalitySettings.of("io.pico.posix", config.mounts(), config.env(), config.trace(),
+        settings = PersonalitySettings.configure("io.pico.posix", config.mounts(), config.env(), config.trace(),
                 config.traceFile(), kernel);
-        if (!settings.empty()) {
-            kernel.log("io.pico.posix: configuration: " + settings);
-        }
     }
 
     @Override
@@ -80,28 +75,18 @@ public final class PosixProvider implements Provider {
     public void start(PicoProcess process, Image image, Launch launch) throws ImageException {
         String name = launch.program();
         PersonalitySettings settings = this.settings;
-        settings.trace(process);
         GuestFs fs = new GuestFs(launch.root(), DevFd.INSTANCE, GuestFs.HOST_DEVICES, settings.mounts());
-        String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
-        String exe;
-        try {
-            exe = fs.resolve(cwd, name, true).guest();
-        } catch (SysError e) {
-            exe = name.startsWith("/") ? name : cwd + "/" + name;
-        } finally {
-            GuestFs.endCall(); // resolution opens host directories for the call
-        }
-        List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : settings.environment(launch.env()).entrySet()) {
-            env.add(e.getKey() + "=" + e.getValue());
-        }
+        PersonalitySettings.Start launched = settings.start(process, fs, launch);
+        String cwd = launched.cwd();
+        String exe = launched.exe();
+        List<String> env = launched.env();
         if (Loader.stringBytes(exe, launch.argv(), env) > io.pico.posix.core.elf.StackBuilder.MAX_STRINGS) {
             throw new ImageException(name + ": argument list too long");
         }
         FreeBsdProcess state;
         Loader.Start start;
         try {
-            Loader.Program program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
+            io.pico.posix.core.ElfProgram program = Loader.prepare(fs, cwd, name, exe, image.hostPath());
             state = new FreeBsdProcess(process, fs, exe, cwd, launch.argv(), env);
             state.frames(new SignalFrame());
             start = Loader.load(program, state, launch.argv(), env);

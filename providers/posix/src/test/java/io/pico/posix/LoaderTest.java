@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pico.api.AddressSpace;
+import io.pico.posix.core.FakeMemory;
 import io.pico.api.ImageException;
 import io.pico.api.PicoProcess;
 import io.pico.posix.core.elf.ByteSource;
@@ -157,7 +158,7 @@ class LoaderTest {
             Files.copy(corpus.resolve(f), root.resolve(f));
         }
         GuestFs fs = new GuestFs(root, DevFd.INSTANCE);
-        Loader.Program p = Loader.prepare(fs, "/", "/bin/x8664_hello", "/bin/x8664_hello",
+        io.pico.posix.core.ElfProgram p = Loader.prepare(fs, "/", "/bin/x8664_hello", "/bin/x8664_hello",
                 root.resolve("bin/x8664_hello"));
         assertEquals("/libexec/ld-elf.so.1", p.interpGuest());
         FakeMemory mem = new FakeMemory();

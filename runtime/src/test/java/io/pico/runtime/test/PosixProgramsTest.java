@@ -618,6 +618,72 @@ class PosixProgramsTest {
         }
     }
 
+    /**
+     * getrlimit and setrlimit on the core's rule (ResourceLimits.exchange): a lowered soft limit is read back,
+     * raising the hard limit is EPERM, soft above hard and an unknown resource EINVAL (carry flag, FreeBSD numbers).
+     */
+    @Test
+    void resourceLimitsFollowTheCoresRule() throws Exception {
+        Path exe = build("rlimit", PRELUDE + """
+                  mov edi, 8                ; getrlimit(RLIMIT_NOFILE, &rl)
+                  lea rsi, [rel rl]
+                  mov eax, 194
+                  syscall
+                  jc bad
+                  mov rax, [rel rl + 8]
+                  mov [rel hard], rax
+                  mov qword [rel rl], 100   ; setrlimit(RLIMIT_NOFILE, {100, hard})
+                  mov edi, 8
+                  lea rsi, [rel rl]
+                  mov eax, 195
+                  syscall
+                  jc bad
+                  mov qword [rel rl], 0
+                  mov edi, 8
+                  lea rsi, [rel rl]
+                  mov eax, 194
+                  syscall
+                  cmp qword [rel rl], 100
+                  jne bad
+                  mov rax, [rel hard]       ; setrlimit(RLIMIT_NOFILE, {100, hard + 1}): EPERM
+                  inc rax
+                  mov [rel rl + 8], rax
+                  mov edi, 8
+                  lea rsi, [rel rl]
+                  mov eax, 195
+                  syscall
+                  jnc bad
+                  cmp eax, 1
+                  jne bad
+                  mov qword [rel rl], 200   ; setrlimit(RLIMIT_NOFILE, {200, 50}): EINVAL
+                  mov qword [rel rl + 8], 50
+                  mov edi, 8
+                  lea rsi, [rel rl]
+                  mov eax, 195
+                  syscall
+                  jnc bad
+                  cmp eax, 22
+                  jne bad
+                  mov edi, 99               ; getrlimit(99, &rl): EINVAL
+                  lea rsi, [rel rl]
+                  mov eax, 194
+                  syscall
+                  jnc bad
+                  cmp eax, 22
+                  jne bad
+                  print `limits ok\\n`
+                  exit 0
+                bad:
+                  exit 1
+                section .bss
+                rl: resq 2
+                hard: resq 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals("limits ok\n", r.out(), r::trace);
+        assertEquals(ExitStatus.exited(0), r.status(), r::trace);
+    }
+
     @Test
     void aForkedChildExecsAnotherProgramAndTheParentSeesItsStatus() throws Exception {
         String hello = freebsd().resolve("bin/x8664_hello_asm").toString();

@@ -56,6 +56,23 @@ public final class Descriptors {
     }
 
     /**
+     * pipe2 as Linux and FreeBSD share it: a pipe whose two descriptors go to the int[2] at {@code address} (EFAULT,
+     * with nothing made, when it is not mapped); 0.
+     *
+     * @param coreFlags {@link OpenFile#NONBLOCK} for non-blocking ends
+     * @since 2.6
+     */
+    public static long pipe(Call c, long address, int coreFlags, boolean cloexec) {
+        if (!c.mem().isMapped(address, 8)) {
+            throw Errno.EFAULT.error();
+        }
+        int[] ends = pipe(c, coreFlags, cloexec);
+        c.mem().putInt(address, ends[0]);
+        c.mem().putInt(address + 4, ends[1]);
+        return 0;
+    }
+
+    /**
      * pipe(2) and pipe2(2): a kernel pipe as two new descriptors, read end first.
      *
      * @param coreFlags {@link OpenFile#NONBLOCK} for non-blocking ends

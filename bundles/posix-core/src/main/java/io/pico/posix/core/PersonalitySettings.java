@@ -1,7 +1,9 @@
 package io.pico.posix.core;
 
 import io.pico.api.Kernel;
+import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
+import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.fs.Mount;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -31,6 +33,30 @@ public final class PersonalitySettings implements AutoCloseable {
         this.env = env;
         this.trace = trace;
         this.traceFile = traceFile;
+    }
+
+    /**
+     * What a provider's start takes from a launch: the working directory, the program's guest path and the
+     * environment as NAME=VALUE strings.
+     *
+     * @since 2.6
+     */
+    public record Start(String cwd, String exe, List<String> env) {
+    }
+
+    /**
+     * Parses settings given as configuration values, as {@link #of}, and logs them under the PID unless nothing is
+     * configured: what a provider's activation and modification do with its configuration.
+     *
+     * @since 2.6
+     */
+    public static PersonalitySettings configure(String pid, String[] mountSpecs, String[] envEntries, boolean trace,
+            String traceFile, Kernel kernel) {
+        PersonalitySettings settings = of(pid, mountSpecs, envEntries, trace, traceFile, kernel);
+        if (!settings.empty()) {
+            kernel.log(pid + ": configuration: " + settings);
+        }
+        return settings;
     }
 
     /** Parses settings given as configuration values, logging what is wrong with them under the PID. */
@@ -86,6 +112,32 @@ public final class PersonalitySettings implements AutoCloseable {
         Map<String, String> result = new LinkedHashMap<>(launched);
         result.putAll(env);
         return result;
+    }
+
+    /**
+     * The start of a process of a launch under these settings: its trace turned on when configured, the working
+     * directory ("/" when the launch names none), the program's guest path as {@code fs} resolves it (as named,
+     * made absolute, when it does not resolve) and the launch's environment with the configured variables.
+     *
+     * @since 2.6
+     */
+    public Start start(PicoProcess process, GuestFs fs, Launch launch) {
+        trace(process);
+        String name = launch.program();
+        String cwd = launch.cwd() == null || launch.cwd().isEmpty() ? "/" : launch.cwd();
+        String exe;
+        try {
+            exe = fs.resolve(cwd, name, true).guest();
+        } catch (SysError e) {
+            exe = name.startsWith("/") ? name : cwd + "/" + name;
+        } finally {
+            GuestFs.endCall(); // resolution opens host directories for the call
+        }
+        List<String> environment = new ArrayList<>();
+        for (Map.Entry<String, String> e : environment(launch.env()).entrySet()) {
+            environment.add(e.getKey() + "=" + e.getValue());
+        }
+        return new Start(cwd, exe, List.copyOf(environment));
     }
 
     /** Turns the trace on for a process that the launch did not trace already. */

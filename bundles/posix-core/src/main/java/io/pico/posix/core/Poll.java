@@ -1,6 +1,7 @@
 package io.pico.posix.core;
 
 import io.pico.api.IoObject;
+import io.pico.api.Kernel;
 
 /**
  * Waiting for descriptors (poll, ppoll, select, pselect) as Unix personalities share them: readiness is checked
@@ -61,8 +62,55 @@ public final class Poll {
         return true;
     }
 
+    /**
+     * Waits a little before the next check, less when a kernel I/O object (pipe, socket) changes state; false when
+     * the deadline has passed (timeout -1: none).
+     *
+     * @since 2.6
+     */
+    public static boolean waitMore(Kernel kernel, long start, long timeout) throws InterruptedException {
+        if (timeout == 0) {
+            return false;
+        }
+        long left = timeout < 0 ? RECHECK_NANOS : timeout - (System.nanoTime() - start);
+        if (left <= 0) {
+            return false;
+        }
+        long nap = Math.min(left, RECHECK_NANOS);
+        // the condition is false when first checked and true when checked again, after a change or the nap
+        boolean[] checked = {false};
+        kernel.awaitIo(() -> {
+            boolean again = checked[0];
+            checked[0] = true;
+            return again;
+        }, nap);
+        return true;
+    }
+
+    /**
+     * What a personality reports a descriptor ready for (its poll bits), or POLLNVAL for a closed one.
+     *
+     * @since 2.6
+     */
+    @FunctionalInterface
+    public interface Readiness {
+        /** The poll events descriptor {@code fd} is ready for now. */
+        int ready(FdTable fds, int fd);
+    }
+
     /** poll(2): fills revents of the pollfd array; returns how many are ready. */
     public static long poll(Call c, long fds, long nfds, long timeout, int wrnorm) throws InterruptedException {
+        return poll(c, fds, nfds, timeout, (table, fd) -> ready(table, fd, wrnorm));
+    }
+
+    /**
+     * poll(2) with the personality's readiness: fills revents of the pollfd array (the same layout in Linux and
+     * FreeBSD); returns how many are ready, waiting at most {@code timeout} ns (-1: no limit) for one.
+     *
+     * @since 2.6
+     */
+    public static long poll(Call c, long fds, long nfds, long timeout, Readiness readiness)
+            throws InterruptedException {
         if (nfds < 0 || nfds > c.fds().max()) {
             throw Errno.EINVAL.error();
         }
@@ -79,7 +127,7 @@ public final class Poll {
             for (int i = 0; i < n; i++) {
                 int revents = 0;
                 if (fd[i] >= 0) {
-                    int r = ready(c.fds(), fd[i], wrnorm);
+                    int r = readiness.ready(c.fds(), fd[i]);
                     revents = r == POLLNVAL ? POLLNVAL : r & (events[i] | POLLERR | POLLHUP);
                 }
                 c.mem().putByte(fds + 8L * i + 6, (byte) revents);
@@ -88,7 +136,7 @@ public final class Poll {
                     count++;
                 }
             }
-            if (count > 0 || !waitMore(start, timeout)) {
+            if (count > 0 || !waitMore(c.kernel(), start, timeout)) {
                 return count;
             }
         }
@@ -100,6 +148,16 @@ public final class Poll {
      */
     public static long select(Call c, int nfds, long readfds, long writefds, long exceptfds, long timeout,
             long[] left) throws InterruptedException {
+        return select(c, nfds, readfds, writefds, exceptfds, timeout, left, (table, fd) -> ready(table, fd, POLLOUT));
+    }
+
+    /**
+     * select(2) with the personality's readiness (a descriptor at its end, POLLHUP, reads at once).
+     *
+     * @since 2.6
+     */
+    public static long select(Call c, int nfds, long readfds, long writefds, long exceptfds, long timeout,
+            long[] left, Readiness readiness) throws InterruptedException {
         if (nfds < 0 || nfds > c.fds().max()) {
             throw Errno.EINVAL.error();
         }
@@ -126,8 +184,8 @@ public final class Poll {
                 if (((in[0][fd / 64] | in[1][fd / 64]) & bit) == 0) {
                     continue;
                 }
-                int r = ready(c.fds(), fd, POLLOUT);
-                if ((in[0][fd / 64] & bit) != 0 && (r & POLLIN) != 0) {
+                int r = readiness.ready(c.fds(), fd);
+                if ((in[0][fd / 64] & bit) != 0 && (r & (POLLIN | POLLHUP)) != 0) { // end of file reads at once
                     out[0][fd / 64] |= bit;
                     count++;
                 }
@@ -136,7 +194,7 @@ public final class Poll {
                     count++;
                 }
             }
-            if (count > 0 || !waitMore(start, timeout)) {
+            if (count > 0 || !waitMore(c.kernel(), start, timeout)) {
                 for (int s = 0; s < 3; s++) {
                     for (int w = 0; w < words && sets[s] != 0; w++) {
                         c.mem().putLong(sets[s] + 8L * w, out[s][w]);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Hot-swap snapshots of the POSIX core's part of a process's state, in JDK types only (the successor may come
@@ -61,10 +62,33 @@ public final class PosixState {
         }
         m.put("named", named);
         p.timers().export(m); // and stops them: the successor starts them again
+        putDescriptors(m, p.fds(), flags -> flags);
+        Map<String, Object> threads = new HashMap<>();
+        for (PicoThread t : p.process().threads()) {
+            PosixThread ts = p.thread(t);
+            Map<String, Object> tm = new HashMap<>(Map.of("sigmask", set(ts.sigmask()), "altStack",
+                    ts.altStack(), "altStackSize", ts.altStackSize(), "altStackDisabled", ts.altStackDisabled()));
+            synchronized (p.signalLock()) {
+                tm.put("queue", signals(ts.queue()));
+            }
+            threads.put(String.valueOf(t.tid()), tm);
+        }
+        m.put("threads", threads);
+        return m;
+    }
+
+    /**
+     * Writes a descriptor table into a snapshot (keys {@code descriptions}: the open file descriptions, shared
+     * ones once, with their kernel handle numbers; {@code fds}: descriptor, close-on-exec, description).
+     *
+     * @param flags the status flags as the snapshot keeps them (the core's bits; Linux's snapshots keep Linux's)
+     * @since 2.6
+     */
+    public static void putDescriptors(Map<String, Object> m, FdTable table, IntUnaryOperator flags) {
         Map<OpenFile, Integer> ids = new IdentityHashMap<>();
         List<Object> descriptions = new ArrayList<>();
         List<Object> fds = new ArrayList<>();
-        for (Map.Entry<Integer, FdTable.Fd> e : p.fds().all().entrySet()) {
+        for (Map.Entry<Integer, FdTable.Fd> e : table.all().entrySet()) {
             OpenFile f = e.getValue().file();
             Integer id = ids.get(f);
             if (id == null) {
@@ -73,7 +97,7 @@ public final class PosixState {
                 Map<String, Object> d = new HashMap<>();
                 d.put("id", id);
                 d.put("handle", f.handle());
-                d.put("flags", f.flags());
+                d.put("flags", flags.applyAsInt(f.flags()));
                 d.put("directory", f.directory());
                 d.put("position", f.position());
                 if (f.guestPath() != null) {
@@ -94,23 +118,91 @@ public final class PosixState {
         }
         m.put("descriptions", descriptions);
         m.put("fds", fds);
-        Map<String, Object> threads = new HashMap<>();
-        for (PicoThread t : p.process().threads()) {
-            PosixThread ts = p.thread(t);
-            Map<String, Object> tm = new HashMap<>(Map.of("sigmask", set(ts.sigmask()), "altStack",
-                    ts.altStack(), "altStackSize", ts.altStackSize(), "altStackDisabled", ts.altStackDisabled()));
-            synchronized (p.signalLock()) {
-                tm.put("queue", signals(ts.queue()));
+    }
+
+    /**
+     * Installs the descriptors of a snapshot ({@link #putDescriptors}) in a process's table.
+     *
+     * @param specials rebuilds a special file from its exported map (throws for unknown kinds)
+     * @param flags the core's status flags of those the snapshot keeps
+     * @throws IllegalArgumentException when the snapshot cannot be read
+     * @since 2.6
+     */
+    public static void restoreDescriptors(PicoProcess process, FdTable table, Map<String, Object> m,
+            Function<Map<String, Object>, SpecialFile> specials, IntUnaryOperator flags) {
+        Map<Long, OpenFile> descriptions = new HashMap<>();
+        for (Map<String, Object> d : PosixState.<Map<String, Object>>list(m, "descriptions")) {
+            int status = flags.applyAsInt((int) num(d, "flags"));
+            if (d.get("special") instanceof Map<?, ?> sp) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> special = (Map<String, Object>) sp;
+                descriptions.put(num(d, "id"), OpenFile.special(process, specials.apply(special), status));
+                continue;
             }
-            threads.put(String.valueOf(t.tid()), tm);
+            String host = str(d, "hostPath");
+            descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
+                    host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
+                    d.get("content") instanceof byte[] b ? b : null, status, num(d, "position")));
         }
-        m.put("threads", threads);
-        return m;
+        for (Map<String, Object> fd : PosixState.<Map<String, Object>>list(m, "fds")) {
+            OpenFile f = descriptions.get(num(fd, "description"));
+            if (f == null) {
+                throw new IllegalArgumentException("descriptor " + fd.get("fd") + " names no description");
+            }
+            table.installAt((int) num(fd, "fd"), f, Boolean.TRUE.equals(fd.get("cloexec")));
+        }
     }
 
     /** The working directory of a snapshot. */
     public static String cwd(Map<String, Object> m) {
         return str(m, "cwd");
+    }
+
+    /**
+     * Writes a file system's mounts into a snapshot (key {@code mounts}, their specs).
+     *
+     * @since 2.6
+     */
+    public static void putMounts(Map<String, Object> m, io.pico.posix.core.fs.GuestFs fs) {
+        List<String> mounts = new ArrayList<>();
+        fs.mounts().forEach(mount -> mounts.add(mount.spec()));
+        m.put("mounts", mounts);
+    }
+
+    /**
+     * The mounts of a snapshot; none in snapshots of providers from before mounts existed.
+     *
+     * @since 2.6
+     */
+    public static List<io.pico.posix.core.fs.Mount> mounts(Map<String, Object> m) {
+        return m.get("mounts") instanceof List<?> mounts
+                ? io.pico.posix.core.fs.Mount.parseAll(mounts.stream().map(String::valueOf).toList()) : List.of();
+    }
+
+    /**
+     * Writes resource limits into a snapshot (key {@code limits}: a [soft, hard] pair per resource).
+     *
+     * @since 2.6
+     */
+    public static void putLimits(Map<String, Object> m, ResourceLimits limits) {
+        List<Object> list = new ArrayList<>();
+        for (int r = 0; r < limits.count(); r++) {
+            long[] l = limits.get(r);
+            list.add(List.of(l[0], l[1]));
+        }
+        m.put("limits", list);
+    }
+
+    /**
+     * Sets the resource limits a snapshot holds (with their effect), as many as both know.
+     *
+     * @since 2.6
+     */
+    public static void restoreLimits(Map<String, Object> m, ResourceLimits limits) {
+        List<List<Number>> list = list(m, "limits");
+        for (int r = 0; r < Math.min(limits.count(), list.size()); r++) {
+            limits.set(r, list.get(r).get(0).longValue(), list.get(r).get(1).longValue());
+        }
     }
 
     /** The program of a snapshot. */
@@ -171,27 +263,7 @@ public final class PosixState {
             p.name(num(n, "start"), num(n, "end"), str(n, "name"));
         }
         p.timers().restore(kernel, m);
-        Map<Long, OpenFile> descriptions = new HashMap<>();
-        for (Map<String, Object> d : PosixState.<Map<String, Object>>list(m, "descriptions")) {
-            if (d.get("special") instanceof Map<?, ?> sp) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> special = (Map<String, Object>) sp;
-                descriptions.put(num(d, "id"), OpenFile.special(process, specials.apply(special),
-                        (int) num(d, "flags")));
-                continue;
-            }
-            String host = str(d, "hostPath");
-            descriptions.put(num(d, "id"), OpenFile.restore(process, (int) num(d, "handle"), str(d, "guestPath"),
-                    host == null ? null : Path.of(host), Boolean.TRUE.equals(d.get("directory")),
-                    d.get("content") instanceof byte[] b ? b : null, (int) num(d, "flags"), num(d, "position")));
-        }
-        for (Map<String, Object> fd : PosixState.<Map<String, Object>>list(m, "fds")) {
-            OpenFile f = descriptions.get(num(fd, "description"));
-            if (f == null) {
-                throw new IllegalArgumentException("descriptor " + fd.get("fd") + " names no description");
-            }
-            p.fds().installAt((int) num(fd, "fd"), f, Boolean.TRUE.equals(fd.get("cloexec")));
-        }
+        restoreDescriptors(process, p.fds(), m, specials, flags -> flags);
         Object threads = m.get("threads");
         for (PicoThread t : process.threads()) {
             Map<?, ?> ts = threads instanceof Map<?, ?> all ? (Map<?, ?>) all.get(String.valueOf(t.tid())) : null;

@@ -121,7 +121,7 @@ final class EventCalls {
                     count++;
                 }
             }
-            if (count > 0 || !PollCalls.waitMore(c.kernel(), start, timeout)) {
+            if (count > 0 || !io.pico.posix.core.Poll.waitMore(c.kernel(), start, timeout)) {
                 return count;
             }
         }

@@ -3,6 +3,7 @@ package io.pico.linux.sys;
 import io.pico.linux.Errno;
 import io.pico.linux.ProgramLoader;
 import io.pico.posix.core.Exec;
+import io.pico.posix.core.ForeignExec;
 import io.pico.posix.core.fs.GuestFs;
 import io.pico.posix.core.sys.SyscallTable;
 import java.io.IOException;
@@ -11,12 +12,14 @@ import java.util.List;
 /**
  * Replacing the program of the calling process: execve and execveat on the POSIX core's {@link Exec} (#! scripts,
  * the checks, the observers' veto, the point of no return) with Linux's {@link ProgramLoader}; an image another
- * personality claims goes to {@link ForeignExec}.
+ * personality claims goes to the core's {@link ForeignExec}.
  */
 final class ExecCalls {
 
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
+    /** The stand-in of a foreign exec reads, getpid, kill and exit_group with Linux's numbers. */
+    private static final ForeignExec.StandInCalls STAND_IN = new ForeignExec.StandInCalls(0, 39, 62, 231);
     private static final String NOTE = "Linux ELF programs and #! scripts; an image another personality claims runs as a"
             + " child process the caller stands in for";
 
@@ -38,13 +41,8 @@ final class ExecCalls {
         GuestFs.Resolved r = path.isEmpty() && (flags & AT_EMPTY_PATH) != 0 ? fdPath(c, dirfd)
                 : OpenCalls.at(c, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
         String name = path.isEmpty() ? r.guest() : path;
-        ProgramLoader loader = new ProgramLoader((image, shown, args, environment) -> {
-            long result = ForeignExec.exec(c, image, shown, args, environment);
-            if (result < 0) {
-                throw Errno.error((int) -result);
-            }
-            return result;
-        });
+        ProgramLoader loader = new ProgramLoader((image, shown, args, environment) -> ForeignExec.exec(core, image,
+                shown, args, environment, STAND_IN));
         try {
             return Exec.execve(core, r, name, argv, env, loader);
         } finally {

@@ -123,15 +123,8 @@ final class FdCalls {
         if ((flags & ~(LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK | 040000)) != 0) {
             return -Errno.EINVAL;
         }
-        long address = c.arg(0);
-        if (!c.mem().isMapped(address, 8)) {
-            return -Errno.EFAULT;
-        }
-        int[] ends = Descriptors.pipe(c.core(), LinuxAbi.core(flags & LinuxAbi.O_NONBLOCK),
+        return Descriptors.pipe(c.core(), c.arg(0), LinuxAbi.core(flags & LinuxAbi.O_NONBLOCK),
                 (flags & LinuxAbi.O_CLOEXEC) != 0);
-        c.mem().putInt(address, ends[0]);
-        c.mem().putInt(address + 4, ends[1]);
-        return 0;
     }
 
     /** Implements Linux close_range(2) (CLOSE_RANGE_CLOEXEC marks instead of closing). */

@@ -13,8 +13,6 @@ import io.pico.linux.LinuxSiginfo;
 import io.pico.posix.core.SigInfo;
 import io.pico.linux.Signals;
 import io.pico.posix.core.sys.SyscallTable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -167,10 +165,7 @@ final class ForkCalls {
         if (address == 0) {
             return;
         }
-        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-        long cpu = e == null ? 0 : e.cpuNanos();
-        b.putLong(cpu / 1_000_000_000L).putLong(cpu % 1_000_000_000L / 1000);
-        c.write(address, b.array());
+        io.pico.posix.core.Clock.putRusage(c.mem(), address, e == null ? 0 : e.cpuNanos());
     }
 
     /** Implements Linux wait4(2). */

@@ -98,7 +98,7 @@ final class SysinfoCalls {
         return 0;
     }
 
-    /** Implements Linux prlimit64(2), getrlimit(2) and setrlimit(2) for the calling process. */
+    /** Implements Linux prlimit64(2), getrlimit(2) and setrlimit(2): the core's rule, on any Linux process. */
     private static long prlimit(Call c, int pid, int resource, long newLimit, long oldLimit) {
         if (resource < 0 || resource >= RLIMIT_NLIMITS) {
             return -Errno.EINVAL;
@@ -107,27 +107,7 @@ final class SysinfoCalls {
                 : c.kernel().process(pid).filter(p -> p.exitStatus().isEmpty())
                         .map(p -> p.providerState() instanceof LinuxProcess lp ? lp : null)
                         .orElseThrow(() -> io.pico.linux.Errno.error(Errno.ESRCH));
-        long[] current = st.limit(resource);
-        long soft = 0;
-        long hard = 0;
-        if (newLimit != 0) {
-            soft = c.mem().getLong(newLimit);
-            hard = c.mem().getLong(newLimit + 8);
-            if (Long.compareUnsigned(soft, hard) > 0) {
-                return -Errno.EINVAL;
-            }
-            if (Long.compareUnsigned(hard, current[1]) > 0) {
-                return -Errno.EPERM;
-            }
-        }
-        if (oldLimit != 0) {
-            c.mem().putLong(oldLimit, current[0]);
-            c.mem().putLong(oldLimit + 8, current[1]);
-        }
-        if (newLimit != 0) {
-            st.limit(resource, soft, hard);
-        }
-        return 0;
+        return st.limits().exchange(c, resource, newLimit, oldLimit);
     }
 
     private static long cpuNanos() {
@@ -144,10 +124,7 @@ final class SysinfoCalls {
         if (who != 0 && who != -1 && who != 1) {
             return -Errno.EINVAL;
         }
-        long cpu = who == -1 ? 0 : cpuNanos();
-        ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(cpu / 1_000_000_000L).putLong(cpu % 1_000_000_000L / 1000);
-        c.write(c.arg(1), b.array());
+        io.pico.posix.core.Clock.putRusage(c.mem(), c.arg(1), who == -1 ? 0 : cpuNanos());
         return 0;
     }
 

@@ -118,14 +118,7 @@ final class FdCalls {
         if ((flags & ~(FLAGS.cloexec() | FLAGS.nonblock())) != 0) {
             throw Errno.EINVAL.error();
         }
-        long address = c.arg(0);
-        if (!c.mem().isMapped(address, 8)) {
-            throw Errno.EFAULT.error();
-        }
-        int[] fds = Descriptors.pipe(c, FLAGS.toCore(flags), (flags & FLAGS.cloexec()) != 0);
-        c.mem().putInt(address, fds[0]);
-        c.mem().putInt(address + 4, fds[1]);
-        return 0;
+        return Descriptors.pipe(c, c.arg(0), FLAGS.toCore(flags), (flags & FLAGS.cloexec()) != 0);
     }
 
     /** Implements FreeBSD 10's pipe(2): the read end in rax, the write end in rdx. */

@@ -26,8 +26,8 @@ final class MiscCalls {
 
     static void register(SyscallTable<Call> t) {
         t.partial(165, "dp", MiscCalls::sysarch, "AMD64_GET/SET_FSBASE and GSBASE; no I/O permissions or LDT");
-        t.full(194, "dp", MiscCalls::getrlimit);
-        t.partial(195, "dp", MiscCalls::setrlimit, "recorded, not enforced (descriptors stop at the table size)");
+        t.full(194, "dp", c -> rlimit(c, 0, c.arg(1)));
+        t.partial(195, "dp", c -> rlimit(c, c.arg(1), 0), "recorded, not enforced (descriptors stop at the table size)");
         t.partial(117, "dp", MiscCalls::getrusage, "CPU time (as user time) only");
         t.full(563, "pux", c -> Entropy.getrandom(c, 3, 1 << 20)); // GRND_NONBLOCK, GRND_RANDOM
         t.partial(209, "pud", c -> Poll.poll(c, c.arg(0), c.arg(1), c.intArg(2) < 0 ? -1 : c.intArg(2) * 1_000_000L,
@@ -98,35 +98,9 @@ final class MiscCalls {
         }
     }
 
-    /** Implements FreeBSD getrlimit(2). */
-    private static long getrlimit(Call c) {
-        int r = c.intArg(0);
-        if (r < 0 || r >= FreeBsdProcess.NLIMITS) {
-            throw Errno.EINVAL.error();
-        }
-        long[] l = c.<FreeBsdProcess>state().limit(r);
-        c.mem().putLong(c.arg(1), l[0]);
-        c.mem().putLong(c.arg(1) + 8, l[1]);
-        return 0;
-    }
-
-    /** Implements FreeBSD setrlimit(2): soft at most hard; raising the hard limit is refused. */
-    private static long setrlimit(Call c) {
-        int r = c.intArg(0);
-        if (r < 0 || r >= FreeBsdProcess.NLIMITS) {
-            throw Errno.EINVAL.error();
-        }
-        FreeBsdProcess s = c.state();
-        long soft = c.mem().getLong(c.arg(1));
-        long hard = c.mem().getLong(c.arg(1) + 8);
-        if (Long.compareUnsigned(soft, hard) > 0) {
-            throw Errno.EINVAL.error();
-        }
-        if (Long.compareUnsigned(hard, s.limit(r)[1]) > 0) {
-            throw Errno.EPERM.error();
-        }
-        s.limit(r, soft, hard);
-        return 0;
+    /** Implements FreeBSD getrlimit(2) and setrlimit(2): the core's rule (raising the hard limit is refused). */
+    private static long rlimit(Call c, long newLimit, long oldLimit) {
+        return c.<FreeBsdProcess>state().limits().exchange(c, c.intArg(0), newLimit, oldLimit);
     }
 
     /** Implements FreeBSD getrusage(2): RUSAGE_SELF and RUSAGE_THREAD report CPU time, children nothing. */
@@ -135,7 +109,7 @@ final class MiscCalls {
         if (who != 0 && who != 1 && who != -1) {
             throw Errno.EINVAL.error();
         }
-        Structs.writeRusage(c.mem(), c.arg(1), who == -1 ? 0 : who == 1 ? Clock.nanos(Clock.Kind.THREAD_CPU)
+        io.pico.posix.core.Clock.putRusage(c.mem(), c.arg(1), who == -1 ? 0 : who == 1 ? Clock.nanos(Clock.Kind.THREAD_CPU)
                 : c.process().cpuNanos());
         return 0;
     }

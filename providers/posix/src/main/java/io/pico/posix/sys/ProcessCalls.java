@@ -35,8 +35,8 @@ final class ProcessCalls {
     private static final int P_PGID = 2;
     private static final int P_ALL = 7;
     private static final Loader LOADER = new Loader();
-    private static final String EXEC_NOTE = "FreeBSD ELF programs and #! scripts; images of other personalities give "
-            + "ENOEXEC";
+    private static final String EXEC_NOTE = "FreeBSD ELF programs and #! scripts; an image another personality claims runs"
+            + " as a child process the caller stands in for";
 
     private ProcessCalls() {
     }
@@ -115,7 +115,7 @@ final class ProcessCalls {
             c.mem().putInt(status, status(e));
         }
         if (rusage != 0) {
-            Structs.writeRusage(c.mem(), rusage, e.cpuNanos());
+            io.pico.posix.core.Clock.putRusage(c.mem(), rusage, e.cpuNanos());
         }
         return e.pid();
     }
@@ -143,7 +143,7 @@ final class ProcessCalls {
         }
         if (c.arg(4) != 0) {
             c.write(c.arg(4), new byte[2 * Structs.RUSAGE_SIZE]);
-            Structs.writeRusage(c.mem(), c.arg(4), e.cpuNanos());
+            io.pico.posix.core.Clock.putRusage(c.mem(), c.arg(4), e.cpuNanos());
         }
         if (c.arg(5) != 0) {
             byte[] si = new byte[80];

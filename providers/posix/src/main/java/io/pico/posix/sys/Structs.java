@@ -106,12 +106,4 @@ final class Structs {
             }
         }
     };
-
-    /** Writes {@code struct rusage} with user time (the CPU time) and zero counters. */
-    static void writeRusage(AddressSpace mem, long address, long cpuNanos) {
-        ByteBuffer b = buffer(RUSAGE_SIZE);
-        b.putLong(0, cpuNanos / 1_000_000_000L);
-        b.putLong(8, cpuNanos % 1_000_000_000L / 1000);
-        mem.write(address, b.array(), 0, RUSAGE_SIZE);
-    }
 }

@@ -1,6 +1,5 @@
-package io.pico.linux.sys;
+package io.pico.posix.core;
 
-import io.pico.linux.LinuxAbi;
 import io.pico.api.ExitStatus;
 import io.pico.api.Image;
 import io.pico.api.ImageException;
@@ -9,9 +8,6 @@ import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
 import io.pico.api.ResourceLimitException;
 import io.pico.api.VetoException;
-import io.pico.linux.Errno;
-import io.pico.posix.core.FdTable;
-import io.pico.posix.core.OpenFile;
 import io.pico.posix.core.fs.GuestFs;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,39 +16,55 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * execve of an image another personality claims (an OS/2 LX program, a FreeBSD ELF): the calling process
- * starts it as a child pico process under that personality's provider, with its descriptors 0, 1 and 2 as
- * the child's standard handles (the kernel objects themselves, so pipes connect them), its working
- * directory and its environment; then it stays behind as the program's {@link StandIn}, which ends with the
- * child's status in Linux terms, and whose end (SIGINT, SIGKILL ...) kills the child: to its parent shell it
- * is the program. Process observers see both steps, the exec of the calling process and the start of the
- * child; a veto of either is EACCES.
+ * execve of an image another personality claims (an OS/2 LX program, a Linux ELF for FreeBSD, a FreeBSD ELF for
+ * Linux), as Linux and FreeBSD share it: the calling process starts it as a child pico process under that
+ * personality's provider, with its descriptors 0, 1 and 2 as the child's standard handles (the kernel objects
+ * themselves, so pipes connect them), its working directory and its environment; then it stays behind as the
+ * program's stand-in, which ends with the child's status in its own personality's terms, and whose end (SIGINT,
+ * SIGKILL ...) kills the child: to its parent shell it is the program. Process observers see both steps, the exec
+ * of the calling process and the start of the child; a veto of either is EACCES. What differs per ABI is the
+ * system call numbers of the stand-in's tiny program ({@link StandInCalls}).
+ *
+ * @since 2.6
  */
-final class ForeignExec {
+public final class ForeignExec {
+
+    /**
+     * The system call numbers the stand-in's program uses, in the personality's ABI (x86-64 {@code syscall}, the
+     * number in rax, arguments in rdi, rsi, rdx; a result that is not the count read, whatever its error
+     * convention, makes it read again).
+     */
+    public record StandInCalls(int read, int getpid, int kill, int exit) {
+    }
+
+    /** Linux numbers the signals 1 to 15 so; the POSIX personalities and OS/2's provider number them as Linux does. */
+    private static final String[] COMMON = {null, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
+        "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM"};
 
     private ForeignExec() {
     }
 
     /**
-     * The foreign-exec path of execve, after the Linux loaders have declined the file: -ENOEXEC when no
-     * other personality claims it either, an errno when the child cannot start, else 0 (the call does not
-     * return).
+     * The foreign-exec path of execve, after the personality's loader has declined the file: ENOEXEC when no
+     * other personality claims it either, an error when the child cannot start, else 0 (the call does not
+     * return: the calling process is the child's stand-in from now on).
      */
-    static long exec(Call c, GuestFs.Resolved r, String name, List<String> argv, List<String> env) throws IOException {
+    public static long exec(Call c, GuestFs.Resolved r, String name, List<String> argv, List<String> env,
+            StandInCalls calls) throws IOException {
         Image image = c.kernel().image(c.fs().secure(r), r.guest());
         Optional<String> personality = c.kernel().personalityOf(image);
-        if (personality.isEmpty() || personality.get().equals("linux")) {
-            return -Errno.ENOEXEC;
+        if (personality.isEmpty() || personality.get().equals(c.abi().personality())) {
+            throw Errno.ENOEXEC.error();
         }
         try {
             // the calling process gives up its image for this one: the observers see it as an exec
             c.kernel().imageStarting(c.process(), image, argv);
         } catch (VetoException e) {
-            return -Errno.EACCES;
+            throw Errno.EACCES.error();
         }
         IoObject[] stdio = new IoObject[3];
         boolean[] made = new boolean[3];
-        FdTable fds = c.state().fds();
+        FdTable fds = c.fds();
         for (int fd = 0; fd < 3; fd++) {
             FdTable.Fd d = fds.entry(fd);
             OpenFile f = d == null ? null : d.file();
@@ -77,17 +89,16 @@ final class ForeignExec {
         }
         PicoProcess child = null;
         try {
-            child = c.kernel().spawn(new Launch(r.guest(), argv, environment(env, personality.get()), c.state().cwd(),
-                    c.process().root(), stdio, c.process().trace().orElse(null), c.process().pid()));
+            child = c.kernel().spawn(new Launch(r.guest(), argv, environment(env, personality.get()),
+                    c.state().cwd(), c.process().root(), stdio, c.process().trace().orElse(null), c.process().pid()));
         } catch (ImageException e) {
-            c.kernel().log("linux: pid " + c.process().pid() + ": execve of " + name + " under " + personality.get()
-                    + " failed: " + e.getMessage());
+            c.log("execve of " + name + " under " + personality.get() + " failed: " + e.getMessage());
             if (e.getMessage() != null && e.getMessage().contains(": Permission denied")) {
-                return -Errno.EACCES; // an observer vetoed the child process
+                throw Errno.EACCES.error(); // an observer vetoed the child process
             }
-            return e.status() == ImageException.NOT_FOUND ? -Errno.ENOENT : -Errno.ENOEXEC;
+            throw (e.status() == ImageException.NOT_FOUND ? Errno.ENOENT : Errno.ENOEXEC).error();
         } catch (ResourceLimitException e) {
-            return -Errno.EAGAIN;
+            throw Errno.EAGAIN.error();
         } finally {
             for (int fd = 0; fd < 3; fd++) {
                 if (made[fd]) {
@@ -101,12 +112,12 @@ final class ForeignExec {
         }
         // the point of no return: the child runs; this process becomes its stand-in
         c.noReturn();
-        StandIn.become(c, r.guest(), argv, env, statusFd, child, status[1]);
+        StandIn.become(c, r.guest(), argv, env, statusFd, child, status[1], calls);
         return 0;
     }
 
     /** The environment as a map, with PATH in the target's terms (OS/2: C: drive paths separated by semicolons). */
-    static Map<String, String> environment(List<String> env, String personality) {
+    public static Map<String, String> environment(List<String> env, String personality) {
         Map<String, String> result = new LinkedHashMap<>();
         for (String s : env) {
             int eq = s.indexOf('=');
@@ -128,16 +139,20 @@ final class ForeignExec {
     }
 
     /**
-     * A child's status in Linux terms: an exit code as it is; signals 1 to 15, which the POSIX personalities and
-     * OS/2's provider number as Linux does, as that signal; any other signal as the exit code a shell shows
-     * for it (128 + the number).
+     * A child's status in the stand-in's terms: an exit code as it is; signals 1 to 15, which the personalities
+     * number as Linux does, as the signal of that name in {@code signals}; any other signal (or one the table
+     * lacks) as the exit code a shell shows for it (128 + the number).
      */
-    static ExitStatus linuxStatus(ExitStatus s) {
+    public static ExitStatus status(ExitStatus s, SignalTable signals) {
         if (!s.signalled()) {
             return ExitStatus.exited(s.code());
         }
-        if (s.signal() >= 1 && s.signal() <= 15) {
-            return ExitStatus.signalled(s.signal(), s.reason());
+        if (s.signal() >= 1 && s.signal() < COMMON.length) {
+            try {
+                return ExitStatus.signalled(signals.number(COMMON[s.signal()]), s.reason());
+            } catch (IllegalArgumentException none) {
+                // no such signal here: as a shell shows it
+            }
         }
         return ExitStatus.exited(Math.min(255, 128 + s.signal()));
     }
