@@ -389,13 +389,46 @@ final class PicoRuntime {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        List<Object> sessions = gogoSessions();
         try {
             framework.stop();
             framework.waitForStop(TimeUnit.SECONDS.toMillis(5));
         } catch (Exception e) {
             // exiting anyway
         }
+        sessions.clear();
         deleteStorage();
+    }
+
+    /**
+     * Gogo's open command sessions, held while the framework stops. gogo.runtime's {@code CommandProcessorImpl.stop}
+     * copies the keys of its WeakHashMap of sessions into an array sized just before the copy: a session collected
+     * in between leaves a null, which it then closes, and Felix reports the NullPointerException on stderr at the
+     * end of a {@code shell -c} (seen once in a loaded full build). Nothing collects a session held here.
+     */
+    private List<Object> gogoSessions() {
+        List<Object> held = new ArrayList<>();
+        try {
+            BundleContext context = framework.getBundleContext();
+            ServiceReference<?>[] refs = context == null ? null
+                    : context.getServiceReferences("org.apache.felix.service.command.CommandProcessor", null);
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                Object processor = context.getService(ref);
+                try {
+                    java.lang.reflect.Field f = processor.getClass().getDeclaredField("sessions");
+                    f.setAccessible(true);
+                    Map<?, ?> map = (Map<?, ?>) f.get(processor);
+                    synchronized (map) {
+                        held.addAll(map.keySet());
+                    }
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // another Gogo, or none: nothing to hold
+        }
+        return held;
     }
 
     private void shutdown() {
