@@ -130,6 +130,92 @@ final class FreeBsdKit {
             _start:
             """;
 
+    /**
+     * A process started with a kernel pipe as its standard input and another as its standard output and error; the
+     * test writes to {@link #in} and reads {@link #out}. {@link #close} kills it if it still runs, reaps it and
+     * releases the test's ends.
+     */
+    record Piped(Kernel kernel, PicoProcess process, IoObject in, IoObject out) implements AutoCloseable {
+        static Piped spawn(Kernel kernel, String program, List<String> argv, Map<String, String> env)
+                throws Exception {
+            IoObject[] in = kernel.pipe();
+            IoObject[] out = kernel.pipe();
+            PicoProcess p;
+            try {
+                p = kernel.spawn(new Launch(program, argv, env, "/", Path.of("/"),
+                        new IoObject[] {in[0], out[1], out[1]}, null, 0));
+            } catch (Exception | Error e) {
+                in[1].release();
+                out[0].release();
+                throw e;
+            } finally {
+                in[0].release();
+                out[1].release();
+            }
+            return new Piped(kernel, p, in[1], out[0]);
+        }
+
+        /** Writes a line to the process's standard input. */
+        void send(String line) throws Exception {
+            in.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /** Waits (at most {@link #TIMEOUT_SECONDS}) for the process to end, and returns how. */
+        ExitStatus ended() throws Exception {
+            assertTrue(kernel.awaitProcesses(() -> process.exitStatus().isPresent(),
+                    TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS)), "the process ended");
+            return process.exitStatus().orElseThrow();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                if (process.exitStatus().isEmpty()) {
+                    kernel.signal(process.pid(), "KILL");
+                }
+                process.waitFor();
+                kernel.reap(process.pid());
+            } finally {
+                in.release();
+                out.release();
+            }
+        }
+    }
+
+    /** The FreeBSD provider bundle (io.pico.provider.posix). */
+    static org.osgi.framework.Bundle provider(Class<?> test) {
+        return java.util.Arrays.stream(org.osgi.framework.FrameworkUtil.getBundle(test).getBundleContext().getBundles())
+                .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+    }
+
+    /** Waits (at most 10 s) until a provider of the POSIX personality is registered again. */
+    static void awaitProvider(Kernel kernel) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
+            assertTrue(System.nanoTime() < end, "the provider came back");
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Runs {@code exe}, which writes {@code ready} once it holds the state under test, then stops and starts the
+     * FreeBSD provider (its processes wait in the kernel and the new instance imports their state), sends "go" and
+     * expects the program to print "kept" and exit 0.
+     */
+    static void keepsItsStateAcrossAProviderRestart(Kernel kernel, Class<?> test, Path exe, String ready)
+            throws Exception {
+        try (Piped p = Piped.spawn(kernel, exe.toString(), List.of(exe.toString()), Map.of())) {
+            assertEquals(ready, readSome(p.out(), ready.length()));
+            org.osgi.framework.Bundle provider = provider(test);
+            provider.stop();
+            provider.start();
+            awaitProvider(kernel);
+            p.send("go");
+            assertEquals("kept", readSome(p.out(), 4));
+            assertEquals(ExitStatus.exited(0), p.ended());
+        }
+    }
+
     /** Reads exactly {@code n} bytes from a kernel pipe, with a time limit. */
     static String readSome(IoObject pipe, int n) throws Exception {
         java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();

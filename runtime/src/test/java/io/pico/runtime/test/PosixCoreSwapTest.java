@@ -9,15 +9,12 @@ import io.pico.api.IoObject;
 import io.pico.api.Kernel;
 import io.pico.api.Launch;
 import io.pico.api.PicoProcess;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
@@ -48,10 +45,7 @@ class PosixCoreSwapTest {
 
     /** A FreeBSD program (nasm + ld, OS/ABI 9) that copies its input to its output until end of file. */
     private Path echo() throws Exception {
-        Path asm = dir.resolve("echo.asm");
-        Path obj = dir.resolve("echo.o");
-        Path exe = dir.resolve("echo");
-        Files.writeString(asm, """
+        return FreeBsdKit.build(dir, "echo", """
                 bits 64
                 section .text
                 global _start
@@ -81,24 +75,6 @@ class PosixCoreSwapTest {
                 section .bss
                 buf: resb 64
                 """);
-        exec("nasm", "-f", "elf64", "-o", obj.toString(), asm.toString());
-        exec("ld", "-static", "-o", exe.toString(), obj.toString());
-        byte[] b = Files.readAllBytes(exe);
-        b[7] = 9; // ELFOSABI_FREEBSD
-        Files.write(exe, b);
-        return exe;
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            Assumptions.assumeTrue(false, command[0] + " is not installed");
-            return;
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), () -> String.join(" ", command) + ": " + output);
     }
 
     @Test

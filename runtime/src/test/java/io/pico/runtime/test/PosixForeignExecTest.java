@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.ExitStatus;
-import io.pico.api.IoObject;
 import io.pico.api.Kernel;
-import io.pico.api.Launch;
-import io.pico.api.PicoProcess;
 import io.pico.runtime.test.FreeBsdKit.Run;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -147,48 +140,25 @@ class PosixForeignExecTest {
     void aFreeBsdStandInSurvivesARestartOfItsProvider() throws Exception {
         LinuxTestSupport.require(LinuxTestSupport.BUSYBOX);
         String exe = direct().toString();
-        IoObject[] in = kernel.pipe();
-        IoObject[] out = kernel.pipe();
-        PicoProcess p;
-        try {
-            p = kernel.spawn(new Launch(exe, List.of(exe, "/bin/busybox", "sh", "-c", "read x; echo got $x; exit 4"),
-                    Map.of("PATH", "/bin"), "/", Path.of("/"), new IoObject[] {in[0], out[1], out[1]}, null, 0));
-        } finally {
-            in[0].release();
-            out[1].release();
-        }
-        try {
+        try (FreeBsdKit.Piped p = FreeBsdKit.Piped.spawn(kernel, exe,
+                List.of(exe, "/bin/busybox", "sh", "-c", "read x; echo got $x; exit 4"), Map.of("PATH", "/bin"))) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(FreeBsdKit.TIMEOUT_SECONDS);
-            while (kernel.processes().stream().noneMatch(q -> q.parentPid() == p.pid()
+            while (kernel.processes().stream().noneMatch(q -> q.parentPid() == p.process().pid()
                     && q.personality().equals("linux"))) {
-                assertTrue(System.nanoTime() < end && p.exitStatus().isEmpty(), "the Linux child started");
+                assertTrue(System.nanoTime() < end && p.process().exitStatus().isEmpty(), "the Linux child started");
                 Thread.sleep(10);
             }
-            Bundle provider = Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
-                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            Bundle provider = FreeBsdKit.provider(getClass());
             provider.stop();
             try {
-                assertTrue(p.exitStatus().isEmpty(), "the stand-in waits for a provider");
+                assertTrue(p.process().exitStatus().isEmpty(), "the stand-in waits for a provider");
             } finally {
                 provider.start();
             }
-            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
-                assertTrue(System.nanoTime() < end, "the provider came back");
-                Thread.sleep(10);
-            }
-            in[1].write(ByteBuffer.wrap("after\n".getBytes(StandardCharsets.UTF_8)));
-            assertEquals("got after\n", FreeBsdKit.readSome(out[0], 10));
-            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(),
-                    TimeUnit.SECONDS.toNanos(FreeBsdKit.TIMEOUT_SECONDS)), "the stand-in ended");
-            assertEquals(ExitStatus.exited(4), p.exitStatus().orElseThrow());
-        } finally {
-            if (p.exitStatus().isEmpty()) {
-                kernel.signal(p.pid(), "KILL");
-            }
-            p.waitFor();
-            kernel.reap(p.pid());
-            in[1].release();
-            out[0].release();
+            FreeBsdKit.awaitProvider(kernel);
+            p.send("after");
+            assertEquals("got after\n", FreeBsdKit.readSome(p.out(), 10));
+            assertEquals(ExitStatus.exited(4), p.ended(), "the stand-in ended");
         }
     }
 

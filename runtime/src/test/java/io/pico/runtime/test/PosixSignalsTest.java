@@ -4,22 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pico.api.ExitStatus;
-import io.pico.api.IoObject;
 import io.pico.api.Kernel;
-import io.pico.api.Launch;
-import io.pico.api.PicoProcess;
 import io.pico.runtime.test.FreeBsdKit.Run;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -446,39 +435,6 @@ class PosixSignalsTest {
                 zero: resb 16
                 buf: resb 8
                 """);
-        IoObject[] in = kernel.pipe();
-        IoObject[] out = kernel.pipe();
-        PicoProcess p;
-        try {
-            p = kernel.spawn(new Launch(exe.toString(), List.of(exe.toString()), Map.of(), "/", Path.of("/"),
-                    new IoObject[] {in[0], out[1], out[1]}, null, 0));
-        } finally {
-            in[0].release();
-            out[1].release();
-        }
-        try {
-            assertEquals("q", FreeBsdKit.readSome(out[0], 1));
-            Bundle provider = Arrays.stream(FrameworkUtil.getBundle(getClass()).getBundleContext().getBundles())
-                    .filter(b -> "io.pico.provider.posix".equals(b.getSymbolicName())).findFirst().orElseThrow();
-            provider.stop();
-            provider.start();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (kernel.providers().stream().noneMatch(i -> i.personality().equals("posix"))) {
-                assertTrue(System.nanoTime() < end, "the provider came back");
-                Thread.sleep(10);
-            }
-            in[1].write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.UTF_8)));
-            assertEquals("kept", FreeBsdKit.readSome(out[0], 4));
-            assertTrue(kernel.awaitProcesses(() -> p.exitStatus().isPresent(), TimeUnit.SECONDS.toNanos(20)));
-            assertEquals(ExitStatus.exited(0), p.exitStatus().orElseThrow());
-        } finally {
-            if (p.exitStatus().isEmpty()) {
-                kernel.signal(p.pid(), "KILL");
-            }
-            p.waitFor();
-            kernel.reap(p.pid());
-            in[1].release();
-            out[0].release();
-        }
+        FreeBsdKit.keepsItsStateAcrossAProviderRestart(kernel, getClass(), exe, "q");
     }
 }
