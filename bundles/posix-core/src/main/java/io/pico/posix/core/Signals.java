@@ -74,19 +74,6 @@ public final class Signals {
     public record AltStack(long base, long size, boolean disabled) {
     }
 
-    private static void notifyParent(Kernel kernel, PosixProcess child, Children.Kind kind, int sig) {
-        if (child.orphaned()) {
-            return;
-        }
-        PicoProcess c = child.process();
-        kernel.process(c.parentPid()).ifPresent(parent -> {
-            if (parent.providerState() instanceof PosixProcess pp) {
-                pp.childChanged(kernel, c, kind, sig);
-                pp.childEvent();
-            }
-        });
-    }
-
     /**
      * Delivers {@code sig} to a process of a Unix personality; true when it ended the process.
      */
