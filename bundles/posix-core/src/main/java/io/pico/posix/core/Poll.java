@@ -50,16 +50,21 @@ public final class Poll {
 
     /** Sleeps a little before the next check; false when the deadline has passed (timeout -1: none). */
     public static boolean waitMore(long start, long timeout) throws InterruptedException {
-        if (timeout == 0) {
+        long nap = nap(start, timeout);
+        if (nap <= 0) {
             return false;
         }
-        long left = timeout < 0 ? RECHECK_NANOS : timeout - (System.nanoTime() - start);
-        if (left <= 0) {
-            return false;
-        }
-        long nap = Math.min(left, RECHECK_NANOS);
         Thread.sleep(nap / 1_000_000L, (int) (nap % 1_000_000L));
         return true;
+    }
+
+    /** How long to wait before the next check, at most {@link #RECHECK_NANOS}; 0 when the deadline has passed. */
+    private static long nap(long start, long timeout) {
+        if (timeout == 0) {
+            return 0;
+        }
+        long left = timeout < 0 ? RECHECK_NANOS : timeout - (System.nanoTime() - start);
+        return left <= 0 ? 0 : Math.min(left, RECHECK_NANOS);
     }
 
     /**
@@ -69,14 +74,10 @@ public final class Poll {
      * @since 2.6
      */
     public static boolean waitMore(Kernel kernel, long start, long timeout) throws InterruptedException {
-        if (timeout == 0) {
+        long nap = nap(start, timeout);
+        if (nap <= 0) {
             return false;
         }
-        long left = timeout < 0 ? RECHECK_NANOS : timeout - (System.nanoTime() - start);
-        if (left <= 0) {
-            return false;
-        }
-        long nap = Math.min(left, RECHECK_NANOS);
         // the condition is false when first checked and true when checked again, after a change or the nap
         boolean[] checked = {false};
         kernel.awaitIo(() -> {
