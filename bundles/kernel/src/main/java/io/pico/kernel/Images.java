@@ -53,6 +53,7 @@ final class Images {
         Image(int fd, long size) {
             this.fd = fd;
             this.size = size;
+            OPEN.incrementAndGet();
         }
 
         @Override
@@ -85,6 +86,7 @@ final class Images {
                     HostMemory.free(unmap, size);
                 }
                 HostMemory.closeFile(fd); // private mappings keep their pages
+                OPEN.decrementAndGet();
             }
         }
     }
@@ -94,6 +96,8 @@ final class Images {
 
     private static final LinkedHashMap<Key, Image> CACHE = new LinkedHashMap<>(16, 0.75f, true);
     private static long cached;
+    /** Copies open now, cached or held by a mapping or an engine (tests, statistics). */
+    static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
     /** Copies made (tests, statistics). */
     static final java.util.concurrent.atomic.AtomicLong COPIES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -197,7 +201,10 @@ final class Images {
         }
     }
 
-    /** Drops every cached copy (the kernel stops); mappings keep theirs. */
+    /**
+     * Drops every cached copy (the kernel stops); mappings keep theirs, and so do pooled engines until the engine
+     * factory is closed ({@link io.pico.kernel.engine.EngineFactory#close}).
+     */
     static void clear() {
         synchronized (Images.class) {
             for (Image i : CACHE.values()) {

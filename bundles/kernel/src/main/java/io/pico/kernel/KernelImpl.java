@@ -214,6 +214,7 @@ public final class KernelImpl implements Kernel {
         }
         reaper.shutdownNow();
         Images.clear();
+        engines.close(); // pooled engines release the image ranges they kept
         net.close();
         log.close();
     }

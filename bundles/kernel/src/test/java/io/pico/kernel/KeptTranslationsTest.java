@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,5 +116,37 @@ class KeptTranslationsTest {
             two.release();
             three.release();
         }
+    }
+
+    @Test
+    void theKernelsDeactivationClosesPooledEnginesAndSoTheImageCopiesTheyKept() throws Exception {
+        Assumptions.assumeTrue(Unicorn.isAtLeast21(), "unicorn 2.0 pools no engines");
+        byte[] code = new byte[(int) PAGE];
+        byte[] prog = {(byte) 0xB8, 1, 0, 0, 0, 0x0F, 0x05}; // mov eax, 1; syscall
+        System.arraycopy(prog, 0, code, 0, prog.length);
+        Path file = Files.write(dir.resolve("prog"), code);
+        UnicornEngineFactory factory = new UnicornEngineFactory();
+        KernelImpl kernel = new KernelImpl(factory, new KernelLog(null), Limits.defaults());
+        long settled = Images.settledNanos;
+        Images.settledNanos = 0; // cache the new file's copy at once
+        int before = Images.OPEN.get();
+        KAddressSpace space = new KAddressSpace();
+        Engine[] engine = new Engine[1];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            assertTrue(space.mapFile(X, PAGE, 5, ch, 0));
+            assertEquals(before + 1, Images.OPEN.get(), "one copy of the new file");
+            engine[0] = factory.create(CpuMode.X86_64, stopAtSyscall(engine));
+            assertEquals(1, run(space, engine, new long[] {-1}));
+            engine[0].close(); // back to the pool, keeping the image's range
+            space.forget(engine[0]);
+        } finally {
+            Images.settledNanos = settled;
+            space.release();
+        }
+        assertEquals(1, factory.pooled());
+        assertEquals(before + 1, Images.OPEN.get(), "the cache and the pooled engine hold the copy");
+        kernel.deactivate();
+        assertEquals(before, Images.OPEN.get(), "no image copy stays open after the kernel stopped");
+        assertEquals(0, factory.pooled(), "the kernel's deactivation closed the pooled engine");
     }
 }

@@ -313,6 +313,101 @@ class PosixProgramsTest {
         assertEquals("child wrote\nparent reaped 7\n", r.out());
     }
 
+    /**
+     * _umtx_op's shared ops on MAP_SHARED memory reach another process: the forked child waits (UMTX_OP_WAIT_UINT,
+     * 5 s timeout) on a word of a shared anonymous page after it set a ready word, the parent waits for the ready
+     * word, sleeps 100 ms, stores 42 and wakes with UMTX_OP_WAKE. The child exits with the word it saw, or 3 when
+     * its wait timed out (a wake keyed per process never reaches it), 4 on another error.
+     */
+    @Test
+    void umtxWaitAndWakeOnSharedMemoryReachAcrossFork() throws Exception {
+        Path exe = build("umtxshared", PRELUDE + """
+                  %define SYS_nanosleep 240
+                  %define SYS_umtx_op 454
+                  %define SYS_mmap 477
+                  xor edi, edi              ; mmap(0, 4096, RW, MAP_SHARED|MAP_ANON, -1, 0)
+                  mov esi, 4096
+                  mov edx, 3
+                  mov r10d, 0x1001
+                  mov r8, -1
+                  xor r9d, r9d
+                  mov eax, SYS_mmap
+                  syscall
+                  jc bad
+                  mov r12, rax              ; [r12]: the word, [r12 + 64]: ready
+                  mov eax, SYS_fork
+                  syscall
+                  jc bad
+                  cmp rdx, 1                ; FreeBSD: rdx is 1 in the child
+                  je child
+                  mov r13, rax
+                ready:
+                  cmp dword [r12 + 64], 1
+                  je store
+                  lea rdi, [rel tick]
+                  xor esi, esi
+                  mov eax, SYS_nanosleep
+                  syscall
+                  jmp ready
+                store:
+                  lea rdi, [rel tick]       ; let the child reach its wait
+                  xor esi, esi
+                  mov eax, SYS_nanosleep
+                  syscall
+                  mov dword [r12], 42
+                  mov rdi, r12              ; _umtx_op(word, UMTX_OP_WAKE, 1, 0, 0)
+                  mov esi, 3
+                  mov edx, 1
+                  xor r10d, r10d
+                  xor r8d, r8d
+                  mov eax, SYS_umtx_op
+                  syscall
+                  jc bad
+                  mov rdi, r13              ; wait4(child, &status, 0, NULL)
+                  lea rsi, [rel status]
+                  xor edx, edx
+                  xor r10, r10
+                  mov eax, SYS_wait4
+                  syscall
+                  jc bad
+                  mov edi, [rel status]
+                  shr edi, 8
+                  and edi, 0xff
+                  mov eax, SYS_exit         ; the child's status
+                  syscall
+                child:
+                  mov dword [r12 + 64], 1
+                again:
+                  cmp dword [r12], 0
+                  jne seen
+                  mov rdi, r12              ; _umtx_op(word, UMTX_OP_WAIT_UINT, 0, sizeof timespec, &timeout)
+                  mov esi, 11
+                  xor edx, edx
+                  mov r10d, 16
+                  lea r8, [rel timeout]
+                  mov eax, SYS_umtx_op
+                  syscall
+                  jnc again
+                  cmp eax, 60               ; ETIMEDOUT
+                  jne other
+                  exit 3
+                other:
+                  exit 4
+                seen:
+                  mov edi, [r12]
+                  mov eax, SYS_exit
+                  syscall
+                bad:
+                  exit 1
+                tick: dq 0, 100000000
+                timeout: dq 5, 0
+                section .bss
+                status: resd 1
+                """);
+        Run r = run(Path.of("/"), exe.toString());
+        assertEquals(ExitStatus.exited(42), r.status(), r::trace);
+    }
+
     @Test
     void aChildThatStopsItselfIsSeenStoppedAndContinuedByWait4BeforeItExits() throws Exception {
         // FreeBSD's numbers: SIGSTOP 17, SIGCONT 19; WUNTRACED 2, WCONTINUED 4; a continue's status is 0x13

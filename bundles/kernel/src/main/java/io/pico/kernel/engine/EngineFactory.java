@@ -13,4 +13,11 @@ public interface EngineFactory {
 
     /** The engine's name and version, e.g. {@code unicorn 2.1.4}. */
     String name();
+
+    /**
+     * The kernel stops: engines the factory keeps for re-use are closed (with what they hold: kept ranges of
+     * images), and engines given back later are closed at once.
+     */
+    default void close() {
+    }
 }

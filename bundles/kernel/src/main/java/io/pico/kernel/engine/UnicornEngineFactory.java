@@ -55,10 +55,35 @@ public final class UnicornEngineFactory implements EngineFactory {
     /** Takes an engine back from a thread that ended. */
     void release(UnicornEngine engine) {
         java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine> pool = pools.get(engine.mode());
-        if (pool.size() < POOL && engine.reset(DETACHED)) {
+        if (!closed && pool.size() < POOL && engine.reset(DETACHED)) {
             pool.addFirst(engine);
+            if (closed) {
+                drain(); // closed meanwhile: this engine must not outlive it in the pool
+            }
         } else {
             engine.destroy();
+        }
+    }
+
+    /** Whether {@link #close} ran: engines given back are destroyed, not pooled. */
+    private volatile boolean closed;
+
+    /**
+     * Destroys the pooled engines, which releases the image ranges they kept (the kernel stops: without this the
+     * image copies they hold stayed open after {@code Images.clear()}); engines given back later are destroyed.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        for (java.util.concurrent.ConcurrentLinkedDeque<UnicornEngine> pool : pools.values()) {
+            UnicornEngine engine;
+            while ((engine = pool.pollFirst()) != null) {
+                engine.destroy();
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import io.pico.posix.core.sys.SyscallTable;
  * _umtx_op, FreeBSD's user mutex wait queues, on the core's address waits: waiting on and waking words, and the
  * mutex and semaphore operations libthr uses for contention. The guest's words are only read, never written
  * (the kernel has no atomic access to guest memory), so contended mutexes and semaphores are waited for in short
- * polls instead of through their contested bits.
+ * polls instead of through their contested bits. WAIT, WAIT_UINT and WAKE of a word in shared memory queue on the
+ * shared object by offset ({@link AddressWaits#place}), the *_PRIVATE ops per process.
  */
 final class UmtxCalls {
 
@@ -46,13 +47,17 @@ final class UmtxCalls {
         AddressWaits waits = c.state().waits();
         switch (c.intArg(1)) {
             case UMTX_OP_WAIT -> {
-                return await(c, obj, val, true);
+                return await(c, obj, val, true, false);
             }
-            case UMTX_OP_WAIT_UINT, UMTX_OP_WAIT_UINT_PRIVATE -> {
-                return await(c, obj, (int) val, false);
+            case UMTX_OP_WAIT_UINT -> {
+                return await(c, obj, (int) val, false, false);
+            }
+            case UMTX_OP_WAIT_UINT_PRIVATE -> {
+                return await(c, obj, (int) val, false, true);
             }
             case UMTX_OP_WAKE, UMTX_OP_WAKE_PRIVATE -> {
-                waits.wake(obj, (int) Math.min(Math.max(val, 0), Integer.MAX_VALUE), -1);
+                AddressWaits.Place place = waits.place(c.mem(), obj, c.intArg(1) == UMTX_OP_WAKE_PRIVATE);
+                place.waits().wake(place.key(), (int) Math.min(Math.max(val, 0), Integer.MAX_VALUE), -1);
                 return 0;
             }
             case UMTX_OP_NWAKE_PRIVATE -> {
@@ -87,11 +92,17 @@ final class UmtxCalls {
         }
     }
 
-    /** Waits while the word (64-bit when {@code wide}) holds {@code val}; 0 when woken or changed. */
-    private static long await(Call c, long obj, long val, boolean wide) throws InterruptedException {
+    /**
+     * Waits while the word (64-bit when {@code wide}) holds {@code val}; 0 when woken or changed. A word in shared
+     * memory queues on the shared object's waits by offset unless {@code privateWord} (the *_PRIVATE ops), as
+     * Linux's non-private futexes do, so another process's WAKE of it reaches the waiter.
+     */
+    private static long await(Call c, long obj, long val, boolean wide, boolean privateWord)
+            throws InterruptedException {
         long deadline = deadline(c);
         long timeout = deadline < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
-        AddressWaits.Result r = c.state().waits().await(c.mem(), obj, val, wide, -1, timeout);
+        AddressWaits.Place place = c.state().waits().place(c.mem(), obj, privateWord);
+        AddressWaits.Result r = place.waits().await(c.mem(), obj, place.key(), val, wide, -1, timeout);
         if (r == AddressWaits.Result.TIMEDOUT) {
             throw Errno.ETIMEDOUT.error();
         }
