@@ -45,6 +45,29 @@ final class SharedMemory {
         }
 
         @Override
+        public int write(int descriptor, long position, io.pico.kernel.io.HostFile.FileWrite write) throws IOException {
+            SharedMemory m = lookup(descriptor);
+            if (m == null) {
+                return write.write();
+            }
+            try {
+                synchronized (m) { // writeBack and refresh hold it too
+                    int n = write.write();
+                    if (n > 0) {
+                        try {
+                            m.refresh(position, n);
+                        } catch (IOException e) {
+                            Images.log.accept("shared file mapping: a write did not reach the mapped copy: " + e);
+                        }
+                    }
+                    return n;
+                }
+            } finally {
+                m.release();
+            }
+        }
+
+        @Override
         public void afterWrite(int descriptor, long position, long length) {
             SharedMemory m = lookup(descriptor);
             if (m != null) {

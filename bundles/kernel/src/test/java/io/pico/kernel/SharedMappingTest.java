@@ -81,6 +81,48 @@ class SharedMappingTest {
         }
     }
 
+    /**
+     * A write() of the file and another process's write-back of the mapping at the same time (its msync, munmap or
+     * exit): the write's bytes must end in the file and in the mapping, never be put back over by the copy's older
+     * bytes (seen as a flaky SharedMemoryTest: a child's exit wrote back while its parent's pwrite was under way).
+     */
+    @Test
+    void aWriteOfTheFileIsNeverUndoneByAConcurrentWriteBack(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("data");
+        byte[] bytes = new byte[(int) PAGE];
+        java.util.Arrays.fill(bytes, (byte) '.');
+        Files.write(path, bytes);
+        HostFile file = new HostFile(new RandomAccessFile(path.toFile(), "rw"), path, false);
+        KAddressSpace writer = new KAddressSpace();
+        KAddressSpace other = new KAddressSpace();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread syncing = new Thread(() -> {
+            while (!done.get()) {
+                other.sync(BASE, PAGE);
+            }
+        });
+        try {
+            assertTrue(writer.mapShared(BASE, PAGE, AddressSpace.READ | AddressSpace.WRITE, file, 0));
+            assertTrue(other.mapShared(BASE, PAGE, AddressSpace.READ | AddressSpace.WRITE, file, 0));
+            syncing.start();
+            for (int i = 0; i < 20_000; i++) {
+                byte b = (byte) ('A' + i % 26);
+                file.write(java.nio.ByteBuffer.wrap(new byte[] {b}), 401);
+                int round = i;
+                assertEquals(b, writer.getByte(BASE + 401), () -> "round " + round + ": the mapping sees write()");
+            }
+            done.set(true);
+            syncing.join();
+            assertEquals('A' + 19_999 % 26, Files.readAllBytes(path)[401], "the file keeps the last write");
+        } finally {
+            done.set(true);
+            syncing.join();
+            writer.release();
+            other.release();
+            file.release();
+        }
+    }
+
     @Test
     void aSharedFileMappingIsOneObjectPerFileAndIsWrittenBackAtSyncUnmapAndRelease(@TempDir Path dir)
             throws Exception {

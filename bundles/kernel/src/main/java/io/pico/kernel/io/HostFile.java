@@ -71,6 +71,26 @@ public final class HostFile extends RefCounted {
          * size (from position on).
          */
         void afterWrite(int fd, long position, long length);
+
+        /**
+         * Makes {@code write} (a write of the file behind {@code fd} at {@code position}) and the copy's update after
+         * it one step for the copy's other users: a write-back of the copy (another process's msync, munmap or exit)
+         * cannot fall between them and put the copy's older bytes over the new ones.
+         */
+        default int write(int fd, long position, FileWrite write) throws IOException {
+            int n = write.write();
+            if (n > 0) {
+                afterWrite(fd, position, n);
+            }
+            return n;
+        }
+    }
+
+    /** A write of the host file; the bytes written. */
+    @FunctionalInterface
+    public interface FileWrite {
+        /** Writes, returning how many bytes. */
+        int write() throws IOException;
     }
 
     /** The kernel's {@link SharedPages} while some file is mapped shared. */
@@ -83,12 +103,10 @@ public final class HostFile extends RefCounted {
         }
     }
 
-    private int afterWrite(long position, int n) {
+    /** Runs a write of the file, with the copy of a shared mapping of it (if any) taking the new bytes. */
+    private int written(long position, FileWrite write) throws IOException {
         SharedPages s = sharedPages;
-        if (s != null && n > 0) {
-            s.afterWrite(descriptor(), position, n);
-        }
-        return n;
+        return s == null ? write.write() : s.write(descriptor(), position, write);
     }
 
     /** How many host files guests hold open now. */
@@ -136,7 +154,7 @@ public final class HostFile extends RefCounted {
             file.seek(file.length());
         }
         long at = sharedPages == null ? 0 : file.getFilePointer();
-        return afterWrite(at, writeHere(src));
+        return written(at, () -> writeHere(src));
     }
 
     private int writeHere(ByteBuffer src) throws IOException {
@@ -174,16 +192,18 @@ public final class HostFile extends RefCounted {
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
         if (fd >= 0 && src.isDirect()) {
-            return afterWrite(position, io.pico.unicorn.HostMemory.write(fd, src, position));
+            return written(position, () -> io.pico.unicorn.HostMemory.write(fd, src, position));
         }
         long saved = file.getFilePointer();
         try {
-            file.seek(position);
-            int n = src.remaining();
-            byte[] buf = new byte[n];
-            src.get(buf);
-            file.write(buf);
-            return afterWrite(position, n);
+            return written(position, () -> {
+                file.seek(position);
+                int n = src.remaining();
+                byte[] buf = new byte[n];
+                src.get(buf);
+                file.write(buf);
+                return n;
+            });
         } finally {
             file.seek(saved);
         }
