@@ -45,14 +45,15 @@ final class SharedMemory {
         }
 
         @Override
-        public int write(int descriptor, long position, io.pico.kernel.io.HostFile.FileWrite write) throws IOException {
+        public long change(int descriptor, long position, io.pico.kernel.io.HostFile.FileChange change)
+                throws IOException {
             SharedMemory m = lookup(descriptor);
             if (m == null) {
-                return write.write();
+                return change.run();
             }
             try {
                 synchronized (m) { // writeBack and refresh hold it too
-                    int n = write.write();
+                    long n = change.run();
                     if (n > 0) {
                         try {
                             m.refresh(position, n);
@@ -64,20 +65,6 @@ final class SharedMemory {
                 }
             } finally {
                 m.release();
-            }
-        }
-
-        @Override
-        public void afterWrite(int descriptor, long position, long length) {
-            SharedMemory m = lookup(descriptor);
-            if (m != null) {
-                try {
-                    m.refresh(position, length);
-                } catch (IOException e) {
-                    Images.log.accept("shared file mapping: a write did not reach the mapped copy: " + e);
-                } finally {
-                    m.release();
-                }
             }
         }
     };

@@ -67,30 +67,19 @@ public final class HostFile extends RefCounted {
         void beforeRead(int fd, long position, long length);
 
         /**
-         * After a write of {@code length} bytes at {@code position} of the file behind {@code fd}, or a change of its
-         * size (from position on).
+         * Runs {@code change} (a write of the file behind {@code fd}, or a change of its size, from {@code position}
+         * on) and the copy's update after it as one step for the copy's other users: a write-back of the copy
+         * (another process's msync, munmap or exit) cannot fall between them and put the copy's older bytes over
+         * the new ones. Returns what {@code change} returned: how many bytes from position changed.
          */
-        void afterWrite(int fd, long position, long length);
-
-        /**
-         * Makes {@code write} (a write of the file behind {@code fd} at {@code position}) and the copy's update after
-         * it one step for the copy's other users: a write-back of the copy (another process's msync, munmap or exit)
-         * cannot fall between them and put the copy's older bytes over the new ones.
-         */
-        default int write(int fd, long position, FileWrite write) throws IOException {
-            int n = write.write();
-            if (n > 0) {
-                afterWrite(fd, position, n);
-            }
-            return n;
-        }
+        long change(int fd, long position, FileChange change) throws IOException;
     }
 
-    /** A write of the host file; the bytes written. */
+    /** A change of the host file: a write (the bytes written) or a new size (the bytes from the change on). */
     @FunctionalInterface
-    public interface FileWrite {
-        /** Writes, returning how many bytes. */
-        int write() throws IOException;
+    public interface FileChange {
+        /** Changes the file, returning how many bytes changed. */
+        long run() throws IOException;
     }
 
     /** The kernel's {@link SharedPages} while some file is mapped shared. */
@@ -103,10 +92,10 @@ public final class HostFile extends RefCounted {
         }
     }
 
-    /** Runs a write of the file, with the copy of a shared mapping of it (if any) taking the new bytes. */
-    private int written(long position, FileWrite write) throws IOException {
+    /** Runs a change of the file, with the copy of a shared mapping of it (if any) taking the new bytes. */
+    private long changed(long position, FileChange change) throws IOException {
         SharedPages s = sharedPages;
-        return s == null ? write.write() : s.write(descriptor(), position, write);
+        return s == null ? change.run() : s.change(descriptor(), position, change);
     }
 
     /** How many host files guests hold open now. */
@@ -154,7 +143,7 @@ public final class HostFile extends RefCounted {
             file.seek(file.length());
         }
         long at = sharedPages == null ? 0 : file.getFilePointer();
-        return written(at, () -> writeHere(src));
+        return (int) changed(at, () -> writeHere(src));
     }
 
     private int writeHere(ByteBuffer src) throws IOException {
@@ -192,11 +181,11 @@ public final class HostFile extends RefCounted {
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
         if (fd >= 0 && src.isDirect()) {
-            return written(position, () -> io.pico.unicorn.HostMemory.write(fd, src, position));
+            return (int) changed(position, () -> io.pico.unicorn.HostMemory.write(fd, src, position));
         }
         long saved = file.getFilePointer();
         try {
-            return written(position, () -> {
+            return (int) changed(position, () -> {
                 file.seek(position);
                 int n = src.remaining();
                 byte[] buf = new byte[n];
@@ -227,11 +216,11 @@ public final class HostFile extends RefCounted {
     @Override
     public synchronized void truncate(long size) throws IOException {
         long old = sharedPages == null ? 0 : file.length();
-        file.setLength(size);
-        if (sharedPages != null) {
-            // a shared mapping's copy takes the file's bytes from the change on (zeros where it grew, none past its end)
-            sharedPages.afterWrite(descriptor(), Math.min(old, size), Long.MAX_VALUE / 4);
-        }
+        // a shared mapping's copy takes the file's bytes from the change on (zeros where it grew, none past its end)
+        changed(Math.min(old, size), () -> {
+            file.setLength(size);
+            return Long.MAX_VALUE / 4;
+        });
     }
 
     @Override
