@@ -3,7 +3,8 @@
  * or musl program makes, with no JVM and no pico. It gives each CPU workload's "bare unicorn" column: what the
  * engine alone costs on the same program, the floor pico's own layers add to.
  *
- * Same settings as pico: uc_open(UC_ARCH_X86, UC_MODE_64), no uc_ctl (default TLB mode, default translation
+ * Same settings as pico: pico's store patch applied to the loaded library when PICO_ENGINE_PATCH names its file
+ * (bench/run passes it unless --unicorn stock), uc_open(UC_ARCH_X86, UC_MODE_64), no uc_ctl (default TLB mode, default translation
  * buffer, default CPU model), transparent huge pages off for the process (prctl PR_SET_THP_DISABLE, as the
  * kernel's engine factory does), the CPU put in user mode (CPL 3, one iretq through a scratch descriptor table),
  * guest memory as host memory mapped with uc_mem_map_ptr (one region per ELF segment, per brk growth, per mmap),
@@ -29,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <dlfcn.h>
 
 #define PAGE 4096UL
 #define UP(x) (((x) + PAGE - 1) & ~(PAGE - 1))
@@ -100,6 +102,51 @@ static long do_mmap(unsigned long addr, unsigned long len, int prot, int flags, 
     return (long) p;
 }
 
+/* pico's store patch (bundles/unicorn/.../fast-stores.patch, what the binding applies when it loads unicorn):
+ * the same change to the loaded library's code when PICO_ENGINE_PATCH names that file. Returns 1 when applied. */
+static int fast_stores;
+
+static int hexbytes(const char *hex, unsigned char *out, int max) {
+    int n = 0;
+    while (hex[0] && hex[1] && hex[0] != '\n' && n < max) {
+        unsigned v;
+        if (sscanf(hex, "%2x", &v) != 1) return -1;
+        out[n++] = (unsigned char) v;
+        hex += 2;
+    }
+    return n;
+}
+
+static int apply_patch(const char *file) {
+    FILE *f = file ? fopen(file, "r") : NULL;
+    if (!f) return 0;
+    char line[1024], symbol[256] = "";
+    unsigned char find[256], repl[256];
+    int window = 0, nf = 0, nr = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "symbol ", 7)) sscanf(line + 7, "%255s", symbol);
+        else if (!strncmp(line, "window ", 7)) window = atoi(line + 7);
+        else if (!strncmp(line, "find ", 5)) nf = hexbytes(line + 5, find, sizeof find);
+        else if (!strncmp(line, "replace ", 8)) nr = hexbytes(line + 8, repl, sizeof repl);
+    }
+    fclose(f);
+    unsigned char *base = dlsym(RTLD_DEFAULT, symbol);
+    if (!base || nf <= 0 || nf != nr || window < nf) return 0;
+    unsigned char *at = NULL;
+    for (int i = 0; i + nf <= window; i++) {
+        if (!memcmp(base + i, find, nf)) {
+            if (at) return 0; /* twice: not the build it is for */
+            at = base + i;
+        }
+    }
+    if (!at) return 0;
+    unsigned long page = (unsigned long) at & ~(PAGE - 1), len = UP((unsigned long) at + nf) - page;
+    if (mprotect((void *) page, len, PROT_READ | PROT_WRITE | PROT_EXEC)) return 0;
+    memcpy(at, repl, nf);
+    mprotect((void *) page, len, PROT_READ | PROT_EXEC);
+    return 1;
+}
+
 static void on_syscall(uc_engine *u, void *user) {
     (void) u; (void) user;
     calls++;
@@ -126,6 +173,7 @@ static void on_syscall(uc_engine *u, void *user) {
         r = uc_mem_protect(uc, a0, UP(a1), ((a2 & PROT_READ) ? UC_PROT_READ : 0)
                            | ((a2 & PROT_WRITE) ? UC_PROT_WRITE : 0) | ((a2 & PROT_EXEC) ? UC_PROT_EXEC : 0))
             ? -EINVAL : 0;
+        if (fast_stores) uc_ctl(uc, UC_CTL_WRITE(11 /* UC_CTL_TLB_FLUSH */, 0)); /* as the binding does */
         break;
     case SYS_arch_prctl:
         if (a0 == 0x1002) { set_reg(UC_X86_REG_FS_BASE, a1); r = 0; } /* ARCH_SET_FS */
@@ -217,6 +265,9 @@ int main(int argc, char **argv, char **envp) {
         fprintf(stderr, "harness: %s is not a static (ET_EXEC) x86-64 ELF\n", argv[1]);
         return 125;
     }
+    fast_stores = apply_patch(getenv("PICO_ENGINE_PATCH"));
+    if (getenv("PICO_ENGINE_PATCH") && !fast_stores)
+        fprintf(stderr, "harness: the store patch %s does not fit this libunicorn\n", getenv("PICO_ENGINE_PATCH"));
     uc_err e = uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
     if (e) die("uc_open", e);
     /* experiments (not pico's settings): HARNESS_TLB=virtual (uc_ctl UC_CTL_TLB_TYPE, unicorn 2.1),

@@ -118,6 +118,72 @@ static int segv(void) {
     return 0;
 }
 
+/* code bytes of `mov eax, IMM; ret` at p */
+static void put_code(volatile unsigned char *p, int imm) {
+    p[0] = 0xb8;
+    memcpy((void *) (p + 1), &imm, 4);
+    p[5] = 0xc3;
+}
+
+static int call_code(void *p) {
+    return ((int (*)(void)) p)();
+}
+
+/* one guarded write: prints whether it faulted and how */
+static void try_write(const char *what, volatile int *where) {
+    if (sigsetjmp(jump, 1) == 0) {
+        *where = 7;
+        printf("%s: written\n", what);
+    } else {
+        printf("%s: refused\n", what);
+    }
+}
+
+/*
+ * Stores after the memory changed under them: a page written many times (so a translated store to it is hot)
+ * and then made read-only or unmapped must refuse the next write; code written into pages and run, then
+ * changed by a store and run again, must run as changed (an executable writable page, a page made executable
+ * after it was written, and a page made writable and then executable again).
+ */
+static int stores(void) {
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    long page = sysconf(_SC_PAGESIZE);
+
+    volatile int *rw = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 100000; i++) rw[i % 64] += i;
+    mprotect((void *) rw, page, PROT_READ);
+    try_write("after mprotect PROT_READ", rw);
+    printf("kept: %d\n", rw[5]);
+    mprotect((void *) rw, page, PROT_READ | PROT_WRITE);
+    try_write("after mprotect PROT_READ|PROT_WRITE", rw);
+    munmap((void *) rw, page);
+    try_write("after munmap", rw);
+
+    unsigned char *rwx = mmap(NULL, page, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    put_code(rwx, 1);
+    printf("rwx: %d\n", call_code(rwx));
+    put_code(rwx, 2);
+    printf("rwx rewritten: %d\n", call_code(rwx));
+
+    unsigned char *later = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 1000; i++) put_code(later, i);
+    mprotect(later, page, PROT_READ | PROT_WRITE | PROT_EXEC);
+    printf("made executable: %d\n", call_code(later));
+    put_code(later, 3);
+    printf("made executable, rewritten: %d\n", call_code(later));
+
+    mprotect(later, page, PROT_READ | PROT_EXEC);
+    printf("read-only code: %d\n", call_code(later));
+    mprotect(later, page, PROT_READ | PROT_WRITE);
+    put_code(later, 4);
+    mprotect(later, page, PROT_READ | PROT_EXEC);
+    printf("patched while writable: %d\n", call_code(later));
+    return 0;
+}
+
 /* mmap of a file */
 static int mmapfile(void) {
     const char *text = "a file mapped into memory\n";
@@ -432,6 +498,7 @@ int main(int argc, char **argv) {
     if (!strcmp(mode, "groups")) return groups();
     if (!strcmp(mode, "limits")) return limits();
     if (!strcmp(mode, "swap")) return swap();
+    if (!strcmp(mode, "stores")) return stores();
     fprintf(stderr, "unknown mode %s\n", mode);
     return 2;
 }

@@ -82,6 +82,7 @@ public final class Unicorn implements AutoCloseable {
     // uc_ctl control word: type | nr_args << 26 | rw << 30 (unicorn.h UC_CTL()); UC_CTL_TCG_BUFFER_SIZE = 13 (2.1+)
     private static final int UC_CTL_TB_REMOVE_CACHE = 9;
     private static final int UC_CTL_TB_FLUSH = 10;
+    private static final int UC_CTL_TLB_FLUSH = 11;
     private static final int UC_CTL_TCG_BUFFER_SIZE = 13;
     private static final int UC_CTL_IO_WRITE = 1;
     private static final int UC_CTL_IO_READ = 2;
@@ -99,6 +100,7 @@ public final class Unicorn implements AutoCloseable {
     private final UcLib lib;
     private final jnr.ffi.Runtime runtime;
     private final Mode mode;
+    private final boolean fastStores; // the store patch is in place: protect flushes the TLB
     private final Object stopLock = new Object();
     private volatile long handle;
     private final long scratch;
@@ -124,6 +126,7 @@ public final class Unicorn implements AutoCloseable {
         this.lib = n.lib;
         this.runtime = n.runtime;
         this.mode = mode;
+        this.fastStores = n.hasFastStores();
         this.scratch = IO.allocateMemory(SCRATCH_SIZE, true);
         if (scratch == 0) {
             throw new OutOfMemoryError("unicorn scratch buffer");
@@ -157,6 +160,20 @@ public final class Unicorn implements AutoCloseable {
     /** uc_strerror: unicorn's text for a {@code UC_ERR_*} code. */
     public static String strerror(int code) {
         return Native.unicorn().lib.uc_strerror(code);
+    }
+
+    /**
+     * True when guest stores to writable, non-executable memory take the engine's inline fast path: pico's patch
+     * of libunicorn ({@code fast-stores.patch} in this bundle) is in place. Off with
+     * {@code -Dpico.unicorn.fastStores=false}, and for a build of unicorn the patch does not fit.
+     */
+    public static boolean hasFastStores() {
+        return Native.unicorn().hasFastStores();
+    }
+
+    /** What became of the store patch in the loaded library: APPLIED, ALREADY, NOT_THIS_BUILD or OFF. */
+    public static String fastStoresOutcome() {
+        return Native.unicorn().fastStores.name();
     }
 
     /** True when the loaded unicorn is 2.1 or newer (uc_ctl TCG buffer size, TLB type, context mode). */
@@ -234,9 +251,15 @@ public final class Unicorn implements AutoCloseable {
 
     public void memProtect(long address, long size, int perms) {
         initialized = true;
-        int err = lib.uc_mem_protect(h(), address, size, perms);
+        long uc = h();
+        int err = lib.uc_mem_protect(uc, address, size, perms);
         if (err != 0) {
             throw error(err, "uc_mem_protect(" + hex(address) + ", " + hex(size) + ", perms=" + perms + ")");
+        }
+        if (fastStores) {
+            // a TLB entry keeps the permissions it was filled with: a data page made executable must take the
+            // slow store path from now on (unicorn flushes on its own only when writability changes)
+            check(lib.uc_ctl(uc, UC_CTL_TLB_FLUSH | UC_CTL_IO_WRITE << 30, 0L), "uc_ctl(UC_CTL_TLB_FLUSH)");
         }
     }
 

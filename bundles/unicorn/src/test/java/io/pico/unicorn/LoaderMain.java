@@ -7,6 +7,7 @@ public final class LoaderMain {
             uc.memMap(0x1000, 0x1000, X86.UC_PROT_ALL);
             System.out.println("VERSION=" + Unicorn.version());
             System.out.println("PATH=" + Unicorn.libraryPath());
+            System.out.println("STORES=" + Unicorn.fastStoresOutcome());
         }
         // a second engine and the accessors again: no second warning
         try (Unicorn uc = Unicorn.open(Unicorn.Mode.X86_32)) {

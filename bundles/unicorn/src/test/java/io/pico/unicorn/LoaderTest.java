@@ -136,6 +136,29 @@ class LoaderTest {
         assertEquals(lib, propertyMissingEnvGood.get("PATH"), "a dir without the library is skipped");
     }
 
+    /**
+     * pico's store patch goes into the project's library when that holds the bytes it replaces, and stays out when
+     * turned off; a child JVM each, since the patch is applied once, when the library loads.
+     */
+    @Test
+    void theStorePatchIsAppliedWhereItFitsAndCanBeTurnedOff() throws Exception {
+        Path dir = projectUnicornDir();
+        assumeTrue(dir != null, "unicorn 2.1.x not unpacked (run ./setup)");
+        Path lib = dir.resolve("usr/lib/x86_64-linux-gnu/libunicorn.so.2");
+        io.pico.unicorn.internal.EnginePatch patch = io.pico.unicorn.internal.EnginePatch.fastStores();
+        boolean fits = io.pico.unicorn.internal.EnginePatch.occurrences(Files.readAllBytes(lib), patch.find()) > 0;
+
+        Result on = runChild(Map.of(), "pico.unicorn.library=" + lib);
+        assertEquals(0, on.exit(), on.err());
+        assertEquals(fits ? "APPLIED" : "NOT_THIS_BUILD", on.get("STORES"), on.err());
+        assertEquals(fits ? 0 : 1, on.err().lines().filter(l -> l.contains("store patch fits")).count(), on.err());
+
+        Result off = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.fastStores=false");
+        assertEquals(0, off.exit(), off.err());
+        assertEquals("OFF", off.get("STORES"));
+        assertEquals("", off.err().strip());
+    }
+
     @Test
     void missingExplicitLibraryFails() throws Exception {
         Result r = runChild(Map.of(), "pico.unicorn.library=/nonexistent/libunicorn.so.2");

@@ -19,7 +19,8 @@ import org.osgi.test.common.annotation.InjectService;
  * Threads under a mutex, fork + pipe + waitpid, a SIGUSR1 handler, SIGSEGV caught by a handler, mmap of a
  * file, select on a pipe, execve, signal semantics (EINTR and SA_RESTART, alarm and setitimer, masks,
  * sigtimedwait, stop and continue, SIGPIPE, the FPU around handlers, sigaltstack, abort), process groups and
- * sessions, and RLIMIT_AS / RLIMIT_NOFILE.
+ * sessions, RLIMIT_AS / RLIMIT_NOFILE, and stores into memory whose protection changed under them (read-only,
+ * unmapped, code written over and run again).
  */
 class LinuxProgramsTest {
 
@@ -29,7 +30,7 @@ class LinuxProgramsTest {
 
     static Stream<Arguments> cases() {
         List<String> modes = List.of("threads", "forkpipe", "usr1", "segv", "mmap", "select", "exec", "signals",
-                "groups", "limits");
+                "groups", "limits", "stores");
         return Stream.of("/usr/bin/musl-gcc", "/usr/bin/gcc")
                 .flatMap(cc -> modes.stream().map(m -> Arguments.of(cc, m)));
     }

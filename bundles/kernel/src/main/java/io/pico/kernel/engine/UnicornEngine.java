@@ -282,13 +282,18 @@ final class UnicornEngine implements Engine {
     /** Unmaps [from, to) in unicorn, with the code translated from it. */
     private void unmapRange(long from, long to) {
         if (KEEPS_STALE_CODE) {
-            try {
-                uc.removeCache(from, to);
-            } catch (UnicornException e) {
-                uc.flushTranslations();
-            }
+            dropCode(from, to);
         }
         uc.memUnmap(from, to - from);
+    }
+
+    /** Drops the code unicorn translated from [from, to) (all translations if it cannot drop just those). */
+    private void dropCode(long from, long to) {
+        try {
+            uc.removeCache(from, to);
+        } catch (UnicornException e) {
+            uc.flushTranslations();
+        }
     }
 
     /** Unmaps the kept ranges that overlap [from, to). */
@@ -405,7 +410,22 @@ final class UnicornEngine implements Engine {
 
     @Override
     public void protect(long address, long size, int protection) {
+        long end = address + size;
+        if ((protection & io.pico.api.AddressSpace.EXEC) == 0) {
+            // unicorn keeps the code it translated from memory that stops being executable, and stores to a page
+            // that is not executable do not look for it: the guest may now write there and make it executable
+            // again (a JIT, a loader patching code), so that code goes
+            dropCode(address, end);
+        }
         uc.memProtect(address, size, protection);
+        // what a kept region taken back compares with (map): this protection, or unknown where it covers a part
+        java.util.Map.Entry<Long, Region> below = mapped.lowerEntry(address);
+        if (below != null && below.getValue().end > address) {
+            below.getValue().protection = -1;
+        }
+        for (java.util.Map.Entry<Long, Region> e : mapped.subMap(address, end).entrySet()) {
+            e.getValue().protection = e.getValue().end <= end ? protection : -1;
+        }
     }
 
     private int id(Register r) {

@@ -153,6 +153,11 @@ public final class UnicornEngineFactory implements EngineFactory {
 
     @Override
     public String name() {
-        return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + ")";
+        String stores = switch (Unicorn.fastStoresOutcome()) {
+            case "APPLIED", "ALREADY" -> "fast (pico's store patch)";
+            case "OFF" -> "unicorn's slow path (store patch off)";
+            default -> "unicorn's slow path (the store patch does not fit this build)";
+        };
+        return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + "); data stores: " + stores;
     }
 }

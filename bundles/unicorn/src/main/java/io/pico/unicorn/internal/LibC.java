@@ -6,6 +6,7 @@ import jnr.ffi.annotations.SaveError;
 public interface LibC {
     int PROT_READ = 1;
     int PROT_WRITE = 2;
+    int PROT_EXEC = 4;
     int MAP_PRIVATE = 0x02;
     int MAP_ANONYMOUS = 0x20;
     int MAP_NORESERVE = 0x4000;
@@ -23,6 +24,9 @@ public interface LibC {
 
     @SaveError
     int munmap(long addr, long length);
+
+    @SaveError
+    int mprotect(long addr, long length, int prot);
 
     int PR_SET_THP_DISABLE = 41;
     int PR_GET_THP_DISABLE = 42;

@@ -20,6 +20,9 @@ import jnr.ffi.Platform;
  * {@code usr/lib/x86_64-linux-gnu/libunicorn.so.2}, i.e. an unpacked .deb, or holding {@code libunicorn.so.2}
  * directly; a directory without the library is skipped), else the system's {@code libunicorn.so.2}, with one
  * warning line on System.err when that one is older than 2.1.
+ *
+ * <p>Once loaded, pico's store patch ({@link EnginePatch}, resource {@code fast-stores.patch}) is applied to the
+ * library in memory unless {@code -Dpico.unicorn.fastStores=false}.
  */
 public final class Native {
     public static final String SONAME = "libunicorn.so.2";
@@ -36,13 +39,21 @@ public final class Native {
         public final String version;
         /** major << 16 | minor << 8 | patch */
         public final int versionCode;
+        /** What became of pico's store patch ({@link EnginePatch#FAST_STORES}) in this library. */
+        public final EnginePatch.Outcome fastStores;
 
-        Loaded(UcLib lib, String path, int major, int minor, int patch) {
+        Loaded(UcLib lib, String path, int major, int minor, int patch, EnginePatch.Outcome fastStores) {
             this.lib = lib;
             this.runtime = jnr.ffi.Runtime.getRuntime(lib);
             this.path = path;
             this.version = major + "." + minor + "." + patch;
             this.versionCode = major << 16 | minor << 8 | patch;
+            this.fastStores = fastStores;
+        }
+
+        /** True when guest stores to data pages take the engine's fast path (the patch is in place). */
+        public boolean hasFastStores() {
+            return fastStores == EnginePatch.Outcome.APPLIED || fastStores == EnginePatch.Outcome.ALREADY;
         }
     }
 
@@ -159,7 +170,15 @@ public final class Native {
             throw new IllegalStateException("pico: " + path + " is unicorn " + major + "." + minor + "; need 2.x");
         }
         String where = path.startsWith("/") ? Paths.get(path).normalize().toString() : mappedPath();
-        return new Loaded(lib, where, major, minor, patch);
+        EnginePatch.Outcome fast = EnginePatch.Outcome.OFF;
+        if (Boolean.parseBoolean(System.getProperty("pico.unicorn.fastStores", "true"))) {
+            fast = EnginePatch.fastStores().apply(path);
+            if (fast == EnginePatch.Outcome.NOT_THIS_BUILD && major == 2 && minor >= 1) {
+                System.err.println("pico: note: " + where + " (unicorn " + major + "." + minor + "." + patch
+                        + ") is not the build pico's store patch fits; guest stores take unicorn's slow path");
+            }
+        }
+        return new Loaded(lib, where, major, minor, patch, fast);
     }
 
     /** Where the dynamic linker found libunicorn, from /proc/self/maps; the soname when that is unreadable. */
