@@ -117,34 +117,42 @@ static int hexbytes(const char *hex, unsigned char *out, int max) {
     return n;
 }
 
+struct hunk { char symbol[256]; int window, n; unsigned char find[256], repl[256]; unsigned char *at; };
+
+/* every hunk of the file, or none (as the binding does) */
 static int apply_patch(const char *file) {
     FILE *f = file ? fopen(file, "r") : NULL;
     if (!f) return 0;
-    char line[1024], symbol[256] = "";
-    unsigned char find[256], repl[256];
-    int window = 0, nf = 0, nr = 0;
+    static struct hunk h[8];
+    int nh = -1, ok = 1;
+    char line[1024];
     while (fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "symbol ", 7)) sscanf(line + 7, "%255s", symbol);
-        else if (!strncmp(line, "window ", 7)) window = atoi(line + 7);
-        else if (!strncmp(line, "find ", 5)) nf = hexbytes(line + 5, find, sizeof find);
-        else if (!strncmp(line, "replace ", 8)) nr = hexbytes(line + 8, repl, sizeof repl);
+        if (!strncmp(line, "symbol ", 7) && nh < 7) sscanf(line + 7, "%255s", h[++nh].symbol);
+        else if (nh < 0) continue;
+        else if (!strncmp(line, "window ", 7)) h[nh].window = atoi(line + 7);
+        else if (!strncmp(line, "find ", 5)) h[nh].n = hexbytes(line + 5, h[nh].find, sizeof h[nh].find);
+        else if (!strncmp(line, "replace ", 8) && hexbytes(line + 8, h[nh].repl, sizeof h[nh].repl) != h[nh].n) ok = 0;
     }
     fclose(f);
-    unsigned char *base = dlsym(RTLD_DEFAULT, symbol);
-    if (!base || nf <= 0 || nf != nr || window < nf) return 0;
-    unsigned char *at = NULL;
-    for (int i = 0; i + nf <= window; i++) {
-        if (!memcmp(base + i, find, nf)) {
-            if (at) return 0; /* twice: not the build it is for */
-            at = base + i;
+    for (int k = 0; k <= nh && ok; k++) {
+        unsigned char *base = dlsym(RTLD_DEFAULT, h[k].symbol);
+        h[k].at = NULL;
+        if (!base || h[k].n <= 0 || h[k].window < h[k].n) return 0;
+        for (int i = 0; i + h[k].n <= h[k].window; i++) {
+            if (!memcmp(base + i, h[k].find, h[k].n)) {
+                if (h[k].at) return 0; /* twice: not the build it is for */
+                h[k].at = base + i;
+            }
         }
+        if (!h[k].at) return 0;
     }
-    if (!at) return 0;
-    unsigned long page = (unsigned long) at & ~(PAGE - 1), len = UP((unsigned long) at + nf) - page;
-    if (mprotect((void *) page, len, PROT_READ | PROT_WRITE | PROT_EXEC)) return 0;
-    memcpy(at, repl, nf);
-    mprotect((void *) page, len, PROT_READ | PROT_EXEC);
-    return 1;
+    for (int k = 0; k <= nh && ok; k++) {
+        unsigned long page = (unsigned long) h[k].at & ~(PAGE - 1), len = UP((unsigned long) h[k].at + h[k].n) - page;
+        if (mprotect((void *) page, len, PROT_READ | PROT_WRITE | PROT_EXEC)) return 0;
+        memcpy(h[k].at, h[k].repl, h[k].n);
+        mprotect((void *) page, len, PROT_READ | PROT_EXEC);
+    }
+    return ok && nh >= 0;
 }
 
 static void on_syscall(uc_engine *u, void *user) {

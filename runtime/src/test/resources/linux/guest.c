@@ -181,6 +181,28 @@ static int stores(void) {
     put_code(later, 4);
     mprotect(later, page, PROT_READ | PROT_EXEC);
     printf("patched while writable: %d\n", call_code(later));
+
+    /* locked read-modify-write instructions where they cannot be done atomically */
+    volatile int *locked = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sigsetjmp(jump, 1) == 0) {
+        __atomic_fetch_add(locked, 1, __ATOMIC_SEQ_CST);
+        printf("locked add on a read-only page: done\n");
+    } else {
+        printf("locked add on a read-only page: refused\n");
+    }
+    munmap((void *) locked, page);
+    if (sigsetjmp(jump, 1) == 0) {
+        __atomic_fetch_add(locked, 1, __ATOMIC_SEQ_CST);
+        printf("locked add on an unmapped page: done\n");
+    } else {
+        printf("locked add on an unmapped page: refused\n");
+    }
+    static _Alignas(64) unsigned char line[64];
+    volatile int *odd = (volatile int *) (line + 1); /* misaligned, inside one cache line */
+    for (int i = 0; i < 1000; i++) __atomic_fetch_add(odd, 3, __ATOMIC_SEQ_CST);
+    int expected = 2000, swapped = __atomic_compare_exchange_n(odd, &expected, 7, 0, __ATOMIC_SEQ_CST,
+                                                                 __ATOMIC_SEQ_CST);
+    printf("misaligned locked adds: %d, compare-exchange %d -> %d\n", expected, swapped, *odd);
     return 0;
 }
 

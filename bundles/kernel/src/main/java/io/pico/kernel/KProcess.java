@@ -42,10 +42,11 @@ final class KProcess implements PicoProcess {
     private volatile java.util.Map<String, Object> pendingState;
     private volatile int pendingVersion;
     /**
-     * The process's CPU: unicorn's engines do not make {@code lock}-prefixed instructions atomic with
-     * respect to each other, so the threads of a multi-threaded process run guest code one at a time,
-     * handing over at every call (not time-sliced: unicorn cannot stop an engine from outside and resume
-     * it at a precise instruction). Separate processes still run in parallel.
+     * The process's CPU, for an engine whose {@code lock}-prefixed instructions are not atomic with respect to
+     * each other ({@link io.pico.kernel.engine.EngineFactory#parallelThreads}: unicorn without pico's atomics
+     * patch): the threads of a multi-threaded process then run guest code one at a time, handing over at every
+     * call (not time-sliced: unicorn cannot stop an engine from outside and resume it at a precise instruction).
+     * Otherwise, and for separate processes always, threads run in parallel.
      */
     private final java.util.concurrent.locks.ReentrantLock cpu = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile boolean serialized;
@@ -227,7 +228,7 @@ final class KProcess implements PicoProcess {
             throw new io.pico.api.ResourceLimitException("process " + pid + " has " + threads.size()
                     + " threads, the limit (pico.max.threads)");
         }
-        if (!threads.isEmpty()) {
+        if (!threads.isEmpty() && !kernel.engines().parallelThreads()) {
             serialized = true;
         }
         int tid = firstThread ? pid : kernel.nextId();

@@ -316,6 +316,40 @@ class KernelEngineTest {
                 + provider.recorded);
     }
 
+    /**
+     * Two threads of one process that wait for each other's store, spinning without a system call: they finish
+     * only if both run guest code at the same time (threads that took turns at calls would wait forever).
+     */
+    @Test
+    void theThreadsOfAProcessRunAtTheSameTime(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernel.engines().parallelThreads(),
+                "the engine runs the threads of a process one at a time: " + kernel.engines().name());
+        PicoProcess p = spawn(dir, "meet",
+                0xb8, 56, 0, 0, 0, 0x0f, 0x05, // clone
+                0x85, 0xc0, 0x74, 0x1e, // test eax,eax; jz child
+                0xc6, 0x04, 0x25, 0x08, 0x00, 0x02, 0x00, 0x01, // mov byte [0x20008],1
+                0x80, 0x3c, 0x25, 0x10, 0x00, 0x02, 0x00, 0x01, 0x75, 0xf6, // wait: cmp byte [0x20010],1; jne wait
+                0xbf, 0, 0, 0, 0, 0xb8, 60, 0, 0, 0, 0x0f, 0x05, // exit(0)
+                0x80, 0x3c, 0x25, 0x08, 0x00, 0x02, 0x00, 0x01, 0x75, 0xf6, // child: wait for [0x20008]
+                0xc6, 0x04, 0x25, 0x10, 0x00, 0x02, 0x00, 0x01, // mov byte [0x20010],1
+                0xeb, 0xfe); // jmp $
+        java.util.concurrent.CompletableFuture<ExitStatus> status = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return p.waitFor();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        try {
+            assertEquals(ExitStatus.exited(0), status.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            if (p.exitStatus().isEmpty()) {
+                kernel.signal(p.pid(), "TERM");
+            }
+        }
+    }
+
     @Test
     void aProviderThatThrowsEndsOnlyItsProcess(@TempDir Path dir) throws Exception {
         // mov eax,99; syscall

@@ -176,6 +176,21 @@ public final class Unicorn implements AutoCloseable {
         return Native.unicorn().fastStores.name();
     }
 
+    /**
+     * True when x86 locked instructions (and xchg with memory) are atomic across engines that share memory, so
+     * that threads of one process may run on several engines at once: pico's patch of libunicorn
+     * ({@code parallel-atomics.patch} in this bundle) is in place. Off with
+     * {@code -Dpico.unicorn.parallelAtomics=false}, and for a build of unicorn the patch does not fit.
+     */
+    public static boolean hasParallelAtomics() {
+        return Native.unicorn().hasParallelAtomics();
+    }
+
+    /** What became of the atomics patch in the loaded library: APPLIED, ALREADY, NOT_THIS_BUILD or OFF. */
+    public static String parallelAtomicsOutcome() {
+        return Native.unicorn().parallelAtomics.name();
+    }
+
     /** True when the loaded unicorn is 2.1 or newer (uc_ctl TCG buffer size, TLB type, context mode). */
     public static boolean isAtLeast21() {
         return Native.unicorn().versionCode >= VERSION_2_1;

@@ -38,7 +38,8 @@ class FastStoresTest {
     void open() {
         uc = Unicorn.open(Unicorn.Mode.X86_64);
         uc.memMap(CODE, 0x1000, UC_PROT_READ | UC_PROT_EXEC);
-        System.out.println("data stores: " + Unicorn.fastStoresOutcome());
+        System.out.println("data stores: " + Unicorn.fastStoresOutcome() + ", atomics: "
+                + Unicorn.parallelAtomicsOutcome());
     }
 
     @AfterEach
@@ -73,6 +74,34 @@ class FastStoresTest {
         uc.memUnmap(DATA, 0x1000);
         e = assertThrows(UnicornException.class, () -> run(STORE_LOOP));
         assertEquals(UC_ERR_WRITE_UNMAPPED, e.code());
+    }
+
+    /** lock add dword [0x10000],1 */
+    static final byte[] LOCKED_ADD = code("F0 83 04 25 00 00 01 00 01");
+    /** mov dword [0x10000],1 */
+    static final byte[] STORE = code("C7 04 25 00 00 01 00 01 00 00 00");
+
+    @Test
+    void aPageMappedReadOnlyRefusesStoresAndLockedStores() {
+        for (boolean host : new boolean[] {false, true}) {
+            for (byte[] code : new byte[][] {STORE, LOCKED_ADD}) {
+                long mem = 0;
+                if (host) {
+                    mem = HostMemory.allocate(0x1000);
+                    uc.memMapPtr(DATA, 0x1000, UC_PROT_READ, mem);
+                } else {
+                    uc.memMap(DATA, 0x1000, UC_PROT_READ);
+                }
+                String what = (code == STORE ? "store" : "locked add") + (host ? " (host memory)" : "");
+                UnicornException e = assertThrows(UnicornException.class, () -> run(code), what);
+                assertEquals(UC_ERR_WRITE_PROT, e.code(), what);
+                assertEquals(0, uc.memReadInt(DATA), what);
+                uc.memUnmap(DATA, 0x1000);
+                if (host) {
+                    HostMemory.free(mem, 0x1000);
+                }
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ public final class LoaderMain {
             System.out.println("VERSION=" + Unicorn.version());
             System.out.println("PATH=" + Unicorn.libraryPath());
             System.out.println("STORES=" + Unicorn.fastStoresOutcome());
+            System.out.println("ATOMICS=" + Unicorn.parallelAtomicsOutcome());
         }
         // a second engine and the accessors again: no second warning
         try (Unicorn uc = Unicorn.open(Unicorn.Mode.X86_32)) {

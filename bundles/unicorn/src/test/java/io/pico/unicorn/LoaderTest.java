@@ -137,25 +137,37 @@ class LoaderTest {
     }
 
     /**
-     * pico's store patch goes into the project's library when that holds the bytes it replaces, and stays out when
-     * turned off; a child JVM each, since the patch is applied once, when the library loads.
+     * pico's engine patches go into the project's library when it holds the bytes they replace, and stay out when
+     * turned off (the atomics patch also without the store patch); a child JVM each, since they are applied once,
+     * when the library loads.
      */
     @Test
-    void theStorePatchIsAppliedWhereItFitsAndCanBeTurnedOff() throws Exception {
+    void theEnginePatchesAreAppliedWhereTheyFitAndCanBeTurnedOff() throws Exception {
         Path dir = projectUnicornDir();
         assumeTrue(dir != null, "unicorn 2.1.x not unpacked (run ./setup)");
         Path lib = dir.resolve("usr/lib/x86_64-linux-gnu/libunicorn.so.2");
-        io.pico.unicorn.internal.EnginePatch patch = io.pico.unicorn.internal.EnginePatch.fastStores();
-        boolean fits = io.pico.unicorn.internal.EnginePatch.occurrences(Files.readAllBytes(lib), patch.find()) > 0;
+        byte[] file = Files.readAllBytes(lib);
+        boolean fits = java.util.stream.Stream.of(io.pico.unicorn.internal.EnginePatch.FAST_STORES,
+                        io.pico.unicorn.internal.EnginePatch.PARALLEL_ATOMICS)
+                .flatMap(n -> io.pico.unicorn.internal.EnginePatch.named(n).hunks().stream())
+                .allMatch(h -> io.pico.unicorn.internal.EnginePatch.occurrences(file, h.find()) > 0);
+        String expected = fits ? "APPLIED" : "NOT_THIS_BUILD";
 
-        Result on = runChild(Map.of(), "pico.unicorn.library=" + lib);
+        Result on = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.parallelAtomics=true");
         assertEquals(0, on.exit(), on.err());
-        assertEquals(fits ? "APPLIED" : "NOT_THIS_BUILD", on.get("STORES"), on.err());
-        assertEquals(fits ? 0 : 1, on.err().lines().filter(l -> l.contains("store patch fits")).count(), on.err());
+        assertEquals(expected, on.get("STORES"), on.err());
+        assertEquals(expected, on.get("ATOMICS"), on.err());
+        assertEquals(fits ? 0 : 1, on.err().lines().filter(l -> l.contains("engine patches fit")).count(), on.err());
 
-        Result off = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.fastStores=false");
+        Result byDefault = runChild(Map.of(), "pico.unicorn.library=" + lib);
+        assertEquals(expected, byDefault.get("STORES"), byDefault.err());
+        assertEquals("OFF", byDefault.get("ATOMICS"), "the atomics patch is experimental");
+
+        Result off = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.fastStores=false",
+                "pico.unicorn.parallelAtomics=true");
         assertEquals(0, off.exit(), off.err());
         assertEquals("OFF", off.get("STORES"));
+        assertEquals("OFF", off.get("ATOMICS"), "the atomics patch needs the store patch");
         assertEquals("", off.err().strip());
     }
 

@@ -15,6 +15,14 @@ public interface EngineFactory {
     String name();
 
     /**
+     * Whether engines that share memory may run at the same time: x86 locked instructions are atomic across
+     * them. When false, the threads of a process run guest code one at a time.
+     */
+    default boolean parallelThreads() {
+        return false;
+    }
+
+    /**
      * The kernel stops: engines the factory keeps for re-use are closed (with what they hold: kept ranges of
      * images), and engines given back later are closed at once.
      */

@@ -152,12 +152,21 @@ public final class UnicornEngineFactory implements EngineFactory {
     }
 
     @Override
+    public boolean parallelThreads() {
+        return Unicorn.hasParallelAtomics();
+    }
+
+    @Override
     public String name() {
         String stores = switch (Unicorn.fastStoresOutcome()) {
             case "APPLIED", "ALREADY" -> "fast (pico's store patch)";
             case "OFF" -> "unicorn's slow path (store patch off)";
             default -> "unicorn's slow path (the store patch does not fit this build)";
         };
-        return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + "); data stores: " + stores;
+        String threads = Unicorn.hasParallelAtomics() ? "in parallel (pico's atomics patch)"
+                : "one at a time per process (" + ("OFF".equals(Unicorn.parallelAtomicsOutcome())
+                        ? "atomics patch off" : "the atomics patch does not fit this build") + ")";
+        return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + "); data stores: " + stores
+                + "; threads: " + threads;
     }
 }

@@ -12,13 +12,15 @@ import com.kenai.jffi.Library;
 import com.kenai.jffi.MemoryIO;
 
 /**
- * A change to libunicorn's machine code, described in a resource ({@code fast-stores.patch}: what it changes and
- * why) and applied in this process's memory right after the library is loaded, before any engine exists. The
- * file on disk is never changed. Not API.
+ * A change to libunicorn's machine code, described in a resource next to this class ({@code fast-stores.patch},
+ * {@code parallel-atomics.patch}: what each changes and why) and applied in this process's memory right after the
+ * library is loaded, before any engine exists. The file on disk is never changed. Not API.
  */
 public final class EnginePatch {
-    /** The resource next to this class that describes pico's patch. */
+    /** The resource that describes pico's store patch. */
     public static final String FAST_STORES = "fast-stores.patch";
+    /** The resource that describes pico's patch for atomic locked instructions across engines. */
+    public static final String PARALLEL_ATOMICS = "parallel-atomics.patch";
 
     /** What applying did. */
     public enum Outcome {
@@ -28,28 +30,38 @@ public final class EnginePatch {
         ALREADY,
         /** this build of unicorn does not hold the original bytes: left as it is */
         NOT_THIS_BUILD,
-        /** turned off ({@code -Dpico.unicorn.fastStores=false}) */
+        /** turned off ({@code -Dpico.unicorn.fastStores=false}, {@code -Dpico.unicorn.parallelAtomics=false}; the atomics patch also without the store patch) */
         OFF
     }
 
-    final String symbol;
-    final int window;
-    final byte[] find;
-    final byte[] replace;
-
-    EnginePatch(String symbol, int window, byte[] find, byte[] replace) {
-        if (symbol == null || window <= 0 || find == null || replace == null || find.length != replace.length
-                || find.length == 0 || find.length > window) {
-            throw new IllegalArgumentException("incomplete engine patch: symbol, window, find and replace of one length");
+    /** One change: {@code find} (exactly once within {@code window} bytes of {@code symbol}) becomes {@code replace}. */
+    public record Hunk(String symbol, int window, byte[] find, byte[] replace) {
+        public Hunk {
+            if (symbol == null || window <= 0 || find == null || replace == null || find.length != replace.length
+                    || find.length == 0 || find.length > window) {
+                throw new IllegalArgumentException("incomplete engine patch hunk for " + symbol
+                        + ": symbol, window, find and replace of one length");
+            }
         }
-        this.symbol = symbol;
-        this.window = window;
-        this.find = find;
-        this.replace = replace;
     }
 
-    /** Reads a patch description (lines "symbol", "window", "find", "replace"; '#' starts a comment). */
-    public static EnginePatch parse(InputStream in) {
+    final String name;
+    final java.util.List<Hunk> hunks;
+
+    EnginePatch(String name, java.util.List<Hunk> hunks) {
+        if (hunks.isEmpty()) {
+            throw new IllegalArgumentException("engine patch " + name + " changes nothing");
+        }
+        this.name = name;
+        this.hunks = java.util.List.copyOf(hunks);
+    }
+
+    /**
+     * Reads a patch description: hunks of lines "symbol", "window", "find", "replace" (each "symbol" starts the
+     * next hunk); '#' starts a comment.
+     */
+    public static EnginePatch parse(String name, InputStream in) {
+        java.util.List<Hunk> hunks = new java.util.ArrayList<>();
         String symbol = null;
         int window = 0;
         byte[] find = null;
@@ -63,7 +75,15 @@ public final class EnginePatch {
                 String[] kv = line.split("\\s+", 2);
                 String value = kv.length > 1 ? kv[1] : "";
                 switch (kv[0]) {
-                    case "symbol" -> symbol = value;
+                    case "symbol" -> {
+                        if (symbol != null) {
+                            hunks.add(new Hunk(symbol, window, find, replace));
+                        }
+                        symbol = value;
+                        window = 0;
+                        find = null;
+                        replace = null;
+                    }
                     case "window" -> window = Integer.parseInt(value);
                     case "find" -> find = HexFormat.of().parseHex(value);
                     case "replace" -> replace = HexFormat.of().parseHex(value);
@@ -73,24 +93,32 @@ public final class EnginePatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new EnginePatch(symbol, window, find, replace);
+        if (symbol != null) {
+            hunks.add(new Hunk(symbol, window, find, replace));
+        }
+        return new EnginePatch(name, hunks);
     }
 
-    /** pico's own patch, from the resource. */
-    public static EnginePatch fastStores() {
-        try (InputStream in = EnginePatch.class.getResourceAsStream(FAST_STORES)) {
+    /** One of pico's patches, from the resource of that name next to this class. */
+    public static EnginePatch named(String resource) {
+        try (InputStream in = EnginePatch.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + FAST_STORES + " is missing from the unicorn bundle");
+                throw new IllegalStateException("resource " + resource + " is missing from the unicorn bundle");
             }
-            return parse(in);
+            return parse(resource, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The bytes this patch replaces. */
-    public byte[] find() {
-        return find.clone();
+    /** pico's store patch. */
+    public static EnginePatch fastStores() {
+        return named(FAST_STORES);
+    }
+
+    /** The hunks, in order. */
+    public java.util.List<Hunk> hunks() {
+        return hunks;
     }
 
     /** How often {@code what} occurs in {@code code} (a whole library file, for tests and tools). */
@@ -117,32 +145,54 @@ public final class EnginePatch {
         return -1;
     }
 
-    /** Applies this patch to the library loaded from {@code path} (already loaded: this only looks it up). */
+    /**
+     * Applies this patch to the library loaded from {@code path} (already loaded: this only looks it up): every
+     * hunk or none. A hunk whose bytes are not there leaves the library as it is.
+     */
     public Outcome apply(String path) {
-        long base = Library.getCachedInstance(path, Library.LAZY | Library.LOCAL).getSymbolAddress(symbol);
-        if (base == 0) {
-            return Outcome.NOT_THIS_BUILD;
-        }
+        Library lib = Library.getCachedInstance(path, Library.LAZY | Library.LOCAL);
         MemoryIO io = MemoryIO.getInstance();
-        byte[] code = new byte[window];
-        io.getByteArray(base, code, 0, window);
-        int at = locate(code, find);
-        if (at < 0) {
-            return at == -1 && locate(code, replace) >= 0 ? Outcome.ALREADY : Outcome.NOT_THIS_BUILD;
+        long[] at = new long[hunks.size()];
+        int already = 0;
+        for (int i = 0; i < at.length; i++) {
+            Hunk h = hunks.get(i);
+            long base = lib == null ? 0 : lib.getSymbolAddress(h.symbol());
+            if (base == 0) {
+                return Outcome.NOT_THIS_BUILD;
+            }
+            byte[] code = new byte[h.window()];
+            io.getByteArray(base, code, 0, code.length);
+            int off = locate(code, h.find());
+            if (off == -1 && locate(code, h.replace()) >= 0) {
+                already++;
+            } else if (off < 0) {
+                return Outcome.NOT_THIS_BUILD;
+            }
+            at[i] = off < 0 ? 0 : base + off;
         }
-        long from = base + at;
+        if (already == at.length) {
+            return Outcome.ALREADY;
+        }
+        if (already > 0) {
+            return Outcome.NOT_THIS_BUILD; // partly there: not something this patch made
+        }
+        for (int i = 0; i < at.length; i++) {
+            write(io, at[i], hunks.get(i).replace());
+        }
+        return Outcome.APPLIED;
+    }
+
+    private static void write(MemoryIO io, long from, byte[] bytes) {
         long page = from & -4096L;
-        long length = ((from + find.length + 4095) & -4096L) - page;
+        long length = ((from + bytes.length + 4095) & -4096L) - page;
         LibC c = Native.libc();
-        int rwx = LibC.PROT_READ | LibC.PROT_WRITE | LibC.PROT_EXEC;
-        if (c.mprotect(page, length, rwx) != 0) {
+        if (c.mprotect(page, length, LibC.PROT_READ | LibC.PROT_WRITE | LibC.PROT_EXEC) != 0) {
             throw new IllegalStateException("engine patch: mprotect of libunicorn's code failed");
         }
         try {
-            io.putByteArray(from, replace, 0, replace.length);
+            io.putByteArray(from, bytes, 0, bytes.length);
         } finally {
             c.mprotect(page, length, LibC.PROT_READ | LibC.PROT_EXEC);
         }
-        return Outcome.APPLIED;
     }
 }

@@ -22,7 +22,8 @@ import jnr.ffi.Platform;
  * warning line on System.err when that one is older than 2.1.
  *
  * <p>Once loaded, pico's store patch ({@link EnginePatch}, resource {@code fast-stores.patch}) is applied to the
- * library in memory unless {@code -Dpico.unicorn.fastStores=false}.
+ * library in memory unless {@code -Dpico.unicorn.fastStores=false}; the atomics patch
+ * ({@code parallel-atomics.patch}) only with {@code -Dpico.unicorn.parallelAtomics=true} (experimental: see there).
  */
 public final class Native {
     public static final String SONAME = "libunicorn.so.2";
@@ -41,19 +42,32 @@ public final class Native {
         public final int versionCode;
         /** What became of pico's store patch ({@link EnginePatch#FAST_STORES}) in this library. */
         public final EnginePatch.Outcome fastStores;
+        /** What became of pico's atomics patch ({@link EnginePatch#PARALLEL_ATOMICS}) in this library. */
+        public final EnginePatch.Outcome parallelAtomics;
 
-        Loaded(UcLib lib, String path, int major, int minor, int patch, EnginePatch.Outcome fastStores) {
+        Loaded(UcLib lib, String path, int major, int minor, int patch, EnginePatch.Outcome fastStores,
+                EnginePatch.Outcome parallelAtomics) {
             this.lib = lib;
             this.runtime = jnr.ffi.Runtime.getRuntime(lib);
             this.path = path;
             this.version = major + "." + minor + "." + patch;
             this.versionCode = major << 16 | minor << 8 | patch;
             this.fastStores = fastStores;
+            this.parallelAtomics = parallelAtomics;
         }
 
         /** True when guest stores to data pages take the engine's fast path (the patch is in place). */
         public boolean hasFastStores() {
-            return fastStores == EnginePatch.Outcome.APPLIED || fastStores == EnginePatch.Outcome.ALREADY;
+            return in(fastStores);
+        }
+
+        /** True when locked instructions are atomic across engines (the atomics patch is in place). */
+        public boolean hasParallelAtomics() {
+            return in(parallelAtomics);
+        }
+
+        private static boolean in(EnginePatch.Outcome o) {
+            return o == EnginePatch.Outcome.APPLIED || o == EnginePatch.Outcome.ALREADY;
         }
     }
 
@@ -170,15 +184,25 @@ public final class Native {
             throw new IllegalStateException("pico: " + path + " is unicorn " + major + "." + minor + "; need 2.x");
         }
         String where = path.startsWith("/") ? Paths.get(path).normalize().toString() : mappedPath();
-        EnginePatch.Outcome fast = EnginePatch.Outcome.OFF;
-        if (Boolean.parseBoolean(System.getProperty("pico.unicorn.fastStores", "true"))) {
-            fast = EnginePatch.fastStores().apply(path);
-            if (fast == EnginePatch.Outcome.NOT_THIS_BUILD && major == 2 && minor >= 1) {
-                System.err.println("pico: note: " + where + " (unicorn " + major + "." + minor + "." + patch
-                        + ") is not the build pico's store patch fits; guest stores take unicorn's slow path");
-            }
+        EnginePatch.Outcome fast = patch(EnginePatch.FAST_STORES, "pico.unicorn.fastStores", true, path);
+        // the atomics patch relies on the store patch's write entries for pages that are not writable
+        EnginePatch.Outcome atomics = fast == EnginePatch.Outcome.APPLIED || fast == EnginePatch.Outcome.ALREADY
+                ? patch(EnginePatch.PARALLEL_ATOMICS, "pico.unicorn.parallelAtomics", false, path)
+                : EnginePatch.Outcome.OFF;
+        if (major == 2 && minor >= 1 && (fast == EnginePatch.Outcome.NOT_THIS_BUILD
+                || atomics == EnginePatch.Outcome.NOT_THIS_BUILD)) {
+            System.err.println("pico: note: " + where + " (unicorn " + major + "." + minor + "." + patch
+                    + ") is not the build pico's engine patches fit: guest stores take unicorn's slow path");
         }
-        return new Loaded(lib, where, major, minor, patch, fast);
+        return new Loaded(lib, where, major, minor, patch, fast, atomics);
+    }
+
+    /** Applies one of pico's engine patches when its system property (else its default) says so. */
+    private static EnginePatch.Outcome patch(String resource, String property, boolean byDefault, String path) {
+        if (!Boolean.parseBoolean(System.getProperty(property, Boolean.toString(byDefault)))) {
+            return EnginePatch.Outcome.OFF;
+        }
+        return EnginePatch.named(resource).apply(path);
     }
 
     /** Where the dynamic linker found libunicorn, from /proc/self/maps; the soname when that is unreadable. */
