@@ -153,18 +153,17 @@ class LoaderTest {
                 .allMatch(h -> io.pico.unicorn.internal.EnginePatch.occurrences(file, h.find()) > 0);
         String expected = fits ? "APPLIED" : "NOT_THIS_BUILD";
 
-        Result on = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.parallelAtomics=true");
+        Result on = runChild(Map.of(), "pico.unicorn.library=" + lib);
         assertEquals(0, on.exit(), on.err());
         assertEquals(expected, on.get("STORES"), on.err());
         assertEquals(expected, on.get("ATOMICS"), on.err());
         assertEquals(fits ? 0 : 1, on.err().lines().filter(l -> l.contains("engine patches fit")).count(), on.err());
 
-        Result byDefault = runChild(Map.of(), "pico.unicorn.library=" + lib);
-        assertEquals(expected, byDefault.get("STORES"), byDefault.err());
-        assertEquals("OFF", byDefault.get("ATOMICS"), "the atomics patch is experimental");
+        Result noAtomics = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.parallelAtomics=false");
+        assertEquals(expected, noAtomics.get("STORES"), noAtomics.err());
+        assertEquals("OFF", noAtomics.get("ATOMICS"));
 
-        Result off = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.fastStores=false",
-                "pico.unicorn.parallelAtomics=true");
+        Result off = runChild(Map.of(), "pico.unicorn.library=" + lib, "pico.unicorn.fastStores=false");
         assertEquals(0, off.exit(), off.err());
         assertEquals("OFF", off.get("STORES"));
         assertEquals("OFF", off.get("ATOMICS"), "the atomics patch needs the store patch");

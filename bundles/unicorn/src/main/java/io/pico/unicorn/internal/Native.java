@@ -21,9 +21,10 @@ import jnr.ffi.Platform;
  * directly; a directory without the library is skipped), else the system's {@code libunicorn.so.2}, with one
  * warning line on System.err when that one is older than 2.1.
  *
- * <p>Once loaded, pico's store patch ({@link EnginePatch}, resource {@code fast-stores.patch}) is applied to the
- * library in memory unless {@code -Dpico.unicorn.fastStores=false}; the atomics patch
- * ({@code parallel-atomics.patch}) only with {@code -Dpico.unicorn.parallelAtomics=true} (experimental: see there).
+ * <p>Once loaded, pico's engine patches ({@link EnginePatch}: resources {@code fast-stores.patch} and
+ * {@code parallel-atomics.patch}) are applied to the library in memory, unless
+ * {@code -Dpico.unicorn.fastStores=false} or {@code -Dpico.unicorn.parallelAtomics=false} (the atomics patch also
+ * needs the store patch).
  */
 public final class Native {
     public static final String SONAME = "libunicorn.so.2";
@@ -187,7 +188,7 @@ public final class Native {
         EnginePatch.Outcome fast = patch(EnginePatch.FAST_STORES, "pico.unicorn.fastStores", true, path);
         // the atomics patch relies on the store patch's write entries for pages that are not writable
         EnginePatch.Outcome atomics = fast == EnginePatch.Outcome.APPLIED || fast == EnginePatch.Outcome.ALREADY
-                ? patch(EnginePatch.PARALLEL_ATOMICS, "pico.unicorn.parallelAtomics", false, path)
+                ? patch(EnginePatch.PARALLEL_ATOMICS, "pico.unicorn.parallelAtomics", true, path)
                 : EnginePatch.Outcome.OFF;
         if (major == 2 && minor >= 1 && (fast == EnginePatch.Outcome.NOT_THIS_BUILD
                 || atomics == EnginePatch.Outcome.NOT_THIS_BUILD)) {
