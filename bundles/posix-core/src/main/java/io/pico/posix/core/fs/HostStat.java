@@ -59,7 +59,21 @@ public final class HostStat {
 
     /** The bytes of a host path, as the host gets them. */
     public static byte[] bytes(Path p) {
-        return p.toString().getBytes(NAMES);
+        return bytes(p.toString());
+    }
+
+    /** The bytes of a host name: ASCII byte for byte (most names; no encoder), the rest as java.nio encodes it. */
+    private static byte[] bytes(String s) {
+        int n = s.length();
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) {
+                return s.getBytes(NAMES);
+            }
+            b[i] = (byte) ch;
+        }
+        return b;
     }
 
     /** The host name of bytes a directory listing gave. */
@@ -96,11 +110,11 @@ public final class HostStat {
                     fd = ch >= '0' && ch <= '9' && fd < 100_000_000 ? fd * 10 + (ch - '0') : -1;
                 }
                 if (fd >= 0) {
-                    return stat(fd, s.substring(slash + 1).getBytes(NAMES), host, follow);
+                    return stat(fd, bytes(s.substring(slash + 1)), host, follow);
                 }
             }
         }
-        return stat(HostFiles.AT_FDCWD, bytes(host), host, follow);
+        return stat(HostFiles.AT_FDCWD, bytes(s), host, follow);
     }
 
     private static final String FD = "/proc/self/fd/";
