@@ -481,27 +481,35 @@ public final class GuestFs {
 
     /**
      * The link target at a guest path read by its host path (the host's {@code /} is the root): one lstat, or none
-     * when this view has seen that path as no link since the tree last changed ({@link #changed()}).
+     * when this view has seen that path as no link since the tree last changed ({@link #changed()}). The lstat is one
+     * fstatat ({@link HostStat#type}) where the native calls load and there are no mounts (java.nio's otherwise).
      */
     private String plainLink(String guest, long generation) {
         Known k = known;
         if (k.generation == generation && k.paths.contains(guest)) {
             return null;
         }
-        Path host = hostOf(guest);
-        java.nio.file.attribute.BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(host, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return null; // gone (or unreadable): the caller's use fails the same way
+        boolean link;
+        if (HostStat.available() && mounts.isEmpty()) {
+            int type = HostStat.type(guest); // the host path is the guest path (the host's / is the root)
+            if (type < 0) {
+                return null; // gone (or unreadable): the caller's use fails the same way
+            }
+            link = type == StatInfo.S_IFLNK;
+        } else {
+            try {
+                link = Files.readAttributes(hostOf(guest), java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isSymbolicLink();
+            } catch (IOException e) {
+                return null;
+            }
         }
-        if (!a.isSymbolicLink()) {
+        if (!link) {
             learn(guest, generation);
             return null;
         }
         try {
-            return Files.readSymbolicLink(host).toString();
+            return Files.readSymbolicLink(hostOf(guest)).toString();
         } catch (IOException e) {
             return null;
         }

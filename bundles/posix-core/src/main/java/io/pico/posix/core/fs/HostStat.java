@@ -119,6 +119,16 @@ public final class HostStat {
 
     private static final String FD = "/proc/self/fd/";
 
+    /**
+     * The file type bits ({@link StatInfo#S_IFMT}) of a host path, not following a final link (one fstatat), or -1
+     * when it cannot be stat'ed (gone, unreadable, a part not a directory).
+     */
+    static int type(String path) {
+        ByteBuffer b = STAT.get();
+        return HostFiles.fstatat(HostFiles.AT_FDCWD, bytes(path), b, HostFiles.AT_SYMLINK_NOFOLLOW) == 0
+                ? b.getInt(24) & StatInfo.S_IFMT : -1;
+    }
+
     /** Whether {@code name} in the open directory {@code dirfd} is a symbolic link. */
     static boolean isLink(int dirfd, byte[] name) {
         ByteBuffer b = STAT.get();
