@@ -13,7 +13,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -177,25 +176,32 @@ public final class Dirs {
                 f.dirCursor = list(c, f);
             }
             List<Entry> entries = (List<Entry>) f.dirCursor;
-            ByteBuffer b = ByteBuffer.allocate(Math.max(0, count)).order(ByteOrder.LITTLE_ENDIAN);
-            int index = (int) f.position();
+            int first = (int) f.position();
+            int index = first;
+            int total = 0; // the records that fit, sized first: the buffer is what is written, not count bytes
             while (index < entries.size()) {
-                Entry e = entries.get(index);
-                int size = layout.size(e);
-                if (b.remaining() < size) {
-                    if (b.position() == 0) {
-                        throw Errno.EINVAL.error();
-                    }
+                int size = layout.size(entries.get(index));
+                if (total + (long) size > count) {
                     break;
                 }
-                int start = b.position();
-                layout.put(b, e, index + 1);
-                b.position(start + size);
+                total += size;
                 index++;
             }
+            if (total == 0 && index < entries.size()) {
+                throw Errno.EINVAL.error();
+            }
+            ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = first; i < index; i++) {
+                Entry e = entries.get(i);
+                int start = b.position();
+                layout.put(b, e, i + 1);
+                b.position(start + layout.size(e));
+            }
             f.position(index);
-            c.write(address, Arrays.copyOf(b.array(), b.position()));
-            return b.position();
+            if (total > 0) {
+                c.mem().write(address, b.array(), 0, total);
+            }
+            return total;
         }
     }
 }

@@ -4,8 +4,10 @@ import io.pico.posix.core.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,12 +54,16 @@ public final class GuestFs {
     /** Bumped after every change of the tree's shape, by any process: what {@link Known} sets are valid for. */
     private static final AtomicLong GENERATION = new AtomicLong();
 
-    /** Guest paths found to be no symbolic link on the host, valid while the generation is {@code generation}. */
+    /**
+     * Guest paths found to be no symbolic link on the host, and directories whose whole path was (by their guest path,
+     * {@code ""} for {@code /}: the parts to give the overlay), valid while the generation is {@code generation}.
+     */
     private static final class Known {
         /** The most paths remembered; a full set starts again empty. */
         static final int MAX = 4096;
         final long generation;
         final Set<String> paths = ConcurrentHashMap.newKeySet();
+        final Map<String, List<String>> dirs = new ConcurrentHashMap<>();
 
         Known(long generation) {
             this.generation = generation;
@@ -132,6 +138,69 @@ public final class GuestFs {
      * always follows). ENOENT for an empty path, ELOOP after {@link #MAX_LINKS} links.
      */
     public Resolved resolve(String base, String path, boolean followLast) {
+        if (unconfined && mounts.isEmpty()) {
+            Resolved r = quick(path, followLast);
+            if (r != null) {
+                return r;
+            }
+        }
+        return walk(base, path, followLast);
+    }
+
+    /**
+     * {@link #resolve}'s short way in a view of the host's {@code /} without mounts: an absolute path in a directory
+     * this view resolved before as itself (every part no link, nothing synthetic: {@link Known#dirs}) and unchanged
+     * since ({@link #changed()}) needs only its last part looked at, as the walk looks at it. Null when it does not
+     * apply (a relative path, dots, double or trailing slashes, a directory not remembered, a link at the end to
+     * follow): the walk decides.
+     */
+    private Resolved quick(String path, boolean follow) {
+        int n = path.length();
+        int i = path.lastIndexOf('/');
+        if (i < 0 || i == n - 1 || path.charAt(0) != '/'
+                || path.charAt(i + 1) == '.' && (i + 2 == n || i + 3 == n && path.charAt(i + 2) == '.')) {
+            return null;
+        }
+        long generation = GENERATION.get(); // read before any host look-up: see Known
+        Known k = known;
+        if (k.generation != generation) {
+            return null;
+        }
+        List<String> dir = k.dirs.get(path.substring(0, i));
+        if (dir == null) {
+            return null;
+        }
+        List<String> parts = new Parts(dir, path.substring(i + 1));
+        if (follow && (overlay.link(parts) != null
+                || !overlay.covers(parts) && !devices.contains(path) && plainLink(path, generation) != null)) {
+            return null; // a link to follow: the walk follows it
+        }
+        return new Resolved(path, host(path, parts));
+    }
+
+    /** The parts of a path in a remembered directory: the directory's, then one more. */
+    private static final class Parts extends AbstractList<String> implements java.util.RandomAccess {
+        private final List<String> dir;
+        private final String last;
+
+        Parts(List<String> dir, String last) {
+            this.dir = dir;
+            this.last = last;
+        }
+
+        @Override
+        public String get(int index) {
+            return index == dir.size() ? last : dir.get(index);
+        }
+
+        @Override
+        public int size() {
+            return dir.size() + 1;
+        }
+    }
+
+    /** {@link #resolve} a part at a time. */
+    private Resolved walk(String base, String path, boolean followLast) {
         if (path.isEmpty()) {
             throw Errno.ENOENT.error();
         }
@@ -179,7 +248,12 @@ public final class GuestFs {
             }
         }
         String g = guest.length() == 0 ? "/" : guest.toString();
-        return new Resolved(g, host(g, done));
+        Path host = host(g, done);
+        if (links == 0 && host != null && unconfined && mounts.isEmpty() && !done.isEmpty()) {
+            learnDir(done.subList(0, done.size() - 1), ends[done.size() - 1] == 0 ? "" : g.substring(0,
+                    ends[done.size() - 1]), generation);
+        }
+        return new Resolved(g, host);
     }
 
     /**
@@ -407,27 +481,35 @@ public final class GuestFs {
 
     /**
      * The link target at a guest path read by its host path (the host's {@code /} is the root): one lstat, or none
-     * when this view has seen that path as no link since the tree last changed ({@link #changed()}).
+     * when this view has seen that path as no link since the tree last changed ({@link #changed()}). The lstat is one
+     * fstatat ({@link HostStat#type}) where the native calls load and there are no mounts (java.nio's otherwise).
      */
     private String plainLink(String guest, long generation) {
         Known k = known;
         if (k.generation == generation && k.paths.contains(guest)) {
             return null;
         }
-        Path host = hostOf(guest);
-        java.nio.file.attribute.BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(host, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return null; // gone (or unreadable): the caller's use fails the same way
+        boolean link;
+        if (HostStat.available() && mounts.isEmpty()) {
+            int type = HostStat.type(guest); // the host path is the guest path (the host's / is the root)
+            if (type < 0) {
+                return null; // gone (or unreadable): the caller's use fails the same way
+            }
+            link = type == StatInfo.S_IFLNK;
+        } else {
+            try {
+                link = Files.readAttributes(hostOf(guest), java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isSymbolicLink();
+            } catch (IOException e) {
+                return null;
+            }
         }
-        if (!a.isSymbolicLink()) {
+        if (!link) {
             learn(guest, generation);
             return null;
         }
         try {
-            return Files.readSymbolicLink(host).toString();
+            return Files.readSymbolicLink(hostOf(guest)).toString();
         } catch (IOException e) {
             return null;
         }
@@ -449,6 +531,31 @@ public final class GuestFs {
         }
         if (GENERATION.get() == generation) {
             k.paths.add(guest);
+        }
+    }
+
+    /**
+     * Remembers a directory whose every part a walk that started at {@code generation} found no link (and followed
+     * none), for {@link #quick}: {@code guest} its canonical path ({@code ""} for {@code /}), {@code parts} its parts.
+     * Not when the overlay covers it or it is a host device (the walk did not look at the host there).
+     */
+    private void learnDir(List<String> parts, String guest, long generation) {
+        Known k = known;
+        if (k.generation == generation && k.dirs.containsKey(guest)) {
+            return;
+        }
+        if (overlay.covers(parts) || devices.contains(guest)) {
+            return;
+        }
+        if (k.generation != generation || k.dirs.size() >= Known.MAX) {
+            if (GENERATION.get() != generation) {
+                return;
+            }
+            k = new Known(generation);
+            known = k;
+        }
+        if (GENERATION.get() == generation) {
+            k.dirs.put(guest, List.copyOf(parts));
         }
     }
 

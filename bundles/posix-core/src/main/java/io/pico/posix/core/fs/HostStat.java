@@ -59,7 +59,21 @@ public final class HostStat {
 
     /** The bytes of a host path, as the host gets them. */
     public static byte[] bytes(Path p) {
-        return p.toString().getBytes(NAMES);
+        return bytes(p.toString());
+    }
+
+    /** The bytes of a host name: ASCII byte for byte (most names; no encoder), the rest as java.nio encodes it. */
+    private static byte[] bytes(String s) {
+        int n = s.length();
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) {
+                return s.getBytes(NAMES);
+            }
+            b[i] = (byte) ch;
+        }
+        return b;
     }
 
     /** The host name of bytes a directory listing gave. */
@@ -96,14 +110,24 @@ public final class HostStat {
                     fd = ch >= '0' && ch <= '9' && fd < 100_000_000 ? fd * 10 + (ch - '0') : -1;
                 }
                 if (fd >= 0) {
-                    return stat(fd, s.substring(slash + 1).getBytes(NAMES), host, follow);
+                    return stat(fd, bytes(s.substring(slash + 1)), host, follow);
                 }
             }
         }
-        return stat(HostFiles.AT_FDCWD, bytes(host), host, follow);
+        return stat(HostFiles.AT_FDCWD, bytes(s), host, follow);
     }
 
     private static final String FD = "/proc/self/fd/";
+
+    /**
+     * The file type bits ({@link StatInfo#S_IFMT}) of a host path, not following a final link (one fstatat), or -1
+     * when it cannot be stat'ed (gone, unreadable, a part not a directory).
+     */
+    static int type(String path) {
+        ByteBuffer b = STAT.get();
+        return HostFiles.fstatat(HostFiles.AT_FDCWD, bytes(path), b, HostFiles.AT_SYMLINK_NOFOLLOW) == 0
+                ? b.getInt(24) & StatInfo.S_IFMT : -1;
+    }
 
     /** Whether {@code name} in the open directory {@code dirfd} is a symbolic link. */
     static boolean isLink(int dirfd, byte[] name) {

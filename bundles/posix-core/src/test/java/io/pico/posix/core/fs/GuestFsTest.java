@@ -191,6 +191,62 @@ class GuestFsTest {
     }
 
     @Test
+    void aRememberedDirectoryResolvesItsNamesAsTheWalkDoes() throws Exception {
+        GuestFs unconfined = new GuestFs(Path.of("/"), Overlay.NONE);
+        Path dir = host.toRealPath().resolve("quick");
+        Files.createDirectories(dir.resolve("d/sub"));
+        Files.createDirectories(dir.resolve("e"));
+        Files.writeString(dir.resolve("e/f"), "e");
+        Files.createSymbolicLink(dir.resolve("d/link"), Path.of("../e/f"));
+        Files.createSymbolicLink(dir.resolve("d/up"), Path.of(".."));
+        String d = dir + "/d";
+        GuestFs.changed();
+        assertEquals(d + "/sub", unconfined.resolve("/", d + "/sub", true).guest()); // learns d
+        // names in d: the last part alone decides, the same way as a walk and a fresh view
+        for (boolean follow : new boolean[] {true, false}) {
+            for (String name : new String[] {"/link", "/up", "/up/e/f", "/missing", "/sub/", "/.", "/..", "//sub",
+                "/./link", "/sub/.."}) {
+                GuestFs.Resolved quick = unconfined.resolve("/", d + name, follow);
+                GuestFs.Resolved walked = new GuestFs(Path.of("/"), Overlay.NONE).resolve("/", d + name, follow);
+                assertEquals(walked, quick, d + name + " follow " + follow);
+            }
+        }
+        assertEquals(dir + "/e/f", unconfined.resolve("/", d + "/link", true).guest(), "a link at the end is followed");
+        assertEquals(d + "/link", unconfined.resolve("/", d + "/link", false).guest(), "or kept");
+        assertEquals(Path.of(d + "/sub"), unconfined.resolve("/", d + "/sub", false).host());
+        // the directory turned into a link and announced: seen at once
+        Files.move(dir.resolve("d"), dir.resolve("old"));
+        Files.createSymbolicLink(dir.resolve("d"), Path.of("e"));
+        GuestFs.changed();
+        assertEquals(dir + "/e/f", unconfined.resolve("/", d + "/f", false).guest());
+    }
+
+    @Test
+    void aRememberedDirectoryStillAsksTheOverlayAboutItsNames() throws Exception {
+        Path dir = host.toRealPath().resolve("made");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("real"), "x");
+        String d = dir.toString();
+        Overlay made = new Overlay() {
+            @Override
+            public boolean covers(List<String> parts) {
+                return parts.size() > 0 && parts.get(parts.size() - 1).equals("synthetic");
+            }
+
+            @Override
+            public String link(List<String> parts) {
+                return parts.get(parts.size() - 1).equals("tostdin") ? "/dev/null" : null;
+            }
+        };
+        GuestFs view = new GuestFs(Path.of("/"), made);
+        assertEquals(Path.of(d + "/real"), view.resolve("/", d + "/real", true).host()); // learns the directory
+        assertTrue(view.resolve("/", d + "/synthetic", true).synthetic());
+        assertEquals("/dev/null", view.resolve("/", d + "/tostdin", true).guest());
+        assertEquals(d + "/tostdin", view.resolve("/", d + "/tostdin", false).guest());
+        assertEquals(Path.of("/dev/null"), view.resolve("/", "/dev/null", false).host());
+    }
+
+    @Test
     void aConfinedViewLooksAtTheHostEveryTime() throws Exception {
         Files.createDirectories(root.resolve("d"));
         Files.createDirectories(root.resolve("e"));
