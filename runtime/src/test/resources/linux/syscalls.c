@@ -572,6 +572,9 @@ static void process(const char *self) {
     val("futex wake", S(SYS_futex, &fw, 1 /* FUTEX_WAKE */, 1, NULL, NULL, 0));
     struct timespec tmo = {0, 1000000};
     ok("futex wait timeout", S(SYS_futex, &fw, 0 /* FUTEX_WAIT */, 0, &tmo, NULL, 0));
+    int fw2 = 7; /* FUTEX_WAKE_OP: fw2 += 5 (op ADD, oparg 5), then wake on &fw2 if the old value == 7 */
+    val("futex wake_op", S(SYS_futex, &fw, 5 /* FUTEX_WAKE_OP */, 1, (void *) 1, &fw2, (1 << 28) | (0 << 24) | (5 << 12) | 7));
+    printf("  second word %d\n", fw2);
     unsigned char rnd[8];
     val("getrandom", S(SYS_getrandom, rnd, 8, 0));
     int st;

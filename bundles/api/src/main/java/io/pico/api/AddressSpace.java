@@ -164,6 +164,15 @@ public interface AddressSpace {
     /** Writes a little-endian 32-bit value. */
     void putInt(long address, int value);
 
+    /**
+     * Atomically replaces the little-endian 32-bit value at {@code address} with {@code value} if it is
+     * {@code expected}, atomic also against the process's threads running guest code (their locked instructions)
+     * on that memory; returns whether it did (API 1.7).
+     *
+     * @throws MemoryFault if the 4 bytes are not mapped in one range
+     */
+    boolean compareAndSetInt(long address, int expected, int value);
+
     /** Writes a little-endian 64-bit value. */
     void putLong(long address, long value);
 

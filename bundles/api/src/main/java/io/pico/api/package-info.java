@@ -13,7 +13,7 @@
  * provider authors is docs/providers.md.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.pico.api;
 
 import org.osgi.annotation.bundle.Export;

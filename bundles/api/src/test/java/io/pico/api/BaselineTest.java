@@ -84,7 +84,7 @@ class BaselineTest {
     void anAdditionWithoutAMinorVersionBumpFails() throws Exception {
         // API 1.1 added Kernel.allProviders(), 1.2 the sockets, 1.3 image loads: with the package still at 1.0.0 the baseline asks
         // for a minor bump over the released 1.0.0, that is 1.1.0
-        Verdict v = baseline(mutate("package-info.java", "@Version(\"1.6.0\")", "@Version(\"1.0.0\")"));
+        Verdict v = baseline(mutate("package-info.java", "@Version(\"1.7.0\")", "@Version(\"1.0.0\")"));
         assertTrue(v.mismatch(), v::report);
         assertEquals(new Version(1, 1, 0), v.suggested(), v::report);
     }

@@ -863,6 +863,16 @@ final class KAddressSpace implements AddressSpace {
     }
 
     @Override
+    public synchronized boolean compareAndSetInt(long address, int expected, int value) {
+        Chunk c = ownChunkAt(address);
+        if (c == null || address + 4 > c.end) {
+            throw new MemoryFault(address);
+        }
+        // under this lock, as every access: an unmap by another thread cannot free the host memory meanwhile
+        return HostMemory.compareAndSetInt(c.host + (address - c.start), expected, value);
+    }
+
+    @Override
     public synchronized long getLong(long address) {
         Chunk c = chunkAt(address);
         if (c != null && address + 8 <= c.end) {

@@ -283,6 +283,42 @@ public final class HostMemory {
         return IO.getLong(address);
     }
 
+    /**
+     * Atomically replaces the 32-bit value at {@code address} with {@code value} if it is {@code expected} (a host
+     * {@code lock cmpxchg}: atomic also against guest threads' locked instructions on that memory). Returns whether
+     * it did. Without {@code sun.misc.Unsafe} in the JVM: a plain read and write under a global lock (atomic only
+     * against other callers of this method).
+     */
+    public static boolean compareAndSetInt(long address, int expected, int value) {
+        if (UNSAFE != null) {
+            return UNSAFE.compareAndSwapInt(null, address, expected, value);
+        }
+        synchronized (HostMemory.class) {
+            if (IO.getInt(address) != expected) {
+                return false;
+            }
+            IO.putInt(address, value);
+            return true;
+        }
+    }
+
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+    /** Whether {@link #compareAndSetInt} is the host's atomic instruction (sun.misc.Unsafe is there). */
+    public static boolean hasAtomicCompareAndSet() {
+        return UNSAFE != null;
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     public static void putLong(long address, long value) {
         IO.putLong(address, value);
     }

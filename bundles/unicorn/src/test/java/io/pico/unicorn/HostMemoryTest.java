@@ -56,6 +56,36 @@ class HostMemoryTest {
     }
 
     @Test
+    void compareAndSetIsAtomicAcrossThreads() throws Exception {
+        assertTrue(HostMemory.hasAtomicCompareAndSet(), "sun.misc.Unsafe is reachable");
+        long m = HostMemory.allocate(4096);
+        try {
+            assertFalse(HostMemory.compareAndSetInt(m + 8, 1, 2));
+            assertEquals(0, HostMemory.getInt(m + 8));
+            assertTrue(HostMemory.compareAndSetInt(m + 8, 0, 2));
+            assertEquals(2, HostMemory.getInt(m + 8));
+            Thread[] ts = new Thread[4];
+            for (int k = 0; k < ts.length; k++) {
+                ts[k] = new Thread(() -> {
+                    for (int i = 0; i < 100_000; i++) {
+                        int v;
+                        do {
+                            v = HostMemory.getInt(m + 16);
+                        } while (!HostMemory.compareAndSetInt(m + 16, v, v + 1));
+                    }
+                });
+                ts[k].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertEquals(400_000, HostMemory.getInt(m + 16));
+        } finally {
+            HostMemory.free(m, 4096);
+        }
+    }
+
+    @Test
     void bufferViewSharesTheMemory() {
         long a = HostMemory.allocate(4096);
         try {

@@ -157,6 +157,15 @@ public final class FakeMemory implements AddressSpace {
     }
 
     @Override
+    public synchronized boolean compareAndSetInt(long address, int expected, int value) {
+        if (getInt(address) != expected) {
+            return false;
+        }
+        putInt(address, value);
+        return true;
+    }
+
+    @Override
     public void putLong(long address, long value) {
         putInt(address, (int) value);
         putInt(address + 4, (int) (value >>> 32));

@@ -172,21 +172,24 @@ final class ThreadCalls {
                 boolean cond;
                 synchronized (f) {
                     int encoded = c.intArg(5);
-                    int old = c.mem().getInt(address2);
                     int oparg = encoded << 8 >> 20;
                     int cmparg = encoded << 20 >> 20;
                     if ((encoded >>> 28 & 8) != 0) {
                         oparg = 1 << (oparg & 31);
                     }
-                    int updated = switch (encoded >>> 28 & 7) {
-                        case 0 -> oparg;
-                        case 1 -> old + oparg;
-                        case 2 -> old | oparg;
-                        case 3 -> old & ~oparg;
-                        case 4 -> old ^ oparg;
-                        default -> throw Errno.error(Errno.ENOSYS);
-                    };
-                    c.mem().putInt(address2, updated);
+                    int old;
+                    int updated;
+                    do { // atomic against the process's other threads, which run guest code meanwhile
+                        old = c.mem().getInt(address2);
+                        updated = switch (encoded >>> 28 & 7) {
+                            case 0 -> oparg;
+                            case 1 -> old + oparg;
+                            case 2 -> old | oparg;
+                            case 3 -> old & ~oparg;
+                            case 4 -> old ^ oparg;
+                            default -> throw Errno.error(Errno.ENOSYS);
+                        };
+                    } while (!c.mem().compareAndSetInt(address2, old, updated));
                     woken = f.wake(key, Math.max(0, val), -1);
                     cond = switch (encoded >>> 24 & 15) {
                         case 0 -> old == cmparg;
