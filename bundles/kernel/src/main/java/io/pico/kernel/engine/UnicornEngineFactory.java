@@ -158,15 +158,15 @@ public final class UnicornEngineFactory implements EngineFactory {
 
     @Override
     public String name() {
-        String stores = switch (Unicorn.fastStoresOutcome()) {
-            case "APPLIED", "ALREADY" -> "fast (pico's store patch)";
-            case "OFF" -> "unicorn's slow path (store patch off)";
-            default -> "unicorn's slow path (the store patch does not fit this build)";
-        };
+        String stores = Unicorn.hasFastStores() ? "fast (pico's store patch)"
+                : "unicorn's slow path (" + why("store", Unicorn.fastStoresOutcome()) + ")";
         String threads = Unicorn.hasParallelAtomics() ? "in parallel (pico's atomics patch)"
-                : "one at a time per process (" + ("OFF".equals(Unicorn.parallelAtomicsOutcome())
-                        ? "atomics patch off" : "the atomics patch does not fit this build") + ")";
+                : "one at a time per process (" + why("atomics", Unicorn.parallelAtomicsOutcome()) + ")";
         return "unicorn " + Unicorn.version() + " (" + Unicorn.libraryPath() + "); data stores: " + stores
                 + "; threads: " + threads;
+    }
+
+    private static String why(String patch, String outcome) {
+        return "OFF".equals(outcome) ? patch + " patch off" : "the " + patch + " patch does not fit this build";
     }
 }

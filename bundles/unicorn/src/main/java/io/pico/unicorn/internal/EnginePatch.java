@@ -30,8 +30,16 @@ public final class EnginePatch {
         ALREADY,
         /** this build of unicorn does not hold the original bytes: left as it is */
         NOT_THIS_BUILD,
-        /** turned off ({@code -Dpico.unicorn.fastStores=false}, {@code -Dpico.unicorn.parallelAtomics=false}; the atomics patch also without the store patch) */
-        OFF
+        /**
+         * turned off ({@code -Dpico.unicorn.fastStores=false}, {@code -Dpico.unicorn.parallelAtomics=false}; the
+         * atomics patch also without the store patch)
+         */
+        OFF;
+
+        /** Whether the patch is in the loaded library. */
+        public boolean inPlace() {
+            return this == APPLIED || this == ALREADY;
+        }
     }
 
     /** One change: {@code find} (exactly once within {@code window} bytes of {@code symbol}) becomes {@code replace}. */

@@ -59,16 +59,12 @@ public final class Native {
 
         /** True when guest stores to data pages take the engine's fast path (the patch is in place). */
         public boolean hasFastStores() {
-            return in(fastStores);
+            return fastStores.inPlace();
         }
 
         /** True when locked instructions are atomic across engines (the atomics patch is in place). */
         public boolean hasParallelAtomics() {
-            return in(parallelAtomics);
-        }
-
-        private static boolean in(EnginePatch.Outcome o) {
-            return o == EnginePatch.Outcome.APPLIED || o == EnginePatch.Outcome.ALREADY;
+            return parallelAtomics.inPlace();
         }
     }
 
@@ -185,22 +181,22 @@ public final class Native {
             throw new IllegalStateException("pico: " + path + " is unicorn " + major + "." + minor + "; need 2.x");
         }
         String where = path.startsWith("/") ? Paths.get(path).normalize().toString() : mappedPath();
-        EnginePatch.Outcome fast = patch(EnginePatch.FAST_STORES, "pico.unicorn.fastStores", true, path);
+        EnginePatch.Outcome fast = patch(EnginePatch.FAST_STORES, "pico.unicorn.fastStores", path);
         // the atomics patch relies on the store patch's write entries for pages that are not writable
-        EnginePatch.Outcome atomics = fast == EnginePatch.Outcome.APPLIED || fast == EnginePatch.Outcome.ALREADY
-                ? patch(EnginePatch.PARALLEL_ATOMICS, "pico.unicorn.parallelAtomics", true, path)
-                : EnginePatch.Outcome.OFF;
+        EnginePatch.Outcome atomics = fast.inPlace()
+                ? patch(EnginePatch.PARALLEL_ATOMICS, "pico.unicorn.parallelAtomics", path) : EnginePatch.Outcome.OFF;
         if (major == 2 && minor >= 1 && (fast == EnginePatch.Outcome.NOT_THIS_BUILD
                 || atomics == EnginePatch.Outcome.NOT_THIS_BUILD)) {
             System.err.println("pico: note: " + where + " (unicorn " + major + "." + minor + "." + patch
-                    + ") is not the build pico's engine patches fit: guest stores take unicorn's slow path");
+                    + ") is not the build pico's engine patches fit: guest stores take unicorn's slow path and the"
+                    + " threads of a process take turns");
         }
         return new Loaded(lib, where, major, minor, patch, fast, atomics);
     }
 
-    /** Applies one of pico's engine patches when its system property (else its default) says so. */
-    private static EnginePatch.Outcome patch(String resource, String property, boolean byDefault, String path) {
-        if (!Boolean.parseBoolean(System.getProperty(property, Boolean.toString(byDefault)))) {
+    /** Applies one of pico's engine patches unless its system property is false. */
+    private static EnginePatch.Outcome patch(String resource, String property, String path) {
+        if (!Boolean.parseBoolean(System.getProperty(property, "true"))) {
             return EnginePatch.Outcome.OFF;
         }
         return EnginePatch.named(resource).apply(path);
