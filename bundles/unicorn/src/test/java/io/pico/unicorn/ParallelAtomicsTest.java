@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * Locked instructions on memory that two engines share, both running at once (pico's atomics patch,
  * {@link Unicorn#hasParallelAtomics}): a spin lock taken with {@code xchg} (whose helper this build of unicorn
  * compiled as a plain load and store) keeps its critical sections apart, and {@code lock cmpxchg} and
- * {@code lock xadd} lose no update. With the hooks pico's kernel installs.
+ * {@code lock xadd} lose no update; four engines, with the hooks pico's kernel installs.
  */
 @Timeout(60)
 class ParallelAtomicsTest {
@@ -20,11 +20,13 @@ class ParallelAtomicsTest {
     static final long SHARED = 0x10000;
     static final int ROUNDS = 200_000;
 
-    /** Runs {@code prog} at CODE on two engines at once, SHARED mapped to the same host memory; returns it. */
-    static long runOnTwoEngines(byte[] prog) throws Exception {
+    static final int ENGINES = 4;
+
+    /** Runs {@code prog} at CODE on four engines at once, SHARED mapped to the same host memory; returns it. */
+    static long runOnEngines(byte[] prog) throws Exception {
         long mem = HostMemory.allocate(0x1000);
-        Thread[] ts = new Thread[2];
-        Throwable[] err = new Throwable[2];
+        Thread[] ts = new Thread[ENGINES];
+        Throwable[] err = new Throwable[ENGINES];
         for (int k = 0; k < ts.length; k++) {
             int id = k;
             ts[k] = new Thread(() -> {
@@ -48,15 +50,16 @@ class ParallelAtomicsTest {
             t.join(50_000);
             assertFalse(t.isAlive(), "an engine still runs: a lock word left taken");
         }
-        assertNull(err[0]);
-        assertNull(err[1]);
+        for (Throwable t : err) {
+            assertNull(t);
+        }
         return mem;
     }
 
-    @Test
+    @org.junit.jupiter.api.RepeatedTest(3)
     void anXchgSpinLockKeepsCriticalSectionsApart() throws Exception {
         assumeTrue(Unicorn.hasParallelAtomics(), "atomics patch: " + Unicorn.parallelAtomicsOutcome());
-        long mem = runOnTwoEngines(code(
+        long mem = runOnEngines(code(
                 "B9 40 0D 03 00",                    // 0: mov ecx,200000
                 "B8 01 00 00 00",                    // 5: take: mov eax,1
                 "87 04 25 00 00 01 00",              // a: xchg [0x10000],eax
@@ -66,14 +69,14 @@ class ParallelAtomicsTest {
                 "C7 04 25 00 00 01 00 00 00 00 00",  // 1d: mov dword [0x10000],0
                 "FF C9",                             // 28: dec ecx
                 "75 D9"));                           // 2a: jnz take
-        assertEquals(2 * ROUNDS, HostMemory.getLong(mem + 8), "increments inside the lock");
+        assertEquals((long) ENGINES * ROUNDS, HostMemory.getLong(mem + 8), "increments inside the lock");
         assertEquals(0, HostMemory.getInt(mem));
     }
 
     @Test
     void lockedCompareExchangeAndAddLoseNoUpdate() throws Exception {
         assumeTrue(Unicorn.hasParallelAtomics(), "atomics patch: " + Unicorn.parallelAtomicsOutcome());
-        long mem = runOnTwoEngines(code(
+        long mem = runOnEngines(code(
                 "B9 40 0D 03 00",                    // 0: mov ecx,200000
                 "8B 04 25 10 00 01 00",              // 5: again: mov eax,[0x10010]
                 "8D 50 01",                          // c: lea edx,[rax+1]
@@ -83,8 +86,8 @@ class ParallelAtomicsTest {
                 "F0 48 0F C1 14 25 18 00 01 00",     // 1d: lock xadd [0x10018],rdx
                 "FF C9",                             // 27: dec ecx
                 "75 DA"));                           // 29: jnz again (5)
-        assertEquals(2 * ROUNDS, HostMemory.getInt(mem + 0x10), "lock cmpxchg increments");
+        assertEquals(ENGINES * ROUNDS, HostMemory.getInt(mem + 0x10), "lock cmpxchg increments");
         long sum = (long) ROUNDS * (ROUNDS + 1) / 2;
-        assertEquals(2 * sum, HostMemory.getLong(mem + 0x18), "lock xadd sums");
+        assertEquals(ENGINES * sum, HostMemory.getLong(mem + 0x18), "lock xadd sums");
     }
 }
