@@ -208,8 +208,9 @@ public final class HostMemory {
     }
 
     /**
-     * Copies between host memory and Java arrays with {@code sun.misc.Unsafe.copyMemory} (an intrinsic: no JNI
-     * transition) where the framework wires sun.misc; else with jffi's JNI accessors. A system call's small
+     * {@code sun.misc.Unsafe} where the framework wires sun.misc, else null: copies between host memory and Java
+     * arrays with its {@code copyMemory} (an intrinsic: no JNI transition; else jffi's JNI accessors), and
+     * {@link #compareAndSetInt}. A system call's small
      * transfer (a 64-byte read or write) made two JNI transitions per call before (bench/README.md).
      */
     private static final class Copy {
@@ -290,8 +291,8 @@ public final class HostMemory {
      * against other callers of this method).
      */
     public static boolean compareAndSetInt(long address, int expected, int value) {
-        if (UNSAFE != null) {
-            return UNSAFE.compareAndSwapInt(null, address, expected, value);
+        if (Copy.UNSAFE != null) {
+            return Copy.UNSAFE.compareAndSwapInt(null, address, expected, value);
         }
         synchronized (HostMemory.class) {
             if (IO.getInt(address) != expected) {
@@ -302,21 +303,9 @@ public final class HostMemory {
         }
     }
 
-    private static final sun.misc.Unsafe UNSAFE = unsafe();
-
     /** Whether {@link #compareAndSetInt} is the host's atomic instruction (sun.misc.Unsafe is there). */
     public static boolean hasAtomicCompareAndSet() {
-        return UNSAFE != null;
-    }
-
-    private static sun.misc.Unsafe unsafe() {
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
-        }
+        return Copy.UNSAFE != null;
     }
 
     public static void putLong(long address, long value) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class FastStoresTest {
-    static final long CODE = 0x1000;
+    static final long CODE = UnicornTest.CODE;
     static final long DATA = 0x10000;
     static final long JIT = 0x20000;
 
@@ -48,8 +48,7 @@ class FastStoresTest {
     }
 
     void run(byte[] code) {
-        uc.memWrite(CODE, code);
-        uc.emuStart(CODE, CODE + code.length, 0, 0);
+        UnicornTest.run(uc, code);
     }
 
     /** Runs the guest code at JIT (one mov eax,imm32) and returns EAX. */
